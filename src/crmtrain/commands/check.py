@@ -1,0 +1,71 @@
+"""``crmtrain check``: validate a regulation, summarise it, and report what is still missing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TextIO
+
+from ..regulation.completeness import report
+from ..regulation.items import Loc
+from ..regulation.loader import Positions, field_path, load
+from ..regulation.models import Regulation
+from ..regulation.selection import select
+from ..samples import resolve
+
+
+def run(spec: str | None, out: TextIO) -> int:
+    """Print the summary and completeness report; 0 when complete, 1 when something is missing."""
+    path = resolve(spec)
+    reg = load(path)  # raises UserError with every problem, exit status 2
+    out.write(summary(reg))
+    parts = report(reg)
+    positions = _positions(path)
+    out.write("\nCompleteness\n")
+    for part in parts:
+        mark = "ok" if part.complete else f"{len(part.gaps)} to do"
+        out.write(f"  {part.title:<32} {mark}\n")
+        for loc, message in part.gaps[:12]:
+            out.write(f"      {_where(path, positions, loc)}{message}\n")
+        if len(part.gaps) > 12:
+            out.write(f"      … and {len(part.gaps) - 12} more\n")
+    complete = all(p.complete for p in parts)
+    out.write(f"\n{path}: " + ("valid and complete\n" if complete else "valid but incomplete\n"))
+    return 0 if complete else 1
+
+
+def _positions(path) -> Positions:
+    from ruamel.yaml import YAML
+
+    return Positions(YAML(typ="rt").load(path.read_text(encoding="utf-8")))
+
+
+def _where(path, positions: Positions, loc: Loc | None) -> str:
+    if loc is None:
+        return ""
+    return f"{path}:{positions.line(loc)}: {field_path(loc)}: "
+
+
+def summary(reg: Regulation) -> str:
+    """A few lines saying what the regulation holds."""
+    m, cw = reg.meta, reg.client_work
+    steps = sum(len(p.steps) for p in reg.order_processing.processes)
+    by_topic = Counter(q.topic.value for q in reg.questions)
+    by_type = Counter(q.type.value for q in reg.questions)
+    sel = select(reg)
+    lines = [
+        f"{m.company} — CRM regulation for {m.crm}, version {m.version} of {m.effective_date} ({m.language.value})",
+        f"Responsible specialist: {m.specialist.name} <{m.specialist.contact}>; pass mark {m.pass_mark}%",
+        f"  1. Summary: {len(reg.summary.topics)} topics",
+        f"  2. Order processing: {len(reg.order_processing.processes)} processes, {steps} steps",
+        f"  3. Working with clients: {len(cw.lead_classification.classes)} lead classes by {len(cw.lead_classification.rules)} rules, "
+        f"{len(cw.contact_timing.rules)} contact deadlines, {len(cw.pipeline.statuses)} deal statuses, "
+        f"{len(cw.pipeline.transitions)} transitions, {len(cw.tasks.rules)} task rules",
+        f"  4. Tests: {len(reg.questions)} questions ("
+        + ", ".join(f"{k} {v}" for k, v in sorted(by_topic.items())) + "; "
+        + ", ".join(f"{k} {v}" for k, v in sorted(by_type.items())) + ")",
+    ]
+    for name, qs in sel.questions.items():
+        a = getattr(reg.assessments, name)
+        lines.append(f"     {name}: {a.title} — {len(qs)} questions, {sum(q.points for q in qs)} points, "
+                     f"pass mark {a.pass_mark or m.pass_mark}%, due {a.due_days} days after release")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,95 @@
+"""Is a valid regulation finished? What the article asks for, part by part, and TODO markers.
+
+Validity (the loader) says the document is consistent; completeness says it is ready to roll
+out. ``crmtrain init`` writes a valid but incomplete regulation, full of TODO markers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .items import CLIENT_SECTIONS, Loc, index
+from .models import Regulation, SummaryKind, TestTopic
+
+PART_TITLES = {
+    "meta": "Meta",
+    "summary": "1. Summary (general rules)",
+    "order_processing": "2. Order processing",
+    "client_work": "3. Working with clients",
+    "tests": "4. Tests",
+}
+MARKER = "TODO"
+
+
+@dataclass
+class PartReport:
+    """What is missing in one part; ``gaps`` are (location or None, message)."""
+
+    part: str
+    title: str
+    gaps: list[tuple[Loc | None, str]] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
+
+
+def todo_markers(data: Any, loc: Loc = ()) -> Iterator[Loc]:
+    """Locations of every string that still carries the TODO marker."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from todo_markers(v, (*loc, k))
+    elif isinstance(data, (list, tuple)):
+        for i, v in enumerate(data):
+            yield from todo_markers(v, (*loc, i))
+    elif isinstance(data, str) and MARKER in data:
+        yield loc
+
+
+def report(reg: Regulation) -> list[PartReport]:
+    """A completeness report for each part of the regulation."""
+    parts = {name: PartReport(name, title) for name, title in PART_TITLES.items()}
+    for loc in todo_markers(reg.model_dump(mode="json", by_alias=True)):
+        part = "tests" if loc[0] in ("questions", "assessments") else loc[0]
+        parts[part].gaps.append((loc, "still marked TODO"))
+
+    kinds = {t.kind for t in reg.summary.topics}
+    for kind in SummaryKind:
+        if kind not in kinds:
+            parts["summary"].gaps.append((("summary", "topics"), f"no topic of kind '{kind.value}' ({KIND_HINTS[kind]})"))
+
+    for i, p in enumerate(reg.order_processing.processes):
+        at = ("order_processing", "processes", i)
+        if not any(s.kind == "decision" for s in p.steps):
+            parts["order_processing"].gaps.append((at, f"process '{p.id}' has no decision step; are there really no branches?"))
+        for j, s in enumerate(p.steps):
+            if s.kind in ("action", "decision") and not (s.role and s.instructions):
+                parts["order_processing"].gaps.append(((*at, "steps", j), f"step '{p.id}.{s.id}' needs a role and CRM instructions"))
+
+    for name in CLIENT_SECTIONS:
+        if not getattr(reg.client_work, name).body.strip():
+            parts["client_work"].gaps.append((("client_work", name, "body"), f"'{name}' has no explanatory text"))
+
+    tested_topics = {q.topic for q in reg.questions}
+    for topic in TestTopic:
+        if topic not in tested_topics:
+            parts["tests"].gaps.append((("questions",), f"no question on topic '{topic.value}'"))
+    items = index(reg)
+    tested_parts = {items[r].part for q in reg.questions for r in q.refs if r in items}
+    for part in ("summary", "order_processing", "client_work"):
+        if part not in tested_parts:
+            parts["tests"].gaps.append((("questions",), f"no question tests part '{PART_TITLES[part]}'"))
+    return list(parts.values())
+
+
+KIND_HINTS = {
+    SummaryKind.purpose: "why the CRM exists and what it gains the company",
+    SummaryKind.access: "registration, login and account security",
+    SummaryKind.interface: "the interface, block by block",
+    SummaryKind.sales_setup: "how the sales process is set up in the system",
+    SummaryKind.analytics: "how sales are analysed",
+    SummaryKind.lookup: "finding tasks, clients and products",
+    SummaryKind.settings: "basic settings: language, account, mobile version",
+}

@@ -1,0 +1,69 @@
+"""The regulation's referenceable items: what a question's ``refs`` may name.
+
+Top-level items (topics, processes, the client-work sections and their rules) share one id
+namespace; steps and statuses are named through their owner: ``order-intake.check-stock``,
+``pipeline.negotiation``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .models import Regulation
+
+Loc = tuple[str | int, ...]
+
+PARTS = ("summary", "order_processing", "client_work")
+CLIENT_SECTIONS = ("lead_classification", "proposal", "contact_timing", "conversion", "pipeline", "tasks")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a question can test; ``part`` is the regulation part it belongs to."""
+
+    id: str
+    part: str
+    section: str
+    title: str
+    loc: Loc
+
+
+def iter_items(reg: Regulation) -> Iterator[Item]:
+    """Every referenceable item, in document order (duplicates included, for checking)."""
+    for i, t in enumerate(reg.summary.topics):
+        yield Item(t.id, "summary", t.id, t.title, ("summary", "topics", i, "id"))
+    for i, p in enumerate(reg.order_processing.processes):
+        yield Item(p.id, "order_processing", p.id, p.title, ("order_processing", "processes", i, "id"))
+        for j, s in enumerate(p.steps):
+            loc = ("order_processing", "processes", i, "steps", j, "id")
+            yield Item(f"{p.id}.{s.id}", "order_processing", p.id, f"{p.title}: {s.label}", loc)
+    cw = reg.client_work
+    for name in CLIENT_SECTIONS:
+        sec = getattr(cw, name)
+        base = ("client_work", name)
+        yield Item(sec.id, "client_work", sec.id, sec.title, (*base, "id"))
+        for key, title_of in _CHILDREN.get(name, ()):
+            for k, child in enumerate(getattr(sec, key)):
+                yield Item(child.id, "client_work", sec.id, title_of(child), (*base, key, k, "id"))
+    pl = cw.pipeline
+    for k, st in enumerate(pl.statuses):
+        yield Item(f"{pl.id}.{st.id}", "client_work", pl.id, st.name, ("client_work", "pipeline", "statuses", k, "id"))
+
+
+# Which children of each client-work section are referenceable, and how to title them.
+_CHILDREN = {
+    "lead_classification": (("classes", lambda c: c.name), ("rules", lambda r: f"rule {r.id}")),
+    "proposal": (("sources", lambda s: s.case),),
+    "contact_timing": (("rules", lambda r: r.event),),
+    "conversion": (("criteria", lambda c: c.text),),
+    "tasks": (("rules", lambda r: r.when),),
+}
+
+
+def index(reg: Regulation) -> dict[str, Item]:
+    """Items by id (the first one wins where ids repeat; ``checks`` reports the repeat)."""
+    out: dict[str, Item] = {}
+    for item in iter_items(reg):
+        out.setdefault(item.id, item)
+    return out

@@ -1,0 +1,72 @@
+"""Which questions each assessment asks: included ones plus seeded draws from pools.
+
+The initial assessment is drawn first; the follow-up draws only from what the initial did
+not take, so the two never share a question. Seeds come from the regulation version, so a
+rebuild asks the same questions and a new version reshuffles them.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from .models import Question, Regulation
+
+ORDER = ("initial", "followup")
+
+
+@dataclass
+class Shortfall:
+    """A draw that could not be filled: ``available`` of ``count`` questions were left."""
+
+    assessment: str
+    draw_index: int
+    pool: str
+    topic: str | None
+    count: int
+    available: int
+    taken_by_initial: int = 0
+
+
+@dataclass
+class Selection:
+    """The questions of every assessment, in the order they are asked."""
+
+    questions: dict[str, tuple[Question, ...]]
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    overlaps: list[tuple[int, str]] = field(default_factory=list)  # (include index, qid) in followup
+
+
+def select(reg: Regulation) -> Selection:
+    """Draw every assessment's questions; shortfalls and overlaps are reported, not raised."""
+    by_id = {q.id: q for q in reg.questions}
+    taken: set[str] = set()
+    initial_ids: set[str] = set()
+    result = Selection(questions={})
+    for name in ORDER:
+        spec = getattr(reg.assessments, name)
+        chosen: list[Question] = []
+        mine: set[str] = set()
+        for i, qid in enumerate(spec.include):
+            if name == "followup" and qid in initial_ids:
+                result.overlaps.append((i, qid))
+            if qid in by_id and qid not in mine:
+                chosen.append(by_id[qid])
+                mine.add(qid)
+        for i, draw in enumerate(spec.draw):
+            topic = draw.topic.value if draw.topic else None
+            fits = [q for q in reg.questions if q.pool == draw.pool and (topic is None or q.topic.value == topic)]
+            free = [q for q in fits if q.id not in taken and q.id not in mine]
+            if len(free) < draw.count:
+                by_initial = sum(1 for q in fits if q.id in initial_ids) if name == "followup" else 0
+                result.shortfalls.append(Shortfall(name, i, draw.pool, topic, draw.count, len(free), by_initial))
+            rng = random.Random(f"{reg.meta.version}/{name}/{i}")
+            picked = rng.sample(free, min(draw.count, len(free)))
+            picked.sort(key=lambda q: reg.questions.index(q))
+            chosen.extend(picked)
+            mine.update(q.id for q in picked)
+        taken |= mine
+        if name == "initial":
+            initial_ids = set(mine)
+        result.questions[name] = tuple(chosen)
+    return result

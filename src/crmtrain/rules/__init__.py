@@ -1,0 +1,10 @@
+"""Rule engines shared by the validator, the trainee drills and the assessments.
+
+Imported inside trainee Jupyter kernels, so this package uses the standard library only and
+works on plain JSON-shaped data (``model_dump(mode="json", by_alias=True)`` of the models),
+never on the pydantic models themselves.
+"""
+
+from . import calendar, decision_table, pipeline, processes
+
+__all__ = ["calendar", "decision_table", "pipeline", "processes"]

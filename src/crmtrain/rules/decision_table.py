@@ -1,0 +1,334 @@
+"""Lead classification decision table: parse conditions, classify, find gaps and shadowed rules.
+
+Works on the JSON dump of ``LeadClassification``. A number criterion's conditions cut the
+number line at finitely many boundaries, so every rule gives the same answer everywhere in
+one piece (a boundary point or an open interval between two boundaries). Enumerating one
+representative per piece and taking the Cartesian product is therefore an exact check.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import math
+import random
+from dataclasses import dataclass
+
+DEFAULT_LABELS = {"yes": "yes", "no": "no", "any": "any", "or": "or",
+                  "range": "{low} ≤ x < {high}", "thousands": " ", "decimal": "."}
+
+# Longest operators first, so ">=" is not read as ">" followed by "=5".
+_OPERATORS = (">=", "<=", "==", "≥", "≤", ">", "<", "=")
+_OP_NAMES = {">=": "ge", "≥": "ge", "<=": "le", "≤": "le", "==": "eq", "=": "eq", ">": "gt", "<": "lt"}
+_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "="}
+_TRUE, _FALSE = ("true", "yes"), ("false", "no")
+# Exhaustive checks enumerate the product of all pieces; stop before that takes minutes.
+MAX_CELLS = 200_000
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed cell of the table; ``test`` tells whether a lead's value satisfies it."""
+
+    type: str                      # "number" | "choice" | "bool"
+    op: str = ""                   # number: ge, gt, le, lt, eq, range
+    low: float | None = None       # number: lower bound (None = unbounded)
+    high: float | None = None      # number: upper bound (None = unbounded)
+    choices: tuple[str, ...] = ()  # choice: accepted values
+    flag: bool | None = None       # bool: the required value
+
+    def test(self, value) -> bool:
+        """True if ``value`` satisfies this condition."""
+        if self.type == "bool":
+            return isinstance(value, bool) and value is self.flag
+        if self.type == "choice":
+            return isinstance(value, str) and value in self.choices
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        if self.op == "eq":
+            return value == self.low
+        if self.low is not None and (value < self.low or (value == self.low and self.op == "gt")):
+            return False
+        if self.high is not None and (value > self.high or (value == self.high and self.op != "le")):
+            return False
+        return True
+
+    def boundaries(self) -> tuple[float, ...]:
+        """The finite endpoints where this condition can change its answer."""
+        return tuple(b for b in (self.low, self.high) if b is not None)
+
+
+class _EmptyRange(ValueError):
+    """A readable range with its bounds the wrong way round; keeps its own message."""
+
+
+def _number(text: str) -> float:
+    # Regulations are written by people: allow "500 000" and "500_000".
+    cleaned = text.strip()
+    for sep in (" ", "_", "\u00a0", "\u202f", "\u2009"):
+        cleaned = cleaned.replace(sep, "")
+    value = float(cleaned)  # ValueError propagates to the caller's message
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def parse_condition(criterion: dict, condition) -> Condition:
+    """Parse one ``when`` cell for ``criterion``; ValueError with a readable message if bad."""
+    kind = criterion.get("type")
+    if kind == "bool":
+        if isinstance(condition, bool):
+            return Condition("bool", flag=condition)
+        if isinstance(condition, str) and condition.strip().lower() in _TRUE + _FALSE:
+            return Condition("bool", flag=condition.strip().lower() in _TRUE)
+        raise ValueError(f"{condition!r} is not a yes/no value; use true or false")
+    if kind == "choice":
+        allowed = list(criterion.get("values") or ())
+        given = condition if isinstance(condition, (list, tuple)) else [condition]
+        if not given:
+            raise ValueError(f"an empty list matches nothing; pick from {', '.join(allowed)}")
+        values = []
+        for v in given:
+            # YAML reads a value such as 1 as a number even when the choices are strings.
+            text = str(v) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None
+            if text not in allowed:
+                raise ValueError(f"{v!r} is not one of {', '.join(allowed)}")
+            values.append(text)
+        return Condition("choice", choices=tuple(dict.fromkeys(values)))
+    if kind != "number":
+        raise ValueError(f"unknown criterion type {kind!r}; expected number, choice or bool")
+    if isinstance(condition, (int, float)) and not isinstance(condition, bool):
+        if not math.isfinite(condition):
+            raise ValueError(f"{condition!r} is not a finite number")
+        return Condition("number", op="eq", low=condition, high=condition)
+    hint = (f"cannot read {condition!r} as a number condition; "
+            "use e.g. '>= 100000' or '100000..500000'")
+    if not isinstance(condition, str):
+        raise ValueError(hint)
+    text = condition.strip()
+    try:
+        if ".." in text:
+            low_text, high_text = text.split("..", 1)
+            low, high = _number(low_text), _number(high_text)
+            if low == high:
+                raise _EmptyRange(f"{condition!r} is an empty range (the upper bound is excluded); "
+                                  f"for exactly {_plain(low)} write '== {_plain(low)}'")
+            if low > high:
+                raise _EmptyRange(f"{condition!r} is an empty range; write the lower bound "
+                                  f"first: '{_plain(high)}..{_plain(low)}'")
+            return Condition("number", op="range", low=low, high=high)
+        for symbol in _OPERATORS:
+            if text.startswith(symbol):
+                op, value = _OP_NAMES[symbol], _number(text[len(symbol):])
+                low = value if op in ("ge", "gt", "eq") else None
+                high = value if op in ("le", "lt", "eq") else None
+                return Condition("number", op=op, low=low, high=high)
+        value = _number(text)
+        return Condition("number", op="eq", low=value, high=value)
+    except _EmptyRange:
+        raise
+    except ValueError:
+        raise ValueError(hint) from None
+
+
+def _plain(x: float):
+    # JSON gives min/max as floats (0.0); show and return whole numbers as ints.
+    return int(x) if float(x).is_integer() else x
+
+
+def _criteria(table: dict) -> dict[str, dict]:
+    return {c["name"]: c for c in table.get("criteria", ())}
+
+
+def _parse_rule(criteria: dict[str, dict], rule: dict) -> list[tuple[str, Condition]]:
+    parsed = []
+    for name, condition in (rule.get("when") or {}).items():
+        if name not in criteria:
+            raise ValueError(f"unknown criterion {name!r}; the table has {', '.join(criteria)}")
+        parsed.append((name, parse_condition(criteria[name], condition)))
+    return parsed
+
+
+def matches(table: dict, rule: dict, lead: dict) -> bool:
+    """True if every condition of ``rule`` holds for ``lead`` (missing criteria match anything)."""
+    return all(cond.test(lead.get(name)) for name, cond in _parse_rule(_criteria(table), rule))
+
+
+def classify(table: dict, lead: dict) -> dict | None:
+    """The first rule (in table order) that matches ``lead``, or None."""
+    index = _compiled(_key(table)).first_match(lead)
+    return None if index is None else table["rules"][index]
+
+
+# --- exhaustive enumeration -----------------------------------------------------------------
+
+def _key(table: dict) -> str:
+    return json.dumps({k: table.get(k) for k in ("criteria", "rules")}, sort_keys=True, default=str)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A boundary point (low == high) or an open interval (low, high); None = unbounded."""
+
+    low: float | None
+    high: float | None
+    point: bool
+
+    def representative(self):
+        if self.point:
+            return _plain(self.low)
+        if self.low is None and self.high is None:
+            return 0
+        if self.low is None:
+            return _plain(self.high - max(abs(self.high) / 2, 1))
+        if self.high is None:
+            return _plain(self.low + max(abs(self.low), 1))
+        if float(self.low).is_integer() and float(self.high).is_integer() and self.high - self.low >= 2:
+            return int((self.low + self.high) // 2)
+        return _plain((self.low + self.high) / 2)
+
+
+def _pieces(criterion: dict, conditions: list[Condition]) -> list:
+    if criterion["type"] == "bool":
+        return [True, False]
+    if criterion["type"] == "choice":
+        return list(criterion["values"])
+    lo, hi = criterion.get("min"), criterion.get("max")
+    points = {b for c in conditions for b in c.boundaries()} | {b for b in (lo, hi) if b is not None}
+    points = sorted(p for p in points if (lo is None or p >= lo) and (hi is None or p <= hi))
+    if not points:
+        return [_Piece(None, None, False)]
+    pieces = [] if lo is not None else [_Piece(None, points[0], False)]
+    for a, b in zip(points, points[1:]):
+        pieces += [_Piece(a, a, True), _Piece(a, b, False)]
+    pieces.append(_Piece(points[-1], points[-1], True))
+    if hi is None:
+        pieces.append(_Piece(points[-1], None, False))
+    return pieces
+
+
+class _Compiled:
+    def __init__(self, table: dict):
+        criteria = _criteria(table)
+        self.rules = [_parse_rule(criteria, r) for r in table.get("rules", ())]
+        by_name: dict[str, list[Condition]] = {name: [] for name in criteria}
+        for parsed in self.rules:
+            for name, cond in parsed:
+                by_name[name].append(cond)
+        self.names = list(criteria)
+        self.pieces = [_pieces(criteria[n], by_name[n]) for n in self.names]
+        size = math.prod(len(p) for p in self.pieces)
+        if size > MAX_CELLS:
+            raise ValueError(f"the table distinguishes {size} combinations of inputs, more than "
+                             f"{MAX_CELLS} can be checked; use fewer criteria or thresholds")
+        self.cells = [dict(zip(self.names, (p.representative() if isinstance(p, _Piece) else p
+                                            for p in combo)))
+                      for combo in itertools.product(*self.pieces)]
+        self.combos = list(itertools.product(*(range(len(p)) for p in self.pieces)))
+        self.winners = [self.first_match(cell) for cell in self.cells]
+
+    def first_match(self, lead: dict) -> int | None:
+        for index, parsed in enumerate(self.rules):
+            if all(cond.test(lead.get(name)) for name, cond in parsed):
+                return index
+        return None
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(key: str) -> _Compiled:
+    return _Compiled(json.loads(key))
+
+
+def cells(table: dict) -> list[dict]:
+    """One representative lead per region the table distinguishes (Cartesian product)."""
+    return [dict(c) for c in _compiled(_key(table)).cells]
+
+
+def gaps(table: dict) -> list[dict]:
+    """Representative leads that no rule matches."""
+    compiled = _compiled(_key(table))
+    return [dict(c) for c, w in zip(compiled.cells, compiled.winners) if w is None]
+
+
+def shadowed(table: dict) -> list[str]:
+    """Ids of rules that are never the first match for any lead."""
+    winners = set(_compiled(_key(table)).winners)
+    return [r["id"] for i, r in enumerate(table.get("rules", ())) if i not in winners]
+
+
+# --- drills ---------------------------------------------------------------------------------
+
+def _inside(piece: _Piece, rng: random.Random):
+    if piece.point:
+        return _plain(piece.low)
+    low, high = piece.low, piece.high
+    if low is None and high is None:
+        return rng.randint(0, 100)
+    if low is None:
+        low = high - max(abs(high), 10)
+    if high is None:
+        high = low + max(abs(low), 10)
+    if float(low).is_integer() and float(high).is_integer() and high - low >= 2:
+        low, high = int(low), int(high)
+        roll = rng.random()
+        # Values just inside a boundary are where trainees slip, so favour them.
+        if roll < 0.3 and piece.low is not None:
+            return low + 1
+        if roll < 0.6 and piece.high is not None:
+            return high - 1
+        # Round to a grain matching the interval's size: 340 000 reads better than 337 412.
+        grain = 10 ** int(math.log10((high - low) / 10)) if high - low >= 10 else 1
+        first, last = low // grain + 1, -(-high // grain) - 1
+        return rng.randint(first, last) * grain if first <= last else rng.randint(low + 1, high - 1)
+    value = round(low + (high - low) * rng.uniform(0.05, 0.95), 2)
+    return _plain(value if low < value < high else (low + high) / 2)
+
+
+def random_lead(table: dict, rng: random.Random) -> dict:
+    """A random lead biased to boundaries, picking a rule first so every reachable rule is drilled."""
+    compiled = _compiled(_key(table))
+    by_rule: dict[int | None, list[int]] = {}
+    for i, w in enumerate(compiled.winners):
+        by_rule.setdefault(w, []).append(i)
+    reachable = [w for w in range(len(compiled.rules)) if w in by_rule]
+    # Now and then an arbitrary cell, so gaps (if any) and odd corners show up too.
+    if not reachable or rng.random() < 0.15:
+        cell = rng.randrange(len(compiled.cells))
+    else:
+        cell = rng.choice(by_rule[rng.choice(reachable)])
+    lead = {}
+    for name, pieces, index in zip(compiled.names, compiled.pieces, compiled.combos[cell]):
+        piece = pieces[index]
+        lead[name] = _inside(piece, rng) if isinstance(piece, _Piece) else piece
+    return lead
+
+
+def format_number(x: float, labels: dict | None = None) -> str:
+    """``x`` with grouped thousands, e.g. 500000 -> '500 000'."""
+    labels = {**DEFAULT_LABELS, **(labels or {})}
+    x = _plain(x)
+    if isinstance(x, int):
+        return f"{x:,}".replace(",", labels["thousands"])
+    whole, _, frac = f"{x:,.10f}".rstrip("0").partition(".")
+    return whole.replace(",", labels["thousands"]) + (labels["decimal"] + frac if frac else "")
+
+
+def describe_condition(criterion: dict, condition, labels: dict | None = None) -> str:
+    """Short human rendering of a cell: '≥ 500 000', 'website or partner', 'yes'; None -> 'any'."""
+    labels = {**DEFAULT_LABELS, **(labels or {})}
+    if condition is None:
+        return labels["any"]
+    cond = condition if isinstance(condition, Condition) else parse_condition(criterion, condition)
+    if cond.type == "bool":
+        return labels["yes"] if cond.flag else labels["no"]
+    if cond.type == "choice":
+        names = [criterion.get("value_labels", {}).get(v, v) for v in cond.choices]
+        if len(names) == 1:
+            return names[0]
+        return f"{', '.join(names[:-1])} {labels['or']} {names[-1]}"
+    if cond.op == "range":
+        return labels["range"].format(low=format_number(cond.low, labels),
+                                      high=format_number(cond.high, labels))
+    value = cond.low if cond.low is not None else cond.high
+    return f"{_SYMBOLS[cond.op]} {format_number(value, labels)}"
