@@ -1,0 +1,87 @@
+"""A specialist starts a regulation with ``crmtrain init`` and works until ``check`` is happy."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from crmtrain.cli import main
+from crmtrain.samples import sample_path
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_init_writes_a_valid_but_incomplete_regulation(tmp_path, capsys, lang):
+    assert main(["init", str(tmp_path / "reg"), "--lang", lang]) == 0
+    target = tmp_path / "reg" / "regulation.yaml"
+    assert f"language: {lang}" in target.read_text(encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["check", str(target)]) == 1
+    out = capsys.readouterr().out
+    assert "valid but incomplete" in out
+    for part in ("1. Summary", "2. Order processing", "3. Working with clients", "4. Tests"):
+        assert re.search(re.escape(part) + r".*\d+ to do", out), part
+    assert f"{target}:6: meta.company: still marked TODO" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_filling_every_todo_makes_it_complete(tmp_path, capsys, lang):
+    main(["init", str(tmp_path), "--lang", lang])
+    target = tmp_path / "regulation.yaml"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(re.sub(r'"TODO: ([^"]*)"', r'"\1 (filled in)"', text), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(target)]) == 0
+    assert "valid and complete" in capsys.readouterr().out
+
+
+def test_completeness_names_what_the_article_asks_for(tmp_path, capsys):
+    main(["init", str(tmp_path)])
+    target = tmp_path / "regulation.yaml"
+    text = re.sub(r'"TODO: ([^"]*)"', r'"\1"', target.read_text(encoding="utf-8"))
+    # Drop the analytics topic: the summary no longer covers how sales are analysed.
+    text = re.sub(r"    - id: analytics\n(      .*\n)+", "", text)
+    target.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(target)]) == 1
+    assert "no topic of kind 'analytics' (how sales are analysed)" in capsys.readouterr().out
+
+
+def test_init_never_overwrites(tmp_path, capsys):
+    (tmp_path / "regulation.yaml").write_text("mine", encoding="utf-8")
+    assert main(["init", str(tmp_path)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (tmp_path / "regulation.yaml").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_samples_are_valid_and_complete(capsys, lang):
+    assert main(["check", f"sample:{lang}"]) == 0
+    out = capsys.readouterr().out
+    assert "valid and complete" in out
+
+
+def test_check_defaults_to_the_english_sample(capsys):
+    assert main(["check"]) == 0
+    assert str(sample_path("en")) in capsys.readouterr().out
+
+
+def test_cli_help_and_errors_run_as_a_real_command(tmp_path):
+    run = lambda *a: subprocess.run([sys.executable, "-m", "crmtrain.cli", *a], capture_output=True, text=True)
+    assert run("--help").returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("meta: {company: X}\n", encoding="utf-8")
+    result = run("check", str(bad))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and f"{bad}:1: meta.crm: required but missing" in result.stderr
+
+
+def test_cli_does_not_import_heavy_packages_for_help():
+    code = ("import sys; from crmtrain.cli import main; main(['--help']) if False else None; "
+            "import crmtrain.cli, crmtrain.commands.check; "
+            "print(sorted(m for m in ('pandas', 'nbgrader', 'nbformat', 'ipywidgets', 'rich') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
