@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.crmtrain-installed
 
-.PHONY: demo test check i18n clean
+.PHONY: demo test build i18n clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/crmtrain check sample:en
 	@echo
-	$(BIN)/crmtrain check sample:ru
+	$(BIN)/crmtrain build sample:en --out .
+	$(BIN)/crmtrain build sample:ru --out examples/ru
+
+# Regenerate the committed builds of both samples (a test fails when they are stale).
+build: $(STAMP)
+	$(BIN)/crmtrain build sample:en --out .
+	$(BIN)/crmtrain build sample:ru --out examples/ru
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

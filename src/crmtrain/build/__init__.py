@@ -1,0 +1,1 @@
+"""Pure functions from a regulation to notebooks: workbooks for trainees, assessments for nbgrader."""

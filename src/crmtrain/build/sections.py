@@ -1,0 +1,144 @@
+"""Markdown for each regulation section: text, flowcharts, tables.
+
+Each function returns the markdown parts of one cell; the workbook decides where they go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..regulation.models import Process, Topic
+from ..rules.calendar import describe_deadline
+from ..rules.decision_table import describe_condition
+from ..i18n import deadline_text
+from ..rules.calendar import UNITS
+from .diagrams import fence, flowchart, state_diagram
+from .markup import table
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def summary_topic(ctx, topic: Topic) -> list[str]:
+    """A summary topic: its text, its blocks as sub-headings, links and pictures."""
+    parts = [f"## {topic.title}", topic.body]
+    for block in topic.blocks:
+        parts += [f"### {block.title}", block.body]
+    if topic.links:
+        parts.append(f"**{ctx._('Links')}:** " + " · ".join(f"[{link.title}]({link.url})" for link in topic.links))
+    parts += [f"![{img.alt}]({img.path})" for img in topic.images]
+    return parts
+
+
+def process_section(ctx, proc: Process) -> list[str]:
+    """A process: description, flowchart, and the steps as a table for reading without the diagram."""
+    _ = ctx._
+    rows = []
+    for s in proc.steps:
+        if s.kind in ("start", "end"):
+            continue
+        how = s.instructions
+        if s.kind == "decision":
+            names = {x.id: x.label for x in proc.steps}
+            how += " " + "; ".join(f"{b.label} → {names[b.next]}" for b in s.branches)
+        rows.append([s.label, s.role, how.strip()])
+    return [
+        f"## {proc.title}",
+        proc.description,
+        fence(flowchart(proc)),
+        f"### {_('Steps and how to do them in the CRM')}",
+        table([_("Step"), _("Who"), _("How in the CRM")], rows),
+    ]
+
+
+@dataclass
+class Section:
+    """A client-work section: its id (for questions), markdown parts, and an optional drill."""
+
+    id: str
+    text: list[str]
+    drill: tuple[str, dict, str, str] | None = None
+
+
+def _labels(ctx) -> dict:
+    _ = ctx._
+    labels: dict = {"yes": _("yes"), "no": _("no"), "any": _("any"), "or": _("or"),
+                    "thousands": "\u00a0", "decimal": "," if ctx.lang == "ru" else "."}
+    for unit in UNITS:
+        labels[unit] = lambda n, unit=unit: deadline_text(ctx.tr, unit, n)
+    return labels
+
+
+def client_work_sections(ctx) -> list[Section]:
+    """The six client-work sections in the article's order, with drills where rules allow them."""
+    _, cw = ctx._, ctx.reg.client_work
+    labels = _labels(ctx)
+
+    lc = cw.lead_classification
+    crit = {c.name: c for c in lc.criteria}
+    classes = {c.id: c for c in lc.classes}
+    rule_rows = [[r.id, *[describe_condition(crit[c.name].model_dump(mode="json"),
+                                             _plain(r.when[c.name]), labels) if c.name in r.when else "—"
+                          for c in lc.criteria], f"**{classes[r.then].name}**"] for r in lc.rules]
+    leads = Section(lc.id, [
+        f"## {lc.title}", lc.body,
+        table([_("Class"), _("What it means"), _("What to do")], [[c.name, c.description, c.action] for c in lc.classes]),
+        f"### {_('The classification table')}",
+        _("Go down the rules in order: the first rule whose conditions all hold gives the class. A dash means any value."),
+        table([_("Rule"), *[c.label + (f", {c.unit}" if c.unit else "") for c in lc.criteria], _("Class")], rule_rows),
+    ], ("lead", lc.model_dump(mode="json"), _("Drill: classify the lead"),
+        _("A new lead is described. Pick its class by the table above. Press **Next** for another lead.")))
+
+    pr = cw.proposal
+    proposal = Section(pr.id, [f"## {pr.title}", pr.body,
+                               table([_("Case"), _("Where to take it"), _("Who approves")],
+                                     [[s.case, s.source, s.approver or "—"] for s in pr.sources])])
+
+    ct = cw.contact_timing
+    cal = ct.calendar
+    day_names = weekday_names(_)
+    days = ", ".join(day_names[d] for d in WEEKDAYS if d in cal.workdays)
+    holidays = ", ".join(ctx.date(d) for d in cal.holidays) or "—"
+    timing = Section(ct.id, [
+        f"## {ct.title}", ct.body,
+        _("Working time: {days}, {opens}–{closes} ({tz}). Holidays: {holidays}. Deadlines count working time only: "
+          "the clock stops at closing time, at weekends and on holidays.").format(
+            days=days, opens=cal.opens, closes=cal.closes, tz=cal.timezone, holidays=holidays),
+        table([_("Event"), _("What to do"), _("Deadline")],
+              [[r.event, r.action, describe_deadline(r.deadline.model_dump(exclude_none=True), labels)] for r in ct.rules]),
+    ], ("callback", ct.model_dump(mode="json"), _("Drill: what is the latest moment?"),
+        _("An event happens at the time shown. Choose the latest moment to react by the rules above. "
+          "Press **Next** for another case.")))
+
+    cv = cw.conversion
+    conversion = Section(cv.id, [f"## {cv.title}", cv.body, "\n".join(f"- [ ] {c.text}" for c in cv.criteria)])
+
+    pl = cw.pipeline
+    fields = {f.id: f.label for f in pl.fields}
+    names = {s.id: s.name for s in pl.statuses}
+    pipeline = Section(pl.id, [
+        f"## {pl.title}", pl.body,
+        fence(state_diagram(pl, fields)),
+        table([_("Status"), _("Meaning")], [[s.name, s.description] for s in pl.statuses]),
+        f"### {_('Allowed transitions and what to fill in first')}",
+        table([_("From"), _("To"), _("Fill in first"), _("Note")],
+              [[names[t.source], names[t.to], ", ".join(fields[f] for f in t.requires) or "—", t.note or ""] for t in pl.transitions]),
+    ], ("pipeline", pl.model_dump(mode="json", by_alias=True), _("Drill: may the deal move?"),
+        _("A deal is in one status and should move to another. Is that allowed, and what must be filled in first? "
+          "Press **Next** for another case.")))
+
+    tk = cw.tasks
+    attach = {"lead": _("lead"), "contact": _("contact"), "company": _("company"), "deal": _("deal")}
+    tasks = Section(tk.id, [f"## {tk.title}", tk.body,
+                            table([_("When"), _("Task"), _("Attach to"), _("Due")],
+                                  [[r.when, r.task, attach[r.attach_to], r.due or "—"] for r in tk.rules])])
+    return [leads, proposal, timing, conversion, pipeline, tasks]
+
+
+def _plain(cond):
+    return list(cond) if isinstance(cond, tuple) else cond
+
+
+def weekday_names(_) -> dict[str, str]:
+    """Localized weekday names by calendar key."""
+    return {"mon": _("Monday"), "tue": _("Tuesday"), "wed": _("Wednesday"), "thu": _("Thursday"),
+            "fri": _("Friday"), "sat": _("Saturday"), "sun": _("Sunday")}

@@ -1,0 +1,193 @@
+"""Regulation → trainee workbooks: an introduction, one notebook per part, a practice test.
+
+Pure: nothing here touches the file system. Every string a trainee reads comes either from
+the regulation (already in its language) or from the gettext catalog.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from nbformat import NotebookNode
+
+from ..i18n import translation
+from ..regulation.items import Item, index
+from ..regulation.models import Question, Regulation
+from ..regulation.selection import select
+from .cells import NotebookBuilder, call
+from .quizzes import by_section, literal, practice_questions
+from .sections import client_work_sections, process_section, summary_topic
+
+NOTEBOOKS = ("00-introduction", "01-summary", "02-order-processing", "03-client-work", "04-practice-test")
+
+
+class Context:
+    """What every section writer needs: the regulation, translations, questions by section."""
+
+    def __init__(self, reg: Regulation):
+        self.reg = reg
+        self.lang = reg.meta.language.value
+        self.tr = tr = translation(self.lang)
+        self._ = tr.gettext
+        self.ngettext = tr.ngettext
+        self.items: dict[str, Item] = index(reg)
+        self.practice = practice_questions(reg)
+        self.sections = by_section(reg, self.practice)
+
+    def date(self, d) -> str:
+        """A date the way readers of this language write it."""
+        return d.strftime("%d.%m.%Y") if self.lang == "ru" else d.isoformat()
+
+
+def build_workbooks(reg: Regulation) -> dict[str, NotebookNode]:
+    """All trainee workbooks for a regulation, by file name."""
+    ctx = Context(reg)
+    builders: dict[str, Callable[[Context], NotebookNode]] = {
+        "00-introduction": introduction,
+        "01-summary": summary,
+        "02-order-processing": order_processing,
+        "03-client-work": client_work,
+        "04-practice-test": practice_test,
+    }
+    return {f"{name}.ipynb": make(ctx) for name, make in builders.items()}
+
+
+def _start(ctx: Context, name: str, title: str, questions: list[Question]) -> NotebookBuilder:
+    nb = NotebookBuilder(name, ctx.lang, title)
+    nb.markdown(f"# {title}", ctx._("Run the whole workbook first: menu **Run → Run All Cells**. "
+                                    "Then read from top to bottom and answer the exercises by clicking."))
+    nb.code("from crmtrain.runtime import Workbook\n"
+            + call("wb = Workbook", name, lang=ctx.lang, questions=[q.id for q in questions]))
+    return nb
+
+
+def quiz_cells(ctx: Context, nb: NotebookBuilder, questions: list[Question]) -> None:
+    """A short heading and one quiz cell per question."""
+    if not questions:
+        return
+    nb.markdown(f"#### {ctx._('Check yourself')}")
+    for q in questions:
+        nb.code(call("wb.quiz", literal(ctx.reg, q, ctx.items)), crmtrain={"item": q.id})
+
+
+def _finish(ctx: Context, nb: NotebookBuilder, questions: list[Question]) -> NotebookNode:
+    if questions:
+        nb.markdown(f"## {ctx._('Your result')}",
+                    ctx._("The score below updates as you answer. Questions to review link to the rule they test."))
+        nb.code("wb.score()")
+    return nb.notebook()
+
+
+def introduction(ctx: Context) -> NotebookNode:
+    """How to use the workbooks, who to ask, and what the assessments are."""
+    _, m, reg = ctx._, ctx.reg.meta, ctx.reg
+    nb = NotebookBuilder("00-introduction", ctx.lang, _("Introduction"))
+    nb.markdown(
+        f"# {m.company}: {_('training on the CRM regulation')}",
+        _("This course teaches how we work in {crm}: the regulation of {company}, version {version}, "
+          "in force since {date}.").format(crm=m.crm, company=m.company, version=m.version, date=ctx.date(m.effective_date)),
+    )
+    parts = [
+        ("01-summary", _("Summary: the general rules of work in the CRM")),
+        ("02-order-processing", _("Order processing: our business processes as flowcharts")),
+        ("03-client-work", _("Working with clients: leads, proposals, contact deadlines, deals and tasks")),
+        ("04-practice-test", _("Practice test: questions from every part, like the assessments")),
+    ]
+    nb.markdown(
+        f"## {_('How to work through the workbooks')}",
+        "\n".join(f"{i}. [{title}]({name}.ipynb)" for i, (name, title) in enumerate(parts, 1)),
+        _("In each workbook:"),
+        "\n".join(f"- {line}" for line in (
+            _("open it and choose **Run → Run All Cells** in the menu; exercises appear under the text;"),
+            _("answer by clicking and press **Check**: you see at once whether you are right, and why;"),
+            _("your answers are saved automatically in this folder, so you can close the workbook and come back later;"),
+            _("at the bottom of each workbook your score shows what to review."),
+        )),
+        _("You never need to type or change any code."),
+    )
+    sp = m.specialist
+    nb.markdown(
+        f"## {_('Who to ask')}",
+        _("The responsible specialist for the CRM rollout is **{name}**{role}. They check knowledge, help "
+          "with the system and answer questions: {contact}.").format(
+            name=sp.name, role=f" ({sp.role})" if sp.role else "", contact=sp.contact),
+    )
+    sel = select(reg)
+    lines = []
+    for name, when in (("initial", _("right after the CRM rollout")), ("followup", _("after some time has passed, to check what stuck"))):
+        a = getattr(reg.assessments, name)
+        qs = sel.questions[name]
+        count = ctx.ngettext("{n} question", "{n} questions", len(qs)).format(n=len(qs))
+        lines.append(f"- **{a.title}** — {when}. " + _("{count}, pass mark {mark}%, to be handed in within {days} days of release.").format(
+            count=count, mark=a.pass_mark or m.pass_mark, days=a.due_days) + (f" {a.description}" if a.description else ""))
+    nb.markdown(
+        f"## {_('Assessments')}",
+        _("Knowledge is checked twice. Both assessments mix technical questions, business processes, and work with clients."),
+        "\n".join(lines),
+        _("The responsible specialist releases an assessment; you find it in JupyterLab under **Nbgrader → Assignment List**, "
+          "fetch it, answer by clicking, and press **Submit**. The workbooks are your preparation."),
+    )
+    return nb.notebook()
+
+
+def summary(ctx: Context) -> NotebookNode:
+    """Part 1: where to find what in the system, topic by topic."""
+    reg, _ = ctx.reg, ctx._
+    asked = [q for t in reg.summary.topics for q in ctx.sections.get(t.id, [])]
+    nb = _start(ctx, "01-summary", f"1. {_('Summary: general rules')}", asked)
+    if reg.summary.intro:
+        nb.markdown(reg.summary.intro)
+    for topic in reg.summary.topics:
+        nb.markdown(*summary_topic(ctx, topic))
+        quiz_cells(ctx, nb, ctx.sections.get(topic.id, []))
+    return _finish(ctx, nb, asked)
+
+
+def order_processing(ctx: Context) -> NotebookNode:
+    """Part 2: each business process as a flowchart, its steps, questions and a drill."""
+    reg, _ = ctx.reg, ctx._
+    procs = reg.order_processing.processes
+    asked = [q for p in procs for q in ctx.sections.get(p.id, [])]
+    nb = _start(ctx, "02-order-processing", f"2. {_('Order processing')}", asked)
+    if reg.order_processing.intro:
+        nb.markdown(reg.order_processing.intro)
+    for proc in procs:
+        nb.markdown(*process_section(ctx, proc))
+        quiz_cells(ctx, nb, ctx.sections.get(proc.id, []))
+        nb.markdown(f"#### {_('Drill: what comes next?')}",
+                    _("A random step of this process is shown. Choose the step that follows it. Press **Next** for a new case."))
+        nb.code(call("wb.drill", "process", proc.model_dump(mode="json")), crmtrain={"drill": "process", "process": proc.id})
+    return _finish(ctx, nb, asked)
+
+
+def client_work(ctx: Context) -> NotebookNode:
+    """Part 3: leads, proposal, contact timing, conversion, deal statuses and tasks."""
+    reg, _ = ctx.reg, ctx._
+    sections = client_work_sections(ctx)
+    asked = [q for sec in sections for q in ctx.sections.get(sec.id, [])]
+    nb = _start(ctx, "03-client-work", f"3. {_('Working with clients')}", asked)
+    if reg.client_work.intro:
+        nb.markdown(reg.client_work.intro)
+    for sec in sections:
+        nb.markdown(*sec.text)
+        quiz_cells(ctx, nb, ctx.sections.get(sec.id, []))
+        if sec.drill:
+            kind, spec, heading, hint = sec.drill
+            nb.markdown(f"#### {heading}", hint)
+            nb.code(call("wb.drill", kind, spec), crmtrain={"drill": kind})
+    return _finish(ctx, nb, asked)
+
+
+def practice_test(ctx: Context) -> NotebookNode:
+    """Part 4: every practice question, topics mixed, in a fixed shuffled order."""
+    _ = ctx._
+    questions = list(ctx.practice)
+    random.Random(f"{ctx.reg.meta.version}/practice").shuffle(questions)
+    nb = _start(ctx, "04-practice-test", f"4. {_('Practice test')}", questions)
+    nb.markdown(_("Questions from every part of the regulation, mixed as in the assessments: working in the system, "
+                  "business processes, and work with clients. This test does not count; take it as often as you like."))
+    for n, q in enumerate(questions, 1):
+        nb.markdown(f"#### {_('Question {n} of {total}').format(n=n, total=len(questions))}")
+        nb.code(call("wb.quiz", literal(ctx.reg, q, ctx.items)), crmtrain={"item": q.id})
+    return _finish(ctx, nb, questions)
