@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 
 from .errors import UserError
+from .speedups import skip_unused_validators
 
 REGULATION_HELP = "a regulation YAML file, or sample:en / sample:ru (default: the English sample)"
 
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 incomplete/failed, 2 bad input)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    skip_unused_validators()
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
         parser.print_help()
