@@ -13,6 +13,7 @@ from collections.abc import Callable
 from .errors import UserError
 from .speedups import skip_unused_validators
 
+ASSESSMENTS = ("initial", "followup")
 REGULATION_HELP = "a regulation YAML file, or sample:en / sample:ru (default: the English sample)"
 
 
@@ -31,7 +32,24 @@ def _cmd_init(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from .commands.build import run
 
-    return run(args.regulation, args.out, out=sys.stdout)
+    return run(args.regulation, args.out, out=sys.stdout, exchange=args.exchange, course_id=args.course_id)
+
+
+def _course(name: str) -> Callable[[argparse.Namespace], int]:
+    """A handler calling ``commands.course.<name>`` with the parsed arguments."""
+
+    def handler(args: argparse.Namespace) -> int:
+        from .commands import course
+
+        kwargs = {k: v for k, v in vars(args).items() if k not in ("func", "command", "roster_command")}
+        return getattr(course, name)(out=sys.stdout, **kwargs)
+
+    return handler
+
+
+def _add_course(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--course", dest="course_dir", default="assignments", metavar="DIR",
+                   help="the nbgrader course folder written by `crmtrain build` (default: assignments)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +75,38 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="generate the trainee workbooks (and the assessment course) from a regulation")
     p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
     p.add_argument("--out", default=".", metavar="DIR", help="folder that receives workbooks/ and assignments/ (default: .)")
+    p.add_argument("--exchange", default="/srv/nbgrader/exchange", metavar="DIR",
+                   help="nbgrader exchange folder shared with trainees (default: nbgrader's /srv/nbgrader/exchange)")
+    p.add_argument("--course-id", default="crm-training", help="nbgrader course id (default: crm-training)")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("roster", help="manage the trainees of the course")
+    roster = p.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
+    p = roster.add_parser("import", help="add or update trainees from a CSV file with columns id, name, email")
+    p.add_argument("csv_path", metavar="CSV")
+    _add_course(p)
+    p.set_defaults(func=_course("roster_import"))
+
+    p = sub.add_parser("release", help="generate an assessment's trainee version and release it")
+    p.add_argument("assessment", choices=ASSESSMENTS)
+    p.add_argument("--due", help="due date, e.g. 2027-02-15 (end of day) or '2027-02-15 18:00', in the course time zone")
+    p.add_argument("--force", action="store_true", help="release again although it was released before")
+    _add_course(p)
+    p.set_defaults(func=_course("release"))
+
+    for name, text in (("status", "who fetched, submitted, is late and was graded, per assessment"),
+                       ("collect", "collect the latest submissions from the exchange"),
+                       ("grade", "autograde every collected submission (in parallel)"),
+                       ("feedback", "release feedback (answers and points, never the key) to trainees")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("assessment", nargs="?", choices=ASSESSMENTS, help="only this assessment (default: both)")
+        _add_course(p)
+        if name == "grade":
+            p.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per CPU)")
+        if name == "feedback":
+            p.add_argument("--include-pending", action="store_true",
+                           help="also for trainees whose open answers are not graded yet")
+        p.set_defaults(func=_course(name))
     return parser
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
+from ..build.course import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE, build_course
 from ..build.workbooks import build_workbooks
 from ..build.writer import write_notebooks
 from ..regulation.loader import load
 from ..samples import resolve
 
 
-def run(spec: str | None, out_dir: str, out: TextIO) -> int:
-    """Build into ``OUT/workbooks``; prints what changed and how to open it."""
+def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_EXCHANGE,
+        course_id: str = DEFAULT_COURSE_ID) -> int:
+    """Build ``OUT/workbooks`` and the course in ``OUT/assignments``; say what changed and what next."""
     path = resolve(spec)
     reg = load(path)
     root = Path(out_dir)
@@ -20,5 +22,8 @@ def run(spec: str | None, out_dir: str, out: TextIO) -> int:
     notebooks = build_workbooks(reg)
     changed = write_notebooks(notebooks, workbooks)
     out.write(f"Workbooks: {len(notebooks)} notebooks in {workbooks}/ ({len(changed)} changed)\n")
-    out.write(f"Open them in JupyterLab:  jupyter lab {workbooks}\n")
+    changed, total = build_course(reg, root / "assignments", exchange=exchange, course_id=course_id)
+    out.write(f"Assessments: nbgrader course '{course_id}' in {root / 'assignments'}/ "
+              f"({total} files, {len(changed)} changed; exchange {exchange})\n")
+    out.write(f"Open the workbooks in JupyterLab:  crmtrain lab {workbooks}\n")
     return 0

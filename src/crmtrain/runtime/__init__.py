@@ -12,6 +12,7 @@ from typing import Any
 
 _EXPORTS = {
     "Workbook": "workbook",
+    "Assessment": "assessment",
     "Quiz": "quiz",
     "INPUTS": "inputs",
     "JsonStore": "store",

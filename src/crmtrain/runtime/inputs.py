@@ -59,6 +59,11 @@ class AnswerInput:
         """The widgets to lock while feedback is shown."""
         return [self.widget]
 
+    def watch(self, callback) -> None:
+        """Call ``callback()`` whenever the trainee changes the response (assessments save then)."""
+        for control in self.controls():
+            control.observe(lambda _change: callback(), names="value")
+
     def set_enabled(self, enabled: bool) -> None:
         """Lock or unlock the input."""
         for control in self.controls():
@@ -213,6 +218,7 @@ class Ordering(AnswerInput):
             self.downs.append(down)
             rows.append(widgets.HBox([up, down, label]))
         self.enabled = True
+        self._watcher = None
         self._render()
         note = self.tr.gettext("Put the items in the right order with the ↑ and ↓ buttons.")
         return widgets.VBox([widgets.HTML(f'<span style="{MUTED}">{esc(note)}</span>'), *rows])
@@ -229,6 +235,8 @@ class Ordering(AnswerInput):
         if self.enabled and 0 <= other < len(self.order):
             self.order[place], self.order[other] = self.order[other], self.order[place]
             self._render()
+            if self._watcher:
+                self._watcher()
 
     def _render(self) -> None:
         for place, (item, label) in enumerate(zip(self.order, self.labels)):
@@ -248,6 +256,10 @@ class Ordering(AnswerInput):
     def set_enabled(self, enabled):
         self.enabled = enabled
         self._render()
+
+    def watch(self, callback):
+        # Moves happen through buttons, not a widget value, so the callback is called directly.
+        self._watcher = callback
 
     def hint(self, verdict):
         n = len(verdict.wrong_positions)

@@ -1,0 +1,106 @@
+"""Regulation → the initial and follow-up assessments as nbgrader source notebooks.
+
+One notebook per assessment keeps grading cheap. Per question: a locked markdown cell with
+the text, a locked cell showing the answer widget, and the graded cell — an autograder test
+whose hidden part holds the key (nbgrader strips it from everything it releases), or, for
+an open answer, a task the specialist scores by hand in the formgrader.
+"""
+
+from __future__ import annotations
+
+from nbformat import NotebookNode
+
+from ..i18n import translation
+from ..regulation.items import index
+from ..regulation.models import Question, QuestionType, Regulation
+from ..regulation.selection import ORDER, select
+from .cells import NotebookBuilder, call
+
+SCHEMA_VERSION = 3  # nbgrader's cell metadata schema
+
+
+def _nbgrader(grade_id: str, *, grade: bool = False, task: bool = False, points: int | None = None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": True, "schema_version": SCHEMA_VERSION,
+            "solution": False, "task": task}
+    if grade or task:
+        meta["points"] = points
+    return meta
+
+
+def _locked(grade_id: str, crm: dict | None = None, **kw) -> dict:
+    # editable/deletable stop accidents in JupyterLab; nbgrader's checksums catch the rest.
+    md = {"nbgrader": _nbgrader(grade_id, **kw), "editable": False, "deletable": False}
+    if crm:
+        md["crmtrain"] = crm
+    return md
+
+
+def _key(q: Question):
+    return list(q.answer) if isinstance(q.answer, tuple) else q.answer
+
+
+def hidden_test(q: Question) -> str:
+    """The source of an autograded item's test cell; only the comment survives release."""
+    args = [repr(q.id), repr(q.type.value), repr(_key(q))]
+    if q.type is QuestionType.numeric and q.tolerance:
+        args.append(f"tolerance={q.tolerance!r}")
+    return ("# Scored when the responsible specialist grades the assessment.\n"
+            "### BEGIN HIDDEN TESTS\n"
+            "from crmtrain.grading.check import check\n"
+            f"check({', '.join(args)})\n"
+            "### END HIDDEN TESTS")
+
+
+def item_spec(q: Question) -> dict:
+    """What the answer cell passes to the runtime: never the key."""
+    spec = {"id": q.id, "type": q.type.value, "options": [{"id": o.id, "text": o.text} for o in q.options]}
+    if q.unit:
+        spec["unit"] = q.unit
+    return spec
+
+
+def build_assessment(reg: Regulation, name: str) -> NotebookNode:
+    """The nbgrader source notebook of one assessment ("initial" or "followup")."""
+    tr = translation(reg.meta.language.value)
+    _ = tr.gettext
+    spec = getattr(reg.assessments, name)
+    questions = select(reg).questions[name]
+    items = index(reg)
+    total = sum(q.points for q in questions)
+    mark = spec.pass_mark or reg.meta.pass_mark
+    nb = NotebookBuilder(name, reg.meta.language.value, spec.title)
+    nb.markdown(
+        f"# {spec.title}", spec.description,
+        _("{questions}, {points} points in all; you pass with {mark}% of the points.").format(
+            questions=tr.ngettext("{n} question", "{n} questions", len(questions)).format(n=len(questions)),
+            points=total, mark=mark),
+        _("First run the whole notebook: menu **Run → Run All Cells**. Then answer every question by clicking; "
+          "each answer is saved at once. You will see your score after the responsible specialist grades the assessment."),
+        **_locked("intro"),
+    )
+    nb.code("from crmtrain.runtime import Assessment\n" + call("test = Assessment", name, lang=reg.meta.language.value),
+            **_locked("setup"))
+    for n, q in enumerate(questions, 1):
+        crm = {"item": q.id, "topic": q.topic.value, "type": q.type.value, "points": q.points,
+               "refs": list(q.refs), "parts": sorted({items[r].part for r in q.refs})}
+        head = _("Question {n} of {total}").format(n=n, total=len(questions))
+        pts = tr.ngettext("{n} point", "{n} points", q.points).format(n=q.points)
+        hint = {QuestionType.multiple: _("Tick all that apply."),
+                QuestionType.open: _("Answer in your own words; the responsible specialist grades this one by hand.")}.get(q.type, "")
+        nb.markdown(f"### {head} · {pts}", q.text, f"*{hint}*" if hint else "", **_locked(f"{q.id}-question", crm))
+        nb.code(call("test.item", item_spec(q)), **_locked(f"{q.id}-answer", crm))
+        if q.type is QuestionType.open:
+            nb.markdown(_("*Graded by hand.*"), **_locked(q.id, crm, task=True, points=q.points))
+        else:
+            nb.code(hidden_test(q), hidden=False, **_locked(q.id, crm, grade=True, points=q.points))
+    nb.markdown(f"## {_('When you are done')}",
+                _("Check that every question says “Saved”. Then save the notebook and press **Submit** "
+                  "in the Assignment List. You can submit again until the due date; the last submission counts."),
+                **_locked("outro"))
+    return nb.notebook(assessment=name, max_points=total, pass_mark=mark)
+
+
+def build_assessments(reg: Regulation) -> dict[str, NotebookNode]:
+    """Both assessments' source notebooks, by path inside the course's ``source/`` folder."""
+    return {f"{name}/{name}.ipynb": build_assessment(reg, name) for name in ORDER}
+

@@ -1,0 +1,127 @@
+"""The specialist's assessment commands: roster, release, status, collect, grade, feedback.
+
+Each is a few lines over :mod:`crmtrain.grading` (nbgrader's Python API) that print what
+happened in the course's time zone. nbgrader is imported only when a command runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import TextIO
+
+from ..grading.course import ASSESSMENTS, Course
+
+
+def _local(course: Course, moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "—"
+    aware = moment.replace(tzinfo=dt.timezone.utc).astimezone(zoneinfo.ZoneInfo(course.timezone))
+    return aware.strftime("%Y-%m-%d %H:%M")
+
+
+def _chosen(assessment: str | None) -> tuple[str, ...]:
+    return (assessment,) if assessment else ASSESSMENTS
+
+
+def roster_import(course_dir: str, csv_path: str, out: TextIO) -> int:
+    """Add or update trainees from a CSV file (id, name, email)."""
+    from ..grading.roster import import_roster
+
+    course = Course.load(course_dir)
+    r = import_roster(course, csv_path)
+    out.write(f"Roster of {course.course_id}: {len(r.added)} added, {len(r.updated)} updated, "
+              f"{len(r.unchanged)} unchanged")
+    out.write(f"; {len(r.not_in_file)} not in the file kept\n" if r.not_in_file else "\n")
+    return 0
+
+
+def release(course_dir: str, assessment: str, due: str | None, force: bool, out: TextIO) -> int:
+    """Generate the trainee version of an assessment and put it in the exchange."""
+    from ..grading.release import release as do_release
+
+    course = Course.load(course_dir)
+    r = do_release(course, assessment, due, force=force)
+    out.write(f"Released {assessment}: {r.items} questions, {r.points:g} points; due {_local(course, r.due)} "
+              f"({course.timezone})\n")
+    out.write("Trainees fetch it in JupyterLab (Nbgrader → Assignment List) or with "
+              f"`nbgrader fetch_assignment {assessment} --course {course.course_id}`.\n")
+    for warning in r.warnings:
+        out.write(f"warning: {warning}\n")
+    return 0
+
+
+def status(course_dir: str, assessment: str | None, out: TextIO) -> int:
+    """Per assessment: who fetched, submitted, is late, was graded, with scores."""
+    from ..grading.status import status as course_status
+
+    course = Course.load(course_dir)
+    for st in course_status(course, _chosen(assessment)):
+        if not st.released:
+            out.write(f"{st.assessment}: not released yet\n\n")
+            continue
+        out.write(f"{st.assessment}: due {_local(course, st.due)} ({course.timezone}); "
+                  f"{st.count('fetched')} fetched, {st.count('submitted')} submitted, {st.count('late')} late, "
+                  f"{st.count('graded')} graded of {len(st.trainees)}\n")
+        out.write(f"  {'trainee':<16} {'name':<24} {'fetched':<17} {'submitted':<17} {'late':<6} score\n")
+        for t in st.trainees:
+            late = f"{t.seconds_late / 3600:.1f}h" if t.late else ""
+            score = f"{t.score:g}/{t.max_score:g}" if t.score is not None and t.max_score else ""
+            if t.needs_manual_grade:
+                score += " (open answers to grade)"
+            out.write(f"  {t.trainee:<16} {t.name[:24]:<24} {_local(course, t.fetched_at):<17} "
+                      f"{_local(course, t.submitted_at):<17} {late:<6} {score}\n")
+        out.write("\n")
+    return 0
+
+
+def collect(course_dir: str, assessment: str | None, out: TextIO) -> int:
+    """Copy the latest submissions from the exchange into the course."""
+    from ..grading.collect import collect as do_collect
+    from ..grading.release import is_released
+
+    course = Course.load(course_dir)
+    for name in _chosen(assessment):
+        if assessment is None and not is_released(course, name):
+            continue
+        r = do_collect(course, name)
+        out.write(f"{name}: {len(r.collected)} collected, {len(r.unchanged)} unchanged\n")
+    return 0
+
+
+def grade(course_dir: str, assessment: str | None, workers: int | None, out: TextIO) -> int:
+    """Autograde every collected submission in parallel; a broken one is reported, not fatal."""
+    from ..grading.autograde import grade as do_grade
+
+    course = Course.load(course_dir)
+    report = do_grade(course, _chosen(assessment), workers=workers, progress=out.isatty())
+    for o in sorted(report.outcomes, key=lambda o: (o.assessment, o.trainee)):
+        if o.ok:
+            extra = " (late)" if o.seconds_late > 0 else ""
+            extra += " — open answers to grade by hand" if o.needs_manual_grade else ""
+            out.write(f"  {o.assessment:<9} {o.trainee:<16} {o.score:g}/{o.max_score:g}{extra}\n")
+        else:
+            out.write(f"  {o.assessment:<9} {o.trainee:<16} FAILED: {o.error}\n")
+    out.write(f"Graded {len(report.graded)} of {len(report.outcomes)} submissions with {report.workers} "
+              f"worker(s) in {report.seconds:.1f} s.\n")
+    if report.failed:
+        out.write(f"{len(report.failed)} submission(s) could not be graded; the others are in the gradebook.\n")
+        return 1
+    return 0
+
+
+def feedback(course_dir: str, assessment: str | None, include_pending: bool, out: TextIO) -> int:
+    """Write and release feedback (answers and points, never the key) to trainees."""
+    from ..grading.feedback import feedback as do_feedback
+    from ..grading.release import is_released
+
+    course = Course.load(course_dir)
+    for name in _chosen(assessment):
+        if assessment is None and not is_released(course, name):
+            continue
+        r = do_feedback(course, name, include_pending=include_pending)
+        out.write(f"{name}: feedback released to {len(r.released)} trainee(s)")
+        if r.pending_manual:
+            out.write(f"; waiting for open answers to be graded: {', '.join(r.pending_manual)}")
+        out.write("\n")
+    return 0

@@ -1,0 +1,96 @@
+"""The grading worker: autogrades every requested assessment of ONE trainee via nbgrader's API.
+
+Runs in a child process (nbgrader changes the working directory and environment while it
+grades, so it cannot share a process with other grading). Imports nbgrader at module level:
+the parent imports this module once before forking, so workers start without paying
+nbgrader's import time again.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+# Imported here, in the parent, so that every forked worker shares them instead of paying
+# for them on its first submission (IPython and friends come from kernel discovery).
+import IPython  # noqa: F401
+import ipykernel.kernelspec  # noqa: F401
+import nbformat
+import psutil  # noqa: F401
+import sqlalchemy.dialects.sqlite  # noqa: F401
+from nbgrader.api import MissingEntry  # noqa: F401
+from nbgrader.apps.api import NbGraderAPI  # noqa: F401
+from sqlalchemy.orm import configure_mappers
+
+from .course import BUSY_TIMEOUT_S, Course, nbgrader_cause
+
+configure_mappers()  # the gradebook's ORM set-up, done once here rather than per worker
+nbformat.validate(nbformat.v4.new_notebook())  # builds and caches the notebook validator
+
+_state: dict = {}
+
+
+@dataclass(frozen=True)
+class RawOutcome:
+    trainee: str
+    assessment: str
+    ok: bool
+    score: float | None
+    max_score: float | None
+    seconds_late: float
+    late_penalty: float
+    needs_manual_grade: bool
+    error: str
+    log: str
+    seconds: float
+
+
+def init(root: str, quiet: bool = True) -> None:
+    """Per-process setup: one NbGraderAPI for this course; kernels' chatter off the terminal."""
+    if quiet:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)  # kernels inherit it; their warnings would break the progress bar
+        os.close(devnull)
+    course = Course.load(root)
+    # sqlite's busy timeout: a writer that finds the gradebook locked waits this long (the
+    # pysqlite default of 5 s is thin when several workers commit at once).
+    api = course.api(**{"CourseDirectory.db_url": f"{course.db_url}?timeout={BUSY_TIMEOUT_S}"})
+    _state.update(course=course, api=api)
+
+
+def grade_trainee(trainee: str, assessments: tuple[str, ...], force: bool = True) -> list[RawOutcome]:
+    """Autograde ``assessments`` of ``trainee`` in order; every assessment yields an outcome."""
+    course: Course = _state["course"]
+    api = _state["api"]
+    out = []
+    for assessment in assessments:
+        start = time.monotonic()
+        try:
+            result = api.autograde(assessment, trainee, force=force, create=True)
+        except Exception as exc:  # nbgrader reports its own failures in `result`; this is ours
+            result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
+        if result["success"]:
+            facts, error, log = _scores(course, trainee, assessment), "", ""
+        else:
+            facts = {"score": None, "max_score": None, "seconds_late": 0.0, "late_penalty": 0.0,
+                     "needs_manual_grade": False}
+            error = nbgrader_cause(result)
+            log = (result.get("log") or "") + (result.get("error") or "")
+        out.append(RawOutcome(trainee, assessment, bool(result["success"]), error=error, log=log,
+                              seconds=time.monotonic() - start, **facts))
+    return out
+
+
+def _scores(course: Course, trainee: str, assessment: str) -> dict:
+    with course.gradebook() as gb:
+        sub = gb.find_submission(assessment, trainee)
+        penalty = float(sub.late_submission_penalty or 0)
+        return {
+            "score": float(sub.score) - penalty,
+            "max_score": float(sub.max_score),
+            "seconds_late": float(sub.total_seconds_late or 0),
+            "late_penalty": penalty,
+            "needs_manual_grade": bool(sub.needs_manual_grade),
+        }

@@ -1,0 +1,160 @@
+"""``crmtrain release initial|followup [--due DATE]``: generate the student version, release it.
+
+Steps, all through nbgrader's Python API: record the assessment and its due date in the
+gradebook; ``generate_assignment`` (hidden tests and solutions stripped into ``release/``);
+scan the student version for key material; ``release_assignment`` to the exchange (whose
+release plugin also makes the ``fetched/`` folder for fetch markers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass
+
+from ..errors import UserError
+from . import fetchlog
+from .course import ANSWERS_FILE, Course, check_assessment, nbgrader_failure
+from .items import assessment_items, cell_problems
+from .leaks import find_key_material
+
+
+@dataclass(frozen=True)
+class ReleaseReport:
+    assessment: str
+    due: dt.datetime | None  # naive UTC, as nbgrader stores it
+    notebooks: tuple[str, ...]
+    items: int
+    points: float
+    replaced: bool  # an earlier release was overwritten (--force)
+    warnings: tuple[str, ...] = ()
+
+
+def parse_due(text: str, timezone: str = "UTC") -> dt.datetime:
+    """A due date given by the specialist, as naive UTC.
+
+    ``2025-03-01`` means the end of that day (23:59:59) in ``timezone``; ``2025-03-01 18:00``
+    (or ``T18:00``) is that local time; an ISO date-time with an offset is taken as is.
+    """
+    raw = text.strip()
+    try:
+        tz = zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise UserError(f"unknown time zone {timezone!r}") from None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            local = dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(23, 59, 59))
+        else:
+            local = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise UserError(f"due date {text!r} is not a date: use YYYY-MM-DD or 'YYYY-MM-DD HH:MM'") from None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=tz)
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _as_due(due: dt.datetime | dt.date | str | None, timezone: str) -> dt.datetime | None:
+    if due is None or isinstance(due, dt.datetime):
+        if isinstance(due, dt.datetime) and due.tzinfo is not None:
+            return due.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return due
+    if isinstance(due, dt.date):
+        return parse_due(due.isoformat(), timezone)
+    return parse_due(due, timezone)
+
+
+def is_released(course: Course, assessment: str) -> bool:
+    return course.outbound_dir(assessment).is_dir()
+
+
+def release(
+    course: Course, assessment: str, due: dt.datetime | dt.date | str | None = None, *, force: bool = False
+) -> ReleaseReport:
+    """Generate and release ``assessment``; ``due`` (naive = UTC, or a string) goes to the gradebook."""
+    check_assessment(assessment)
+    notebooks = course.source_notebooks(assessment)
+    if (course.source_dir(assessment) / ANSWERS_FILE).exists():
+        raise UserError(
+            f"{course.source_dir(assessment) / ANSWERS_FILE} must not exist: it would be released "
+            "to every trainee and would replace their answers when grading"
+        )
+    items = assessment_items(course, assessment)
+    problems = [p for nb in notebooks for p in cell_problems(nb, label=str(nb.relative_to(course.root)))]
+    if problems:
+        raise UserError(f"the notebook of {assessment!r} does not follow the grading contract", problems)
+    replaced = is_released(course, assessment)
+    if replaced and not force:
+        raise UserError(
+            f"assessment {assessment!r} is already released; use --force to release it again "
+            "(trainees who fetched it keep their copy)"
+        )
+    due_utc = _as_due(due, course.timezone)
+    with course.gradebook() as gb:
+        # Without --due a re-release keeps the due date it had.
+        due_utc = gb.update_or_create_assignment(assessment, **({"duedate": due_utc} if due_utc else {})).duedate
+
+    api = course.api()
+    result = api.generate_assignment(assessment, force=True, create=True)
+    if not result["success"]:
+        raise nbgrader_failure(f"generating the student version of {assessment!r}", result)
+    leaks = find_key_material(course, assessment, [course.release_dir(assessment)])
+    if leaks:
+        raise UserError(f"the student version of {assessment!r} contains answer-key material", leaks)
+
+    from nbgrader.utils import capture_log, temp_attrs
+
+    with temp_attrs(api.coursedir, assignment_id=assessment):
+        app = api.exchange.ReleaseAssignment(coursedir=api.coursedir, authenticator=api.authenticator, parent=api)
+        app.force = force
+        result = capture_log(app)
+    if not result["success"]:
+        raise nbgrader_failure(f"releasing {assessment!r} to the exchange", result)
+    fetchlog.ensure_folder(course.fetched_dir)  # also when the config names the stock plugin
+    return ReleaseReport(
+        assessment=assessment,
+        due=due_utc,
+        notebooks=tuple(p.name for p in notebooks),
+        items=len(items),
+        points=sum(i.points for i in items),
+        replaced=replaced,
+        warnings=_privacy_warnings(course),
+    )
+
+
+def _privacy_warnings(course: Course) -> tuple[str, ...]:
+    """The course folder holds the key (source/ and gradebook.db): others must not read it."""
+    import os
+    import stat
+
+    mode = os.stat(course.root).st_mode
+    if mode & (stat.S_IROTH | stat.S_IXOTH):
+        return (f"{course.root} is readable by other users, and its source/ and gradebook.db hold the "
+                f"answer key: run `chmod 700 {course.root}`",)
+    return ()
+
+
+def set_due(course: Course, assessment: str, due: dt.datetime | dt.date | str | None) -> dt.datetime | None:
+    """Change (or with None, clear) the due date of an assessment already in the gradebook."""
+    check_assessment(assessment)
+    due_utc = _as_due(due, course.timezone)
+    from nbgrader.api import MissingEntry
+
+    with course.gradebook() as gb:
+        try:
+            gb.find_assignment(assessment)
+        except MissingEntry:
+            raise UserError(f"assessment {assessment!r} is not released yet (run `crmtrain release {assessment}`)")
+        gb.update_or_create_assignment(assessment, duedate=due_utc)
+    return due_utc
+
+
+def due_date(course: Course, assessment: str) -> dt.datetime | None:
+    """The due date in the gradebook (naive UTC), None if none or not released."""
+    from nbgrader.api import MissingEntry
+
+    with course.gradebook() as gb:
+        try:
+            return gb.find_assignment(assessment).duedate
+        except MissingEntry:
+            return None

@@ -1,0 +1,144 @@
+"""``crmtrain roster import staff.csv``: the trainees, upserted into nbgrader's gradebook.
+
+The CSV has a header with the columns ``id``, ``name`` and ``email`` (any order, extra
+columns ignored; comma, semicolon or tab separated, as spreadsheets export it). ``id`` is
+the trainee's login on the Jupyter server: nbgrader files submissions under it. Every bad
+row is reported at once, as ``staff.csv:4: email: 'bob@' is not an email address``, and
+nothing is written unless the whole file is good. Trainees missing from the file are kept
+(removing one would delete their grades).
+
+nbgrader keeps a first and a last name; the roster has one ``name``, stored whole as the
+last name (so the formgrader sorts by it) with an empty first name.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UserError
+from .course import Course
+
+COLUMNS = ("id", "name", "email")
+MAX_LEN = 128  # nbgrader's column width
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+@dataclass(frozen=True)
+class Trainee:
+    id: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class RosterImport:
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    not_in_file: tuple[str, ...]  # already in the gradebook, kept as they are
+
+
+def read_roster(path: str | Path) -> tuple[Trainee, ...]:
+    """The trainees of a roster CSV; UserError listing every bad row (by line)."""
+    path = Path(path)
+    label = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"roster file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{label}: not UTF-8 text (save the spreadsheet as CSV UTF-8)") from None
+    except OSError as exc:
+        raise UserError(f"cannot read the roster file {path}: {exc.strerror}") from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise UserError(f"{label}: the file is empty; expected a header line: {','.join(COLUMNS)}")
+    try:
+        dialect = csv.Sniffer().sniff(lines[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = csv.reader(lines, dialect)
+    header = [h.strip().lower() for h in next(rows)]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise UserError(
+            f"{label}:1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(the header must name {', '.join(COLUMNS)})"
+        )
+    col = {c: header.index(c) for c in COLUMNS}
+    problems: list[str] = []
+    trainees: list[Trainee] = []
+    first_line: dict[str, int] = {}
+    for lineno, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {c: (row[i].strip() if i < len(row) else "") for c, i in col.items()}
+        bad = _row_problems(values)
+        if not bad and values["id"] in first_line:
+            bad.append(f"id: {values['id']!r} is already on line {first_line[values['id']]}")
+        problems.extend(f"{label}:{lineno}: {p}" for p in bad)
+        if not bad:
+            first_line[values["id"]] = lineno
+            trainees.append(Trainee(values["id"], values["name"], values["email"]))
+    if problems:
+        n = len(problems)
+        raise UserError(f"{label}: {n} problem{'s' if n > 1 else ''}; nothing was imported", problems)
+    if not trainees:
+        raise UserError(f"{label}: no trainees listed under the header")
+    return tuple(trainees)
+
+
+def _row_problems(v: dict[str, str]) -> list[str]:
+    out = []
+    if not v["id"]:
+        out.append("id: is empty")
+    elif not _ID.match(v["id"]) or len(v["id"]) > MAX_LEN:
+        out.append(
+            f"id: {v['id']!r} is not a login name (letters, digits, '.', '_', '-', '@'; no spaces or '+')"
+        )
+    if not v["name"]:
+        out.append("name: is empty")
+    elif len(v["name"]) > MAX_LEN:
+        out.append(f"name: longer than {MAX_LEN} characters")
+    if not v["email"]:
+        out.append("email: is empty")
+    elif not _EMAIL.match(v["email"]) or len(v["email"]) > MAX_LEN:
+        out.append(f"email: {v['email']!r} is not an email address")
+    return out
+
+
+def import_roster(course: Course, path: str | Path) -> RosterImport:
+    """Check the whole file, then add or update every trainee in the gradebook."""
+    trainees = read_roster(path)
+    added, updated, unchanged = [], [], []
+    with course.gradebook() as gb:
+        existing = {s.id: s for s in gb.students}
+        for t in trainees:
+            fields = {"first_name": "", "last_name": t.name, "email": t.email}
+            old = existing.get(t.id)
+            if old is None:
+                added.append(t.id)
+            elif all(getattr(old, k) == v for k, v in fields.items()):
+                unchanged.append(t.id)
+                continue
+            else:
+                updated.append(t.id)
+            gb.update_or_create_student(t.id, **fields)
+        listed = {t.id for t in trainees}
+        not_in_file = sorted(i for i in existing if i not in listed)
+    return RosterImport(tuple(added), tuple(updated), tuple(unchanged), tuple(not_in_file))
+
+
+def trainees(course: Course) -> tuple[Trainee, ...]:
+    """Everyone in the gradebook, by id."""
+    with course.gradebook() as gb:
+        found = [Trainee(s.id, display_name(s.first_name, s.last_name), s.email or "") for s in gb.students]
+    return tuple(sorted(found, key=lambda t: t.id))
+
+
+def display_name(first: str | None, last: str | None) -> str:
+    return " ".join(p for p in (first, last) if p)

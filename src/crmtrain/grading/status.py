@@ -1,0 +1,140 @@
+"""``crmtrain status``: per assessment, who fetched, who submitted, who is late, who is graded.
+
+Sources: fetch markers (``<exchange>/<course>/fetched/``, see :mod:`.fetchlog`), the
+submissions waiting in the exchange (``inbound/``, named ``<trainee>+<assessment>+<UTC
+timestamp>+<random>`` by nbgrader), the collected and autograded folders, and the gradebook
+(roster, due dates, scores). Lateness is judged as nbgrader judges it: the latest submission's
+timestamp against the due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from . import fetchlog
+from .course import ASSESSMENTS, Course, check_assessment
+from .roster import display_name
+
+
+@dataclass(frozen=True)
+class TraineeStatus:
+    trainee: str
+    name: str
+    on_roster: bool
+    fetched_at: dt.datetime | None  # naive UTC; first fetch
+    submitted_at: dt.datetime | None  # naive UTC; latest submission in the exchange
+    submissions: int
+    seconds_late: float  # 0 when on time, not submitted or no due date
+    collected: bool
+    graded: bool
+    score: float | None  # after the late penalty; None until graded
+    max_score: float | None
+    needs_manual_grade: bool
+
+    @property
+    def fetched(self) -> bool:
+        return self.fetched_at is not None
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def late(self) -> bool:
+        return self.seconds_late > 0
+
+
+@dataclass(frozen=True)
+class AssessmentStatus:
+    assessment: str
+    released: bool
+    due: dt.datetime | None  # naive UTC
+    trainees: tuple[TraineeStatus, ...]
+
+    def count(self, what: str) -> int:
+        """How many trainees are ``fetched``, ``submitted``, ``late``, ``collected`` or ``graded``."""
+        return sum(1 for t in self.trainees if getattr(t, what))
+
+    def trainee(self, trainee_id: str) -> TraineeStatus:
+        for t in self.trainees:
+            if t.trainee == trainee_id:
+                return t
+        raise KeyError(trainee_id)
+
+
+def inbound_submissions(course: Course, assessment: str) -> dict[str, list[dt.datetime]]:
+    """``{trainee: [submission times, oldest first]}`` from the exchange's inbound folder."""
+    found: dict[str, list[dt.datetime]] = {}
+    if not course.inbound_dir.is_dir():
+        return found
+    for path in course.inbound_dir.iterdir():
+        parts = path.name.split("+")
+        if len(parts) not in (3, 4) or parts[1] != assessment:
+            continue
+        at = fetchlog.parse_timestamp(parts[2])
+        if at is not None:
+            found.setdefault(parts[0], []).append(at)
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def _collected_at(course: Course, trainee: str, assessment: str) -> dt.datetime | None:
+    stamp = course.submitted_dir(trainee, assessment) / "timestamp.txt"
+    try:
+        return fetchlog.parse_timestamp(stamp.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+
+
+def assessment_status(course: Course, assessment: str) -> AssessmentStatus:
+    check_assessment(assessment)
+    from nbgrader.api import MissingEntry
+
+    fetched = fetchlog.first_fetches(course.fetched_dir, assessment)
+    inbound = inbound_submissions(course, assessment)
+    collected = set(course.submitted_trainees(assessment))
+    with course.gradebook() as gb:
+        roster = {s.id: display_name(s.first_name, s.last_name) for s in gb.students}
+        try:
+            assignment = gb.find_assignment(assessment)
+        except MissingEntry:
+            assignment = None
+        due = assignment.duedate if assignment is not None else None
+        graded = {}
+        for sub in gb.assignment_submissions(assessment) if assignment is not None else ():
+            # Graded means: autograded, and what was graded is what is collected now (as nbgrader
+            # judges it); a newer collected submission waits for `crmtrain grade`.
+            sid = sub.student_id
+            current = sub.timestamp == _collected_at(course, sid, assessment)
+            if current and course.autograded_dir(sid, assessment).is_dir():
+                penalty = sub.late_submission_penalty or 0
+                graded[sid] = (sub.score - penalty, sub.max_score, sub.needs_manual_grade)
+    everyone = sorted(set(roster) | set(fetched) | set(inbound) | collected)
+    rows = []
+    for tid in everyone:
+        times = inbound.get(tid, [])
+        submitted_at = times[-1] if times else _collected_at(course, tid, assessment)
+        late = (submitted_at - due).total_seconds() if (submitted_at and due) else 0.0
+        score, max_score, manual = graded.get(tid, (None, None, False))
+        rows.append(
+            TraineeStatus(
+                trainee=tid,
+                name=roster.get(tid, ""),
+                on_roster=tid in roster,
+                fetched_at=fetched.get(tid),
+                submitted_at=submitted_at,
+                submissions=len(times),
+                seconds_late=max(0.0, late),
+                collected=tid in collected,
+                graded=tid in graded,
+                score=score,
+                max_score=max_score,
+                needs_manual_grade=manual,
+            )
+        )
+    return AssessmentStatus(assessment, course.outbound_dir(assessment).is_dir(), due, tuple(rows))
+
+
+def status(course: Course, assessments: tuple[str, ...] = ASSESSMENTS) -> tuple[AssessmentStatus, ...]:
+    """The status of each assessment (all of them by default)."""
+    return tuple(assessment_status(course, a) for a in assessments)

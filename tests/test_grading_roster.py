@@ -1,0 +1,83 @@
+"""`crmtrain roster import staff.csv`: every bad row at once, then an upsert into the gradebook."""
+
+from __future__ import annotations
+
+import pytest
+from grading_fixtures import blank_gradebook, course  # noqa: F401  (pytest fixtures)
+
+from crmtrain.errors import UserError
+from crmtrain.grading.roster import import_roster, read_roster, trainees
+
+
+def _csv(tmp_path, text, name="staff.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def test_reads_a_good_roster(tmp_path):
+    path = _csv(tmp_path, "id,name,email\nalice,Alice Smith,alice@example.com\n\nbob,Боб Петров,bob@example.ru\n")
+    assert [(t.id, t.name) for t in read_roster(path)] == [("alice", "Alice Smith"), ("bob", "Боб Петров")]
+
+
+def test_every_bad_row_is_reported_by_line(tmp_path):
+    path = _csv(tmp_path, "id,name,email\n"
+                          "alice,Alice,alice@example.com\n"
+                          "bo b,Bob,bob@example.com\n"
+                          "bob,Bob,bob@\n"
+                          "alice,Alice again,a2@example.com\n"
+                          ",,\n"
+                          "carol,,carol@example\n")
+    with pytest.raises(UserError) as err:
+        read_roster(path)
+    assert err.value.lines == (
+        "staff.csv:3: id: 'bo b' is not a login name (letters, digits, '.', '_', '-', '@'; no spaces or '+')",
+        "staff.csv:4: email: 'bob@' is not an email address",
+        "staff.csv:5: id: 'alice' is already on line 2",
+        "staff.csv:7: name: is empty",
+        "staff.csv:7: email: 'carol@example' is not an email address",
+    )
+    assert "nothing was imported" in str(err.value)
+
+
+def test_spreadsheet_exports_semicolons_bom_and_extra_columns(tmp_path):
+    path = _csv(tmp_path, "\ufeffEmail;ID;Name;Department\nanna@example.com;anna;Анна;Sales\n", encoding="utf-8")
+    (t,) = read_roster(path)
+    assert (t.id, t.name, t.email) == ("anna", "Анна", "anna@example.com")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty"),
+        ("id,name\nalice,Alice\n", "staff.csv:1: missing column email"),
+        ("id,name,email\n", "no trainees"),
+    ],
+)
+def test_file_level_problems(tmp_path, text, message):
+    with pytest.raises(UserError, match=message):
+        read_roster(_csv(tmp_path, text))
+
+
+def test_missing_or_unreadable_file(tmp_path):
+    with pytest.raises(UserError, match="roster file not found"):
+        read_roster(tmp_path / "nope.csv")
+    with pytest.raises(UserError, match="UTF-8"):
+        read_roster(_csv(tmp_path, "id,name,email\nя,Я,ya@example.com\n", encoding="cp1251"))
+
+
+def test_import_upserts_into_the_gradebook(course, tmp_path):
+    first = import_roster(course, _csv(tmp_path, "id,name,email\nalice,Alice,alice@example.com\n"
+                                                 "bob,Bob,bob@example.com\n"))
+    assert (first.added, first.updated, first.unchanged) == (("alice", "bob"), (), ())
+    second = import_roster(course, _csv(tmp_path, "id,name,email\nbob,Bob Jones,bob@example.com\n"
+                                                  "carol,Carol,carol@example.com\n", name="more.csv"))
+    assert (second.added, second.updated, second.unchanged, second.not_in_file) == (
+        ("carol",), ("bob",), (), ("alice",))
+    assert [(t.id, t.name, t.email) for t in trainees(course)] == [
+        ("alice", "Alice", "alice@example.com"), ("bob", "Bob Jones", "bob@example.com"),
+        ("carol", "Carol", "carol@example.com")]
+    bad = _csv(tmp_path, "id,name,email\ndave,Dave,dave@\n", name="bad.csv")
+    with pytest.raises(UserError):
+        import_roster(course, bad)
+    assert "dave" not in [t.id for t in trainees(course)]
