@@ -7,7 +7,7 @@ from typing import TextIO
 
 from ..regulation.completeness import report
 from ..regulation.items import Loc
-from ..regulation.loader import Positions, field_path, load
+from ..regulation.loader import Positions, field_path, load_with_positions
 from ..regulation.models import Regulation
 from ..regulation.selection import select
 from ..samples import resolve
@@ -16,10 +16,9 @@ from ..samples import resolve
 def run(spec: str | None, out: TextIO) -> int:
     """Print the summary and completeness report; 0 when complete, 1 when something is missing."""
     path = resolve(spec)
-    reg = load(path)  # raises UserError with every problem, exit status 2
+    reg, positions = load_with_positions(path)  # UserError with every problem: exit status 2
     out.write(summary(reg))
     parts = report(reg)
-    positions = _positions(path)
     out.write("\nCompleteness\n")
     for part in parts:
         mark = "ok" if part.complete else f"{len(part.gaps)} to do"
@@ -31,12 +30,6 @@ def run(spec: str | None, out: TextIO) -> int:
     complete = all(p.complete for p in parts)
     out.write(f"\n{path}: " + ("valid and complete\n" if complete else "valid but incomplete\n"))
     return 0 if complete else 1
-
-
-def _positions(path) -> Positions:
-    from ruamel.yaml import YAML
-
-    return Positions(YAML(typ="rt").load(path.read_text(encoding="utf-8")))
 
 
 def _where(path, positions: Positions, loc: Loc | None) -> str:

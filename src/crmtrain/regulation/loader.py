@@ -174,18 +174,23 @@ def _message(err: dict) -> str:
 
 def iter_problems(path: str | Path) -> Iterator[Problem]:
     """Yield every problem of the regulation at ``path`` (nothing if it is valid)."""
-    _, problems = _load(Path(path))
+    _, problems, _ = _load(Path(path))
     yield from problems
 
 
 def load(path: str | Path):
     """Load and validate a regulation; raise UserError listing every problem."""
-    reg, problems = _load(Path(path))
+    return load_with_positions(path)[0]
+
+
+def load_with_positions(path: str | Path):
+    """Like :func:`load`, also returning the :class:`Positions` of the parsed document."""
+    reg, problems, pos = _load(Path(path))
     if problems:
         lines = [str(p) for p in problems]
         noun = "problem" if len(lines) == 1 else "problems"
         raise UserError(f"{path}: {len(lines)} {noun} in the regulation", lines)
-    return reg
+    return reg, pos
 
 
 def _load(path: Path):
@@ -197,11 +202,11 @@ def _load(path: Path):
     name = str(path)
     data, problems = _read_yaml(path)
     if problems:
-        return None, problems
+        return None, problems, None
     pos = Positions(data)
     try:
         reg = Regulation.model_validate(_plain(data))
     except ValidationError as exc:
-        return None, sorted(_pydantic_problems(name, exc, pos), key=lambda p: p.line)
+        return None, sorted(_pydantic_problems(name, exc, pos), key=lambda p: p.line), pos
     found = [Problem(name, pos.line(loc), field_path(loc), msg) for loc, msg in check(reg)]
-    return reg, sorted(found, key=lambda p: p.line)
+    return reg, sorted(found, key=lambda p: p.line), pos
