@@ -51,12 +51,27 @@ def test_two_builds_are_byte_identical(built):
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_committed_workbooks_are_up_to_date(lang):
+    from crmtrain.reports.dashboard import build_dashboard
+
     fresh = build_workbooks(load(sample_path(lang)))
+    fresh["specialist-dashboard.ipynb"] = build_dashboard("../assignments", f"sample:{lang}")
     folder = COMMITTED[lang] / "workbooks"
     stale = [name for name, nb in fresh.items()
              if not (folder / name).exists() or (folder / name).read_text(encoding="utf-8") != render(nb)]
     out = "." if lang == "en" else "examples/ru"
     assert not stale, f"{folder} is stale ({', '.join(stale)}): run `crmtrain build sample:{lang} --out {out}` (make build)"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_committed_course_sources_are_up_to_date(lang, tmp_path):
+    from crmtrain.build.course import build_course
+
+    build_course(load(sample_path(lang)), tmp_path)
+    committed = COMMITTED[lang] / "assignments"
+    for path in sorted(p for p in tmp_path.rglob("*") if p.is_file()):
+        name = path.relative_to(tmp_path)
+        assert (committed / name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), \
+            f"{committed / name} is stale: run `make build`"
 
 
 def test_flowcharts_pipeline_and_decision_table_are_drawn(built):

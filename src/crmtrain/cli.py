@@ -35,6 +35,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return run(args.regulation, args.out, out=sys.stdout, exchange=args.exchange, course_id=args.course_id)
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .commands.report import run
+
+    return run(args.course_dir, args.regulation, args.out, args.format, out=sys.stdout)
+
+
 def _course(name: str) -> Callable[[argparse.Namespace], int]:
     """A handler calling ``commands.course.<name>`` with the parsed arguments."""
 
@@ -107,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--include-pending", action="store_true",
                            help="also for trainees whose open answers are not graded yet")
         p.set_defaults(func=_course(name))
+
+    p = sub.add_parser("report", help="score tables for the specialist: CSV, XLSX and an offline HTML report")
+    _add_course(p)
+    p.add_argument("--regulation", default=None, help=REGULATION_HELP)
+    p.add_argument("--out", default="reports", metavar="DIR", help="folder for the report files (default: reports)")
+    p.add_argument("--format", default="csv,xlsx,html", help="comma-separated: csv, xlsx, html (default: all)")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 

@@ -20,8 +20,13 @@ def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_
     root = Path(out_dir)
     workbooks = root / "workbooks"
     notebooks = build_workbooks(reg)
+    # The specialist's dashboard sits beside the workbooks and reads ../assignments.
+    from ..reports.dashboard import build_dashboard
+
+    notebooks["specialist-dashboard.ipynb"] = build_dashboard("../assignments", spec)
     changed = write_notebooks(notebooks, workbooks)
-    out.write(f"Workbooks: {len(notebooks)} notebooks in {workbooks}/ ({len(changed)} changed)\n")
+    out.write(f"Workbooks: {len(notebooks) - 1} notebooks and the specialist's dashboard in {workbooks}/ "
+              f"({len(changed)} changed)\n")
     changed, total = build_course(reg, root / "assignments", exchange=exchange, course_id=course_id)
     out.write(f"Assessments: nbgrader course '{course_id}' in {root / 'assignments'}/ "
               f"({total} files, {len(changed)} changed; exchange {exchange})\n")

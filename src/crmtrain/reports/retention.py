@@ -1,0 +1,113 @@
+"""Retention by regulation item: did what a trainee knew at the initial test survive to the follow-up?
+
+The follow-up asks *different* questions (selection never repeats one), so retention is
+measured per regulation item, through the questions' ``refs``: a trainee *knew* an item in an
+assessment when they answered every graded question referring to it correctly. An item
+compared for a trainee is then ``learned`` (knew it both times), ``forgotten`` (initially
+only), ``learned_later`` (at the follow-up only) or ``never_learned``. Items tested in only
+one of the two assessments, and trainees who missed one, are not compared.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .data import ReportData
+
+STATUSES = ("learned", "forgotten", "learned_later", "never_learned")
+
+
+def question_refs(data: ReportData) -> pd.DataFrame:
+    """One row per (assessment, item, ref) a question refers to."""
+    q = data.results[["assessment", "item", "refs"]].drop_duplicates(["assessment", "item"])
+    q = pd.DataFrame({"assessment": q["assessment"].astype(str), "item": q["item"].astype(str),
+                      "ref": q["refs"].astype(str).str.split()}).explode("ref")
+    return q[q["ref"].notna() & (q["ref"] != "")].reset_index(drop=True)
+
+
+def ref_answers(data: ReportData) -> pd.DataFrame:
+    """(assessment, trainee_id, item, ref, correct) for every graded answer, one row per ref."""
+    r = data.results
+    r = r[r["submitted"] & r["score"].notna()]
+    qr = question_refs(data)
+    # Merge on integer question keys: joining 800k rows on strings costs several times more.
+    key = pd.MultiIndex.from_frame(qr[["assessment", "item"]].drop_duplicates())
+    codes = key.get_indexer(pd.MultiIndex.from_arrays([r["assessment"], r["item"]]))
+    left = pd.DataFrame({"_q": codes, "trainee_id": r["trainee_id"].values, "correct": r["correct"].to_numpy()})
+    right = pd.DataFrame({"_q": key.get_indexer(pd.MultiIndex.from_frame(qr[["assessment", "item"]])),
+                          "ref": qr["ref"].to_numpy(), "assessment": qr["assessment"].to_numpy(),
+                          "item": qr["item"].to_numpy()})
+    out = left.merge(right, on="_q").drop(columns="_q")
+    out["ref"] = out["ref"].astype("category")
+    return out
+
+
+def retention_detail(data: ReportData, answers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per trainee × regulation item tested in both assessments: knew it initially, at follow-up, status."""
+    a = ref_answers(data) if answers is None else answers
+    cols = ["trainee_id", "ref", "initial", "followup", "status"]
+    if a.empty:
+        return pd.DataFrame(columns=cols)
+    knew = a.groupby(["trainee_id", "ref", "assessment"], observed=True, sort=False)["correct"].all().unstack("assessment")
+    if "initial" not in knew or "followup" not in knew:
+        return pd.DataFrame(columns=cols)
+    knew = knew[["initial", "followup"]].dropna().astype(bool).reset_index()
+    i, f = knew["initial"].to_numpy(), knew["followup"].to_numpy()
+    knew["status"] = np.select([i & f, i & ~f, ~i & f], STATUSES[:3], STATUSES[3])
+    knew["status"] = pd.Categorical(knew["status"], categories=STATUSES)
+    return knew[cols]
+
+
+def _counts(detail: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Status counts per ``by`` value, with retention = learned / (learned + forgotten)."""
+    status = pd.Categorical(detail["status"], categories=STATUSES)
+    counts = detail.groupby([detail[by].astype(str), status], observed=False).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(STATUSES), fill_value=0)
+    counts.columns.name = None
+    counts["compared"] = counts.sum(axis=1)
+    kept = counts["learned"] + counts["forgotten"]
+    counts["retention"] = counts["learned"] / kept.where(kept > 0)
+    return counts
+
+
+def retention_trainees(data: ReportData, detail: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per roster trainee: how many regulation items were learned, forgotten, learned later, never learned."""
+    detail = retention_detail(data) if detail is None else detail
+    out = data.roster[["trainee_id", "name"]].reset_index(drop=True)
+    counts = _counts(detail, "trainee_id")
+    for col in (*STATUSES, "compared"):
+        out[col] = out["trainee_id"].map(counts[col]).fillna(0).astype(int) if len(counts) else 0
+    out["retention"] = out["trainee_id"].map(counts["retention"]) if len(counts) else np.nan
+    return out
+
+
+def regulation_items(data: ReportData, detail: pd.DataFrame | None = None,
+                     answers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per regulation item any question tests: questions, share answered right per assessment, retention."""
+    answers = ref_answers(data) if answers is None else answers
+    detail = retention_detail(data, answers) if detail is None else detail
+    qr = question_refs(data)
+    cols = ["ref", "part", "section_title", "title", "initial_questions", "followup_questions", "initial_facility",
+            "followup_facility", *STATUSES, "compared", "retention"]
+    if qr.empty:
+        return pd.DataFrame(columns=cols)
+    refs = list(dict.fromkeys(qr["ref"]))
+    it = data.items.drop_duplicates("ref").set_index("ref")
+    doc = {r: i for i, r in enumerate(it.index)}
+    out = pd.DataFrame({"ref": sorted(refs, key=lambda r: (doc.get(r, len(doc)), r))})
+    for col in ("part", "section_title", "title"):
+        out[col] = out["ref"].map(it[col]) if col in it else np.nan
+    out["title"] = out["title"].fillna(out["ref"])
+    out[["part", "section_title"]] = out[["part", "section_title"]].fillna("")
+    nq = qr.groupby(["ref", "assessment"]).size().unstack("assessment")
+    fac = answers.groupby(["ref", "assessment"], observed=True)["correct"].mean().unstack("assessment") \
+        if len(answers) else pd.DataFrame()
+    for a in ("initial", "followup"):
+        out[f"{a}_questions"] = out["ref"].map(nq[a]).fillna(0).astype(int) if a in nq else 0
+        out[f"{a}_facility"] = out["ref"].map(fac[a]) if a in fac else np.nan
+    counts = _counts(detail, "ref")
+    for col in (*STATUSES, "compared"):
+        out[col] = out["ref"].map(counts[col]).fillna(0).astype(int) if len(counts) else 0
+    out["retention"] = out["ref"].map(counts["retention"]) if len(counts) else np.nan
+    return out[cols]

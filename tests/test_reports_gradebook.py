@@ -1,0 +1,252 @@
+"""The gradebook adapter against a tiny real nbgrader gradebook built with nbgrader's own API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmtrain.errors import UserError
+from crmtrain.regulation.loader import load
+from crmtrain.reports import tables
+from crmtrain.reports.data import validate
+from crmtrain.reports.from_gradebook import item_of, load_report_data, read_answers, response_text
+from crmtrain.samples import sample_path
+
+pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
+
+DUE = dt.datetime(2024, 3, 15, 18, 0)
+
+
+@pytest.fixture(scope="module")
+def alembic_on_path():
+    """nbgrader shells out to ``alembic`` when it creates a gradebook; the venv may not be active."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+        yield
+
+
+@pytest.fixture(scope="module")
+def regulation():
+    return load(sample_path("en"))
+
+
+def _grade(gb, cell, assessment, student, auto=None, manual=None):
+    g = gb.find_grade(cell, assessment, assessment, student)
+    g.auto_score, g.manual_score = auto, manual
+    g.needs_manual_grade = auto is None and manual is None
+    gb.db.commit()
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory, alembic_on_path):
+    """initial: a single-choice item, a multiple-choice item scored by two cells, an open task; followup: one item.
+
+    Built once per module: creating a gradebook costs nbgrader's import plus an alembic run.
+    """
+    from nbgrader.api import Gradebook
+
+    root = tmp_path_factory.mktemp("course") / "assignments"
+    root.mkdir()
+    (root / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'crm101'\n")
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="crm101") as gb:
+        gb.add_assignment("initial", duedate=DUE)
+        gb.add_notebook("initial", "initial")
+        gb.add_grade_cell("in-tech-03", "initial", "initial", max_score=1, cell_type="code")
+        gb.add_grade_cell("in-tech-04-a", "initial", "initial", max_score=1, cell_type="code")
+        gb.add_grade_cell("in-tech-04-b", "initial", "initial", max_score=1, cell_type="code")
+        gb.add_task_cell("in-proc-open", "initial", "initial", max_score=3, cell_type="markdown")
+        gb.add_assignment("followup", duedate=DUE + dt.timedelta(days=90))
+        gb.add_notebook("followup", "followup")
+        gb.add_grade_cell("fu-tech-05", "followup", "followup", max_score=1, cell_type="code")
+        gb.add_assignment("practice-old")  # not an assessment: ignored
+        gb.add_student("t1", first_name="Anna", last_name="Petrova", email="anna@example.com")
+        gb.add_student("t2", first_name="Boris", last_name="Orlov")
+        gb.add_student("t3", first_name="Vera", last_name="Sidorova")  # never submits
+        gb.add_student("t4")  # no name
+        gb.add_submission("initial", "t1", timestamp=DUE - dt.timedelta(hours=1))
+        gb.add_submission("initial", "t2", timestamp=DUE + dt.timedelta(hours=3))
+        gb.add_submission("initial", "t4", timestamp=DUE + dt.timedelta(days=1), extension=dt.timedelta(days=2))
+        gb.add_submission("followup", "t1", timestamp=DUE + dt.timedelta(days=80))
+        _grade(gb, "in-tech-03", "initial", "t1", auto=1)
+        _grade(gb, "in-tech-04-a", "initial", "t1", auto=1)
+        _grade(gb, "in-tech-04-b", "initial", "t1", auto=1)
+        _grade(gb, "in-proc-open", "initial", "t1", manual=2)
+        _grade(gb, "in-tech-03", "initial", "t2", auto=0)
+        _grade(gb, "in-tech-04-a", "initial", "t2", auto=1)
+        _grade(gb, "in-tech-04-b", "initial", "t2", auto=0)  # open answer left ungraded
+        _grade(gb, "in-tech-03", "initial", "t4", auto=1)
+        _grade(gb, "in-tech-04-b", "initial", "t4", auto=1)  # -a not graded yet
+        _grade(gb, "in-proc-open", "initial", "t4", manual=3)
+        _grade(gb, "fu-tech-05", "followup", "t1", auto=0)
+    answers = {
+        ("autograded", "t1", "initial"): json.dumps({"answers": {"in-tech-03": {"value": "b"},
+                                                                 "in-tech-04": {"value": ["c", "a"]},
+                                                                 "in-proc-open": {"value": " Check stock first "}}}),
+        ("autograded", "t2", "initial"): "{not json",
+        ("submitted", "t1", "followup"): json.dumps({"answers": {"fu-tech-05": {"value": "d"}}}),
+    }
+    for (folder, trainee, assessment), text in answers.items():
+        path = root / folder / trainee / assessment / "answers.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _row(data, assessment, trainee, item):
+    r = data.results
+    hit = r[(r["assessment"] == assessment) & (r["trainee_id"] == trainee) & (r["item"] == item)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_results_cover_every_trainee_and_item(course, regulation):
+    data = validate(load_report_data(course, regulation))
+    r = data.results
+    assert len(r) == 4 * 3 + 4 * 1
+    assert list(data.roster["trainee_id"]) == ["t4", "t2", "t1", "t3"]  # nbgrader's order: last, first name
+    assert data.roster.set_index("trainee_id")["name"].to_dict() == {
+        "t1": "Anna Petrova", "t2": "Boris Orlov", "t3": "Vera Sidorova", "t4": "t4"}
+    assert set(r["assessment"]) == {"initial", "followup"}
+    assert list(r[r["trainee_id"] == "t1"]["item"]) == ["in-proc-open", "in-tech-03", "in-tech-04", "fu-tech-05"]  # selection order
+
+    q = _row(data, "initial", "t1", "in-tech-04")
+    assert (q["score"], q["points"], bool(q["correct"])) == (2.0, 2.0, True)
+    assert (q["topic"], q["part"], q["refs"], q["qtype"]) == ("technical", "summary", "lookup", "multiple")
+    assert q["response"] == "a,c"  # multiple choice: sorted, so equal sets compare equal
+    assert _row(data, "initial", "t1", "in-proc-open")["response"] == "Check stock first"
+    assert _row(data, "followup", "t1", "fu-tech-05")["response"] == "d"  # submitted/ copy as fallback
+
+    partial = _row(data, "initial", "t2", "in-tech-04")
+    assert (partial["score"], bool(partial["correct"])) == (1.0, False)
+    assert np.isnan(_row(data, "initial", "t2", "in-proc-open")["score"])  # ungraded, not zero
+    assert np.isnan(_row(data, "initial", "t4", "in-tech-04")["score"])  # one of its cells ungraded
+    assert _row(data, "initial", "t2", "in-tech-03")["response"] == ""  # corrupt answers.json
+    never = r[r["trainee_id"] == "t3"]
+    assert not never["submitted"].any() and never["score"].isna().all()
+
+    late = r.drop_duplicates(["assessment", "trainee_id"]).set_index(["assessment", "trainee_id"])["late"]
+    assert bool(late[("initial", "t2")]) and not late[("initial", "t1")]
+    assert not late[("initial", "t4")]  # after the due date but within the extension
+
+    a = data.assessments.set_index("assessment")
+    assert a.loc["initial", "max_points"] == 6 and a.loc["followup", "max_points"] == 1
+    assert a.loc["initial", "pass_mark"] == 75 and a.loc["followup", "pass_mark"] == 80
+    assert a.loc["initial", "due"] == DUE
+    assert data.items.set_index("ref").loc["order-intake.check-stock", "section_title"] == "Order intake and invoicing"
+
+
+def test_trainee_results_from_the_gradebook(course, regulation):
+    data = load_report_data(course, regulation)
+    t = tables.trainees(data).set_index("trainee_id")
+    assert t.loc["t1", "initial_score"] == pytest.approx(5 / 6) and t.loc["t1", "initial_result"] == "pass"
+    assert t.loc["t2", "initial_points"] == 1 and t.loc["t2", "initial_result"] == "fail"  # 4/6 at best
+    assert t.loc["t4", "initial_result"] == "pending"  # 4/6 now, 6/6 if the ungraded cell passes
+    assert t.loc["t3", "missing"] == "initial followup"
+    assert t.loc["t1", "followup_result"] == "fail" and t.loc["t2", "missing"] == "followup"
+    assert t.loc["t2", "pending_items"] == 1 and t.loc["t4", "pending_items"] == 1
+
+
+def test_report_does_not_write_the_gradebook(course, regulation):
+    db = course / "gradebook.db"
+    before = db.read_bytes()
+    load_report_data(course, regulation)
+    assert db.read_bytes() == before
+    with sqlite3.connect(db) as con:
+        assert con.execute("select id from course").fetchall() == [("crm101",)]
+
+
+def test_missing_gradebook_is_a_user_error(tmp_path, regulation):
+    with pytest.raises(UserError, match="no gradebook"):
+        load_report_data(tmp_path, regulation)
+    assert not (tmp_path / "gradebook.db").exists()
+
+
+def test_empty_gradebook_gives_empty_tables(tmp_path, course, regulation):
+    # An emptied copy of the course's gradebook: same schema, no alembic run.
+    shutil.copy(course / "gradebook.db", tmp_path / "gradebook.db")
+    with sqlite3.connect(tmp_path / "gradebook.db") as con:
+        tables_ = [t for (t,) in con.execute("select name from sqlite_master where type='table'")]
+        for table in tables_:
+            if table not in ("course", "alembic_version"):
+                con.execute(f"delete from {table}")
+    data = validate(load_report_data(tmp_path, regulation))
+    assert data.results.empty and data.roster.empty
+    out = tables.compute_all(data)
+    assert out["trainees"].empty and out["item_analysis"].empty
+    assert list(out["summary"]["released"]) == [False, False]
+
+
+def test_answers_json_is_read_tolerantly(tmp_path):
+    folder = tmp_path / "autograded" / "t1" / "initial"
+    folder.mkdir(parents=True)
+    path = folder / "answers.json"
+    for text, expected in [
+        ('{"answers": {"Q1": {"value": 3}}}', {"Q1": 3}),
+        ('{"answers": {"Q1": {"response": "a"}}}', {"Q1": "a"}),
+        ('{"answers": {"Q1": true}}', {"Q1": True}),
+        ('{"Q1": {"value": "x"}}', {"Q1": "x"}),
+        ('{"answers": [1, 2]}', {}),
+        ("[]", {}),
+        ("\xff\xfe", {}),
+    ]:
+        path.write_bytes(text.encode("latin-1"))
+        assert read_answers(tmp_path, "t1", "initial") == expected, text
+    assert read_answers(tmp_path, "nobody", "initial") == {}
+
+
+@pytest.mark.parametrize("value, qtype, text", [
+    ("a", "single", "a"), (["c", "a"], "multiple", "a,c"), (["c", "a"], "ordering", "c,a"), (True, "true_false", "true"),
+    (24.0, "numeric", "24"), (2.5, "numeric", "2.5"), (None, "single", ""), (float("nan"), "numeric", ""),
+    ({"x": 1}, "open", '{"x": 1}'),
+])
+def test_response_text(value, qtype, text):
+    assert response_text(value, qtype) == text
+
+
+def test_grade_cells_map_to_items():
+    qids = {"Q1", "Q12", "Q12-b"}
+    assert item_of("Q12", qids) == "Q12"
+    assert item_of("Q12-tests", qids) == "Q12"
+    assert item_of("Q12-b.1", qids) == "Q12-b"  # the longest id wins
+    assert item_of("Q123", qids) == "Q123"  # not Q12 followed by a separator: its own item
+
+
+def test_report_command_end_to_end(course, tmp_path):
+    from crmtrain.commands.report import run
+
+    out = io.StringIO()
+    # The build output folder is accepted too: its assignments/ holds the gradebook.
+    assert run(course.parent, "sample:en", tmp_path / "report", "csv,xlsx,html", out) == 0
+    text = out.getvalue()
+    assert "initial: 3/4 submitted (1 late), 1 passed, 1 below the 75% mark, 1 awaiting grading" in text
+    assert "followup: 1/4 submitted (0 late), 0 passed, 1 below the 80% mark" in text
+    names = sorted(p.name for p in (tmp_path / "report").iterdir())
+    assert names == sorted(["report.xlsx", "report.html", *(f"{n}.csv" for n in tables.TABLES)])
+    retraining = pd.read_excel(tmp_path / "report" / "report.xlsx", sheet_name="retraining", engine="openpyxl")
+    # t1 failed the follow-up (fu-tech-05 wrong, on 'lookup'); t2 failed the initial (in-tech-03, -04 wrong).
+    assert list(zip(retraining["trainee_id"], retraining["ref"])) == [("t2", "interface"), ("t2", "lookup"), ("t1", "lookup")]
+    assert retraining["title"].tolist()[0] == regulation_title("interface")
+
+
+def regulation_title(ref):
+    from crmtrain.regulation.items import index
+
+    return index(load(sample_path("en")))[ref].title
+
+
+def test_report_command_without_a_gradebook(tmp_path):
+    from crmtrain.commands.report import run
+
+    with pytest.raises(UserError, match="no gradebook"):
+        run(tmp_path, None, tmp_path / "out", None, io.StringIO())
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,252 @@
+"""Report tables on a five-trainee gradebook whose every number is worked out by hand below."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmtrain.errors import UserError
+from crmtrain.reports import tables
+from crmtrain.reports.data import ReportData, assessment_frame, validate
+from crmtrain.reports.itemstats import Bounds, item_analysis
+from crmtrain.reports.retention import regulation_items, retention_detail, retention_trainees
+from crmtrain.reports.synthetic import synthetic
+
+# item: topic, part, refs, qtype, points, right answer
+ITEMS = {
+    "initial": {"I1": ("technical", "summary", "access", "single", 1, "b"),
+                "I2": ("processes", "order_processing", "order-intake order-intake.ship", "single", 1, "a"),
+                "I3": ("sales", "client_work", "lead-classes", "multiple", 2, "a,c")},
+    "followup": {"F1": ("technical", "summary", "access", "single", 1, "a"),
+                 "F2": ("sales", "client_work", "lead-classes", "true_false", 1, "true")},
+}
+# trainee: [(score, response) per item], None = not submitted; late sittings listed apart.
+SITTINGS = {
+    "initial": {"A": [(1, "b"), (1, "a"), (2, "a,c")], "B": [(1, "b"), (0, "d"), (2, "a,c")],
+                "C": [(0, "c"), (1, "a"), (1, "a")], "D": [(1, "b"), (0, "d"), (0, "b")], "E": None},
+    "followup": {"A": [(1, "a"), (0, "false")], "B": [(1, "a"), (1, "true")], "C": [(1, "a"), (1, "true")],
+                 "D": None, "E": None},
+}
+LATE = {("initial", "C")}
+REFS = [("access", "summary", "access", "Login and security", "Login and security"),
+        ("order-intake", "order_processing", "order-intake", "Order intake", "Order intake"),
+        ("order-intake.ship", "order_processing", "order-intake", "Order intake: Ship", "Order intake"),
+        ("lead-classes", "client_work", "lead-classes", "Lead classes", "Lead classes")]
+NAMES = {"A": "Анна", "B": "Борис", "C": "Вера", "D": "Глеб", "E": "Дарья"}
+
+
+def make(items=ITEMS, sittings=SITTINGS, late=LATE, roster=NAMES) -> ReportData:
+    """ReportData from the compact tables above."""
+    rows = []
+    for a, its in items.items():
+        for t in roster:
+            got = sittings[a].get(t)
+            for k, (item, (topic, part, refs, qtype, points, _)) in enumerate(its.items()):
+                score, resp = got[k] if got else (np.nan, "")
+                rows.append({"assessment": a, "trainee_id": t, "trainee_name": roster[t], "item": item, "topic": topic,
+                             "part": part, "refs": refs, "qtype": qtype, "points": float(points), "score": score,
+                             "correct": score == points, "response": resp, "submitted": got is not None,
+                             "late": (a, t) in late})
+    assessments = assessment_frame([
+        {"assessment": "initial", "title": "Initial", "pass_mark": 75, "max_points": 4.0, "due": "2024-03-15"},
+        {"assessment": "followup", "title": "Follow-up", "pass_mark": 80, "max_points": 2.0, "due": "2024-06-15"}])
+    roster_df = pd.DataFrame({"trainee_id": list(roster), "name": list(roster.values()), "email": ""})
+    cols = ["assessment", "trainee_id", "trainee_name", "item", "topic", "part", "refs", "qtype", "points", "score",
+            "correct", "response", "submitted", "late"]
+    return validate(ReportData(pd.DataFrame(rows, columns=cols), assessments, roster_df,
+                               pd.DataFrame(REFS, columns=["ref", "part", "section", "title", "section_title"])))
+
+
+@pytest.fixture
+def data():
+    return make()
+
+
+def test_trainees(data):
+    t = tables.trainees(data).set_index("trainee_id")
+    assert list(t.index) == list("ABCDE")
+    assert t["initial_points"].tolist()[:4] == [4, 3, 2, 1]
+    assert t["initial_score"].tolist()[:4] == [1.0, 0.75, 0.5, 0.25]
+    assert t["initial_result"].tolist() == ["pass", "pass", "fail", "fail", "missing"]  # B is exactly on the mark
+    assert t["followup_result"].tolist() == ["fail", "pass", "pass", "missing", "missing"]
+    assert t["followup_score"].tolist()[:3] == [0.5, 1.0, 1.0]
+    assert t["change"].tolist()[:3] == [-0.5, 0.25, 0.5] and t["change"].iloc[3:].isna().all()
+    assert t["initial_late"].tolist() == [False, False, True, False, False]
+    assert t["missing"].tolist() == ["", "", "", "followup", "initial followup"]
+    assert t.loc["E", "name"] == "Дарья" and np.isnan(t.loc["E", "initial_score"])
+
+
+def test_summary(data):
+    s = tables.summary(data).set_index("assessment")
+    i, f = s.loc["initial"], s.loc["followup"]
+    assert (i["submitted"], i["missing"], i["late"], i["passed"], i["failed"]) == (4, 1, 1, 2, 2)
+    assert i["mean_score"] == pytest.approx(0.625) and i["pass_rate"] == 0.5
+    assert (f["submitted"], f["missing"], f["passed"], f["failed"]) == (3, 2, 2, 1)
+    assert f["mean_score"] == pytest.approx(2.5 / 3)
+
+
+def test_topics_and_parts(data):
+    topics = tables.by_group(data, "topic")
+    assert list(topics.columns) == ["trainee_id", "name", "topic", "initial_points", "initial_max", "initial_score",
+                                    "followup_points", "followup_max", "followup_score", "change"]
+    a = topics[topics["trainee_id"] == "A"].set_index("topic")
+    assert list(a.index) == ["technical", "processes", "sales"]
+    assert a.loc["sales", ["initial_points", "initial_max", "initial_score"]].tolist() == [2, 2, 1.0]
+    assert a.loc["sales", ["followup_points", "followup_max", "followup_score", "change"]].tolist() == [0, 1, 0.0, -1.0]
+    assert np.isnan(a.loc["processes", "followup_score"])  # the follow-up asks nothing on processes
+    c = topics[topics["trainee_id"] == "C"].set_index("topic")
+    assert c.loc["sales", "initial_score"] == 0.5 and c.loc["sales", "change"] == 0.5
+    e = topics[topics["trainee_id"] == "E"]
+    assert len(e) == 3 and e["initial_score"].isna().all()
+    parts = tables.by_group(data, "part")
+    d = parts[parts["trainee_id"] == "D"].set_index("part")
+    assert list(d.index) == ["summary", "order_processing", "client_work"]
+    assert d["initial_score"].tolist() == [1.0, 0.0, 0.0] and d["followup_score"].isna().all()
+
+
+def test_retention(data):
+    detail = retention_detail(data)
+    got = {(t, r): s for t, r, s in zip(detail["trainee_id"], detail["ref"], detail["status"])}
+    assert got == {("A", "access"): "learned", ("A", "lead-classes"): "forgotten",
+                   ("B", "access"): "learned", ("B", "lead-classes"): "learned",
+                   ("C", "access"): "learned_later", ("C", "lead-classes"): "learned_later"}  # C's 1 of 2 is not "knew"
+    per = retention_trainees(data, detail).set_index("trainee_id")
+    assert per.loc["A", ["learned", "forgotten", "learned_later", "never_learned", "compared"]].tolist() == [1, 1, 0, 0, 2]
+    assert per["retention"].tolist()[:2] == [0.5, 1.0] and per["retention"].iloc[2:].isna().all()
+    assert per.loc["D", "compared"] == 0 and per.loc["E", "compared"] == 0
+
+    items = regulation_items(data, detail).set_index("ref")
+    assert list(items.index) == ["access", "order-intake", "order-intake.ship", "lead-classes"]  # document order
+    acc, lead, oi = items.loc["access"], items.loc["lead-classes"], items.loc["order-intake"]
+    assert (acc["initial_facility"], acc["followup_facility"]) == (0.75, 1.0)
+    assert (acc["learned"], acc["learned_later"], acc["retention"]) == (2, 1, 1.0)
+    assert lead["initial_facility"] == 0.5 and lead["followup_facility"] == pytest.approx(2 / 3)
+    assert lead[["learned", "forgotten", "learned_later", "never_learned"]].tolist() == [1, 1, 1, 0]
+    assert lead["retention"] == 0.5 and lead["title"] == "Lead classes"
+    assert (oi["initial_questions"], oi["followup_questions"], oi["compared"]) == (1, 0, 0)
+    assert math.isnan(oi["followup_facility"]) and math.isnan(oi["retention"])
+
+
+def test_item_analysis_worked_example(data):
+    """Initial totals A 4, B 3, C 2, D 1: round(0.27 × 4) = 1, so the upper group is A, the lower D."""
+    ia = item_analysis(data).set_index("item")
+    i1, i2, i3 = ia.loc["I1"], ia.loc["I2"], ia.loc["I3"]
+    assert (i1["n"], i1["facility"], i1["discrimination"]) == (4, 0.75, 0.0)
+    # x = 1 1 0 1, rest score y = 3 2 2 0: r = -0.25 / sqrt(0.75 × 4.75)
+    assert i1["point_biserial"] == pytest.approx(-0.25 / math.sqrt(0.75 * 4.75))
+    assert i1["point_biserial"] == pytest.approx(np.corrcoef([1, 1, 0, 1], [3, 2, 2, 0])[0, 1])
+    assert (i1["wrong_answer"], i1["wrong_share"]) == ("c", 0.25)
+    assert i1["flag"] == "negative discrimination: strong trainees get it wrong (check the key)"
+    # x = 1 0 1 0, y = 3 3 1 1: uncorrelated, yet D = 1 - 0
+    assert (i2["facility"], i2["discrimination"], i2["point_biserial"]) == (0.5, 1.0, 0.0)
+    assert (i2["wrong_answer"], i2["wrong_share"], i2["flag"]) == ("d", 0.5, "")
+    # two points: scores 2 2 1 0, so facility 0.5 but mean score (1 + 1 + 0.5 + 0) / 4
+    assert (i3["facility"], i3["mean_score"], i3["discrimination"]) == (0.5, 0.625, 1.0)
+    assert i3["point_biserial"] == pytest.approx(0.5 / math.sqrt(0.75))  # x = 1 1 0 0, y = 2 1 1 1
+    assert i3["wrong_answer"] == "a"  # "a" and "b" once each: the tie goes to the first
+    # follow-up: totals B 2, C 2, A 1 -> upper B (tie with C broken by id), lower A
+    f1, f2 = ia.loc["F1"], ia.loc["F2"]
+    assert (f1["n"], f1["facility"], f1["discrimination"]) == (3, 1.0, 0.0) and np.isnan(f1["point_biserial"])
+    assert f1["flag"] == "too easy: facility above 0.95; weak discrimination: below 0.1"
+    assert f1["wrong_answer"] == "" and np.isnan(f1["wrong_share"])
+    assert (f2["facility"], f2["discrimination"]) == (pytest.approx(2 / 3), 1.0)
+    assert np.isnan(f2["point_biserial"])  # every rest score is 1
+
+
+def test_item_bounds_are_configurable(data):
+    ia = item_analysis(data, Bounds(facility_low=0.6, facility_high=1.0, discrimination_low=0.0)).set_index("item")
+    assert ia.loc["I2", "flag"] == "too hard: facility below 0.6"
+    assert ia.loc["F1", "flag"] == ""
+
+
+def test_retraining(data):
+    r = tables.retraining(data)
+    got = list(zip(r["trainee_id"], r["assessment"], r["ref"], r["wrong_items"], r["items"]))
+    assert got == [("A", "followup", "lead-classes", 1, "F2"),  # latest result: the follow-up, failed
+                   ("D", "initial", "order-intake", 1, "I2"),  # no follow-up: the failed initial counts
+                   ("D", "initial", "order-intake.ship", 1, "I2"),
+                   ("D", "initial", "lead-classes", 1, "I3")]
+    assert r["title"].tolist()[1:3] == ["Order intake", "Order intake: Ship"]
+    assert r["section_title"].tolist()[1] == "Order intake"
+    assert r["score"].tolist() == [0.5, 0.25, 0.25, 0.25] and r["pass_mark"].tolist()[0] == 80
+
+
+def test_pending_open_answers():
+    """An ungraded open answer (NaN score) leaves the result open only while it could still decide it."""
+    items = {"initial": {"I1": ("sales", "client_work", "lead-classes", "single", 1, "a"),
+                         "Q": ("sales", "client_work", "lead-classes", "open", 3, "")}, "followup": {}}
+    sittings = {"initial": {"A": [(1, "a"), (np.nan, "text")], "B": [(0, "b"), (np.nan, "text")],
+                            "C": [(1, "a"), (3, "text")]}, "followup": {}}
+    data = make(items, sittings, set(), {"A": "A", "B": "B", "C": "C"})
+    data.assessments.loc[data.assessments["assessment"] == "initial", ["max_points", "pass_mark"]] = (4.0, 80)
+    t = tables.trainees(data).set_index("trainee_id")
+    assert t["initial_result"].tolist() == ["pending", "fail", "pass"]  # A could reach 4/4, B only 3/4 < 80 %
+    assert t["pending_items"].tolist() == [1, 1, 0]
+    ia = item_analysis(data).set_index("item")
+    assert ia.loc["Q", "n"] == 1 and ia.loc["Q", "wrong_answer"] == ""  # open answers have no "option"
+    assert tables.retraining(data)["trainee_id"].tolist() == ["B"]
+
+
+def test_no_followup_yet():
+    data = make({"initial": ITEMS["initial"]}, SITTINGS)
+    out = tables.compute_all(data)
+    assert list(out) == list(tables.TABLES)
+    t = out["trainees"].set_index("trainee_id")
+    assert (t["followup_result"] == "").all() and t["followup_score"].isna().all() and t["change"].isna().all()
+    assert t.loc["E", "missing"] == "initial"  # an unreleased follow-up is not missing
+    assert out["summary"].set_index("assessment").loc["followup", "released"] == False  # noqa: E712
+    assert (out["retention_trainees"]["compared"] == 0).all()
+    assert out["regulation_items"]["followup_facility"].isna().all()
+    assert set(out["item_analysis"]["assessment"]) == {"initial"}
+    assert out["topics"]["followup_score"].isna().all()
+    assert out["retraining"]["assessment"].eq("initial").all()
+
+
+def test_an_assessment_nobody_took():
+    sittings = {"initial": SITTINGS["initial"], "followup": dict.fromkeys(NAMES)}
+    out = tables.compute_all(make(sittings=sittings))
+    f = out["item_analysis"][out["item_analysis"]["assessment"] == "followup"]
+    assert f["n"].tolist() == [0, 0] and f["flag"].tolist() == ["no answers yet"] * 2
+    assert f["facility"].isna().all() and f["discrimination"].isna().all()
+    assert (out["trainees"]["followup_result"] == "missing").all()
+    s = out["summary"].set_index("assessment").loc["followup"]
+    assert (s["submitted"], s["missing"]) == (0, 5) and np.isnan(s["pass_rate"]) and np.isnan(s["mean_score"])
+
+
+def test_nobody_at_all():
+    out = tables.compute_all(make(roster={}))
+    assert all(len(out[k]) == 0 for k in tables.TABLES if k != "summary")
+    assert out["summary"]["trainees"].tolist() == [0, 0]
+
+
+def test_validation_lists_every_problem(data):
+    bad = data.results.copy()
+    bad["assessment"] = bad["assessment"].astype(str).replace({"followup": "final"})
+    bad.loc[0, "score"] = -1
+    bad = pd.concat([bad, bad.iloc[[1]]])
+    with pytest.raises(UserError) as err:
+        validate(ReportData(bad, data.assessments, data.roster.iloc[1:], data.items))
+    text = "\n".join(err.value.lines)
+    for words in ("unknown assessments final", "repeated (assessment, trainee, item)", "negative scores",
+                  "trainees missing from the roster: A"):
+        assert words in text
+    with pytest.raises(UserError) as err:
+        validate(ReportData(data.results, data.assessments.iloc[:1], data.roster, data.items))
+    assert err.value.lines == ("assessments: no row (pass mark, points) for followup",)
+    with pytest.raises(UserError, match="schema") as err:
+        validate(ReportData(data.results.drop(columns=["late"]), data.assessments, data.roster, data.items))
+    assert err.value.lines == ("results: missing columns late",)
+
+
+def test_synthetic_items_behave(data):
+    syn = synthetic(400, 20, seed=3)
+    validate(syn)
+    ia = item_analysis(syn)
+    flagged = dict(zip(ia["item"], ia["flag"]))
+    assert "negative discrimination" in flagged["I19"] and "too easy" in flagged["I20"]  # the planted ones
+    ok = ia[~ia["item"].isin(["I19", "I20", "F19", "F20"])]
+    assert (ok["discrimination"] > 0).mean() > 0.9 and (ok["point_biserial"] > 0).mean() > 0.9
+    assert synthetic(50, 10, seed=3).results.equals(synthetic(50, 10, seed=3).results)  # seeded
