@@ -23,7 +23,7 @@ def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_
     # The specialist's dashboard sits beside the workbooks and reads ../assignments.
     from ..reports.dashboard import build_dashboard
 
-    notebooks["specialist-dashboard.ipynb"] = build_dashboard("../assignments", spec)
+    notebooks["specialist-dashboard.ipynb"] = build_dashboard("../assignments", spec or "sample:en")
     changed = write_notebooks(notebooks, workbooks)
     out.write(f"Workbooks: {len(notebooks) - 1} notebooks and the specialist's dashboard in {workbooks}/ "
               f"({len(changed)} changed)\n")
