@@ -12,11 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The whole story on the built-in sample, in demo/: check the regulation, build workbooks and
+# course, release, simulated trainees answer by clicking, collect, grade, feedback, reports.
 demo: $(STAMP)
 	$(BIN)/crmtrain check sample:en
 	@echo
-	$(BIN)/crmtrain build sample:en --out .
-	$(BIN)/crmtrain build sample:ru --out examples/ru
+	$(BIN)/crmtrain demo --out demo
 
 # Regenerate the committed builds of both samples (a test fails when they are stale).
 build: $(STAMP)

@@ -138,7 +138,7 @@ def test_questions_are_placed_with_their_section_and_none_from_assessments(built
 
 def test_build_command_writes_and_reports(tmp_path, capsys):
     assert main(["build", "sample:ru", "--out", str(tmp_path)]) == 0
-    assert "5 changed" in capsys.readouterr().out
+    assert "6 changed" in capsys.readouterr().out
     assert main(["build", "sample:ru", "--out", str(tmp_path)]) == 0
     assert "0 changed" in capsys.readouterr().out
     intro = nbformat.read(tmp_path / "workbooks" / "00-introduction.ipynb", 4)

@@ -35,6 +35,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return run(args.regulation, args.out, out=sys.stdout, exchange=args.exchange, course_id=args.course_id)
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .commands.demo import run
+
+    return run(args.out, lang=args.lang, out=sys.stdout)
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .commands.report import run
 
@@ -120,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports", metavar="DIR", help="folder for the report files (default: reports)")
     p.add_argument("--format", default="csv,xlsx,html", help="comma-separated: csv, xlsx, html (default: all)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("demo", help="the whole story on the sample: build, simulated trainees, grading, feedback, reports")
+    p.add_argument("--out", default="demo", metavar="DIR", help="folder for everything the demo makes (default: demo)")
+    p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the sample and the trainees (default: en)")
+    p.set_defaults(func=_cmd_demo)
     return parser
 
 

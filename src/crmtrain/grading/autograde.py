@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from ..errors import UserError
 from .course import ASSESSMENTS, Course, check_assessment
 
+KERNEL_START_ERRORS = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 DB_ERRORS = ("database is locked", "database is busy", "There was an error accessing the nbgrader database")
 
 
@@ -149,7 +150,10 @@ DIED = "the grading process died (out of memory?)"
 
 
 def _retryable(raw) -> bool:
-    return raw.error.startswith(DIED) or any(m in raw.log for m in DB_ERRORS)
+    # A kernel that dies while starting (seen with two workers on a loaded 2-CPU machine)
+    # says nothing about the submission: grade it again, alone.
+    return (raw.error.startswith(DIED) or any(m in raw.log for m in DB_ERRORS)
+            or any(m in raw.error or m in raw.log for m in KERNEL_START_ERRORS))
 
 
 def _round(course: Course, n: int, jobs: Iterable[tuple[str, tuple[str, ...]]]):

@@ -1,0 +1,141 @@
+"""End to end with the GENERATED assessment of the sample regulation, through the real runtime.
+
+release -> three trainees fetch through the exchange; alice and bob answer by driving the
+widgets in a real kernel (crmtrain.simulate) and submit — alice on time, bob after the due
+date with a locked answer cell edited — and carol's notebook is corrupt -> collect ->
+`crmtrain grade` -> stock `nbgrader autograde` on an identical copy -> feedback. The whole
+story runs once (module fixture); each test checks one promise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import shutil
+import subprocess
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+from grading_fixtures import COURSE_ID, blank_gradebook, subprocess_env  # noqa: F401  (fixture)
+
+from crmtrain.build.course import build_course
+from crmtrain.grading import autograde, collect, feedback, release, results, roster
+from crmtrain.grading.course import Course
+from crmtrain.grading.leaks import exchange_folders, find_key_material
+from crmtrain.regulation.loader import load
+from crmtrain.samples import sample_path
+from crmtrain.simulate import SimulatedTrainee, autograded_max, expected_scores, questions
+
+pytestmark = pytest.mark.nbgrader
+
+A = "initial"
+CHEAT = "import crmtrain.grading.check as _m\n_m.check = lambda *a, **k: None\n"
+
+
+def _scores(course: Course) -> dict[str, float]:
+    return {r.trainee: r.score for r in results.results(course, A)}
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory, blank_gradebook, kernel_spec_dir):  # noqa: F811
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    tmp = tmp_path_factory.mktemp("e2e")
+    reg = load(sample_path("en"))
+    build_course(reg, tmp / "assignments", exchange=tmp / "exchange", course_id=COURSE_ID)
+    course = Course.load(tmp / "assignments")
+    shutil.copy(blank_gradebook, course.db_path)  # nbgrader takes seconds to make one
+    staff = tmp / "staff.csv"
+    staff.write_text("id,name,email\nalice,Alice Smith,alice@example.com\nbob,Bob Jones,bob@example.com\n"
+                     "carol,Carol Lee,carol@example.com\n", encoding="utf-8")
+    roster.import_roster(course, staff)
+    release.release(course, A, due=dt.datetime.utcnow() + dt.timedelta(hours=1))
+
+    specs = KernelSpecManager(kernel_dirs=[str(kernel_spec_dir)])
+    alice, bob, carol = (SimulatedTrainee(n, n.title(), f"{n}@example.com", 0.6, tmp / "home" / n)
+                         for n in ("alice", "bob", "carol"))
+    for t in (alice, bob, carol):
+        t.fetch(course, A)
+    given = {t.id: t.answer(course, A, reg, random.Random(f"e2e/{t.id}"), kernel_spec_manager=specs)
+             for t in (alice, bob)}
+    # Bob edits a locked answer cell so that every hidden test would pass, were it kept.
+    target = next(q for q in questions(reg, A) if q.answer is not None)
+    original = next(c.source for c in nbformat.read(bob.notebook(A), as_version=4).cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id") == f"{target.id}-answer")
+    bob.edit_cell(A, f"{target.id}-answer", CHEAT + original)
+    carol.notebook(A).write_text("{ this is not a notebook", encoding="utf-8")
+    alice.submit(course, A)
+    carol.submit(course, A)
+    release.set_due(course, A, dt.datetime.utcnow())  # the deadline passes...
+    bob.submit(course, A)  # ...and bob submits after it
+
+    collected = collect.collect(course, A)
+    graded = autograde.grade(course, [A], workers=2)
+    ours = _scores(course)
+
+    # Stock nbgrader, serially, on an identical copy of the course (made before feedback).
+    copy = tmp / "stock"
+    shutil.copytree(course.root, copy)
+    stock = subprocess.run(["nbgrader", "autograde", A, "--force"], cwd=copy, env=subprocess_env(),
+                           capture_output=True, text=True, timeout=600)
+    theirs = _scores(Course.load(copy))
+
+    sent = feedback.feedback(course, A, include_pending=True)
+    return SimpleNamespace(tmp=tmp, reg=reg, course=course, given=given, collected=collected, graded=graded,
+                           ours=ours, stock=stock, theirs=theirs, sent=sent, target=target, original=original)
+
+
+def test_scores_equal_those_computed_from_the_key(story):
+    for trainee in ("alice", "bob"):
+        o = story.graded.outcome(trainee, A)
+        assert o.ok, o.error
+        assert o.score == expected_scores(story.reg, A, story.given[trainee])
+        assert o.max_score == sum(q.points for q in questions(story.reg, A))
+        assert o.needs_manual_grade  # the open answers wait for the specialist
+    # The key-derived scores are below the maximum, so a tamper that worked would show.
+    assert expected_scores(story.reg, A, story.given["bob"]) < autograded_max(story.reg, A)
+    assert story.ours == {"alice": story.graded.outcome("alice", A).score, "bob": story.graded.outcome("bob", A).score}
+
+
+def test_answers_were_saved_by_the_widgets_and_collected(story):
+    assert story.collected.collected == ("alice", "bob", "carol")
+    for trainee in ("alice", "bob"):
+        saved = json.loads((story.course.submitted_dir(trainee, A) / "answers.json").read_text())
+        assert saved["answers"] == story.given[trainee] and saved["trainee"] == trainee
+        assert set(saved["answers"]) == {q.id for q in questions(story.reg, A)}
+
+
+def test_late_is_recorded_as_nbgrader_defines_it(story):
+    a, b = story.graded.outcome("alice", A), story.graded.outcome("bob", A)
+    assert a.seconds_late == 0
+    assert b.seconds_late > 0 and b.late_penalty == 0  # penalty method "none" keeps the score
+
+
+def test_the_edited_locked_cell_is_put_back(story):
+    nb = json.loads((story.course.autograded_dir("bob", A) / f"{A}.ipynb").read_text())
+    cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == f"{story.target.id}-answer")
+    assert "".join(cell["source"]) == story.original
+    assert not any("_m.check = lambda" in "".join(c["source"]) for c in nb["cells"])
+    submitted = json.loads((story.course.submitted_dir("bob", A) / f"{A}.ipynb").read_text())
+    assert any("_m.check = lambda" in "".join(c["source"]) for c in submitted["cells"])  # it was really sent
+
+
+def test_a_broken_submission_is_reported_and_the_others_graded(story):
+    assert [o.trainee for o in story.graded.failed] == ["carol"]
+    assert story.graded.failed[0].error.startswith("NotJSONError")
+    assert {o.trainee for o in story.graded.graded} == {"alice", "bob"}
+
+
+def test_stock_nbgrader_autograde_gives_the_same_scores(story):
+    assert story.stock.returncode != 0  # carol's notebook fails there too...
+    assert story.theirs == story.ours  # ...and the others are scored alike
+
+
+def test_feedback_is_released_and_nothing_a_trainee_reads_holds_the_key(story):
+    assert story.sent.released == ("alice", "bob")
+    assert len(list((story.course.exchange_course_dir / "feedback").glob("*.html"))) == 2
+    readable = exchange_folders(story.course, A) + [story.tmp / "home" / n / A for n in ("alice", "bob", "carol")]
+    assert find_key_material(story.course, A, readable) == []
+    assert find_key_material(story.course, A, [story.course.source_dir(A)])  # the scan does find the key
