@@ -196,8 +196,10 @@ def lead_table(reg: Regulation) -> Found:
     except ValueError as exc:  # too many input combinations to analyse
         yield (*at, "criteria"), str(exc)
         return
-    for lead in gaps[:3]:
-        yield (*at, "rules"), f"no rule matches a lead with {_describe(lead, lc)}; add a rule or a final catch-all rule with 'when: {{}}'"
+    if gaps:
+        more = f" (and {len(gaps) - 1} more kinds of lead)" if len(gaps) > 1 else ""
+        yield (*at, "rules"), (f"no rule matches a lead with {_describe(gaps[0], lc)}{more}; "
+                               "add a rule or a final catch-all rule with 'when: {}'")
     rule_pos = {r.id: k for k, r in enumerate(lc.rules)}
     for rid in shadowed:
         yield (*at, "rules", rule_pos[rid], "id"), f"rule '{rid}' can never fire: earlier rules match every lead it matches"
