@@ -35,6 +35,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return run(args.regulation, args.out, out=sys.stdout, exchange=args.exchange, course_id=args.course_id)
 
 
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from .commands.lab import run
+
+    return run(args.dir, port=args.port, open_browser=not args.no_browser, out=sys.stdout)
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .commands.demo import run
 
@@ -126,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports", metavar="DIR", help="folder for the report files (default: reports)")
     p.add_argument("--format", default="csv,xlsx,html", help="comma-separated: csv, xlsx, html (default: all)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("lab", help="open the workbooks (and fetched assessments) in JupyterLab, set up for trainees")
+    p.add_argument("dir", nargs="?", default=None, metavar="DIR",
+                   help="the trainee's folder to open (default: ./workbooks if it exists, else .)")
+    p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8888, or a free one if taken)")
+    p.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
+    p.set_defaults(func=_cmd_lab)
 
     p = sub.add_parser("demo", help="the whole story on the sample: build, simulated trainees, grading, feedback, reports")
     p.add_argument("--out", default="demo", metavar="DIR", help="folder for everything the demo makes (default: demo)")

@@ -43,7 +43,8 @@ def flowchart(process: Process) -> str:
 def state_diagram(pipeline: Pipeline, field_labels: dict[str, str]) -> str:
     """The deal pipeline: statuses as states, allowed transitions labelled with required fields."""
     ids = {s.id: f"s{i}" for i, s in enumerate(pipeline.statuses)}
-    lines = ["stateDiagram-v2", "    direction LR"]
+    # Top to bottom: left to right made the sample's ten statuses ~2900 px wide, shown at 28%.
+    lines = ["stateDiagram-v2"]
     for s in pipeline.statuses:
         lines.append(f'    state "{_label(s.name)}" as {ids[s.id]}')
     lines.append(f"    [*] --> {ids[pipeline.initial]}")

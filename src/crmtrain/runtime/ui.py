@@ -19,14 +19,17 @@ _KINDS = {
 MUTED = "color:#6b7280;font-size:0.9em"
 
 # Widget labels default to one clipped line ("…"); option texts are sentences, so let them
-# wrap inside quizzes. Both the current and the deprecated ipywidgets class names are listed.
+# wrap inside quizzes and drills. Both the current and the deprecated ipywidgets class names
+# are listed. Quizzes emit this; it applies page-wide, so drills next to them get it too.
 STYLE = """<style>
-.crmtrain-quiz .jupyter-widget-radio-box label, .crmtrain-quiz .widget-radio-box label {
+:is(.crmtrain-quiz, .crmtrain-drill) :is(.jupyter-widget-radio-box, .widget-radio-box) label {
   height: auto; line-height: 1.4; white-space: normal; padding: 3px 0; }
-.crmtrain-quiz .jupyter-widget-checkbox, .crmtrain-quiz .widget-checkbox { height: auto; }
-.crmtrain-quiz .jupyter-widget-label-basic, .crmtrain-quiz .widget-label-basic {
+:is(.crmtrain-quiz, .crmtrain-drill) :is(.jupyter-widget-checkbox, .widget-checkbox) { height: auto; }
+:is(.crmtrain-quiz, .crmtrain-drill) :is(.jupyter-widget-label-basic, .widget-label-basic) {
   white-space: normal; overflow: visible; line-height: 1.4; }
-.crmtrain-quiz .jupyter-widget-html-content, .crmtrain-quiz .widget-html-content { line-height: 1.5; }
+:is(.crmtrain-quiz, .crmtrain-drill) :is(.jupyter-widget-html-content, .widget-html-content) { line-height: 1.5; }
+/* A locked answer's tick is greyed out and faint: make the chosen option's text stand out. */
+:is(.crmtrain-quiz, .crmtrain-drill) label:has(input:checked) { font-weight: 600; }
 </style>"""
 
 

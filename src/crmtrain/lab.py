@@ -1,0 +1,163 @@
+"""JupyterLab set up for trainees: the command line, environment and settings ``crmtrain lab`` uses.
+
+Nothing here touches the trainee's own Jupyter configuration. Everything crmtrain needs is
+written into a small *state folder* that is put in front of Jupyter's search paths:
+
+    <state>/config/labconfig/default_setting_overrides.json   new defaults for JupyterLab settings
+    <state>/config/labconfig/page_config.json                 instructor-only nbgrader panels off
+    <state>/data/kernels/python3/kernel.json                  "python3" = this interpreter
+
+The settings are *defaults*, so anything the trainee changes in Settings still wins, and the
+trainee's own nbgrader configuration (course id, exchange folder) is still read. The browser
+suite starts its server from the same :func:`command`, so it tests exactly these settings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+FIRST_NOTEBOOK = "00-introduction.ipynb"
+DEFAULT_PORT = 8888
+HOST = "127.0.0.1"
+
+# Plugin id -> setting defaults (JupyterLab 4 schema names).
+SETTINGS: dict[str, dict] = {
+    # Lay out every cell, also off screen: widgets below the fold keep their height, the page
+    # does not jump while scrolling, and the browser's Ctrl+F finds text anywhere in a workbook.
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    # No "Would you like to receive official Jupyter news?" popup and no update checks: a
+    # trainee can do nothing about them, and offices often have no open internet.
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    # Installing JupyterLab extensions is not a trainee's job; the panel also queries PyPI.
+    "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
+    # A light theme: the coloured feedback boxes are designed on white.
+    "@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Light", "adaptive-theme": False},
+}
+
+# nbgrader's parts for instructors (trainees keep the Assignment List and Validate): the
+# browser panels, and the server side, which also warns about a missing course config.
+DISABLED_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                    "@jupyter/nbgrader:course-list")
+DISABLED_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+
+
+@dataclass(frozen=True)
+class LabCommand:
+    """How to start JupyterLab: argv, the full environment, and the address it will serve."""
+
+    argv: list[str]
+    env: dict[str, str]
+    url: str  # without the token
+    token: str
+    root: Path
+
+    @property
+    def login_url(self) -> str:
+        """The URL with the token, to open in a browser."""
+        return f"{self.url}?token={self.token}" if self.token else self.url
+
+
+def default_state_dir() -> Path:
+    """Where ``crmtrain lab`` keeps its generated settings (rewritten at every start)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "crmtrain" / "lab"
+
+
+def prepare(state_dir: Path, python: str = sys.executable) -> tuple[Path, Path]:
+    """Write the settings and the kernelspec into ``state_dir``; return (config dir, data dir)."""
+    config, data = state_dir / "config", state_dir / "data"
+    labconfig = config / "labconfig"
+    labconfig.mkdir(parents=True, exist_ok=True)
+    _write_json(labconfig / "default_setting_overrides.json", SETTINGS)
+    _write_json(labconfig / "page_config.json", {"disabledExtensions": {p: True for p in DISABLED_PLUGINS}})
+    kernel = data / "kernels" / "python3"
+    kernel.mkdir(parents=True, exist_ok=True)
+    _write_json(kernel / "kernel.json", kernel_spec(python))
+    return config, data
+
+
+def kernel_spec(python: str = sys.executable) -> dict:
+    """The "python3" kernelspec: ipykernel's own, run by ``python`` (crmtrain's interpreter)."""
+    from ipykernel.kernelspec import get_kernel_dict  # ~0.3 s; only when starting JupyterLab
+
+    # The notebooks ask for "python3"; this one is the interpreter crmtrain is installed in,
+    # whatever other "python3" kernels the machine has. ipykernel's metadata says whether it
+    # takes encryption keys (newer ones do; without them it warns about plain-text TCP).
+    spec = get_kernel_dict()
+    spec["argv"] = [python, *spec["argv"][1:]]
+    spec["metadata"] = {**spec.get("metadata", {}), "debugger": False}  # no debugger for trainees
+    # The workbooks' own display name, so opening one does not rewrite its metadata.
+    spec["display_name"] = "Python 3 (ipykernel)"
+    return spec
+
+
+def free_port(preferred: int = DEFAULT_PORT, host: str = HOST) -> int:
+    """``preferred`` if nothing listens there, else a port the system picks."""
+    for port in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise OSError("no free TCP port")  # pragma: no cover - binding to port 0 does not fail
+
+
+def command(
+    root: Path,
+    *,
+    state_dir: Path | None = None,
+    port: int | None = None,
+    token: str,
+    open_notebook: str | None = FIRST_NOTEBOOK,
+    open_browser: bool = True,
+    config_dirs: tuple[Path, ...] = (),
+    env: dict[str, str] | None = None,
+    extra_args: tuple[str, ...] = (),
+) -> LabCommand:
+    """The ``jupyter lab`` command for ``root``; ``config_dirs`` go first on JUPYTER_CONFIG_PATH."""
+    root = Path(root).resolve()
+    config, data = prepare(Path(state_dir) if state_dir else default_state_dir())
+    port = port or free_port()
+    environ = dict(os.environ if env is None else env)
+    environ["JUPYTER_CONFIG_PATH"] = _prepend(environ.get("JUPYTER_CONFIG_PATH"), *config_dirs, config)
+    environ["JUPYTER_PATH"] = _prepend(environ.get("JUPYTER_PATH"), data)
+    # The token goes through the environment so it does not show in the process list.
+    environ["JUPYTER_TOKEN"] = token
+    argv = [
+        sys.executable, "-m", "jupyter", "lab",
+        f"--ServerApp.root_dir={root}",
+        f"--ServerApp.ip={HOST}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",  # the URL printed before the start must stay right
+        f"--ServerApp.open_browser={open_browser}",
+        "--ServerApp.answer_yes=True",  # Ctrl+C stops at once, without a y/n question
+        # Encrypt kernel traffic when the kernel says it can (kernel_spec's metadata); without
+        # it, every kernel prints a plain-text TCP warning into the trainee's terminal.
+        "--KernelManager.transport_encryption=auto",
+    ]
+    for name in DISABLED_SERVER_EXTENSIONS:
+        argv += ["--ServerApp.jpserver_extensions", f"{name}=False"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        argv.append("--allow-root")  # containers and CI run as root; Jupyter refuses otherwise
+    argv += extra_args
+    url = f"http://{HOST}:{port}/lab"
+    if open_notebook and (root / open_notebook).is_file():
+        argv.append(str(root / open_notebook))  # opened in the first browser tab
+        url += f"/tree/{open_notebook}"
+    return LabCommand(argv, environ, url, token, root)
+
+
+def _prepend(current: str | None, *paths: Path) -> str:
+    return os.pathsep.join([*(str(p) for p in paths), *([current] if current else [])])
+
+
+def _write_json(path: Path, value: object) -> None:
+    text = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")

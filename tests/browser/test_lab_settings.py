@@ -1,0 +1,52 @@
+"""The settings ``crmtrain lab`` gives JupyterLab reach the browser, and the kernel is this venv's."""
+
+from __future__ import annotations
+
+import sys
+
+from playwright.sync_api import expect
+
+from crmtrain import lab
+
+_STATE_JS = """async (ids) => {
+  const app = window.jupyterapp;
+  await app.restored;
+  const defaults = {};
+  for (const id of ids) {
+    const plugin = await app.serviceManager.settings.fetch(id);
+    defaults[id] = Object.fromEntries(Object.entries(plugin.schema.properties).map(([k, v]) => [k, v.default]));
+  }
+  return {
+    windowing: app.shell.currentWidget.content.notebookConfig.windowingMode,
+    defaults,
+    plugins: Object.fromEntries(%s.map(id => [id, app.hasPlugin(id)])),
+  };
+}"""
+
+
+def test_trainee_settings_reach_the_browser(trainee):
+    trainee.open("00-introduction.ipynb", kernel=False)
+    plugins = [*lab.DISABLED_PLUGINS, "@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:validate-assignment"]
+    state = trainee.page.evaluate(_STATE_JS % plugins, list(lab.SETTINGS))
+    assert state["windowing"] == "none"
+    for plugin, values in lab.SETTINGS.items():
+        assert {k: state["defaults"][plugin][k] for k in values} == values, plugin
+    assert state["plugins"] == {p: p not in lab.DISABLED_PLUGINS for p in plugins}
+    # Nothing pops up asking about news or updates.
+    expect(trainee.page.get_by_text("official Jupyter news")).to_have_count(0)
+    expect(trainee.page.locator(".jp-RenderedMarkdown h1").first).to_contain_text("training on the CRM regulation")
+    trainee.shot("introduction")
+
+
+def test_python3_kernel_is_this_venv(lab_server):
+    specs = lab_server.api("GET", "api/kernelspecs")
+    assert specs["default"] == "python3"
+    spec = specs["kernelspecs"]["python3"]["spec"]
+    assert spec["argv"][0] == sys.executable
+    # ipykernel's own metadata: with "supported_encryption" the kernel gets CurveZMQ keys.
+    assert spec["metadata"] == lab.kernel_spec()["metadata"]
+    log = lab_server.log()
+    assert "nbgrader.server_extensions.assignment_list | extension was successfully loaded" in log
+    for name in lab.DISABLED_SERVER_EXTENSIONS:  # instructor-only: not loaded for trainees
+        assert f"{name} | extension was successfully loaded" not in log
+    assert "No nbgrader_config.py" not in log

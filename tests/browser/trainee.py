@@ -1,0 +1,274 @@
+"""A trainee at the browser: open a workbook, Run All, click answers, read feedback; step screenshots.
+
+Locators use what a trainee sees (menu items, button names, option texts) plus the stable
+CSS classes the runtime puts on its widgets (``crmtrain-quiz``, ``crmtrain-check``, ...).
+The page's ``window.jupyterapp`` (exposed by the test server) is read only to *wait*: for
+the kernel to be idle, for every cell to have run, for a click to have reached the kernel.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from harness import LabServer
+
+RUN_TIMEOUT_MS = 120_000  # Run All of the longest workbook, kernel start included, on a slow CI
+
+# True when the current notebook's kernel is idle (and, with {all: true}, every code cell ran).
+_SETTLED_JS = """(opts) => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const kernel = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle' || !w.context.isReady) return false;
+  if (!opts.all) return true;
+  const cells = w.content.model.cells;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells.get(i);
+    if (c.type === 'code' && (c.executionCount === null || c.executionState === 'running')) return false;
+  }
+  return true;
+}"""
+
+
+def words(text: str) -> str:
+    """Whitespace collapsed, for comparing text that the browser may wrap."""
+    return " ".join(text.split())
+
+
+class Trainee:
+    """Drives one browser page on ``server``, inside the served sub-folder ``folder``."""
+
+    def __init__(self, page: Page, server: LabServer, folder: str, shots: Path | None = None) -> None:
+        self.page, self.server, self.folder, self.shots = page, server, folder, shots
+        self.console: list[str] = []
+        page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}") if m.type != "debug" else None)
+        page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        self.notebook: nbformat.NotebookNode | None = None  # the open workbook, as built
+        self.notebook_name = ""
+        self._shot = 0
+
+    @property
+    def panel(self) -> Locator:
+        """The notebook in the current (visible) tab."""
+        return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+
+    def shot(self, name: str) -> Path | None:
+        """Screenshot of the window as a numbered step (kept when the test fails)."""
+        if self.shots is None:
+            return None
+        self._shot += 1
+        path = self.shots / f"{self._shot:02d}-{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+    # --- the workbook --------------------------------------------------------------------------
+
+    def open(self, name: str, kernel: bool = True) -> None:
+        """Open ``name`` from the folder in a clean layout; wait for its kernel unless told not to."""
+        self.notebook = nbformat.read(self.server.root / self.folder / name, as_version=4)
+        self.notebook_name = name
+        self.page.goto(self.server.url(f"lab/tree/{self.folder}/{name}", reset=True))
+        expect(self.panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
+        if kernel:
+            self.wait_settled()
+            # Count the kernel's "idle" reports, so a click can wait for the one it caused.
+            self.page.evaluate("""() => { window.__crmtrainIdle = 0;
+              window.jupyterapp.shell.currentWidget.sessionContext.statusChanged.connect(
+                (_, status) => { if (status === 'idle') window.__crmtrainIdle++; }); }""")
+
+    def wait_settled(self, all_cells: bool = False, timeout: float = RUN_TIMEOUT_MS) -> None:
+        """Wait for the kernel to be idle (and, if ``all_cells``, for every code cell to have run)."""
+        self.page.wait_for_function(_SETTLED_JS, arg={"all": all_cells}, timeout=timeout, polling=100)
+
+    def menu(self, title: str, command: str) -> None:
+        """Choose a menu bar item (by its title) and the entry that runs ``command``."""
+        self.page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{re.escape(title)}$")).click()
+        self.page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
+
+    def run_all(self) -> None:
+        """Menu Run → Run All Cells, as the workbook asks; wait until every widget is on screen."""
+        self.menu("Run", "runmenu:run-all")
+        self._ran_all()
+
+    def restart_and_run_all(self) -> None:
+        """Menu Kernel → Restart Kernel and Run All Cells…, confirmed; wait for every widget again."""
+        before = self.page.evaluate("() => window.__crmtrainIdle")
+        self.menu("Kernel", "runmenu:restart-and-run-all")
+        self.page.locator(".jp-Dialog .jp-mod-accept").click()
+        # Until the rerun starts, the cells still show the old run: wait for one idle per code cell.
+        code_cells = sum(1 for c in self.notebook.cells if c.cell_type == "code")
+        self.page.wait_for_function("(n) => window.__crmtrainIdle >= n", arg=before + code_cells,
+                                    timeout=RUN_TIMEOUT_MS)
+        self._ran_all()
+
+    def save_and_reload(self) -> None:
+        """File → Save, then load the page again (the kernel keeps running), as after closing the tab."""
+        self.menu("File", "docmanager:save")
+        self.page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+        self.open(self.notebook_name)
+
+    def _ran_all(self) -> None:
+        self.wait_settled(all_cells=True)
+        expect(self.panel.locator(".crmtrain-quiz")).to_have_count(self.count("item"), timeout=30_000)
+        expect(self.panel.locator(".crmtrain-drill")).to_have_count(self.count("drill"), timeout=30_000)
+        errors = self.panel.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        assert errors.count() == 0, "a cell failed:\n" + "\n".join(errors.all_inner_texts())
+        assert not self.clipped(), f"texts cut off with '…': {self.clipped()}"
+
+    def clipped(self) -> list[str]:
+        """Texts in quizzes and drills that the browser cuts short (widget labels clip to one line)."""
+        return self.panel.evaluate("""(panel) => Array.from(
+            panel.querySelectorAll('.crmtrain-quiz *, .crmtrain-drill *')).filter(e =>
+              e.scrollWidth > e.clientWidth + 1 &&
+              getComputedStyle(e).textOverflow === 'ellipsis').map(e => e.textContent)""")
+
+    def count(self, key: str) -> int:
+        """How many code cells the builder tagged with ``key`` ("item": quizzes, "drill": drills)."""
+        return sum(1 for c in self.notebook.cells if key in c.metadata.get("crmtrain", {}))
+
+    def progress(self) -> dict:
+        """The workbook's saved progress file, as the runtime wrote it."""
+        name = self.notebook.metadata["crmtrain"]["notebook"]
+        path = self.server.root / self.folder / f".{name}.progress.json"
+        return json.loads(path.read_text(encoding="utf-8"))["questions"]
+
+    # --- quizzes -----------------------------------------------------------------------------
+
+    def quiz(self, qid: str) -> Locator:
+        """The question widget whose header reads ``<qid> · n point(s)``."""
+        quiz = self.panel.locator(".crmtrain-quiz").filter(has_text=re.compile(rf"^\s*{re.escape(qid)} ·"))
+        quiz.scroll_into_view_if_needed()
+        return quiz
+
+    def click(self, target: Locator) -> None:
+        """Click, then wait until the kernel has taken the change in, as a person's pace allows.
+
+        ipywidgets holds back a state update while an earlier one is unanswered, but sends a
+        button press at once, so a quick "tick, tick, Check" could reach the kernel as "tick,
+        Check, tick". Waiting for the kernel to report idle *after* the click rules that out.
+        """
+        self._then_settle(target.click)
+
+    def _then_settle(self, action) -> None:
+        before = self.page.evaluate("() => window.__crmtrainIdle")
+        action()
+        try:
+            self.page.wait_for_function("(n) => window.__crmtrainIdle > n", arg=before, timeout=5_000)
+        except PlaywrightTimeout:
+            pass  # the click changed nothing the kernel hears about (e.g. the option was already chosen)
+        self.wait_settled(timeout=30_000)
+
+    def choose(self, widget: Locator, text: str) -> None:
+        """Tick the radio button or checkbox labelled ``text`` (left alone if already ticked)."""
+        box = widget.get_by_label(text, exact=True)
+        if not box.is_checked():
+            self.click(box)
+
+    def type_number(self, quiz: Locator, text: str) -> None:
+        """Type into a numeric question's field."""
+        field = quiz.locator("input[type=text]")
+        self._then_settle(lambda: field.fill(text))  # a Text widget sends what is typed at once
+
+    def order(self, quiz: Locator, wanted: list[str]) -> None:
+        """Put an ordering question's rows into ``wanted`` (texts) with its ↑ buttons."""
+        rows = quiz.locator(".widget-hbox, .jupyter-widget-hbox").filter(has=quiz.page.get_by_role("button", name="↑"))
+        for place, text in enumerate(wanted):
+            # A row reads "↑ ↓ 3. text": the buttons, the place, the item.
+            current = [re.sub(r"^[↑↓\s]*\d+\.\s*", "", words(t)) for t in rows.all_inner_texts()]
+            at = current.index(text)
+            for row in range(at, place, -1):
+                self.click(rows.nth(row).get_by_role("button", name="↑"))
+
+    def check(self, quiz: Locator) -> str:
+        """Press Check; return the feedback text once it shows."""
+        self.click(quiz.locator("button.crmtrain-check"))
+        feedback = quiz.locator(".crmtrain-feedback")
+        expect(feedback).not_to_be_empty()
+        return words(feedback.inner_text())
+
+    def score(self) -> str:
+        """The live score line at the bottom of the workbook."""
+        return words(self.panel.locator(".crmtrain-score").inner_text())
+
+    # --- drills --------------------------------------------------------------------------------
+
+    def drills(self) -> list[tuple[str, Locator]]:
+        """(kind, widget) of every drill in the workbook, in cell order."""
+        kinds = [c.metadata["crmtrain"]["drill"] for c in self.notebook.cells if "drill" in c.metadata.get("crmtrain", {})]
+        widgets = self.panel.locator(".crmtrain-drill")
+        return [(kind, widgets.nth(i)) for i, kind in enumerate(kinds)]
+
+
+# --- assessments (nbgrader) ----------------------------------------------------------------------
+# An assessment notebook shows one ``.crmtrain-item`` box per question (an input and a status
+# line that reads "✓ Saved at HH:MM" once the answer is in answers.json); no quizzes, no drills.
+
+def assessment_items(person: Trainee) -> list[str]:
+    """Question ids of the open assessment notebook, in the order their boxes appear."""
+    return [c.metadata["crmtrain"]["item"] for c in person.notebook.cells
+            if c.cell_type == "code" and "item" in c.metadata.get("crmtrain", {})
+            and c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("-answer")]
+
+
+def assessment_ran_all(person: Trainee) -> None:
+    """Wait until every code cell ran and every question's box is on screen, with no error."""
+    person.wait_settled(all_cells=True)
+    expect(person.panel.locator(".crmtrain-item")).to_have_count(len(assessment_items(person)), timeout=30_000)
+    errors = person.panel.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    assert errors.count() == 0, "a cell failed:\n" + "\n".join(errors.all_inner_texts())
+
+
+def assessment_run_all(person: Trainee) -> None:
+    """Menu Run → Run All Cells on an assessment notebook."""
+    person.menu("Run", "runmenu:run-all")
+    assessment_ran_all(person)
+
+
+def assessment_restart_and_run_all(person: Trainee) -> None:
+    """Menu Kernel → Restart Kernel and Run All Cells…, confirmed, on an assessment notebook."""
+    before = person.page.evaluate("() => window.__crmtrainIdle")
+    person.menu("Kernel", "runmenu:restart-and-run-all")
+    person.page.locator(".jp-Dialog .jp-mod-accept").click()
+    code_cells = sum(1 for c in person.notebook.cells if c.cell_type == "code")
+    person.page.wait_for_function("(n) => window.__crmtrainIdle >= n", arg=before + code_cells,
+                                  timeout=RUN_TIMEOUT_MS)
+    assessment_ran_all(person)
+
+
+def assessment_item(person: Trainee, qid: str) -> Locator:
+    """The answer box of question ``qid``, scrolled into view."""
+    item = person.panel.locator(".crmtrain-item").nth(assessment_items(person).index(qid))
+    item.scroll_into_view_if_needed()
+    return item
+
+
+def type_text(person: Trainee, item: Locator, text: str) -> None:
+    """Type an open answer into the item's text area."""
+    area = item.locator("textarea")
+    person._then_settle(lambda: area.fill(text))
+
+
+def save_notebook(person: Trainee) -> None:
+    """File → Save, and wait until the notebook is no longer dirty."""
+    person.menu("File", "docmanager:save")
+    person.page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+
+
+def ordered_texts(item: Locator) -> list[str]:
+    """An ordering question's rows as shown, top to bottom (without the place numbers)."""
+    rows = item.locator(".widget-hbox, .jupyter-widget-hbox").filter(has=item.page.get_by_role("button", name="↑"))
+    return [re.sub(r"^[↑↓\s]*\d+\.\s*", "", words(t)) for t in rows.all_inner_texts()]
+
+
+def open_assignment_list(page: Page) -> Locator:
+    """Menu Nbgrader → Assignment List (the trainees' nbgrader panel); the panel."""
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Nbgrader$")).click()
+    page.locator('.lm-Menu-item[data-command="nbgrader:open-assignment-list"]').click()
+    panel = page.locator("#released_assignments_list").locator("xpath=ancestor::*[contains(@class,'lm-Widget')][1]")
+    expect(page.locator("#released_assignments_list")).to_be_visible()
+    return panel
