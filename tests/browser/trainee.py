@@ -243,8 +243,18 @@ def assessment_restart_and_run_all(person: Trainee) -> None:
 def assessment_item(person: Trainee, qid: str) -> Locator:
     """The answer box of question ``qid``, scrolled into view."""
     item = person.panel.locator(".crmtrain-item").nth(assessment_items(person).index(qid))
-    item.scroll_into_view_if_needed()
+    # Centred: at the very top of the panel the notebook's sticky toolbar covers the first row.
+    item.evaluate("(e) => e.scrollIntoView({block: 'center'})")
     return item
+
+
+def tick(person: Trainee, item: Locator, text: str) -> None:
+    """Tick the radio button or checkbox labelled ``text`` by clicking its label; check it took."""
+    box = item.get_by_label(text, exact=True)
+    if not box.is_checked():
+        box.evaluate("(e) => e.scrollIntoView({block: 'center'})")
+        person.click(box.locator("xpath=ancestor::label[1]"))
+    expect(box).to_be_checked()
 
 
 def type_text(person: Trainee, item: Locator, text: str) -> None:
@@ -265,10 +275,8 @@ def ordered_texts(item: Locator) -> list[str]:
     return [re.sub(r"^[↑↓\s]*\d+\.\s*", "", words(t)) for t in rows.all_inner_texts()]
 
 
-def open_assignment_list(page: Page) -> Locator:
-    """Menu Nbgrader → Assignment List (the trainees' nbgrader panel); the panel."""
+def open_assignment_list(page: Page) -> None:
+    """Menu Nbgrader → Assignment List (the trainees' nbgrader panel: released, fetched, submitted)."""
     page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Nbgrader$")).click()
     page.locator('.lm-Menu-item[data-command="nbgrader:open-assignment-list"]').click()
-    panel = page.locator("#released_assignments_list").locator("xpath=ancestor::*[contains(@class,'lm-Widget')][1]")
     expect(page.locator("#released_assignments_list")).to_be_visible()
-    return panel
