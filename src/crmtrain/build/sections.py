@@ -77,7 +77,7 @@ def client_work_sections(ctx) -> list[Section]:
     crit = {c.name: c for c in lc.criteria}
     classes = {c.id: c for c in lc.classes}
     rule_rows = [[r.id, *[describe_condition(crit[c.name].model_dump(mode="json"),
-                                             _plain(r.when[c.name]), labels) if c.name in r.when else "—"
+                                             r.when[c.name], labels) if c.name in r.when else "—"
                           for c in lc.criteria], f"**{classes[r.then].name}**"] for r in lc.rules]
     leads = Section(lc.id, [
         f"## {lc.title}", lc.body,
@@ -132,10 +132,6 @@ def client_work_sections(ctx) -> list[Section]:
                             table([_("When"), _("Task"), _("Attach to"), _("Due")],
                                   [[r.when, r.task, attach[r.attach_to], r.due or "—"] for r in tk.rules])])
     return [leads, proposal, timing, conversion, pipeline, tasks]
-
-
-def _plain(cond):
-    return list(cond) if isinstance(cond, tuple) else cond
 
 
 def weekday_names(_) -> dict[str, str]:

@@ -184,7 +184,7 @@ def lead_table(reg: Regulation) -> Found:
                 yield (*at, "rules", k, "when", name), f"unknown criterion '{name}' (criteria: {', '.join(criteria)})"
                 continue
             try:
-                decision_table.parse_condition(criteria[name], _jsonish(cond))
+                decision_table.parse_condition(criteria[name], cond)
             except ValueError as exc:
                 broken = True
                 yield (*at, "rules", k, "when", name), str(exc)
@@ -203,10 +203,6 @@ def lead_table(reg: Regulation) -> Found:
     rule_pos = {r.id: k for k, r in enumerate(lc.rules)}
     for rid in shadowed:
         yield (*at, "rules", rule_pos[rid], "id"), f"rule '{rid}' can never fire: earlier rules match every lead it matches"
-
-
-def _jsonish(cond):
-    return list(cond) if isinstance(cond, tuple) else cond
 
 
 def _describe(lead: dict, lc) -> str:
