@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from grading_fixtures import COURSE_ID, blank_gradebook, subprocess_env  # noqa: F401  (fixture)
 
-from crmtrain.build.course import build_course
+from crmtrain.notebooks.course import build_course
 from crmtrain.grading import autograde, collect, feedback, release, results, roster
 from crmtrain.grading.course import Course
 from crmtrain.grading.leaks import exchange_folders, find_key_material

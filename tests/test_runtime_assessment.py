@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from crmtrain.build.assessments import build_assessment
+from crmtrain.notebooks.assessments import build_assessment
 from crmtrain.regulation.loader import load
 from crmtrain.samples import sample_path
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-FORBIDDEN = ("pandas", "nbgrader", "pydantic", "babel", "crmtrain.regulation", "crmtrain.build")
+FORBIDDEN = ("pandas", "nbgrader", "pydantic", "babel", "crmtrain.regulation", "crmtrain.notebooks")
 
 # Everything a workbook's kernel may load: the package, every runtime module, the setup import.
 LOAD_RUNTIME = """

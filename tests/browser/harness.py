@@ -36,7 +36,7 @@ WAIT_MS = 30_000  # for any one thing to show up: a widget, a diagram, feedback 
 
 def copy_workbooks(dest: Path) -> Path:
     """Copy the committed built workbooks (only those the builder makes) into ``dest``."""
-    from crmtrain.build.workbooks import NOTEBOOKS
+    from crmtrain.notebooks.workbooks import NOTEBOOKS
 
     dest.mkdir(parents=True)
     for name in NOTEBOOKS:

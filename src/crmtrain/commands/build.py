@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from ..build.course import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE, build_course
-from ..build.workbooks import build_workbooks
-from ..build.writer import write_notebooks
+from ..notebooks.course import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE, build_course
+from ..notebooks.workbooks import build_workbooks
+from ..notebooks.writer import write_notebooks
 from ..regulation.loader import load
 from ..samples import resolve
 

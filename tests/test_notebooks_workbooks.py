@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmtrain.build.workbooks import NOTEBOOKS, build_workbooks
-from crmtrain.build.writer import render, write_notebooks
+from crmtrain.notebooks.workbooks import NOTEBOOKS, build_workbooks
+from crmtrain.notebooks.writer import render, write_notebooks
 from crmtrain.cli import main
 from crmtrain.regulation.loader import load
 from crmtrain.samples import sample_path
@@ -64,7 +64,7 @@ def test_committed_workbooks_are_up_to_date(lang):
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_committed_course_sources_are_up_to_date(lang, tmp_path):
-    from crmtrain.build.course import build_course
+    from crmtrain.notebooks.course import build_course
 
     build_course(load(sample_path(lang)), tmp_path)
     committed = COMMITTED[lang] / "assignments"
