@@ -6,9 +6,9 @@ from collections import Counter
 from typing import TextIO
 
 from ..regulation.completeness import report
-from ..regulation.items import Loc
-from ..regulation.loader import Positions, field_path, load_with_positions
+from ..regulation.loader import load_with_positions
 from ..regulation.models import Regulation
+from ..regulation.positions import Loc, Positions, field_path
 from ..regulation.selection import select
 from ..samples import resolve
 

@@ -11,8 +11,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from ..rules import decision_table, pipeline as pipeline_rules, processes as process_rules
-from .items import Loc, index, iter_items
+from .items import index, iter_items
 from .models import QuestionType, Regulation
+from .positions import Loc, field_path
 from .selection import select
 
 Found = Iterator[tuple[Loc, str]]
@@ -39,7 +40,7 @@ def unique_ids(reg: Regulation) -> Found:
         if "." in item.id:
             continue  # step and status ids are checked within their owner below
         if item.id in first:
-            yield item.loc, f"duplicate id '{item.id}' (also used at {_path(first[item.id])})"
+            yield item.loc, f"duplicate id '{item.id}' (also used at {field_path(first[item.id])})"
         else:
             first[item.id] = item.loc
     yield from _duplicates([q.id for q in reg.questions], lambda i: ("questions", i, "id"), "question id")
@@ -53,12 +54,6 @@ def unique_ids(reg: Regulation) -> Found:
     yield from _duplicates([c.name for c in reg.client_work.lead_classification.criteria], lambda j: (*lc, j, "name"), "criterion")
     for i, q in enumerate(reg.questions):
         yield from _duplicates([o.id for o in q.options], lambda j: ("questions", i, "options", j, "id"), "option id")
-
-
-def _path(loc: Loc) -> str:
-    from .loader import field_path
-
-    return field_path(loc)
 
 
 def question_shapes(reg: Regulation) -> Found:

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .models import Regulation
-
-Loc = tuple[str | int, ...]
+from .positions import Loc
 
 PARTS = ("summary", "order_processing", "client_work")
 CLIENT_SECTIONS = ("lead_classification", "proposal", "contact_timing", "conversion", "pipeline", "tasks")

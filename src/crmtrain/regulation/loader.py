@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-
-Loc = tuple[str | int, ...]
+from .positions import Loc, Positions, field_path
 
 
 @dataclass(frozen=True)
@@ -28,53 +27,6 @@ class Problem:
     def __str__(self) -> str:
         field = f" {self.field}:" if self.field else ""
         return f"{self.file}:{self.line}:{field} {self.message}"
-
-
-def field_path(loc: Loc) -> str:
-    """Render a location as ``client_work.pipeline.transitions[2].to``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-class Positions:
-    """Maps a location in the document to a 1-based line, using ruamel's round-trip data."""
-
-    def __init__(self, root: Any):
-        self.root = root
-
-    def line(self, loc: Loc) -> int:
-        """Line of the deepest node of ``loc`` that exists (keys point at the key itself)."""
-        node, line = self.root, 1
-        for part in loc:
-            lc = getattr(node, "lc", None)
-            try:
-                if isinstance(part, int) and isinstance(node, list):
-                    if lc is not None:
-                        line = lc.item(part)[0] + 1
-                    node = node[part]
-                elif isinstance(node, dict) and part in node:
-                    if lc is not None:
-                        line = lc.key(part)[0] + 1
-                    node = node[part]
-                else:
-                    break
-            except (KeyError, IndexError, TypeError):
-                break
-        return line
-
-    def exists(self, loc: Loc) -> bool:
-        """Whether every step of ``loc`` is present in the document."""
-        node = self.root
-        for part in loc:
-            if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
-                node = node[part]
-            elif isinstance(node, dict) and part in node:
-                node = node[part]
-            else:
-                return False
-        return True
 
 
 def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
