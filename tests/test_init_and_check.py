@@ -24,7 +24,7 @@ def test_init_writes_a_valid_but_incomplete_regulation(tmp_path, capsys, lang):
     assert "valid but incomplete" in out
     for part in ("1. Summary", "2. Order processing", "3. Working with clients", "4. Tests"):
         assert re.search(re.escape(part) + r".*\d+ to do", out), part
-    assert f"{target}:6: meta.company: still marked TODO" in out
+    assert f"{target}:7: meta.company: still marked TODO" in out
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])

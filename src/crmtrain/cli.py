@@ -53,6 +53,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return run(args.course_dir, args.regulation, args.out, args.format, out=sys.stdout)
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .commands.schema import run
+
+    return run(args.out, out=sys.stdout)
+
+
 def _course(name: str) -> Callable[[argparse.Namespace], int]:
     """A handler calling ``commands.course.<name>`` with the parsed arguments."""
 
@@ -89,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate a regulation and report what is missing, part by part")
     p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the regulation format (for editor completion)")
+    p.add_argument("--out", default=None, metavar="FILE", help="write it to FILE instead of printing it")
+    p.set_defaults(func=_cmd_schema)
 
     p = sub.add_parser("build", help="generate the trainee workbooks (and the assessment course) from a regulation")
     p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
