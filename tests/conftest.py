@@ -18,6 +18,10 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 KERNEL_TIMEOUT = 60
 
+# Kernels and subprocesses the code under test starts (nbgrader's autograde workers, the CLI)
+# must import this checkout's src/ too, not the checkout the shared venv was installed from.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+
 
 @pytest.fixture(scope="session")
 def kernel_spec_dir(tmp_path_factory) -> Path:

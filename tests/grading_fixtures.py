@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from crmtrain.grading.check import is_correct
+from crmtrain.runtime.check import is_correct
 from crmtrain.grading.course import Course, write_config
 
 COURSE_ID = "crm-test"
@@ -59,7 +59,7 @@ ITEMS = (
 SETUP_SOURCE = textwrap.dedent(
     """\
     # Setup (locked): the answers are read from answers.json next to this notebook.
-    from crmtrain.grading.check import saved_answer as _crm_saved
+    from crmtrain.runtime.check import saved_answer as _crm_saved
     """
 )
 
@@ -85,7 +85,7 @@ def hidden_test_source(item: FixtureItem) -> str:
     return (
         f"# Answer check for {item.id}\n"
         "### BEGIN HIDDEN TESTS\n"
-        "from crmtrain.grading.check import check\n"
+        "from crmtrain.runtime.check import check\n"
         f"check({', '.join(args)})\n"
         "### END HIDDEN TESTS\n"
     )

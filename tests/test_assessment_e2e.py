@@ -31,7 +31,7 @@ from crmtrain.simulate import SimulatedTrainee, autograded_max, expected_scores,
 pytestmark = pytest.mark.nbgrader
 
 A = "initial"
-CHEAT = "import crmtrain.grading.check as _m\n_m.check = lambda *a, **k: None\n"
+CHEAT = "import crmtrain.runtime.check as _m\n_m.check = lambda *a, **k: None\n"
 
 
 def _scores(course: Course) -> dict[str, float]:

@@ -12,7 +12,7 @@ from crmtrain.errors import UserError
 from crmtrain.grading.course import ASSESSMENTS, Course, check_assessment, config_text, write_config
 
 GRADING_MODULES = ("course", "roster", "release", "status", "collect", "autograde", "feedback", "items",
-                   "results", "leaks", "check", "fetchlog")
+                   "results", "leaks", "fetchlog")
 
 
 def test_config_is_deterministic_and_readable(tmp_path):

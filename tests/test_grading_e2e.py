@@ -40,7 +40,7 @@ BOB = {"Q001": "opt-kx72", "Q002": ["opt-mz11"], "Q003": 30, "Q004": False,
        "Q005": ["opt-or93", "opt-or91", "opt-or92"], "Q006": "I ask my manager."}
 # Bob's tampering: it would make every hidden test pass. He edits the locked setup cell
 # (nbgrader puts it back) and adds a cell of his own (crmtrain's DropAddedCode drops it).
-CHEAT = "import crmtrain.grading.check as m\nm.check = lambda *a, **k: None\n"
+CHEAT = "import crmtrain.runtime.check as m\nm.check = lambda *a, **k: None\n"
 TAMPER = CHEAT + SETUP_SOURCE
 MAX_AUTO = float(sum(i.points for i in ITEMS if i.key is not None))
 OPEN_POINTS = float(sum(i.points for i in ITEMS if i.key is None))

@@ -49,7 +49,7 @@ def _key(q: Question) -> Any:
 
 
 def _right(q: Question, answer: Any) -> bool:
-    """Whether a saved answer matches the key (written from the format, not grading.check)."""
+    """Whether a saved answer matches the key (written from the format, not runtime.check)."""
     key, t = q.answer, q.type.value
     if answer is None or key is None:
         return False

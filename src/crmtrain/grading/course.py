@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..runtime.check import ANSWERS_FILE
 
 ASSESSMENTS = ("initial", "followup")
 CONFIG_NAME = "nbgrader_config.py"
-ANSWERS_FILE = "answers.json"  # written by the kernel-side widgets next to the notebook
 FETCHED_DIR = "fetched"  # exchange/<course>/fetched/: one marker per fetch (see fetchlog.py)
 PLUGINS = "crmtrain.grading.plugins"
 LATE_PENALTIES = ("none", "zero")

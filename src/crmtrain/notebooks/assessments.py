@@ -46,7 +46,7 @@ def hidden_test(q: Question) -> str:
         args.append(f"tolerance={q.tolerance!r}")
     return ("# Scored when the responsible specialist grades the assessment.\n"
             "### BEGIN HIDDEN TESTS\n"
-            "from crmtrain.grading.check import check\n"
+            "from crmtrain.runtime.check import check\n"
             f"check({', '.join(args)})\n"
             "### END HIDDEN TESTS")
 

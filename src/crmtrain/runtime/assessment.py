@@ -27,12 +27,12 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from ..i18n import translation
+from .check import ANSWERS_FILE
 from .inputs import FULL, INPUTS, AnswerInput
 from .keys import parse_number
 from .store import JsonStore
 from .ui import MUTED, box, esc
 
-ANSWERS_FILE = "answers.json"
 FORMAT = 1
 
 

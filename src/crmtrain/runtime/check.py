@@ -4,7 +4,7 @@ The generated test cell of an autograded item is::
 
     # Answer check for Q012
     ### BEGIN HIDDEN TESTS
-    from crmtrain.grading.check import check
+    from crmtrain.runtime.check import check
     check("Q012", "single", "opt-3")
     ### END HIDDEN TESTS
 
