@@ -11,6 +11,7 @@ import pytest
 
 from crmtrain.reports import dashboard
 from crmtrain.reports.catalog import TABLES
+from crmtrain.reports.itemstats import Bounds
 from crmtrain.reports.tables import compute_all
 from test_reports_tables import make  # the hand-computed example
 
@@ -51,8 +52,9 @@ def test_filters(tables):
     assert dashboard.filter_frame(t, result="missing")["trainee_id"].tolist() == ["D", "E"]
     assert dashboard.filter_frame(t, text="АНН")["trainee_id"].tolist() == ["A"]  # case-insensitive Cyrillic
     assert dashboard.filter_frame(t, text="follow")["trainee_id"].tolist() == ["D", "E"]  # the missing column
-    ia = tables["item_analysis"]
-    assert dashboard.filter_frame(ia, flagged=True)["item"].tolist() == ["I1", "F1"]
+    assert dashboard.filter_frame(tables["item_analysis"], flagged=True).empty  # 3–4 answers: too few to judge
+    ia = compute_all(make(), Bounds(min_responses=3))["item_analysis"]
+    assert dashboard.filter_frame(ia, flagged=True)["item"].tolist() == ["I1", "I2", "F1"]
     assert dashboard.filter_frame(ia, choices={"assessment": "followup", "topic": ""})["item"].tolist() == ["F1", "F2"]
     assert dashboard.filter_frame(ia, text="no such thing").empty
 

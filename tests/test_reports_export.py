@@ -83,7 +83,10 @@ def test_xlsx_layout_and_formats(tmp_path, report):
     assert s.cell(2, sh["pass_mark"]).number_format == '0"%"' and s.cell(2, sh["due"]).is_date
     ia = wb["item_analysis"]
     ih = {c.value: i + 1 for i, c in enumerate(ia[1])}
-    assert _fmt(ia, ih["discrimination"]) == "0.00" and _fmt(ia, ih["facility"]) == "0.0%"
+    assert _fmt(ia, ih["discrimination_index"]) == "0.0%" and _fmt(ia, ih["facility"]) == "0.0%"
+    st = wb["assessment_statistics"]
+    sth = {c.value: i + 1 for i, c in enumerate(st[1])}
+    assert _fmt(st, sth["alpha"]) == "0.0%" and _fmt(st, sth["standard_error"]) == "0.00"
 
 
 def test_empty_tables_export(tmp_path):
@@ -155,6 +158,16 @@ def test_write_report_and_summary(tmp_path, data):
     text = summary_text(out)
     assert re.search(r"initial: \d+/80 submitted \(\d+ late\), \d+ passed, \d+ below the 75% mark", text)
     assert "question(s) flagged" in text
+    assert re.search(r"\n  initial I\d\d: .*the key may be wrong", text)  # the planted miskeyed question
+    assert re.search(r"followup: \w+ consistency \(alpha \d+ %\).*points of noise", text)
+    assert re.search(r"initial: consistency not judged yet \(\d+ complete sittings; advice needs 20", text)
+
+
+def test_summary_says_why_nothing_is_flagged():
+    from test_reports_tables import make
+
+    text = summary_text(tables.compute_all(make()))
+    assert "no question flagged: too few answers to judge (at most 4 per question; advice needs 20 (16 more))" in text
 
 
 def test_formats_are_checked():

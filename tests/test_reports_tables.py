@@ -11,7 +11,7 @@ import pytest
 from crmtrain.errors import UserError
 from crmtrain.reports import tables
 from crmtrain.reports.data import ReportData, assessment_frame, validate
-from crmtrain.reports.itemstats import Bounds, item_analysis
+from crmtrain.reports.itemstats import Bounds, assessment_statistics, item_analysis
 from crmtrain.reports.retention import regulation_items, retention_detail, retention_trainees
 from crmtrain.reports.synthetic import synthetic
 
@@ -131,35 +131,85 @@ def test_retention(data):
 
 
 def test_item_analysis_worked_example(data):
-    """Initial totals A 4, B 3, C 2, D 1: round(0.27 × 4) = 1, so the upper group is A, the lower D."""
+    """Moodle's figures on the initial test, worked by hand.
+
+    Totals T: A 4, B 3, C 2, D 1 (Var(T) = 5/3 with n − 1). Upper group A, lower D (round(0.27 × 4) = 1).
+    """
     ia = item_analysis(data).set_index("item")
     i1, i2, i3 = ia.loc["I1"], ia.loc["I2"], ia.loc["I3"]
-    assert (i1["n"], i1["facility"], i1["discrimination"]) == (4, 0.75, 0.0)
-    # x = 1 1 0 1, rest score y = 3 2 2 0: r = -0.25 / sqrt(0.75 × 4.75)
-    assert i1["point_biserial"] == pytest.approx(-0.25 / math.sqrt(0.75 * 4.75))
-    assert i1["point_biserial"] == pytest.approx(np.corrcoef([1, 1, 0, 1], [3, 2, 2, 0])[0, 1])
-    assert (i1["wrong_answer"], i1["wrong_share"]) == ("c", 0.25)
-    assert i1["flag"] == "negative discrimination: strong trainees get it wrong (check the key)"
-    # x = 1 0 1 0, y = 3 3 1 1: uncorrelated, yet D = 1 - 0
-    assert (i2["facility"], i2["discrimination"], i2["point_biserial"]) == (0.5, 1.0, 0.0)
-    assert (i2["wrong_answer"], i2["wrong_share"], i2["flag"]) == ("d", 0.5, "")
-    # two points: scores 2 2 1 0, so facility 0.5 but mean score (1 + 1 + 0.5 + 0) / 4
-    assert (i3["facility"], i3["mean_score"], i3["discrimination"]) == (0.5, 0.625, 1.0)
-    assert i3["point_biserial"] == pytest.approx(0.5 / math.sqrt(0.75))  # x = 1 1 0 0, y = 2 1 1 1
-    assert i3["wrong_answer"] == "a"  # "a" and "b" once each: the tie goes to the first
-    # follow-up: totals B 2, C 2, A 1 -> upper B (tie with C broken by id), lower A
+    # I1: x = 1 1 0 1, rest R = 3 2 2 0. Σ(x−x̄)(R−R̄) = 5 − 3·7/4 = −0.25, Σ(x−x̄)² = 0.75, Σ(R−R̄)² = 4.75.
+    assert (i1["n"], i1["facility"], i1["sd"], i1["intended_weight"]) == (4, 0.75, 0.5, 0.25)
+    assert i1["discrimination_index"] == pytest.approx(-0.25 / math.sqrt(0.75 * 4.75))
+    assert i1["discrimination_index"] == pytest.approx(np.corrcoef([1, 1, 0, 1], [3, 2, 2, 0])[0, 1])
+    # Cov_max pairs sorted x 0 1 1 1 with sorted R 0 2 2 3: 7 − 21/4 = 1.75
+    assert i1["discriminative_efficiency"] == pytest.approx(-0.25 / 1.75)
+    # Cov(x, T) = (8 − 3·10/4)/3 = 1/6; effective weight (1/6) / (5/3) = 0.1
+    assert i1["effective_weight"] == pytest.approx(0.1)
+    assert (i1["upper_facility"], i1["lower_facility"], i1["wrong_answer"], i1["wrong_share"]) == (1.0, 1.0, "c", 0.25)
+    # I2: x = 1 0 1 0, R = 3 3 1 1: uncorrelated; SD √(1/3); Cov(x, T) = 1/3, weight 0.2
+    assert (i2["facility"], i2["discrimination_index"], i2["discriminative_efficiency"]) == (0.5, 0.0, 0.0)
+    assert i2["sd"] == pytest.approx(math.sqrt(1 / 3)) and i2["effective_weight"] == pytest.approx(0.2)
+    # I3 (2 points): x = 2 2 1 0, R = 2 1 1 1; shares 1 1 .5 0
+    assert (i3["facility"], i3["intended_weight"]) == (0.625, 0.5)
+    assert i3["sd"] == pytest.approx(math.sqrt(0.6875 / 3))
+    assert i3["discrimination_index"] == pytest.approx(0.75 / math.sqrt(2.75 * 0.75))
+    assert i3["discriminative_efficiency"] == pytest.approx(1.0)  # sorted pairs give the same 7 − 25/4
+    assert i3["effective_weight"] == pytest.approx(0.7)
+    assert ia.loc[["I1", "I2", "I3"], "effective_weight"].sum() == pytest.approx(1.0)
+    # follow-up: F1 everyone right (no spread: no index), F2 rest scores all 1
     f1, f2 = ia.loc["F1"], ia.loc["F2"]
-    assert (f1["n"], f1["facility"], f1["discrimination"]) == (3, 1.0, 0.0) and np.isnan(f1["point_biserial"])
-    assert f1["flag"] == "too easy: facility above 0.95; weak discrimination: below 0.1"
-    assert f1["wrong_answer"] == "" and np.isnan(f1["wrong_share"])
-    assert (f2["facility"], f2["discrimination"]) == (pytest.approx(2 / 3), 1.0)
-    assert np.isnan(f2["point_biserial"])  # every rest score is 1
+    assert (f1["n"], f1["facility"], f1["sd"]) == (3, 1.0, 0.0) and np.isnan(f1["discrimination_index"])
+    assert f2["facility"] == pytest.approx(2 / 3) and np.isnan(f2["discrimination_index"])
+
+
+def test_four_answers_are_too_few_to_flag(data):
+    ia = item_analysis(data).set_index("item")
+    assert (ia["flag"] == "").all()
+    assert ia.loc["I1", "note"] == "4 answers; advice needs 20 (16 more)"
+    assert ia.loc["F1", "note"] == "3 answers; advice needs 20 (17 more)"
+
+
+def test_plain_advice_once_there_are_enough_answers():
+    questions = pd.DataFrame({"assessment": ["initial"] * 3, "item": ["I1", "I2", "I3"], "text": ["q1", "q2", "q3"],
+                              "options": ["a b c", "a b c d", "a b c d"], "guess": [1 / 3, 0.25, 1 / 7]})
+    data = make()
+    data.questions = questions
+    ia = item_analysis(data, Bounds(min_responses=4)).set_index("item")
+    assert ia.loc["I1", "flag"] == ("the key may be wrong: the strongest trainees miss it "
+                                    "(the most common wrong answer is 'c'); option a is never chosen")
+    assert ia.loc["I2", "flag"] == ("tells strong and weak trainees apart poorly (discrimination index 0 %); "
+                                    "options b, c are never chosen")
+    assert ia.loc["I3", "flag"] == "option d is never chosen"  # answers a,c  a,c  a  b
+    assert ia.loc["F2", "flag"] == "" and ia.loc["I1", "note"] == ""
+    assert ia.loc["I1", "random_guess"] == pytest.approx(1 / 3)
 
 
 def test_item_bounds_are_configurable(data):
-    ia = item_analysis(data, Bounds(facility_low=0.6, facility_high=1.0, discrimination_low=0.0)).set_index("item")
-    assert ia.loc["I2", "flag"] == "too hard: facility below 0.6"
-    assert ia.loc["F1", "flag"] == ""
+    ia = item_analysis(data, Bounds(min_responses=3, facility_low=0.6, discrimination_low=0.0, efficiency_low=0.0)).set_index("item")
+    assert ia.loc["I2", "flag"] == "very hard for this team: 50 % of the points scored"
+    assert ia.loc["F1", "flag"] == "too easy for this team: 100 % of the points scored"
+
+
+def test_cronbach_alpha_by_hand_and_by_the_covariance_formula(data):
+    """Item variances (n − 1) 1/4, 1/3, 11/12 sum to 1.5; Var(T) = 5/3: alpha = 3/2 × (1 − 0.9) = 0.15."""
+    st = assessment_statistics(data).set_index("assessment")
+    i = st.loc["initial"]
+    assert (i["sittings"], i["items"], i["max_points"], i["mean_points"]) == (4, 3, 4.0, 2.5)
+    assert i["alpha"] == pytest.approx(0.15)
+    scores = np.array([[1, 1, 2], [1, 0, 2], [0, 1, 1], [1, 0, 0]], dtype=float)
+    c = np.cov(scores, rowvar=False)  # the reference form: k/(k−1) × (1 − trace(C) / sum(C))
+    assert i["alpha"] == pytest.approx(3 / 2 * (1 - np.trace(c) / c.sum()))
+    assert i["error_ratio"] == pytest.approx(math.sqrt(0.85))
+    assert i["standard_error"] == pytest.approx(math.sqrt(0.85) * math.sqrt(5 / 3))
+    assert i["advice"] == "" and i["note"] == "4 complete sittings; advice needs 20 (16 more)"
+
+
+def test_alpha_of_a_large_consistent_test_is_read_like_moodle():
+    st = assessment_statistics(synthetic(400, 30, seed=3)).set_index("assessment")
+    a = st.loc["initial"]
+    assert 0.6 < a["alpha"] < 0.95 and a["note"] == ""
+    assert a["error_ratio"] == pytest.approx(math.sqrt(1 - a["alpha"]))
+    assert "consistency (alpha" in a["advice"] and "points of noise" in a["advice"]
 
 
 def test_retraining(data):
@@ -209,8 +259,8 @@ def test_an_assessment_nobody_took():
     sittings = {"initial": SITTINGS["initial"], "followup": dict.fromkeys(NAMES)}
     out = tables.compute_all(make(sittings=sittings))
     f = out["item_analysis"][out["item_analysis"]["assessment"] == "followup"]
-    assert f["n"].tolist() == [0, 0] and f["flag"].tolist() == ["no answers yet"] * 2
-    assert f["facility"].isna().all() and f["discrimination"].isna().all()
+    assert f["n"].tolist() == [0, 0] and f["note"].tolist() == ["no answers yet"] * 2 and (f["flag"] == "").all()
+    assert f["facility"].isna().all() and f["discrimination_index"].isna().all()
     assert (out["trainees"]["followup_result"] == "missing").all()
     s = out["summary"].set_index("assessment").loc["followup"]
     assert (s["submitted"], s["missing"]) == (0, 5) and np.isnan(s["pass_rate"]) and np.isnan(s["mean_score"])
@@ -218,7 +268,8 @@ def test_an_assessment_nobody_took():
 
 def test_nobody_at_all():
     out = tables.compute_all(make(roster={}))
-    assert all(len(out[k]) == 0 for k in tables.TABLES if k != "summary")
+    assert all(len(out[k]) == 0 for k in tables.TABLES if k not in ("summary", "assessment_statistics"))
+    assert out["assessment_statistics"]["note"].tolist() == ["no sittings yet"] * 2
     assert out["summary"]["trainees"].tolist() == [0, 0]
 
 
@@ -246,7 +297,7 @@ def test_synthetic_items_behave(data):
     validate(syn)
     ia = item_analysis(syn)
     flagged = dict(zip(ia["item"], ia["flag"]))
-    assert "negative discrimination" in flagged["I19"] and "too easy" in flagged["I20"]  # the planted ones
+    assert "the key may be wrong" in flagged["I19"] and "too easy for this team" in flagged["I20"]  # the planted ones
     ok = ia[~ia["item"].isin(["I19", "I20", "F19", "F20"])]
-    assert (ok["discrimination"] > 0).mean() > 0.9 and (ok["point_biserial"] > 0).mean() > 0.9
+    assert (ok["discrimination_index"] > 0).mean() > 0.9 and (ok["discriminative_efficiency"] > 0).mean() > 0.9
     assert synthetic(50, 10, seed=3).results.equals(synthetic(50, 10, seed=3).results)  # seeded

@@ -89,12 +89,41 @@ def summary_text(tables) -> str:
         lines.append(f"{row.assessment}: {row.submitted}/{row.trainees} submitted ({row.late} late), "
                      f"{row.passed} passed, {row.failed} below the {row.pass_mark:g}% mark"
                      + (f", {row.pending} awaiting grading" if row.pending else "") + mean)
-    ia = tables["item_analysis"]
-    flagged = ia[(ia["flag"] != "") & (ia["n"] > 0)]
-    if len(flagged):
-        lines.append(f"{len(flagged)} question(s) flagged in the item analysis: "
-                     + ", ".join(flagged["item"].astype(str).head(10)) + (" …" if len(flagged) > 10 else ""))
+    lines += flag_lines(tables)
     need = tables["retraining"]["trainee_id"].nunique()
     if need:
         lines.append(f"{need} trainee(s) have a retraining list")
     return "\n".join(lines) + "\n"
+
+
+def flag_lines(tables) -> list[str]:
+    """The questions the item analysis flags, or why it flags none; the consistency of each assessment."""
+    lines = []
+    ia = tables["item_analysis"]
+    answered = ia[ia["n"] > 0]
+    flagged = answered[answered["flag"] != ""]
+    judged = answered[answered["note"] == ""]
+    if len(flagged):
+        lines.append(f"{len(flagged)} question(s) flagged in the item analysis:")
+        lines += [f"  {row.assessment} {row.item}: {row.flag}" for row in flagged.head(10).itertuples(index=False)]
+        if len(flagged) > 10:
+            lines.append(f"  … and {len(flagged) - 10} more (see item_analysis)")
+    elif len(answered) and judged.empty:
+        most = int(answered["n"].max())
+        lines.append(f"no question flagged: too few answers to judge (at most {most} per question; {_needed(answered)})")
+    elif len(answered):
+        lines.append(f"no question flagged: {len(judged)} question(s) with enough answers all look sound")
+    st = tables.get("assessment_statistics")
+    if st is not None:
+        for row in st.itertuples(index=False):
+            if row.sittings and row.advice:
+                lines.append(f"{row.assessment}: {row.advice}")
+            elif row.sittings and row.note:
+                lines.append(f"{row.assessment}: consistency not judged yet ({row.note})")
+    return lines
+
+
+def _needed(answered) -> str:
+    """'advice needs 20 (15 more)' for the best-answered question."""
+    best = answered.sort_values("n", ascending=False).iloc[0]
+    return str(best["note"]).split("; ", 1)[-1]

@@ -53,6 +53,9 @@ ITEM_COLUMNS = {
     "section_title": "the section's title",
 }
 QUESTION_COLUMNS = {"assessment": "'initial' or 'followup'", "item": "question id", "text": "question text"}
+# Optional columns of ``questions``: item analysis uses them when present.
+QUESTION_EXTRA = {"options": "option ids of a choice question, joined by ' '",
+                  "guess": "random guess score: expected share of the points from a uniform guess (0..1)"}
 
 _CATEGORICAL = ("assessment", "trainee_id", "trainee_name", "item", "topic", "part", "refs", "qtype", "response")
 
@@ -67,7 +70,8 @@ class ReportData:
     no results rows has not been released.
     ``roster``: one row per trainee (:data:`ROSTER_COLUMNS`).
     ``items``: the regulation's referenceable items (:data:`ITEM_COLUMNS`), for titles.
-    ``questions``: optional question texts (:data:`QUESTION_COLUMNS`), shown in item analysis.
+    ``questions``: optional question texts (:data:`QUESTION_COLUMNS`, and :data:`QUESTION_EXTRA` when
+    known), shown in item analysis.
     """
 
     results: pd.DataFrame

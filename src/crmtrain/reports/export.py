@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 CSV_DIALECTS = {"excel": (",", "."), "excel-ru": (";", ",")}
-PERCENT = re.compile(r"(^|_)(score|facility|retention|change|share|rate)$")
-DECIMAL = re.compile(r"^(discrimination|point_biserial)$")
+PERCENT = re.compile(r"(^|_)(score|facility|retention|change|share|rate|sd|guess|weight|index|efficiency|alpha|ratio)$")
+DECIMAL = re.compile(r"^(standard_error|mean_points|sd_points)$")
 RESULT = re.compile(r"_result$")
 RESULT_FILLS = {"pass": "C6EFCE", "fail": "FFC7CE", "pending": "FFEB9C", "missing": "EDEDED"}
 MAX_WIDTH = 60

@@ -156,7 +156,7 @@ def build(raw: dict[str, pd.DataFrame], regulation, course_root: Path | None = N
     ref_items = pd.DataFrame([(i.id, i.part, i.section, i.title, refs_index[i.section].title
                                if i.section in refs_index else i.section) for i in refs_index.values()],
                              columns=list(ITEM_COLUMNS))
-    texts = items[["assessment", "item", "text"]].reset_index(drop=True)
+    texts = items[["assessment", "item", "text", "options", "guess"]].reset_index(drop=True)
     return normalise(ReportData(results, assessment_frame(rows), roster, ref_items, texts))
 
 
@@ -170,7 +170,7 @@ def _items(cells: pd.DataFrame, regulation, selected, refs_index) -> pd.DataFram
     items["_o"] = [order.get((a, i), len(order)) for a, i in zip(items["assessment"], items["item"])]
     items = items.sort_values(["_a", "_o", "item"]).drop(columns=["_a", "_o"]).reset_index(drop=True)
     meta = [_meta(questions.get(i), refs_index) for i in items["item"]]
-    return items.assign(**{k: [m[k] for m in meta] for k in ("topic", "part", "refs", "qtype", "text")})
+    return items.assign(**{k: [m[k] for m in meta] for k in ("topic", "part", "refs", "qtype", "text", "options", "guess")})
 
 
 def _grid(items: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
@@ -204,12 +204,15 @@ def _item_scores(grades: pd.DataFrame, qids: set[str]) -> pd.Series:
     return per["score"].where(per["gaps"] == 0)
 
 
-def _meta(q, refs_index) -> dict[str, str]:
-    """Topic, part (of the first ref the regulation knows), refs, type and text of a question."""
+def _meta(q, refs_index) -> dict:
+    """Topic, part (of the first ref the regulation knows), refs, type, text, option ids and random guess score."""
+    from ..regulation.guessing import random_guess
+
     if q is None:
-        return {"topic": "", "part": "", "refs": "", "qtype": "", "text": ""}
+        return {"topic": "", "part": "", "refs": "", "qtype": "", "text": "", "options": "", "guess": np.nan}
     part = next((refs_index[r].part for r in q.refs if r in refs_index), "")
-    return {"topic": q.topic.value, "part": part, "refs": " ".join(q.refs), "qtype": q.type.value, "text": q.text}
+    return {"topic": q.topic.value, "part": part, "refs": " ".join(q.refs), "qtype": q.type.value, "text": q.text,
+            "options": " ".join(o.id for o in q.options), "guess": random_guess(q)}
 
 
 def _take(values: pd.Series, index: np.ndarray) -> pd.Categorical:

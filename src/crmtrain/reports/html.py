@@ -18,7 +18,7 @@ from .catalog import DESCRIPTIONS, title_of
 from .export import number_format
 
 MAX_ROWS = 2000  # per table; the CSV/XLSX files always hold every row
-LONG = {"text", "title", "section_title", "flag", "items", "refs"}  # columns whose cells may wrap
+LONG = {"text", "title", "section_title", "flag", "note", "advice", "items", "refs"}  # columns whose cells may wrap
 HEATMAP_ROWS = 40
 
 CSS = """

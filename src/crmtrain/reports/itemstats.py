@@ -1,16 +1,26 @@
-"""Classical item analysis per question: facility, discrimination, the most chosen wrong answer.
+"""Item analysis on Moodle's quiz-statistics definitions (``shared/domain/item-statistics.md``).
 
-Only graded answers of submitted assessments count (``n``). Definitions:
+Only graded answers of submitted assessments count. For trainee t and question i with
+maximum m_i: x_ti the points earned, T_t the trainee's total on that assessment (graded
+questions only) and R_ti = T_t − x_ti the rest-of-test score. Per question, over the ``n``
+trainees with a graded answer:
 
-* ``facility``: share of answers with full marks; ``mean_score``: mean share of the points.
-* ``discrimination`` (Kelley's D): facility in the upper 27 % of trainees by total points on
-  that assessment minus facility in the lower 27 % (group size ``round(0.27 N)``, at least 1;
-  ties on the boundary are broken by trainee id so the result is reproducible).
-* ``point_biserial``: correlation between answering the item right (0/1) and the *rest*
-  score (total points minus this item's), so an item does not correlate with itself.
-* ``wrong_answer``/``wrong_share``: the most common wrong response (closed types only) and
-  the share of all answers that chose it — a popular wrong option points at a misunderstood
-  rule, or at a wrong key.
+* ``facility``: mean(x)/m (Moodle's facility index); ``sd``: sample SD (n − 1) of x/m;
+* ``random_guess``: the expected score of a uniform guess (from the question, see
+  :mod:`crmtrain.regulation.guessing`);
+* ``intended_weight``: m_i / Σ m; ``effective_weight``: Cov(x_i, T) / Var(T), the share of
+  the total-score variance the question carries (the shares add up to 1);
+* ``discrimination_index``: Pearson r(x_i, R_i) — Moodle's 100 × r, kept as a share like every
+  percentage here; ``discriminative_efficiency``: Cov(x, R) / Cov_max, with Cov_max the
+  covariance of the sorted x paired with the sorted R;
+* ``upper_facility``/``lower_facility``: facility in the top and bottom 27 % by total
+  (Kelley; group size round(0.27 N), at least 1, ties broken by trainee id);
+* ``wrong_answer``/``wrong_share``: the most common wrong response and its share of answers;
+  ``never_chosen``: the options of a choice question nobody picked.
+
+``flag`` is plain advice for the specialist, and stays empty until a question has
+:attr:`Bounds.min_responses` answers: below that ``note`` says how many more are needed,
+since a handful of answers makes every figure noise.
 """
 
 from __future__ import annotations
@@ -23,65 +33,118 @@ import pandas as pd
 from .data import ReportData
 
 GROUP_SHARE = 0.27
-COLUMNS = ["assessment", "item", "text", "topic", "part", "refs", "qtype", "points", "n", "facility", "mean_score",
-           "discrimination", "point_biserial", "wrong_answer", "wrong_share", "flag"]
+COLUMNS = ["assessment", "item", "text", "topic", "part", "refs", "qtype", "points", "n", "facility", "sd",
+           "random_guess", "intended_weight", "effective_weight", "discrimination_index",
+           "discriminative_efficiency", "upper_facility", "lower_facility", "wrong_answer", "wrong_share",
+           "never_chosen", "flag", "note"]
+CHOICE_TYPES = ("single", "multiple")  # questions whose options can go unchosen
 
 
 @dataclass(frozen=True)
 class Bounds:
-    """Where an item stops looking sensible."""
+    """Where a question stops looking sensible (Moodle's bands), and how many answers it takes to say so."""
 
-    facility_low: float = 0.2
+    min_responses: int = 20
+    facility_broken: float = 0.05
+    facility_low: float = 0.20
     facility_high: float = 0.95
-    discrimination_low: float = 0.1
+    guess_high: float = 0.40
+    discrimination_low: float = 0.20
+    efficiency_low: float = 0.15
 
 
 def item_analysis(data: ReportData, bounds: Bounds | None = None) -> pd.DataFrame:
-    """One row per (assessment, question) with the statistics above and a plain-words flag."""
+    """One row per (assessment, question) with the figures above, the advice and the sample-size note."""
     bounds = bounds or Bounds()
     r = data.results
     meta = r[["assessment", "item", "topic", "part", "refs", "qtype", "points"]].drop_duplicates(["assessment", "item"])
     meta = meta.astype({c: str for c in ("assessment", "item", "topic", "part", "refs", "qtype")}).reset_index(drop=True)
+    meta["intended_weight"] = meta["points"] / meta.groupby("assessment")["points"].transform("sum")
     g = r[r["submitted"] & r["score"].notna()]
-    # Categorical keys throughout: factorising 800k strings per groupby would dominate.
-    a = pd.DataFrame({
-        "assessment": g["assessment"].values, "trainee_id": g["trainee_id"].values, "item": g["item"].values,
-        "x": g["correct"].to_numpy(dtype=float), "share": (g["score"] / g["points"]).to_numpy(),
-        "score": g["score"].to_numpy(),
-    })
-    total = a.groupby(["assessment", "trainee_id"], observed=True)["score"].sum().rename("total").reset_index()
-    total["_id"] = total["trainee_id"].astype(str)
-    total = total.sort_values(["assessment", "total", "_id"], ascending=[True, False, True], kind="stable")
-    size = total.groupby("assessment", observed=True)["total"].transform("size")
-    k = np.maximum(np.rint(GROUP_SHARE * size), 1)
-    rank = total.groupby("assessment", observed=True).cumcount()
-    total["group"] = np.select([size < 2, rank < k, rank >= size - k], [0, 1, -1], 0)
-    a = a.merge(total[["assessment", "trainee_id", "total", "group"]], on=["assessment", "trainee_id"])
-    a["y"] = a["total"] - a["score"]
-    a["xy"], a["yy"] = a["x"] * a["y"], a["y"] ** 2
-    a["up"], a["lo"] = a["group"].eq(1), a["group"].eq(-1)
-    a["x_up"], a["x_lo"] = a["x"].where(a["up"]), a["x"].where(a["lo"])
-    s = a.groupby(["assessment", "item"], observed=True).agg(
-        n=("x", "size"), facility=("x", "mean"), mean_score=("share", "mean"), sx=("x", "sum"), sy=("y", "sum"),
-        sxy=("xy", "sum"), syy=("yy", "sum"), up=("x_up", "mean"), lo=("x_lo", "mean")).reset_index()
-    s = s.astype({"assessment": str, "item": str})
-    s["discrimination"] = s["up"] - s["lo"]
-    n = s["n"]
-    num = n * s["sxy"] - s["sx"] * s["sy"]
-    den = (n * s["sx"] - s["sx"] ** 2) * (n * s["syy"] - s["sy"] ** 2)  # x is 0/1, so sum(x²) = sum(x)
-    s["point_biserial"] = num / np.sqrt(den.where(den > 1e-12))
-    out = meta.merge(s[["assessment", "item", "n", "facility", "mean_score", "discrimination", "point_biserial"]],
-                     on=["assessment", "item"], how="left")
+    a = _answers_with_totals(g)
+    s = _moments(a)
+    out = meta.merge(s, on=["assessment", "item"], how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     out = out.merge(_wrong_answers(g), on=["assessment", "item"], how="left")
     out["wrong_answer"] = out["wrong_answer"].fillna("")
     out["wrong_share"] = out["wrong_count"] / out["n"].where(out["n"] > 0)
-    out["flag"] = flags(out, bounds)
     q = data.questions
-    text = q.drop_duplicates(["assessment", "item"]).set_index(["assessment", "item"])["text"] if len(q) else None
-    out["text"] = ([text.get((x, y), "") for x, y in zip(out["assessment"], out["item"])] if text is not None
-                   else "")
+    qmeta = q.drop_duplicates(["assessment", "item"]).set_index(["assessment", "item"]) if len(q) else None
+    keys = list(zip(out["assessment"], out["item"]))
+
+    def lookup(col, default):
+        if qmeta is None or col not in qmeta:
+            return [default] * len(out)
+        return [qmeta[col].get(k, default) for k in keys]
+
+    out["text"] = lookup("text", "")
+    out["random_guess"] = pd.to_numeric(pd.Series(lookup("guess", np.nan), index=out.index), errors="coerce")
+    out["never_chosen"] = _never_chosen(g, out, lookup("options", ""))
+    out["flag"] = flags(out, bounds)
+    out["note"] = notes(out, bounds)
     return out[COLUMNS]
+
+
+def _answers_with_totals(g: pd.DataFrame) -> pd.DataFrame:
+    """Graded answers with the trainee's total, rest score and upper/lower group."""
+    # Categorical keys throughout: factorising 800k strings per groupby would dominate.
+    a = pd.DataFrame({"assessment": g["assessment"].values, "trainee_id": g["trainee_id"].values,
+                      "item": g["item"].values, "x": g["score"].to_numpy(dtype=float),
+                      "m": g["points"].to_numpy(dtype=float)})
+    total = a.groupby(["assessment", "trainee_id"], observed=True)["x"].sum().rename("total").reset_index()
+    total["_id"] = total["trainee_id"].astype(str)
+    total = total.sort_values(["assessment", "total", "_id"], ascending=[True, False, True], kind="stable")
+    by = total.groupby("assessment", observed=True)["total"]
+    size = by.transform("size")
+    k = np.maximum(np.rint(GROUP_SHARE * size), 1)
+    rank = total.groupby("assessment", observed=True).cumcount()
+    total["group"] = np.select([size < 2, rank < k, rank >= size - k], [0, 1, -1], 0)
+    total["var_t"] = by.transform("var")  # sample variance of the totals, per assessment
+    a = a.merge(total[["assessment", "trainee_id", "total", "group", "var_t"]], on=["assessment", "trainee_id"])
+    a["y"] = a["total"] - a["x"]
+    return a
+
+
+def _moments(a: pd.DataFrame) -> pd.DataFrame:
+    """Per (assessment, item): facility, SD, effective weight, DI, DE and the group facilities."""
+    cols = ["assessment", "item", "n", "facility", "sd", "effective_weight", "discrimination_index",
+            "discriminative_efficiency", "upper_facility", "lower_facility"]
+    if a.empty:
+        return pd.DataFrame(columns=cols)
+    key = pd.MultiIndex.from_arrays([a["assessment"], a["item"]])
+    codes, uniq = pd.factorize(key)
+    k = len(uniq)
+    x, y, t, m = (a[c].to_numpy(dtype=float) for c in ("x", "y", "total", "m"))
+
+    def total(v):
+        return np.bincount(codes, weights=v, minlength=k)
+
+    n = np.bincount(codes, minlength=k).astype(float)
+    sx, sy, st = total(x), total(y), total(t)
+    cxx = total(x * x) - sx * sx / n
+    cyy = total(y * y) - sy * sy / n
+    cxy = total(x * y) - sx * sy / n
+    cxt = total(x * t) - sx * st / n
+    # Cov_max: pair the item's sorted scores with its sorted rest scores (both sorts keep groups contiguous).
+    ox, oy = np.lexsort((x, codes)), np.lexsort((y, codes))
+    cmax = np.bincount(codes[ox], weights=x[ox] * y[oy], minlength=k) - sx * sy / n
+    mm = total(m) / n
+    up, lo = a["group"].to_numpy() == 1, a["group"].to_numpy() == -1
+    share = x / m
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = pd.DataFrame({
+            "n": n.astype(int), "facility": sx / n / mm,
+            "sd": np.sqrt(np.where(n > 1, cxx / (n - 1), np.nan)) / mm,
+            "effective_weight": (cxt / (n - 1)) / total(a["var_t"].to_numpy(dtype=float)) * n,
+            "discrimination_index": np.where((cxx > 1e-12) & (cyy > 1e-12), cxy / np.sqrt(cxx * cyy), np.nan),
+            "discriminative_efficiency": np.where(cmax > 1e-12, cxy / cmax, np.nan),
+            "upper_facility": np.bincount(codes, weights=share * up, minlength=k) / np.bincount(codes[up], minlength=k),
+            "lower_facility": np.bincount(codes, weights=share * lo, minlength=k) / np.bincount(codes[lo], minlength=k),
+        })
+    s.loc[~np.isfinite(s["effective_weight"]) | (n < 2), "effective_weight"] = np.nan
+    s.insert(0, "item", [str(v[1]) for v in uniq])
+    s.insert(0, "assessment", [str(v[0]) for v in uniq])
+    return s[cols]
 
 
 def _wrong_answers(g: pd.DataFrame) -> pd.DataFrame:
@@ -96,18 +159,125 @@ def _wrong_answers(g: pd.DataFrame) -> pd.DataFrame:
     return c.drop_duplicates(["assessment", "item"])
 
 
+def _never_chosen(g: pd.DataFrame, out: pd.DataFrame, options: list[str]) -> list[str]:
+    """Per row of ``out``: the options of a choice question that no answer picked, joined by ' '."""
+    chosen: dict[tuple[str, str], set[str]] = {}
+    c = g[g["qtype"].isin(CHOICE_TYPES) & (g["response"] != "")]
+    pairs = pd.DataFrame({"assessment": c["assessment"].values, "item": c["item"].values,
+                          "response": c["response"].values}).drop_duplicates()
+    for a, i, resp in pairs.itertuples(index=False):  # distinct responses only: a few per question
+        chosen.setdefault((str(a), str(i)), set()).update(str(resp).split(","))
+    result = []
+    for a, i, qtype, n, opts in zip(out["assessment"], out["item"], out["qtype"], out["n"], options):
+        if qtype not in CHOICE_TYPES or not n or not opts:
+            result.append("")
+            continue
+        picked = chosen.get((a, i), set())
+        result.append(" ".join(o for o in str(opts).split() if o not in picked))
+    return result
+
+
+def _pct(v: float) -> str:
+    return f"{v * 100:.0f} %"
+
+
 def flags(stats: pd.DataFrame, bounds: Bounds) -> pd.Series:
-    """Plain-words warnings per item ('' when it looks fine)."""
-    f, d, rpb = stats["facility"], stats["discrimination"], stats["point_biserial"]
-    negative = (d < 0) | (rpb < 0)
-    checks = [
-        (stats["n"] == 0, "no answers yet"),
-        (f < bounds.facility_low, f"too hard: facility below {bounds.facility_low:g}"),
-        (f > bounds.facility_high, f"too easy: facility above {bounds.facility_high:g}"),
-        (negative, "negative discrimination: strong trainees get it wrong (check the key)"),
-        (~negative & (d < bounds.discrimination_low), f"weak discrimination: below {bounds.discrimination_low:g}"),
-    ]
-    text = pd.Series("", index=stats.index, dtype=object)
-    for cond, words in checks:
-        text = text + np.where(cond.fillna(False).to_numpy(dtype=bool), words + "; ", "")
-    return text.str.removesuffix("; ")
+    """Plain-words advice per question ('' when it looks fine or when there are too few answers to tell)."""
+    text = []
+    for row in stats.itertuples(index=False):
+        if row.n < max(bounds.min_responses, 2):
+            text.append("")
+            continue
+        f, di, de, up, lo = (row.facility, row.discrimination_index, row.discriminative_efficiency,
+                             row.upper_facility, row.lower_facility)
+        said = []
+        if f <= bounds.facility_broken:
+            said.append(f"almost nobody answers it right ({_pct(f)}): check the key and the wording")
+        elif f < bounds.facility_low:
+            said.append(f"very hard for this team: {_pct(f)} of the points scored")
+        elif f >= bounds.facility_high:
+            said.append(f"too easy for this team: {_pct(f)} of the points scored")
+        if row.random_guess == row.random_guess and row.random_guess > bounds.guess_high:
+            said.append(f"easy to guess: a random answer scores {_pct(row.random_guess)}")
+        if (di == di and di < 0) or (up == up and lo == lo and up < lo):
+            wrong = f" (the most common wrong answer is '{row.wrong_answer}')" if row.wrong_answer else ""
+            said.append("the key may be wrong: the strongest trainees miss it" + wrong)
+        elif di == di and di < bounds.discrimination_low:
+            said.append(f"tells strong and weak trainees apart poorly (discrimination index {_pct(di)})")
+        elif de == de and de < bounds.efficiency_low:
+            said.append(f"dubious: discriminative efficiency {_pct(de)}")
+        if row.never_chosen:
+            opts = row.never_chosen.split()
+            said.append(f"option {opts[0]} is never chosen" if len(opts) == 1
+                        else f"options {', '.join(opts)} are never chosen")
+        text.append("; ".join(said))
+    return pd.Series(text, index=stats.index, dtype=object)
+
+
+def notes(stats: pd.DataFrame, bounds: Bounds) -> pd.Series:
+    """Why a question is not judged yet: no answers, or how many more answers it takes."""
+    need = max(bounds.min_responses, 2)
+    text = ["no answers yet" if n == 0 else
+            f"{n} answers; advice needs {need} ({need - n} more)" if n < need else ""
+            for n in stats["n"]]
+    return pd.Series(text, index=stats.index, dtype=object)
+
+
+def assessment_statistics(data: ReportData, bounds: Bounds | None = None) -> pd.DataFrame:
+    """Per assessment: Cronbach's alpha, error ratio and standard error over the complete sittings.
+
+    A sitting counts when every question of the assessment is graded (an open answer still
+    awaiting the specialist leaves it out). ``alpha`` = k/(k−1) × (1 − Σ Var(x_i) / Var(T))
+    (Moodle's coefficient of internal consistency, as a share), ``error_ratio`` = √(1 − alpha),
+    ``standard_error`` = error_ratio × SD(T) in points; variances with n − 1.
+    """
+    bounds = bounds or Bounds()
+    cols = ["assessment", "sittings", "items", "max_points", "mean_points", "sd_points", "alpha", "error_ratio",
+            "standard_error", "advice", "note"]
+    r = data.results
+    rows = []
+    for name in [str(v) for v in data.assessments["assessment"]]:
+        mine = r[(r["assessment"] == name) & r["submitted"]]
+        items = r.loc[r["assessment"] == name, "item"].nunique()
+        if mine.empty or items == 0:
+            rows.append({"assessment": name, "sittings": 0, "items": int(items), "advice": "", "note": "no sittings yet"})
+            continue
+        grid = pd.DataFrame({"t": mine["trainee_id"].to_numpy(), "i": mine["item"].to_numpy(),
+                             "x": mine["score"].to_numpy(dtype=float)}).pivot(index="t", columns="i", values="x")
+        grid = grid.dropna()
+        n, k = grid.shape
+        total = grid.sum(axis=1)
+        var_t = total.var(ddof=1) if n > 1 else np.nan
+        alpha = k / (k - 1) * (1 - grid.var(ddof=1).sum() / var_t) if k > 1 and var_t and var_t > 0 else np.nan
+        er = np.sqrt(1 - alpha) if alpha == alpha and alpha <= 1 else np.nan
+        sd = np.sqrt(var_t) if var_t == var_t else np.nan
+        row = {"assessment": name, "sittings": n, "items": k,
+               "max_points": float(r.loc[r["assessment"] == name].drop_duplicates("item")["points"].sum()),
+               "mean_points": total.mean(), "sd_points": sd, "alpha": alpha, "error_ratio": er,
+               "standard_error": er * sd if er == er else np.nan}
+        row["advice"], row["note"] = _reliability_advice(row, bounds)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _reliability_advice(row: dict, bounds: Bounds) -> tuple[str, str]:
+    """Moodle's reading of alpha and the error ratio, once there are enough sittings."""
+    n, alpha, er = row["sittings"], row["alpha"], row["error_ratio"]
+    need = max(bounds.min_responses, 2)
+    if n < need:
+        return "", f"{n} complete sittings; advice needs {need} ({need - n} more)"
+    if alpha != alpha:
+        return "", "no spread in the totals: consistency cannot be measured"
+    words = []
+    if alpha > 0.9:
+        words.append(f"alpha {_pct(alpha)} is rarely real: questions may repeat each other")
+    elif alpha > 0.75:
+        words.append(f"satisfactory consistency (alpha {_pct(alpha)})")
+    elif alpha < 0.64:
+        words.append(f"unsatisfactory consistency (alpha {_pct(alpha)}): the total says little about the trainee")
+    else:
+        words.append(f"acceptable consistency (alpha {_pct(alpha)})")
+    if er == er and er > 0.5:
+        words.append(f"error ratio {_pct(er)}: more noise than signal")
+    words.append(f"a score is ± {row['standard_error']:.1f} points of noise")
+    return "; ".join(words), ""

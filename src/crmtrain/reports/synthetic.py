@@ -51,6 +51,8 @@ LAST = (("Иванов", "Иванова"), ("Петров", "Петрова"), 
         ("Попов", "Попова"), ("Соколов", "Соколова"), ("Лебедев", "Лебедева"), ("Орлов", "Орлова"))
 QTYPES = np.array(["single", "multiple", "true_false", "numeric", "ordering", "open"])
 QTYPE_P = np.array([0.45, 0.15, 0.15, 0.1, 0.05, 0.1])
+OPTIONS = {"single": "a b c d", "multiple": "a b c d", "ordering": "a b c d"}
+GUESS = {"single": 1 / 4, "multiple": 1 / 15, "true_false": 1 / 2, "numeric": 0.0, "ordering": 1 / 24, "open": 0.0}
 
 
 def _questions(rng: np.random.Generator, prefix: str, n: int) -> pd.DataFrame:
@@ -156,6 +158,8 @@ def synthetic(n_trainees: int = 30, n_items: int = 40, *, seed: int = 0, followu
         "submitted": np.concatenate(cols["sub"]), "late": np.concatenate(cols["late"]),
     })
     questions = pd.DataFrame({"assessment": qt["assessment"], "item": qt["item"],
-                              "text": [f"Synthetic {t} question on {r}" for t, r in zip(qt["qtype"], qt["refs"])]})
+                              "text": [f"Synthetic {t} question on {r}" for t, r in zip(qt["qtype"], qt["refs"])],
+                              "options": [OPTIONS.get(t, "") for t in qt["qtype"]],
+                              "guess": [GUESS[t] for t in qt["qtype"]]})
     items = pd.DataFrame(CATALOGUE, columns=["ref", "part", "section", "title", "section_title"])
     return normalise(ReportData(results, assessment_frame(assessments), roster, items, questions))

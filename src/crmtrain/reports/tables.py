@@ -14,7 +14,7 @@ import pandas as pd
 
 from .catalog import TABLES  # noqa: F401  (re-exported: the order of compute_all's tables)
 from .data import ASSESSMENTS, PARTS, ReportData
-from .itemstats import Bounds, item_analysis
+from .itemstats import Bounds, assessment_statistics, item_analysis
 from .retention import question_refs, ref_answers, regulation_items, retention_detail, retention_trainees
 
 EPS = 1e-9  # percent comparisons on float sums
@@ -157,6 +157,7 @@ def compute_all(data: ReportData, bounds: Bounds | None = None) -> dict[str, pd.
         "retention_trainees": retention_trainees(data, detail),
         "regulation_items": regulation_items(data, detail, answers),
         "item_analysis": item_analysis(data, bounds),
+        "assessment_statistics": assessment_statistics(data, bounds),
         "retraining": retraining(data, sc),
     }
 
