@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.crmtrain-installed
 
-.PHONY: demo test build i18n clean
+.PHONY: demo test build i18n clean document-pictures
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ build: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The printed regulation of both samples, and pictures of their first pages for docs/document/.
+document-pictures: $(STAMP)
+	for lang in en ru; do \
+	    $(BIN)/crmtrain document sample:$$lang --out build-output/document-$$lang && \
+	    pdftoppm -r 60 -png -f 1 -l 3 build-output/document-$$lang/regulation.pdf docs/document/$$lang-page; \
+	done
 
 # Recompile the gettext catalogs after editing src/crmtrain/locale/*/LC_MESSAGES/crmtrain.po
 i18n: $(STAMP)

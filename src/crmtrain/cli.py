@@ -53,6 +53,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return run(args.course_dir, args.regulation, args.out, args.format, out=sys.stdout)
 
 
+def _cmd_document(args: argparse.Namespace) -> int:
+    from .commands.document import run
+
+    return run(args.regulation, args.out, args.format, out=sys.stdout)
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from .commands.schema import run
 
@@ -95,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate a regulation and report what is missing, part by part")
     p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("document", help="write the regulation as a formatted official document: HTML and PDF")
+    p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
+    p.add_argument("--out", default="document", metavar="DIR", help="folder for regulation.html and regulation.pdf (default: document)")
+    p.add_argument("--format", default="html,pdf", help="comma-separated: html, pdf (default: both; pdf needs Chromium)")
+    p.set_defaults(func=_cmd_document)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the regulation format (for editor completion)")
     p.add_argument("--out", default=None, metavar="FILE", help="write it to FILE instead of printing it")

@@ -1,0 +1,1 @@
+"""The regulation as an official document: HTML with Graphviz flowcharts, printed to PDF."""

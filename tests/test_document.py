@@ -1,0 +1,131 @@
+"""The specialist prints the regulation as an official document, in its own language."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html import unescape
+
+import pytest
+
+from crmtrain.cli import main
+from crmtrain.document.graphs import draw_svg
+from crmtrain.document.html import build_html
+from crmtrain.i18n import translation
+from crmtrain.regulation.loader import load
+from crmtrain.samples import sample_path
+
+needs = [tool for tool in ("dot", "pdftotext", "pdfinfo") if not shutil.which(tool)]
+pytestmark = pytest.mark.skipif(bool(needs), reason=f"needs {', '.join(needs)} (graphviz, poppler-utils; .ci/run installs them)")
+
+
+def pdf_pages(pdf) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module", params=["en", "ru"])
+def printed(request, tmp_path_factory):
+    lang = request.param
+    out = tmp_path_factory.mktemp(f"document-{lang}")
+    assert main(["document", f"sample:{lang}", "--out", str(out)]) == 0
+    return lang, out, load(sample_path(lang))
+
+
+def test_the_pdf_has_a_title_page_contents_and_four_parts(printed):
+    lang, out, reg = printed
+    _ = translation(lang).gettext
+    pages = pdf_pages(out / "regulation.pdf")
+    info = subprocess.run(["pdfinfo", str(out / "regulation.pdf")], capture_output=True, text=True, check=True).stdout
+    assert re.search(rf"^Pages:\s+{len(pages)}$", info, re.M)
+    assert len(pages) >= 15
+
+    title = flat(pages[0])
+    m = reg.meta
+    date = m.effective_date.strftime("%d.%m.%Y") if lang == "ru" else m.effective_date.isoformat()
+    for fact in (m.company, m.crm, m.version, date, m.specialist.name, _("APPROVED"), _("Signature"),
+                 _("Regulation of work in the CRM system")):
+        assert fact in title, fact
+
+    contents = flat(pages[1])
+    assert contents.startswith(_("Contents")) or _("Contents") in contents
+    parts = [_("Summary: general rules"), _("Order processing"), _("Working with clients"), _("Tests")]
+    where = []
+    for n, part in enumerate(parts, 1):
+        # The contents line gives the page; that page starts with the part's heading.
+        found = re.search(rf"{n}\. {re.escape(part)} (\d+)", contents)
+        assert found, (part, contents[:400])
+        page = int(found.group(1))
+        assert flat(pages[page - 1]).find(f"{n}. {part}") >= 0, (part, page)
+        where.append(page)
+    assert where == sorted(where) and where[0] == 3
+
+    body = flat(" ".join(pages))
+    for proc in reg.order_processing.processes:
+        assert proc.title in contents and proc.title in body
+    cw = reg.client_work
+    for section in (cw.lead_classification, cw.proposal, cw.contact_timing, cw.conversion, cw.pipeline, cw.tasks):
+        assert section.title in contents
+    for heading in (_("The classification table"), _("Allowed transitions and what to fill in first"),
+                    _("Steps and how to do them in the CRM"), _("Assessments"), _("Question bank")):
+        assert heading in body, heading
+
+
+def test_the_tables_hold_the_rules_deadlines_fields_and_tasks(printed):
+    lang, out, reg = printed
+    html = (out / "regulation.html").read_text(encoding="utf-8")
+    cells = set(re.findall(r"<td>(.*?)</td>", html, re.S))
+    cw = reg.client_work
+    assert {r.id for r in cw.lead_classification.rules} <= cells
+    assert {c.name for c in cw.lead_classification.classes} <= cells
+    assert {r.event for r in cw.contact_timing.rules} <= {unescape(c) for c in cells}
+    assert {r.task for r in cw.tasks.rules} <= {unescape(c) for c in cells}
+    fields = {f.id: f.label for f in cw.pipeline.fields}
+    needed = {", ".join(fields[f] for f in t.requires) for t in cw.pipeline.transitions if t.requires}
+    assert needed <= {unescape(c) for c in cells}
+    # Questions and their answers stay out of a document handed to trainees.
+    assert not any(q.text[:60] in unescape(html) for q in reg.questions)
+
+
+def test_every_flowchart_is_an_inline_image_and_nothing_comes_from_the_network(printed):
+    lang, out, reg = printed
+    html = (out / "regulation.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == len(reg.order_processing.processes) + 1
+    assert html.count("<figcaption>") == len(reg.order_processing.processes) + 1
+    assert "<script" not in html and "<link" not in html
+    assert not re.search(r'src="(https?:)?//', html)  # links in the text are fine; nothing is loaded
+    for step in reg.order_processing.processes[0].steps:
+        assert step.label.split()[0] in html
+
+
+def test_the_document_is_byte_stable(printed, tmp_path):
+    lang, out, reg = printed
+    assert build_html(reg, draw_svg) == build_html(reg, draw_svg)
+    again = tmp_path / "again"
+    assert main(["document", f"sample:{lang}", "--out", str(again)]) == 0
+    assert (again / "regulation.pdf").read_bytes() == (out / "regulation.pdf").read_bytes()
+    assert (again / "regulation.html").read_bytes() == (out / "regulation.html").read_bytes()
+
+
+def test_html_only_needs_no_chromium(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CRMTRAIN_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setenv("CRMTRAIN_DOT", shutil.which("dot", path="/usr/bin:/usr/local/bin") or "")
+    assert main(["document", "--format", "html", "--out", str(tmp_path)]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["regulation.html"]
+
+
+@pytest.mark.parametrize("args, env, message", [
+    (["--format", "docx"], {}, "unknown format docx; use html, pdf or html,pdf"),
+    (["--format", "html"], {"CRMTRAIN_DOT": "/nonexistent/dot"}, "Graphviz 'dot' is needed to draw the flowcharts"),
+], ids=["format", "no-graphviz"])
+def test_bad_requests_get_a_clear_message(tmp_path, monkeypatch, capsys, args, env, message):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert main(["document", *args, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
