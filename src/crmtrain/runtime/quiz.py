@@ -8,17 +8,15 @@ wrong checks a "Show answer" button appears, so nobody stays stuck.
 
 from __future__ import annotations
 
+import gettext
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import ipywidgets as widgets
 
 from . import keys
 from .inputs import INPUTS
 from .ui import MUTED, STYLE, box, esc, plain_text, refs_text, show
-
-if TYPE_CHECKING:
-    from .workbook import Workbook
 
 REVEAL_AFTER = 2  # wrong checks before "Show answer" is offered
 
@@ -57,10 +55,26 @@ def validate(spec: Any) -> None:
         raise QuizSpecError(f"{qid}: 'refs' must be a list of {{'id', 'title'}} dicts")
 
 
+class QuizHost(Protocol):
+    """What a quiz needs from the notebook showing it (a :class:`~crmtrain.runtime.Workbook`).
+
+    Declared here, so the quiz does not import the workbook that imports it.
+    """
+
+    tr: gettext.NullTranslations
+    lang: str
+    seed: str
+    progress: dict[str, dict[str, Any]]
+
+    def record(self, item_id: str, entry: dict[str, Any]) -> bool: ...
+
+    def save_problem_text(self) -> str: ...
+
+
 class Quiz:
     """A rendered question; drive it with ``input.value = ...`` and the three buttons."""
 
-    def __init__(self, workbook: "Workbook", spec: dict) -> None:
+    def __init__(self, workbook: QuizHost, spec: dict) -> None:
         validate(spec)
         self.workbook, self.spec = workbook, spec
         self.id: str = spec["id"]
