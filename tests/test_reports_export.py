@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmtrain.commands.report import parse_formats, summary_text, write_report
+from crmtrain.commands.report import summary_text
 from crmtrain.errors import UserError
 from crmtrain.reports import export, html, tables
 from crmtrain.reports.data import ReportData
+from crmtrain.reports.export import parse_formats, write_report
 from crmtrain.reports.synthetic import synthetic
 
 

@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
-
-from ..errors import UserError
-
-FORMATS = ("csv", "xlsx", "html")
-GRADEBOOK = "gradebook.db"
-
-
-def parse_formats(spec: str | Iterable[str] | None) -> tuple[str, ...]:
-    """``"csv,xlsx"`` (or a list) as a tuple in canonical order; UserError naming unknown ones."""
-    if spec is None:
-        return FORMATS
-    words = spec.split(",") if isinstance(spec, str) else list(spec)
-    wanted = {w.strip().lower() for w in words if w.strip()}
-    unknown = sorted(wanted - set(FORMATS))
-    if unknown or not wanted:
-        raise UserError(f"unknown report format {', '.join(unknown) or '(none)'}: choose from {', '.join(FORMATS)}")
-    return tuple(f for f in FORMATS if f in wanted)
-
-
-def course_root(path: str | Path) -> Path:
-    """The folder holding gradebook.db: ``path`` itself or its ``assignments/`` (the build output)."""
-    path = Path(path)
-    if not (path / GRADEBOOK).is_file() and (path / "assignments" / GRADEBOOK).is_file():
-        return path / "assignments"
-    return path
 
 
 def run(course_dir: str | Path, regulation_spec: str | None, out_dir: str | Path,
         formats: str | Iterable[str] | None, out: TextIO) -> int:
     """Read the course and regulation, write the report files, print a summary; 0 on success."""
     from ..regulation.loader import load
-    from ..reports.from_gradebook import load_report_data
+    from ..reports.export import parse_formats, write_report
+    from ..reports.from_gradebook import course_root, load_report_data
     from ..samples import resolve
 
     wanted = parse_formats(formats)
@@ -51,31 +26,6 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_dir: str | Path
     for p in paths:
         out.write(f"  wrote {p}\n")
     return 0
-
-
-def write_report(data, out_dir: str | Path, formats: Iterable[str] = FORMATS, *, title: str = "Training report",
-                 dialect: str = "excel", generated: str | None = None):
-    """Compute every table and write the chosen formats into ``out_dir``; returns (paths, tables)."""
-    from ..reports import export, html, tables as t
-    from ..reports.data import validate
-
-    tables = t.compute_all(validate(data))
-    out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        paths: list[Path] = []
-        if "csv" in formats:
-            paths += export.write_csv(tables, out_dir, dialect=dialect)
-        if "xlsx" in formats:
-            paths.append(export.write_xlsx(tables, out_dir / "report.xlsx"))
-        if "html" in formats:
-            stamp = generated or dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-            paths.append(html.write_html(tables, out_dir / "report.html", title=title, generated=stamp))
-    except PermissionError as exc:  # typically the XLSX/CSV is open in Excel, which locks it on Windows
-        raise UserError(f"cannot write {exc.filename}: is it open in another program?") from None
-    except OSError as exc:
-        raise UserError(f"cannot write the report into {out_dir}: {exc.strerror or exc}") from None
-    return paths, tables
 
 
 def summary_text(tables) -> str:

@@ -70,11 +70,10 @@ def load(course_dir: str, regulation: str | None = None):
     Before anything is graded there is no gradebook: say so, and show synthetic data so the
     specialist can still see what the dashboard will offer.
     """
-    from ..commands.report import course_root
     from ..errors import UserError
     from ..regulation.loader import load as load_regulation
     from ..samples import resolve
-    from .from_gradebook import load_report_data
+    from .from_gradebook import course_root, load_report_data
 
     try:
         return load_report_data(course_root(course_dir), load_regulation(resolve(regulation)))
@@ -228,7 +227,7 @@ def heatmap_widget(tables: dict[str, pd.DataFrame]):
 
 def export(data, out_dir: str = "report", formats: str = "csv,xlsx,html") -> None:
     """Write the report files next to the notebook and list them."""
-    from ..commands.report import parse_formats, write_report
+    from .export import parse_formats, write_report
 
     paths, _ = write_report(data, out_dir, parse_formats(formats))
     for p in paths:

@@ -1,4 +1,4 @@
-"""Write report tables as CSV (one file per table) and XLSX (one sheet per table).
+"""Write report tables into a folder: CSV (one file per table), XLSX (one sheet per table), HTML.
 
 CSV is UTF-8 with a BOM, so Excel reads Cyrillic names correctly, and CRLF line ends. Excel
 splits a CSV by the *locale's* list separator: ``dialect="excel-ru"`` writes ``;`` and
@@ -9,32 +9,53 @@ colours as conditional formats (see :mod:`crmtrain.reports.xlsx` for how it stay
 
 from __future__ import annotations
 
-import re
+import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
+from ..errors import UserError
+
+FORMATS = ("csv", "xlsx", "html")
 CSV_DIALECTS = {"excel": (",", "."), "excel-ru": (";", ",")}
-PERCENT = re.compile(r"(^|_)(score|facility|retention|change|share|rate|sd|guess|weight|index|efficiency|alpha|ratio)$")
-DECIMAL = re.compile(r"^(standard_error|mean_points|sd_points)$")
-RESULT = re.compile(r"_result$")
-RESULT_FILLS = {"pass": "C6EFCE", "fail": "FFC7CE", "pending": "FFEB9C", "missing": "EDEDED"}
-MAX_WIDTH = 60
 
 
-def number_format(column: str) -> str | None:
-    """The Excel number format for a column, by its name (None: leave General)."""
-    if column == "change" or column.endswith("_change"):
-        return "[Color10]+0.0%;[Red]-0.0%;0.0%"
-    if PERCENT.search(column):
-        return "0.0%"
-    if DECIMAL.match(column):
-        return "0.00"
-    if column == "pass_mark":
-        return '0"%"'
-    if column == "due":
-        return "yyyy-mm-dd hh:mm"
-    return None
+def parse_formats(spec: str | Iterable[str] | None) -> tuple[str, ...]:
+    """``"csv,xlsx"`` (or a list) as a tuple in canonical order; UserError naming unknown ones."""
+    if spec is None:
+        return FORMATS
+    words = spec.split(",") if isinstance(spec, str) else list(spec)
+    wanted = {w.strip().lower() for w in words if w.strip()}
+    unknown = sorted(wanted - set(FORMATS))
+    if unknown or not wanted:
+        raise UserError(f"unknown report format {', '.join(unknown) or '(none)'}: choose from {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def write_report(data, out_dir: str | Path, formats: Iterable[str] = FORMATS, *, title: str = "Training report",
+                 dialect: str = "excel", generated: str | None = None):
+    """Compute every table and write the chosen formats into ``out_dir``; returns (paths, tables)."""
+    from . import html, tables as t
+    from .data import validate
+
+    tables = t.compute_all(validate(data))
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths: list[Path] = []
+        if "csv" in formats:
+            paths += write_csv(tables, out_dir, dialect=dialect)
+        if "xlsx" in formats:
+            paths.append(write_xlsx(tables, out_dir / "report.xlsx"))
+        if "html" in formats:
+            stamp = generated or dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+            paths.append(html.write_html(tables, out_dir / "report.html", title=title, generated=stamp))
+    except PermissionError as exc:  # typically the XLSX/CSV is open in Excel, which locks it on Windows
+        raise UserError(f"cannot write {exc.filename}: is it open in another program?") from None
+    except OSError as exc:
+        raise UserError(f"cannot write the report into {out_dir}: {exc.strerror or exc}") from None
+    return paths, tables
 
 
 def write_csv(tables: dict[str, pd.DataFrame], folder: Path, dialect: str = "excel") -> list[Path]:
@@ -51,19 +72,6 @@ def write_csv(tables: dict[str, pd.DataFrame], folder: Path, dialect: str = "exc
                            lineterminator="\r\n", date_format="%Y-%m-%d %H:%M")
         paths.append(path)
     return paths
-
-
-def widths(df: pd.DataFrame, sample: int = 2000) -> list[float]:
-    """Column widths in characters: the header or the longest value among the first rows, capped."""
-    out = []
-    for col in df.columns:
-        s = df[col].head(sample)
-        fmt = number_format(str(col))
-        # astype(str) of missing values can leave NA lengths (pandas string dtype): count them as 0.
-        lengths = s.astype(str).str.len().fillna(0)
-        longest = 7 if fmt and "%" in fmt else int(lengths.max()) if len(s) else 0
-        out.append(min(max(len(str(col)) + 3, longest + 2, 8), MAX_WIDTH))
-    return out
 
 
 def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:

@@ -265,3 +265,11 @@ def response_text(value: Any, qtype: str = "") -> str:
     if isinstance(value, str):
         return value.strip()
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def course_root(path: str | Path) -> Path:
+    """The folder holding gradebook.db: ``path`` itself or its ``assignments/`` (the build output)."""
+    path = Path(path)
+    if not (path / GRADEBOOK).is_file() and (path / "assignments" / GRADEBOOK).is_file():
+        return path / "assignments"
+    return path

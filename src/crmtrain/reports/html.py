@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import charts
 from .catalog import DESCRIPTIONS, title_of
-from .export import number_format
+from .columns import number_format
 
 MAX_ROWS = 2000  # per table; the CSV/XLSX files always hold every row
 LONG = {"text", "title", "section_title", "flag", "note", "advice", "items", "refs"}  # columns whose cells may wrap

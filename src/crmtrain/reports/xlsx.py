@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .export import RESULT, RESULT_FILLS, number_format, widths
+from .columns import RESULT, RESULT_FILLS, number_format, widths
 
 HEADER_FILL = "DDEBF7"
 CHUNK = 5000  # rows per write: bounds the memory of the generated XML
