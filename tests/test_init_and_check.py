@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +26,7 @@ def test_init_writes_a_valid_but_incomplete_regulation(tmp_path, capsys, lang):
     assert "valid but incomplete" in out
     for part in ("1. Summary", "2. Order processing", "3. Working with clients", "4. Tests"):
         assert re.search(re.escape(part) + r".*\d+ to do", out), part
-    assert f"{target}:7: meta.company: still marked TODO" in out
+    assert f"{target}:7:12: meta.company: still marked TODO" in out
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -70,13 +72,14 @@ def test_check_defaults_to_the_english_sample(capsys):
 
 
 def test_cli_help_and_errors_run_as_a_real_command(tmp_path):
-    run = lambda *a: subprocess.run([sys.executable, "-m", "crmtrain.cli", *a], capture_output=True, text=True)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "crmtrain.cli", *a], capture_output=True, text=True, env=env)
     assert run("--help").returncode == 0
     bad = tmp_path / "bad.yaml"
     bad.write_text("meta: {company: X}\n", encoding="utf-8")
     result = run("check", str(bad))
     assert result.returncode == 2
-    assert "Traceback" not in result.stderr and f"{bad}:1: meta.crm: required but missing" in result.stderr
+    assert "Traceback" not in result.stderr and f"{bad}:1:1: meta.crm: required but missing" in result.stderr
 
 
 def test_cli_does_not_import_heavy_packages_for_help():

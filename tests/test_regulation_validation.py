@@ -11,7 +11,7 @@ import re
 import pytest
 
 from crmtrain.cli import main
-from crmtrain.regulation.loader import iter_problems, load
+from crmtrain.regulation.loader import iter_validate, load
 from crmtrain.errors import UserError
 from crmtrain.samples import template_path
 
@@ -36,66 +36,67 @@ def write_broken(tmp_path, edits: list[tuple[str, str]]):
 
 
 CASES = [
-    # (id, edits, field, message fragment)
+    # (id, edits, field, message fragment, the text on the marked line the column points at)
     ("unknown key", [("      kind: purpose\n", "      kind: purpose\n      titel: Goal  # <-\n")],
-     "summary.topics[0].titel", "unknown key"),
+     "summary.topics[0].titel", "unknown key 'titel' (did you mean 'title'?)", "titel"),
     ("wrong type", [("pass_mark: 80", "pass_mark: eighty  # <-")],
-     "meta.pass_mark", "valid integer"),
+     "meta.pass_mark", "expected a whole number, got 'eighty'", "eighty"),
     ("bad date", [("effective_date: 2027-01-01", "effective_date: next monday  # <-")],
-     "meta.effective_date", "date"),
+     "meta.effective_date", "expected a date like 2027-01-31, got 'next monday'", "next"),
     ("missing field", [('      title: "Analysing sales"\n', ""), ("    - id: analytics", "    - id: analytics  # <-")],
-     "summary.topics[4].title", "required but missing"),
+     "summary.topics[4].title", "required but missing", "id"),
     ("unsupported language", [("language: en", "language: de  # <-")],
-     "meta.language", "'de' is not allowed; expected 'ru' or 'en'"),
+     "meta.language", "'de' is not allowed; expected 'ru' or 'en'", "de"),
     ("duplicate id", [("    - id: analytics", "    - id: purpose  # <-")],
-     "summary.topics[4].id", "duplicate id 'purpose'"),
+     "summary.topics[4].id", "duplicate id 'purpose'", "purpose"),
     ("duplicate question id", [("  - id: q-sales", "  - id: q-technical  # <-")],
-     "questions[2].id", "duplicate question id 'q-technical'"),
+     "questions[2].id", "duplicate question id 'q-technical'", "q-technical"),
     ("answer not among options", [("    answer: a", "    answer: c  # <-")],
-     "questions[0].answer", "correct answer 'c' is not among the options (a, b)"),
+     "questions[0].answer", "correct answer 'c' is not among the options (a, b)", "c"),
     ("true/false answer", [("    answer: true", "    answer: maybe  # <-")],
-     "questions[1].answer", "true or false"),
+     "questions[1].answer", "true or false", "maybe"),
     ("unknown ref", [("    refs: [access]", "    refs: [acess]  # <-")],
-     "questions[0].refs[0]", "unknown regulation item 'acess' (did you mean 'access'?)"),
+     "questions[0].refs[0]", "unknown regulation item 'acess' (did you mean 'access'?)", "acess"),
     ("edge to unknown step", [("          next: decide", "          next: decid  # <-")],
-     "order_processing.processes[0].steps[1].next", "step 'decid' does not exist in process 'order'"),
+     "order_processing.processes[0].steps[1].next", "step 'decid' does not exist in process 'order'", "decid"),
     ("unreachable step", [("              next: done", "              next: cancelled"), ("        - id: done", "        - id: done  # <-")],
-     "order_processing.processes[0].steps[3].id", "step 'done' cannot be reached from the start"),
+     "order_processing.processes[0].steps[3].id", "step 'done' cannot be reached from the start", "done"),
     ("no path to an end", [("              next: cancelled", "              next: cancelled\n            - label: Later\n              next: wait"),
                            ("        - id: cancelled", "        - id: wait  # <-\n          kind: action\n          label: Wait\n          role: Manager\n          instructions: Wait\n          next: wait\n        - id: cancelled")],
-     "order_processing.processes[0].steps[4].id", "step 'wait' has no path to an end step"),
-    ("decision with next", [("          label: \"A question with a yes/no answer\"", "          label: Decide\n          next: done"), ("        - id: decide", "        - id: decide  # <-")],
-     "order_processing.processes[0].steps[2]", "a decision step has 'branches', not 'next'"),
+     "order_processing.processes[0].steps[4].id", "step 'wait' has no path to an end step", "wait"),
+    ("decision with next", [("          label: \"A question with a yes/no answer\"", "          label: Decide\n          next: done  # <-")],
+     "order_processing.processes[0].steps[2].next", "a decision step has 'branches', not 'next'", "next"),
     ("transition to unknown status", [("        to: won", "        to: wonn  # <-")],
-     "client_work.pipeline.transitions[0].to", "status 'wonn' is not one of the statuses (new, won, lost)"),
+     "client_work.pipeline.transitions[0].to", "status 'wonn' is not one of the statuses (new, won, lost)", "wonn"),
     ("transition requires unknown field", [("        requires: [budget]", "        requires: [budjet]  # <-")],
-     "client_work.pipeline.transitions[0].requires[0]", "field 'budjet' is not one of the deal fields"),
+     "client_work.pipeline.transitions[0].requires[0]", "field 'budjet' is not one of the deal fields", "budjet"),
     ("decision table gap", [("        when: {}\n", "        when: {decision_maker: false}\n"), ("    rules:\n      - id: lead-a", "    rules:  # <-\n      - id: lead-a")],
-     "client_work.lead_classification.rules", "no rule matches a lead with budget="),
+     "client_work.lead_classification.rules", "no rule matches a lead with budget=", "rules"),
     ("shadowed rule", [("        when: {budget: \">= 100000\", decision_maker: true}", "        when: {}"), ("      - id: lead-b", "      - id: lead-b  # <-")],
-     "client_work.lead_classification.rules[1].id", "rule 'lead-b' can never fire"),
+     "client_work.lead_classification.rules[1].id", "rule 'lead-b' can never fire", "lead-b"),
     ("unreadable condition", [("{budget: \">= 100000\", decision_maker: true}", "{budget: \">= lots\", decision_maker: true}  # <-")],
-     "client_work.lead_classification.rules[0].when.budget", "'>= lots'"),
+     "client_work.lead_classification.rules[0].when.budget", "'>= lots'", '">= lots"'),
     ("unknown criterion", [("decision_maker: true}", "decisionmaker: true}  # <-")],
-     "client_work.lead_classification.rules[0].when.decisionmaker", "unknown criterion 'decisionmaker'"),
+     "client_work.lead_classification.rules[0].when.decisionmaker", "unknown criterion 'decisionmaker'", "true}"),
     ("unknown class", [("        then: B", "        then: C  # <-")],
-     "client_work.lead_classification.rules[1].then", "class 'C' is not one of the classes (A, B)"),
+     "client_work.lead_classification.rules[1].then", "class 'C' is not one of the classes (A, B)", "C"),
     ("too many questions drawn", [("      - {pool: initial, count: 2}", "      - {pool: initial, count: 3}  # <-")],
-     "assessments.initial.draw[0].count", "asks for 3 questions but pool 'initial' has only 2 left"),
+     "assessments.initial.draw[0].count", "asks for 3 questions but pool 'initial' has only 2 left", "3"),
     ("follow-up repeats initial", [("    draw:\n      - {pool: followup, count: 2}", "    include:\n      - q-technical  # <-\n    draw:\n      - {pool: followup, count: 2}")],
-     "assessments.followup.include[0]", "question 'q-technical' is also in the initial assessment"),
+     "assessments.followup.include[0]", "question 'q-technical' is also in the initial assessment", "q-technical"),
     ("deadline with two units", [("deadline: {hours: 2}", "deadline: {hours: 2, days: 1}  # <-")],
-     "client_work.contact_timing.rules[0].deadline", "give exactly one of 'minutes', 'hours', 'days'"),
+     "client_work.contact_timing.rules[0].deadline.days", "give exactly one of 'minutes', 'hours', 'days'", "days"),
     ("bad time", [('opens: "09:00"', 'opens: "9 am"  # <-')],
-     "client_work.contact_timing.calendar.opens", "'9 am' is not a time like 09:00"),
+     "client_work.contact_timing.calendar.opens", "'9 am' is not a time like 09:00", '"9 am"'),
 ]
 
 
-@pytest.mark.parametrize("edits, field, fragment", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_each_problem_names_file_line_and_field(tmp_path, edits, field, fragment):
+@pytest.mark.parametrize("edits, field, fragment, at", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_each_problem_names_file_line_column_and_field(tmp_path, edits, field, fragment, at):
     path, line = write_broken(tmp_path, edits)
-    problems = [str(p) for p in iter_problems(path)]
-    expected_start = f"{path}:{line}: {field}: "
+    column = path.read_text(encoding="utf-8").splitlines()[line - 1].index(at) + 1
+    problems = [str(p) for p in iter_validate(path)]
+    expected_start = f"{path}:{line}:{column}: {field}: "
     matching = [p for p in problems if p.startswith(expected_start)]
     assert matching, f"no problem at {expected_start!r}; got:\n" + "\n".join(problems)
     assert any(fragment in p for p in matching), "\n".join(problems)
@@ -103,7 +104,7 @@ def test_each_problem_names_file_line_and_field(tmp_path, edits, field, fragment
 
 def test_the_filled_template_is_valid(tmp_path):
     path, _ = write_broken(tmp_path, [])
-    assert list(iter_problems(path)) == []
+    assert list(iter_validate(path)) == []
 
 
 def test_every_problem_is_reported_at_once(tmp_path, capsys):
@@ -148,4 +149,4 @@ def test_load_raises_one_user_error_with_every_line(tmp_path):
     path, _ = write_broken(tmp_path, [("    answer: a", "    answer: c"), ("        to: won", "        to: wonn")])
     with pytest.raises(UserError) as info:
         load(path)
-    assert len(info.value.lines) == 2
+    assert sorted(p.field for p in info.value.problems) == ["client_work.pipeline.transitions[0].to", "questions[0].answer"]

@@ -7,15 +7,15 @@ import json
 
 import jsonschema
 import pytest
-from ruamel.yaml import YAML
 
 from crmtrain.cli import main
 from crmtrain.regulation.schema import as_json_data, schema_text
+from crmtrain.regulation.yamlread import read
 from crmtrain.samples import sample_path, template_path
 
 
 def yaml_data(path):
-    return as_json_data(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
+    return as_json_data(read(path)[0])  # the data crmtrain itself reads
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TextIO
 
 from .errors import UserError
 from .speedups import skip_unused_validators
@@ -169,6 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def report(exc: UserError, stream: TextIO) -> None:
+    """Print a user error: one line per problem (``file:line:col: field: message``), then the summary."""
+    for problem in exc.problems:
+        print(problem, file=stream)
+    print(str(exc), file=stream)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 incomplete/failed, 2 bad input)."""
     parser = build_parser()
@@ -181,10 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return func(args)
     except UserError as exc:
-        for line in exc.lines or (str(exc),):
-            print(line, file=sys.stderr)
-        if exc.lines:
-            print(str(exc), file=sys.stderr)
+        report(exc, sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -6,9 +6,11 @@ from collections import Counter
 from typing import TextIO
 
 from ..regulation.completeness import report
+from ..errors import Problem
 from ..regulation.loader import load_with_positions
-from ..regulation.models import Regulation
 from ..regulation.positions import Loc, Positions, field_path
+from ..regulation.messages import place
+from ..regulation.models import Regulation
 from ..regulation.selection import select
 from ..samples import resolve
 
@@ -24,7 +26,7 @@ def run(spec: str | None, out: TextIO) -> int:
         mark = "ok" if part.complete else f"{len(part.gaps)} to do"
         out.write(f"  {part.title:<32} {mark}\n")
         for loc, message in part.gaps[:12]:
-            out.write(f"      {_where(path, positions, loc)}{message}\n")
+            out.write(f"      {_gap(path, positions, loc, message)}\n")
         if len(part.gaps) > 12:
             out.write(f"      … and {len(part.gaps) - 12} more\n")
     complete = all(p.complete for p in parts)
@@ -32,10 +34,10 @@ def run(spec: str | None, out: TextIO) -> int:
     return 0 if complete else 1
 
 
-def _where(path, positions: Positions, loc: Loc | None) -> str:
+def _gap(path, positions: Positions, loc: Loc | None, message: str) -> Problem:
     if loc is None:
-        return ""
-    return f"{path}:{positions.line(loc)}: {field_path(loc)}: "
+        return Problem(message=message)
+    return Problem(str(path), *place(loc, positions), field_path(loc), message)
 
 
 def summary(reg: Regulation) -> str:

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 
 from ..rules import decision_table, pipeline as pipeline_rules, processes as process_rules
 from .items import index, iter_items
-from .models import QuestionType, Regulation
 from .positions import Loc, field_path
+from .models import QuestionType, Regulation
 from .selection import select
 
 Found = Iterator[tuple[Loc, str]]
@@ -37,7 +37,7 @@ def unique_ids(reg: Regulation) -> Found:
     """Referenceable ids, question ids, and ids local to a process, pipeline or question."""
     first: dict[str, Loc] = {}
     for item in iter_items(reg):
-        if "." in item.id:
+        if item.owned:
             continue  # step and status ids are checked within their owner below
         if item.id in first:
             yield item.loc, f"duplicate id '{item.id}' (also used at {field_path(first[item.id])})"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .models import Regulation
 from .positions import Loc
+from .models import Regulation
 
 PARTS = ("summary", "order_processing", "client_work")
 CLIENT_SECTIONS = ("lead_classification", "proposal", "contact_timing", "conversion", "pipeline", "tasks")
@@ -19,13 +19,18 @@ CLIENT_SECTIONS = ("lead_classification", "proposal", "contact_timing", "convers
 
 @dataclass(frozen=True)
 class Item:
-    """One thing a question can test; ``part`` is the regulation part it belongs to."""
+    """One thing a question can test; ``part`` is the regulation part it belongs to.
+
+    ``owned`` items (steps, statuses) are named ``<owner id>.<own id>`` and are unique within
+    their owner; the others share one namespace.
+    """
 
     id: str
     part: str
     section: str
     title: str
     loc: Loc
+    owned: bool = False
 
 
 def iter_items(reg: Regulation) -> Iterator[Item]:
@@ -36,7 +41,7 @@ def iter_items(reg: Regulation) -> Iterator[Item]:
         yield Item(p.id, "order_processing", p.id, p.title, ("order_processing", "processes", i, "id"))
         for j, s in enumerate(p.steps):
             loc = ("order_processing", "processes", i, "steps", j, "id")
-            yield Item(f"{p.id}.{s.id}", "order_processing", p.id, f"{p.title}: {s.label}", loc)
+            yield Item(f"{p.id}.{s.id}", "order_processing", p.id, f"{p.title}: {s.label}", loc, owned=True)
     cw = reg.client_work
     for name in CLIENT_SECTIONS:
         sec = getattr(cw, name)
@@ -47,7 +52,7 @@ def iter_items(reg: Regulation) -> Iterator[Item]:
                 yield Item(child.id, "client_work", sec.id, title_of(child), (*base, key, k, "id"))
     pl = cw.pipeline
     for k, st in enumerate(pl.statuses):
-        yield Item(f"{pl.id}.{st.id}", "client_work", pl.id, st.name, ("client_work", "pipeline", "statuses", k, "id"))
+        yield Item(f"{pl.id}.{st.id}", "client_work", pl.id, st.name, ("client_work", "pipeline", "statuses", k, "id"), owned=True)
 
 
 # Which children of each client-work section are referenceable, and how to title them.

@@ -13,8 +13,23 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
+# One id pattern for every id (documented in docs/regulation-format.md). No dots: a dot joins
+# an owner and its child in a reference (``order-intake.check-stock``), so a dotted id could
+# collide with a reference and hide a duplicate.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+ID_MAX = 64
+REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)?$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX)]
+Ref = Annotated[str, StringConstraints(pattern=REF_PATTERN, max_length=2 * ID_MAX + 1)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class ShapeError(ValueError):
+    """A model's fields do not fit together; ``field`` names the key to point at."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
 
 
 class Model(BaseModel):
@@ -115,16 +130,16 @@ class Step(Model):
     def _shape_matches_kind(self) -> "Step":
         if self.kind == "decision":
             if self.next is not None:
-                raise ValueError("a decision step has 'branches', not 'next'")
+                raise ShapeError("next", "a decision step has 'branches', not 'next'")
             if len(self.branches) < 2:
-                raise ValueError("a decision step needs at least two branches")
+                raise ShapeError("branches", "a decision step needs at least two branches")
         else:
             if self.branches:
-                raise ValueError(f"only a decision step has 'branches' (this one is '{self.kind}')")
+                raise ShapeError("branches", f"only a decision step has 'branches' (this one is '{self.kind}')")
             if self.kind == "end" and self.next is not None:
-                raise ValueError("an end step has no 'next'")
+                raise ShapeError("next", "an end step has no 'next'")
             if self.kind != "end" and self.next is None:
-                raise ValueError(f"a{'n' if self.kind == 'action' else ''} {self.kind} step needs 'next'")
+                raise ShapeError("next", f"a{'n' if self.kind == 'action' else ''} {self.kind} step needs 'next'")
         return self
 
     def successors(self) -> tuple[tuple[str | None, str], ...]:
@@ -171,13 +186,13 @@ class Criterion(Model):
     @model_validator(mode="after")
     def _values_for_choice(self) -> "Criterion":
         if self.type == "choice" and len(self.values) < 2:
-            raise ValueError("a choice criterion needs at least two 'values'")
+            raise ShapeError("values", "a choice criterion needs at least two 'values'")
         if self.type != "choice" and self.values:
-            raise ValueError(f"'values' belongs to choice criteria (this one is '{self.type}')")
+            raise ShapeError("values", f"'values' belongs to choice criteria (this one is '{self.type}')")
         if self.type != "number" and (self.min is not None or self.max is not None):
-            raise ValueError("'min'/'max' belong to number criteria")
+            raise ShapeError("min" if self.min is not None else "max", "'min'/'max' belong to number criteria")
         if self.min is not None and self.max is not None and self.min >= self.max:
-            raise ValueError("'min' must be below 'max'")
+            raise ShapeError("max", "'min' must be below 'max'")
         return self
 
 
@@ -237,9 +252,9 @@ class Calendar(Model):
     @model_validator(mode="after")
     def _open_before_close(self) -> "Calendar":
         if self.opens >= self.closes:
-            raise ValueError("'opens' must be earlier than 'closes'")
+            raise ShapeError("closes", "'opens' must be earlier than 'closes'")
         if not self.workdays:
-            raise ValueError("at least one workday is needed")
+            raise ShapeError("workdays", "at least one workday is needed")
         return self
 
 
@@ -254,7 +269,7 @@ class Deadline(Model):
     def _exactly_one(self) -> "Deadline":
         given = [k for k in ("minutes", "hours", "days") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of 'minutes', 'hours', 'days'")
+            raise ShapeError(given[1] if given else "", "give exactly one of 'minutes', 'hours', 'days'")
         return self
 
 
@@ -372,7 +387,7 @@ Answer = Union[bool, int, float, str, tuple[str, ...]]
 
 class Question(Model):
     id: Id
-    refs: tuple[Id, ...] = Field(min_length=1)
+    refs: tuple[Ref, ...] = Field(min_length=1)
     topic: TestTopic
     type: QuestionType
     text: Text
@@ -402,7 +417,7 @@ class Assessment(Model):
     @model_validator(mode="after")
     def _not_empty(self) -> "Assessment":
         if not self.include and not self.draw:
-            raise ValueError("an assessment needs 'include' or 'draw'")
+            raise ShapeError("include", "an assessment needs 'include' or 'draw'")
         return self
 
 

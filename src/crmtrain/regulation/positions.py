@@ -1,14 +1,17 @@
-"""Where a value sits in the regulation: locations, their printed form and their lines.
+"""Locations in a regulation document and where they are written in its file.
 
-A location (``Loc``) is the path of keys and list indexes from the document's root, the same
-shape pydantic uses in its errors; checks yield locations, the loader maps them onto lines.
+A location is the path of keys and list indexes from the root, e.g.
+``("client_work", "pipeline", "transitions", 2, "to")``; :class:`Positions` maps it to a line
+and column. Plain data and the standard library only, so the lightest tools can use it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 Loc = tuple[str | int, ...]
+SHORT = 60  # longest value quoted in a message
 
 
 def field_path(loc: Loc) -> str:
@@ -19,34 +22,45 @@ def field_path(loc: Loc) -> str:
     return out
 
 
-class Positions:
-    """Maps a location in the document to a 1-based line, using ruamel's round-trip data."""
+Mark = tuple[int, int]  # 1-based line and column
 
-    def __init__(self, root: Any):
-        self.root = root
+
+def short(value: Any, limit: int = SHORT) -> str:
+    """``repr(value)``, cut to about ``limit`` characters so a huge value cannot flood the screen."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(str(value)):,} characters)"
+
+
+@dataclass
+class Positions:
+    """Where each location of the document is written: its key, and its value."""
+
+    root: Any = None
+    keys: dict[Loc, Mark] = field(default_factory=dict)
+    values: dict[Loc, Mark] = field(default_factory=dict)
+
+    def nearest(self, loc: Loc) -> Loc:
+        """The longest prefix of ``loc`` written in the file (values inside an alias are not)."""
+        for n in range(len(loc), 0, -1):
+            if loc[:n] in self.values:
+                return loc[:n]
+        return ()
+
+    def mark(self, loc: Loc, key: bool = False) -> Mark:
+        """Line and column of ``loc`` (of its key with ``key``), or of its nearest written owner."""
+        found = self.nearest(loc)
+        if key and found in self.keys:
+            return self.keys[found]
+        return self.values.get(found, (1, 1))
 
     def line(self, loc: Loc) -> int:
-        """Line of the deepest node of ``loc`` that exists (keys point at the key itself)."""
-        node, line = self.root, 1
-        for part in loc:
-            lc = getattr(node, "lc", None)
-            try:
-                if isinstance(part, int) and isinstance(node, list):
-                    if lc is not None:
-                        line = lc.item(part)[0] + 1
-                    node = node[part]
-                elif isinstance(node, dict) and part in node:
-                    if lc is not None:
-                        line = lc.key(part)[0] + 1
-                    node = node[part]
-                else:
-                    break
-            except (KeyError, IndexError, TypeError):
-                break
-        return line
+        """Line of ``loc``'s key, or of the nearest written owner."""
+        return self.mark(loc, key=True)[0]
 
     def exists(self, loc: Loc) -> bool:
-        """Whether every step of ``loc`` is present in the document."""
+        """Whether every step of ``loc`` is present in the data (aliases included)."""
         node = self.root
         for part in loc:
             if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):

@@ -1,0 +1,244 @@
+"""Pydantic's validation errors, said in the specialist's terms and placed at the right key.
+
+The wording is data: :data:`EXPECTED` names what a type error expected, :data:`MESSAGES`
+holds a template per pydantic error type, :data:`PATTERNS` explains each string pattern.
+One error type → one entry; nothing here branches on the error type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import types
+import typing
+from typing import Any
+
+from ..errors import Problem
+from .positions import Loc, Positions, field_path, short
+from .models import ID_MAX, ID_PATTERN, REF_PATTERN, ShapeError
+
+HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+# Type errors: "expected <this>, got <what the file holds>". Union members join with "or".
+EXPECTED: dict[str, str] = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+    "dict_type": "a mapping (key: value lines)",
+    "date_type": "a date like 2027-01-31",
+    "date_parsing": "a date like 2027-01-31",
+    "date_from_datetime_parsing": "a date like 2027-01-31",
+    "date_from_datetime_inexact": "a date without a time, like 2027-01-31",
+    "enum": "one of {expected}",
+    "literal_error": "one of {expected}",
+}
+
+# Other errors: templates over the error's context, ``{input}`` (shortened) and ``{items}``.
+MESSAGES: dict[str, str] = {
+    "missing": "required but missing",
+    "extra_forbidden": "unknown key {key}{hint}",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is longer than {max_length} characters ({input})",
+    "too_short": "needs at least {min_length} {items}",
+    "too_long": "has more than {max_length} items",
+    "greater_than_equal": "must be at least {ge} (got {input})",
+    "greater_than": "must be greater than {gt} (got {input})",
+    "less_than_equal": "must be at most {le} (got {input})",
+    "less_than": "must be less than {lt} (got {input})",
+    "finite_number": "must be a finite number (got {input})",
+    "value_error": "{error}",
+    "enum": "{input} is not allowed; expected {expected}",
+    "literal_error": "{input} is not allowed; expected {expected}",
+}
+
+PATTERNS: dict[str, str] = {
+    ID_PATTERN: (f"{{input}} is not a valid id: Latin letters, digits, '-' and '_', starting with a "
+                 f"letter or digit, at most {ID_MAX} characters (no dots or spaces)"),
+    REF_PATTERN: "{input} is not a valid reference: an id, or <owner id>.<id> for a step or a deal status",
+    HHMM_PATTERN: "{input} is not a time like 09:00 (00:00 to 23:59)",
+}
+
+# Errors whose location is a key that is not there; they point at the mapping that lacks it.
+_ABSENT = {"missing"}
+# Errors about a key itself, not its value ("shape": a key that does not fit its neighbours).
+_AT_KEY = {"extra_forbidden", "shape"}
+
+
+def problems(name: str, exc: Any, pos: Positions) -> list[Problem]:
+    """Every problem in a pydantic ValidationError, one per location, knock-on errors dropped."""
+    errors = exc.errors(include_url=False)
+    failed = [tuple(e["loc"]) for e in errors]
+    by_loc: dict[Loc, list[dict]] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "too_short" and any(f[: len(loc)] == loc and f != loc for f in failed):
+            continue  # a list left short only because its own items failed: they say more
+        by_loc.setdefault(_document_loc(err, loc, pos), []).append(err)
+    misspelt = _misspelt_keys(by_loc)
+    out = []
+    for loc, errs in by_loc.items():
+        if loc in misspelt.values():
+            continue  # "required but missing" only because the key is misspelt; that one says so
+        kinds = {e["type"] for e in errs} | {"shape" for e in errs if _shape(e)}
+        hint = f" (did you mean {short(misspelt[loc][-1])}?)" if loc in misspelt else _allowed(loc)
+        line, column = _mark(loc, kinds, pos)
+        out.append(Problem(name, line, column, field_path(loc), _message(errs, hint)))
+    return out
+
+
+def _document_loc(err: dict, loc: Loc, pos: Positions) -> Loc:
+    """The error's location in the document: union members and validator names dropped."""
+    trimmed: list[str | int] = []
+    for part in loc:
+        if pos.exists((*trimmed, part)) or (err["type"] in _ABSENT and part == loc[-1]):
+            trimmed.append(part)
+        else:
+            break
+    shape = _shape(err)
+    if shape is not None and shape.field:
+        trimmed.append(shape.field)
+    return tuple(trimmed)
+
+
+def _shape(err: dict) -> ShapeError | None:
+    error = (err.get("ctx") or {}).get("error")
+    return error if isinstance(error, ShapeError) else None
+
+
+def _misspelt_keys(by_loc: dict[Loc, list[dict]]) -> dict[Loc, Loc]:
+    """Unknown key → the missing key it most likely misspells (same mapping)."""
+    missing = {loc for loc, errs in by_loc.items() if any(e["type"] == "missing" for e in errs)}
+    out: dict[Loc, Loc] = {}
+    for loc, errs in by_loc.items():
+        if not any(e["type"] == "extra_forbidden" for e in errs) or not isinstance(loc[-1], str):
+            continue
+        siblings = {m[-1]: m for m in missing if m[:-1] == loc[:-1] and m not in out.values()}
+        close = difflib.get_close_matches(loc[-1], list(siblings), n=1, cutoff=0.6)
+        if close:
+            out[loc] = siblings[close[0]]
+    return out
+
+
+def _mark(loc: Loc, kinds: set[str], pos: Positions) -> tuple[int, int]:
+    if kinds & _ABSENT or not pos.exists(loc):
+        return pos.mark(loc[:-1], key=True)
+    if kinds & _AT_KEY:
+        return pos.mark(loc, key=True)
+    return place(loc, pos)
+
+
+def place(loc: Loc, pos: Positions) -> tuple[int, int]:
+    """Where to point for a problem with ``loc``: a scalar's value, a list's or mapping's key."""
+    node: Any = pos.root
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return pos.mark(loc, key=True)
+    return pos.mark(loc, key=isinstance(node, (dict, list)))
+
+
+def _message(errs: list[dict], hint: str) -> str:
+    expected = [EXPECTED[e["type"]].format(**_context(e)) for e in errs if e["type"] in EXPECTED
+                and (len(errs) > 1 or e["type"] not in MESSAGES)]
+    if expected:
+        wanted = list(dict.fromkeys(expected))
+        joined = wanted[0] if len(wanted) == 1 else ", ".join(wanted[:-1]) + " or " + wanted[-1]
+        return f"expected {joined}, got {_got(errs[0].get('input'))}"
+    texts = [_one(e, hint) for e in errs]
+    return "; ".join(dict.fromkeys(texts))
+
+
+def _one(err: dict, hint: str) -> str:
+    kind, ctx = err["type"], _context(err)
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in PATTERNS:
+        return PATTERNS[ctx["pattern"]].format(**ctx)
+    template = MESSAGES.get(kind)
+    if template is None:
+        text = err["msg"][0].lower() + err["msg"][1:]
+        return text if isinstance(err.get("input"), (dict, list)) else f"{text} (got {ctx['input']})"
+    return template.format(**ctx, hint=hint)
+
+
+def _context(err: dict) -> dict[str, Any]:
+    ctx = dict(err.get("ctx") or {})
+    value = err.get("input")
+    ctx["input"] = short(value)
+    ctx["key"] = short(err["loc"][-1]) if err["loc"] else ""
+    if "error" in ctx:
+        ctx["error"] = str(ctx["error"])
+    n = ctx.get("min_length")
+    ctx["items"] = "item" if n == 1 else "items"
+    return ctx
+
+
+def _got(value: Any) -> str:
+    """What the file holds, in the specialist's words."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (the value is empty)"
+    hint = " (put it in double quotes)" if isinstance(value, (bool, int, float, dt.date)) else ""
+    return short(value) + hint
+
+
+def _allowed(loc: Loc) -> str:
+    """`` (expected one of: …)`` for an unknown key, from the model the mapping should match."""
+    model = _model_at(loc[:-1])
+    if model is None:
+        return ""
+    names = [f.alias or n for n, f in model.model_fields.items()]
+    close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    return f" (expected one of: {', '.join(names)})"
+
+
+def _model_at(loc: Loc):
+    """The pydantic model that the data at ``loc`` must match, if it is one."""
+    from pydantic import BaseModel
+
+    from .models import Regulation
+
+    ann: Any = Regulation
+    for part in loc:
+        ann = _unwrap(ann)
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            fields = {f.alias or n: f for n, f in ann.model_fields.items()}
+            if part not in fields:
+                return None
+            ann = fields[part].annotation
+        elif typing.get_origin(ann) is tuple:
+            ann = typing.get_args(ann)[0]
+        elif typing.get_origin(ann) is dict:
+            ann = typing.get_args(ann)[1]
+        else:
+            return None
+    ann = _unwrap(ann)
+    return ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+
+
+def _unwrap(ann: Any) -> Any:
+    """``Annotated[X, ...]`` → X; ``X | None`` → X."""
+    while True:
+        origin = typing.get_origin(ann)
+        if origin is typing.Annotated:
+            ann = typing.get_args(ann)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(ann) if a is not type(None)]
+            if len(args) != 1:
+                return ann
+            ann = args[0]
+        else:
+            return ann

@@ -1,0 +1,392 @@
+"""Read a YAML file strictly and fast, keeping where every key and value is written.
+
+libyaml (PyYAML's C parser) turns the text into events; this module composes them into plain
+dicts, lists and scalars itself, so that it can record positions, refuse duplicate keys, stop
+at absurd nesting or alias expansion (an "alias bomb" of a few hundred bytes can expand to
+millions of values), and report impossible dates where they are written. Scalars follow the
+YAML 1.2 core schema (``yes``, ``on`` and ``09:00`` stay text), plus dates and timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem
+from .positions import Loc, Mark, Positions, field_path, short
+
+MAX_BYTES = 4 * 1024 * 1024  # the samples are about 100 KB
+MAX_DEPTH = 32  # the format itself needs 8 levels
+MAX_ALIASES = 1000
+MAX_VALUES = 500_000  # keys, values and list items, aliases expanded
+
+class ReadFailed(Exception):
+    """The file cannot be read as a YAML mapping at all; ``problems`` say why and where."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0].message)
+        self.problems = problems
+
+
+def read_text(path: Path) -> str:
+    """The file's text: refused when it is not a regular file, too large, or not UTF-8."""
+    name = str(path)
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ReadFailed([Problem(name, message="is a folder; give the regulation file (regulation.yaml)")])
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadFailed([Problem(name, message="is not a regular file (a device, pipe or socket); give a .yaml file")])
+        if info.st_size > MAX_BYTES:
+            raise ReadFailed([Problem(name, message=_too_big(info.st_size))])
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ReadFailed([Problem(name, message="no such file")]) from None
+    except OSError as exc:
+        raise ReadFailed([Problem(name, message=f"cannot read ({exc.strerror or exc})")]) from None
+    if len(raw) > MAX_BYTES:
+        raise ReadFailed([Problem(name, message=_too_big(len(raw)))])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadFailed([Problem(name, 1, 1, message="is UTF-16 text; save it as UTF-8")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        line = before.count(b"\n") + 1
+        raise ReadFailed([Problem(name, line, column, message=f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                                                             "save the file as UTF-8")]) from None
+
+
+def _too_big(size: int) -> str:
+    return f"is {size / 2**20:.1f} MB or more; a regulation file is at most {MAX_BYTES // 2**20} MB"
+
+
+def read(path: Path) -> tuple[dict, Positions, list[Problem]]:
+    """The document as plain data with its positions, and the problems that did not stop reading.
+
+    Raises :class:`ReadFailed` when there is no mapping to go on with (syntax errors, limits).
+    """
+    text = read_text(path)
+    composer = _Composer(str(path))
+    root = composer.run(text)
+    name = str(path)
+    if root is _NOTHING or root is None:
+        raise ReadFailed([Problem(name, 1, 1, message="the file is empty; expected a mapping with meta, summary, "
+                                                      "order_processing, client_work, questions and assessments")])
+    if not isinstance(root, dict):
+        kind = "a list" if isinstance(root, list) else f"a single value ({short(root)})"
+        line, column = composer.values.get((), (1, 1))
+        raise ReadFailed([Problem(name, line, column, message=f"the file holds {kind}; expected a mapping with meta, "
+                                                              "summary, order_processing, client_work, questions and assessments")])
+    return root, Positions(root, composer.keys, composer.values), composer.problems
+
+
+# --- composing events into data --------------------------------------------------------------
+
+_NOTHING = object()
+_SKIP = object()  # the value of a duplicate key: read, then dropped
+
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_STAMP = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})"
+                    r"(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_TAG = "tag:yaml.org,2002:"
+
+
+class _Frame:
+    __slots__ = ("container", "loc", "key", "key_quoted", "anchor", "size0", "merges", "mark")
+
+    def __init__(self, container, loc, anchor, size0, mark):
+        self.container, self.loc, self.anchor, self.size0, self.mark = container, loc, anchor, size0, mark
+        self.key: Any = _NOTHING
+        self.key_quoted = False
+        self.merges: list = []
+
+
+class _Composer:
+    """Events → data, positions and problems; iterative, so deep nesting cannot overflow a stack."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.problems: list[Problem] = []
+        self.keys: dict[Loc, Mark] = {}
+        self.values: dict[Loc, Mark] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.size = 0
+        self.aliases = 0
+
+    def fail(self, mark: Mark, message: str, loc: Loc = ()) -> None:
+        raise ReadFailed([Problem(self.name, *mark, field_path(loc), message)])
+
+    def run(self, text: str) -> Any:
+        import yaml
+
+        try:
+            # libyaml's parser when PyYAML was built with it (the wheels are); the same events otherwise.
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            return self._compose(yaml.parse(text, Loader=loader), yaml)
+        except yaml.MarkedYAMLError as exc:
+            raise ReadFailed([_syntax_problem(self.name, text, exc)]) from None
+        except yaml.reader.ReaderError as exc:  # a control character; position counts characters
+            before = text[: exc.position]
+            line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+            what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "character"
+            raise ReadFailed([Problem(self.name, line, column, message=f"YAML syntax: {what} is not allowed in YAML text")]) from None
+        except yaml.YAMLError as exc:
+            raise ReadFailed([Problem(self.name, 1, 1, message=f"YAML syntax: {exc}")]) from None
+
+    def _compose(self, events, yaml) -> Any:
+        scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
+        mstart, sstart = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        stack: list[_Frame] = []
+        root: Any = _NOTHING
+        documents = 0
+        for ev in events:
+            cls = type(ev)
+            if cls in ends:
+                frame = stack.pop()
+                value = frame.container
+                if frame.merges:
+                    value = self._merged(frame)
+                size = self.size - frame.size0
+                root = self._attach(stack, value, frame.loc, frame.mark, frame.anchor, size, root)
+                continue
+            if cls is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    self.fail(_mark(ev), "YAML syntax: a second document ('---'); a regulation is one document")
+                continue
+            if cls not in (scalar, alias, mstart, sstart):
+                continue
+            mark = _mark(ev)
+            top = stack[-1] if stack else None
+            if top is not None and isinstance(top.container, dict) and top.key is _NOTHING:
+                if cls is not scalar:
+                    self.fail(mark, "a key must be a plain name, not a list, mapping or alias", top.loc)
+                self._key(top, ev, mark)
+                continue
+            loc = self._loc_of_next(top)
+            self.size += 1
+            if self.size > MAX_VALUES:
+                self.fail(mark, f"more than {MAX_VALUES:,} values once aliases are expanded; "
+                                "is an alias repeated on purpose?", loc)
+            if cls is scalar:
+                root = self._attach(stack, self._scalar(ev, mark, loc), loc, mark, ev.anchor, 1, root)
+            elif cls is alias:
+                root = self._alias(stack, ev, mark, loc, root)
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    self.fail(mark, f"nested more than {MAX_DEPTH} levels deep; the regulation format needs far fewer", loc)
+                stack.append(_Frame({} if cls is mstart else [], loc, ev.anchor, self.size - 1, mark))
+        return root
+
+    def _loc_of_next(self, top: _Frame | None) -> Loc:
+        if top is None:
+            return ()
+        if isinstance(top.container, list):
+            return (*top.loc, len(top.container))
+        if top.key is _SKIP or (top.key == "<<" and not top.key_quoted):
+            return (*top.loc, "<<" if top.key == "<<" else "<duplicate>")  # never a location of the data
+        return (*top.loc, top.key)
+
+    def _key(self, frame: _Frame, ev, mark: Mark) -> None:
+        key = ev.value
+        loc = (*frame.loc, key)
+        frame.key_quoted = ev.style is not None
+        if key == "<<" and not frame.key_quoted:
+            frame.key = "<<"
+            return
+        if key in frame.container:
+            first = self.keys.get(loc, (0, 0))[0]
+            self.problems.append(Problem(self.name, *mark, field_path(loc),
+                                         f"duplicate key {short(key)} (first written on line {first})"))
+            frame.key = _SKIP
+            return
+        frame.key = key
+        self.keys[loc] = mark
+
+    def _attach(self, stack: list[_Frame], value: Any, loc: Loc, mark: Mark, anchor, size: int, root: Any) -> Any:
+        if anchor is not None:
+            self.anchors[anchor] = (value, size)
+        if not stack:
+            self.values[()] = mark
+            return value
+        top = stack[-1]
+        if isinstance(top.container, list):
+            top.container.append(value)
+            self.values[loc] = mark
+        elif top.key is _SKIP:
+            pass
+        elif top.key == "<<" and not top.key_quoted:
+            top.merges.append((value, mark))
+        else:
+            top.container[top.key] = value
+            self.values[loc] = mark
+        top.key = _NOTHING if isinstance(top.container, dict) else top.key
+        return root
+
+    def _alias(self, stack: list[_Frame], ev, mark: Mark, loc: Loc, root: Any) -> Any:
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            self.fail(mark, f"more than {MAX_ALIASES} aliases (*name); write the values out instead", loc)
+        if ev.anchor not in self.anchors:
+            self.problems.append(Problem(self.name, *mark, field_path(loc), f"alias *{ev.anchor} names no anchor &{ev.anchor} above it"))
+            return self._attach(stack, None, loc, mark, None, 1, root)
+        value, size = self.anchors[ev.anchor]
+        self.size += size - 1
+        if self.size > MAX_VALUES:
+            self.fail(mark, f"more than {MAX_VALUES:,} values once aliases are expanded; "
+                            "is an alias repeated on purpose?", loc)
+        return self._attach(stack, value, loc, mark, None, size, root)
+
+    def _merged(self, frame: _Frame) -> dict:
+        """``<<: *defaults``: keys of the merged mappings that the mapping does not set itself."""
+        out = dict(frame.container)
+        for value, mark in frame.merges:
+            for part in value if isinstance(value, list) else [value]:
+                if not isinstance(part, dict):
+                    self.problems.append(Problem(self.name, *mark, field_path(frame.loc),
+                                                 "'<<' merges mappings only (write '<<: *name' with a mapping anchor)"))
+                    continue
+                for k, v in part.items():
+                    out.setdefault(k, v)
+        return out
+
+    def _scalar(self, ev, mark: Mark, loc: Loc) -> Any:
+        value, tag = ev.value, ev.tag
+        if tag is None or tag == "!":
+            if not ev.implicit[0]:
+                return value  # quoted or block text
+            tag = _resolve(value)
+        elif tag.startswith(_TAG):
+            tag = tag[len(_TAG):]
+        else:
+            self.problems.append(Problem(self.name, *mark, field_path(loc), f"unsupported YAML tag {short(tag)}; remove it"))
+            return value
+        try:
+            return _construct(tag, value)
+        except ValueError as exc:
+            self.problems.append(Problem(self.name, *mark, field_path(loc), str(exc)))
+            return value
+
+
+def _resolve(value: str) -> str:
+    """The implicit type of a plain scalar, by the YAML 1.2 core schema (plus timestamps)."""
+    if value in _NULLS:
+        return "null"
+    if value in _BOOLS:
+        return "bool"
+    first = value[0]
+    if first in "+-.0123456789":
+        if _INT.fullmatch(value):
+            return "int"
+        if _FLOAT.fullmatch(value):
+            return "float"
+        if _DATE.fullmatch(value) or _STAMP.fullmatch(value):
+            return "timestamp"
+    return "str"
+
+
+def _construct(tag: str, value: str) -> Any:
+    if tag == "str":
+        return value
+    if tag == "null":
+        if value not in _NULLS:
+            raise ValueError(f"{short(value)} is tagged !!null but is not empty")
+        return None
+    if tag == "bool":
+        if value not in _BOOLS:
+            raise ValueError(f"{short(value)} is tagged !!bool but is not true or false")
+        return _BOOLS[value]
+    if tag == "int":
+        try:
+            if value.startswith("0o"):
+                return int(value[2:], 8)
+            return int(value, 16) if value.startswith("0x") else int(value)
+        except ValueError:
+            raise ValueError(f"{short(value)} is tagged !!int but is not a whole number") from None
+    if tag == "float":
+        try:
+            return float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf").replace(".nan", "nan")
+                         .replace(".NaN", "nan").replace(".NAN", "nan"))
+        except ValueError:
+            raise ValueError(f"{short(value)} is tagged !!float but is not a number") from None
+    if tag == "timestamp":
+        return _timestamp(value)
+    raise ValueError(f"unsupported YAML tag !!{tag}; remove it")
+
+
+def _timestamp(value: str) -> dt.date | dt.datetime:
+    m = _DATE.fullmatch(value)
+    if m:
+        try:
+            return dt.date(*map(int, m.groups()))
+        except ValueError as exc:
+            raise ValueError(f"{short(value)} is not a date in the calendar ({exc})") from None
+    m = _STAMP.fullmatch(value)
+    if not m:
+        raise ValueError(f"{short(value)} is not a date like 2027-01-31 or a time stamp like 2027-01-31 09:00:00")
+    year, month, day, hour, minute, second, fraction, zone = m.groups()
+    try:
+        micro = int((fraction or "0")[:6].ljust(6, "0"))
+        tz = None
+        if zone == "Z":
+            tz = dt.timezone.utc
+        elif zone:
+            sign = -1 if zone[0] == "-" else 1
+            hh, _, mm = zone[1:].partition(":")
+            if not mm and len(hh) > 2:
+                hh, mm = hh[:-2], hh[-2:]
+            tz = dt.timezone(sign * dt.timedelta(hours=int(hh), minutes=int(mm or 0)))
+        return dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz)
+    except ValueError as exc:
+        raise ValueError(f"{short(value)} is not a real date and time ({exc})") from None
+
+
+def _mark(ev) -> Mark:
+    m = ev.start_mark
+    return (m.line + 1, m.column + 1)
+
+
+def _syntax_problem(name: str, text: str, exc) -> Problem:
+    """A libyaml error as one problem, placed where the user has to look."""
+    problem, context = exc.problem or "", exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    char = _char_at(text, mark) if mark else ""
+    if char == "\t" or "tab character" in problem:
+        return Problem(name, line, column, message="YAML syntax: a tab character; indent with spaces only")
+    if exc.context_mark and context.startswith(("while parsing a flow", "while scanning a quoted")):
+        opened = exc.context_mark
+        what = "quote" if "quoted" in context else f"'{_char_at(text, opened)}'"
+        closes = {"'['": "]", "'{'": "}"}.get(what, "the same quote")
+        return Problem(name, opened.line + 1, opened.column + 1,
+                       message=f"YAML syntax: the {what} opened here is not closed (expected {closes} before line {line})")
+    what = "; ".join(p for p in (context, problem) if p)
+    return Problem(name, line, column, message=f"YAML syntax: {what}")
+
+
+def _char_at(text: str, mark) -> str:
+    lines = text.split("\n", mark.line + 1)
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
+def regular_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` names an existing regular file."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
