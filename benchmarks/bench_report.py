@@ -41,7 +41,19 @@ def make_course(data, root: Path) -> None:
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")  # alembic
     db = root / "gradebook.db"
     Gradebook(f"sqlite:///{db}", course_id="bench").close()
+    (root / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'bench'\n"
+                                             f"c.Exchange.root = {str(root / 'exchange')!r}\n", encoding="utf-8")
     r = data.results
+    for a in r["assessment"].astype(str).unique():
+        # The assessment notebook says which graded cell scores which item: one test cell each.
+        items = r.loc[r["assessment"] == a, ["item", "points", "qtype", "topic"]].drop_duplicates("item")
+        cells = [{"cell_type": "code", "source": "", "outputs": [], "execution_count": None,
+                  "metadata": {"crmtrain": {"item": str(i), "topic": str(t), "refs": [], "type": str(q), "points": float(p)},
+                               "nbgrader": {"grade": True, "grade_id": str(i), "points": float(p), "locked": True}}}
+                 for i, p, q, t in items.itertuples(index=False)]
+        (root / "source" / a).mkdir(parents=True)
+        (root / "source" / a / f"{a}.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                                                    "nbformat_minor": 5}), encoding="utf-8")
     stamp = "2024-03-10 12:00:00.000000"
     with sqlite3.connect(db) as con:
         con.executemany("insert into student (id, first_name, last_name, email) values (?, ?, ?, ?)",

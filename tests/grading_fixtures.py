@@ -231,11 +231,9 @@ class Trainee:
 
 def grade_by_hand(course: Course, trainee: str, grade_id: str, score: float, assessment: str = ASSESSMENT) -> None:
     """What nbgrader's formgrader does when the specialist scores an open answer."""
-    with course.gradebook() as gb:
-        grade = gb.find_grade(grade_id, assessment, assessment, trainee)
-        grade.manual_score = score
-        grade.needs_manual_grade = False
-        gb.db.commit()
+    from crmtrain.grading.gradebook import hand_grade
+
+    hand_grade(course, assessment, trainee, grade_id, score)
 
 
 def subprocess_env(extra_path: Path | None = None) -> dict[str, str]:
@@ -260,9 +258,9 @@ def blank_gradebook(tmp_path_factory) -> Path:
     """An empty gradebook for COURSE_ID, made once: nbgrader spends seconds creating one."""
     from nbgrader.api import Gradebook
 
-    from crmtrain.grading.course import _nbgrader_tools_on_path
+    from crmtrain.grading.course import nbgrader_tools_on_path
 
-    _nbgrader_tools_on_path()
+    nbgrader_tools_on_path()
     path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
     Gradebook(f"sqlite:///{path}", COURSE_ID).close()
     return path

@@ -19,7 +19,9 @@ from crmtrain.errors import UserError
 from crmtrain.regulation.loader import load
 from crmtrain.reports import tables
 from crmtrain.reports.data import validate
-from crmtrain.reports.from_gradebook import item_of, load_report_data, read_answers, response_text
+from crmtrain.grading.answers import read_answers
+from crmtrain.grading.course import Course
+from crmtrain.reports.from_gradebook import load_report_data, response_text
 from crmtrain.samples import sample_path
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
@@ -40,6 +42,21 @@ def regulation():
     return load(sample_path("en"))
 
 
+def source_notebook(root, assessment, items):
+    """A minimal assessment notebook: per item, graded cells carrying crmtrain's item metadata."""
+    cells = []
+    for item, qtype, cell_ids, points in items:
+        crm = {"item": item, "topic": "technical", "refs": ["lookup"], "type": qtype, "points": points}
+        for cid in cell_ids:
+            nbg = {"grade_id": cid, "grade": qtype != "open", "task": qtype == "open", "solution": False,
+                   "locked": True, "points": points / len(cell_ids), "schema_version": 3}
+            cells.append({"cell_type": "markdown" if qtype == "open" else "code", "metadata": {"crmtrain": crm, "nbgrader": nbg},
+                          "source": "", **({} if qtype == "open" else {"outputs": [], "execution_count": None})})
+    folder = root / "source" / assessment
+    folder.mkdir(parents=True)
+    (folder / f"{assessment}.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+
+
 def _grade(gb, cell, assessment, student, auto=None, manual=None):
     g = gb.find_grade(cell, assessment, assessment, student)
     g.auto_score, g.manual_score = auto, manual
@@ -57,7 +74,13 @@ def course(tmp_path_factory, alembic_on_path):
 
     root = tmp_path_factory.mktemp("course") / "assignments"
     root.mkdir()
-    (root / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'crm101'\n")
+    (root / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'crm101'\n"
+                                             f"c.Exchange.root = {str(root.parent / 'exchange')!r}\n")
+    # Which cell scores which item is the notebook's metadata: in-tech-04 has two test cells,
+    # one named like no item at all.
+    source_notebook(root, "initial", [("in-proc-open", "open", ["in-proc-open"], 3), ("in-tech-03", "single", ["in-tech-03"], 1),
+                                      ("in-tech-04", "multiple", ["in-tech-04-a", "in-tech-04-b"], 2)])
+    source_notebook(root, "followup", [("fu-tech-05", "single", ["fu-tech-05"], 1)])
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="crm101") as gb:
         gb.add_assignment("initial", duedate=DUE)
         gb.add_notebook("initial", "initial")
@@ -174,6 +197,7 @@ def test_missing_gradebook_is_a_user_error(tmp_path, regulation):
 def test_empty_gradebook_gives_empty_tables(tmp_path, course, regulation):
     # An emptied copy of the course's gradebook: same schema, no alembic run.
     shutil.copy(course / "gradebook.db", tmp_path / "gradebook.db")
+    shutil.copy(course / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
     with sqlite3.connect(tmp_path / "gradebook.db") as con:
         tables_ = [t for (t,) in con.execute("select name from sqlite_master where type='table'")]
         for table in tables_:
@@ -187,6 +211,7 @@ def test_empty_gradebook_gives_empty_tables(tmp_path, course, regulation):
 
 
 def test_answers_json_is_read_tolerantly(tmp_path):
+    course = Course(tmp_path, "crm101", tmp_path / "exchange")
     folder = tmp_path / "autograded" / "t1" / "initial"
     folder.mkdir(parents=True)
     path = folder / "answers.json"
@@ -200,8 +225,8 @@ def test_answers_json_is_read_tolerantly(tmp_path):
         ("\xff\xfe", {}),
     ]:
         path.write_bytes(text.encode("latin-1"))
-        assert read_answers(tmp_path, "t1", "initial") == expected, text
-    assert read_answers(tmp_path, "nobody", "initial") == {}
+        assert read_answers(course, "t1", "initial") == expected, text
+    assert read_answers(course, "nobody", "initial") == {}
 
 
 @pytest.mark.parametrize("value, qtype, text", [
@@ -211,14 +236,6 @@ def test_answers_json_is_read_tolerantly(tmp_path):
 ])
 def test_response_text(value, qtype, text):
     assert response_text(value, qtype) == text
-
-
-def test_grade_cells_map_to_items():
-    qids = {"Q1", "Q12", "Q12-b"}
-    assert item_of("Q12", qids) == "Q12"
-    assert item_of("Q12-tests", qids) == "Q12"
-    assert item_of("Q12-b.1", qids) == "Q12-b"  # the longest id wins
-    assert item_of("Q123", qids) == "Q123"  # not Q12 followed by a separator: its own item
 
 
 def test_report_command_end_to_end(course, tmp_path):

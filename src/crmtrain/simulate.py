@@ -11,7 +11,8 @@ exactly as clicks would write it. Each question is answered right with probabili
 wrong answers are plausible (another option, a number off by more than the tolerance, two
 neighbours swapped).
 
-nbgrader and nbclient are imported only when a trainee acts.
+nbgrader (through :mod:`crmtrain.grading.trainee`) and nbclient are imported only when a
+trainee acts.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from typing import Any
 from .regulation.models import Question, Regulation
 from .regulation.selection import select
 
-FETCH_CLASS = "crmtrain.grading.plugins.RecordingFetchAssignment"
 KERNEL_TIMEOUT = 120
 
 OPEN_TEXTS = {
@@ -151,34 +151,17 @@ class SimulatedTrainee:
     def notebook(self, assessment: str) -> Path:
         return self.folder(assessment) / f"{assessment}.ipynb"
 
-    def _exchange(self, course, assessment: str, name: str):
-        from nbgrader.auth import Authenticator
-        from nbgrader.coursedir import CourseDirectory
-        from nbgrader.exchange import ExchangeFactory
-        from traitlets.config import Config
-
-        cfg = Config()
-        cfg.CourseDirectory.course_id = course.course_id
-        cfg.CourseDirectory.student_id = self.id
-        cfg.CourseDirectory.assignment_id = assessment
-        cfg.CourseDirectory.root = str(self.home)
-        cfg.Exchange.root = str(course.exchange_dir)
-        cfg.Exchange.assignment_dir = str(self.home)
-        cfg.Exchange.cache = str(self.home / ".nbgrader_cache")
-        cfg.ExchangeFactory.fetch_assignment = FETCH_CLASS  # as the trainees' config says
-        factory = ExchangeFactory(config=cfg)
-        return getattr(factory, name)(coursedir=CourseDirectory(config=cfg),
-                                      authenticator=Authenticator(config=cfg), config=cfg)
-
     def fetch(self, course, assessment: str) -> Path:
         """nbgrader fetch_assignment: the released notebook into ``home/<assessment>/``."""
-        self.home.mkdir(parents=True, exist_ok=True)
-        self._exchange(course, assessment, "FetchAssignment").start()
-        return self.folder(assessment)
+        from .grading import trainee
+
+        return trainee.fetch(course, self.id, self.home, assessment)
 
     def submit(self, course, assessment: str) -> None:
         """nbgrader submit: ``home/<assessment>/`` (notebook and answers.json) to the exchange."""
-        self._exchange(course, assessment, "Submit").start()
+        from .grading import trainee
+
+        trainee.submit(course, self.id, self.home, assessment)
 
     def plan(self, reg: Regulation, assessment: str, rng: random.Random) -> dict[str, Any]:
         """What this trainee means to answer, question by question."""

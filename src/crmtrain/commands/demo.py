@@ -48,19 +48,16 @@ def _prepare(root: Path) -> None:
 
 def _grade_open_answers(course, reg, assessment: str, answers: dict[str, dict]) -> int:
     """What the specialist does in the formgrader: score every open answer by hand."""
+    from ..grading.gradebook import hand_grade
     from ..simulate import OPEN_TEXTS, questions
 
     good = OPEN_TEXTS.get(reg.meta.language.value, OPEN_TEXTS["en"])[0]
     n = 0
-    with course.gradebook() as gb:
-        for trainee, given in answers.items():
-            for q in questions(reg, assessment):
-                if q.answer is None:
-                    grade = gb.find_grade(q.id, assessment, assessment, trainee)
-                    grade.manual_score = float(q.points if given.get(q.id) == good else 1)
-                    grade.needs_manual_grade = False
-                    n += 1
-        gb.db.commit()
+    for trainee, given in answers.items():
+        for q in questions(reg, assessment):
+            if q.answer is None:
+                hand_grade(course, assessment, trainee, q.id, float(q.points if given.get(q.id) == good else 1))
+                n += 1
     return n
 
 

@@ -23,6 +23,7 @@ from nbgrader.api import MissingEntry  # noqa: F401
 from nbgrader.apps.api import NbGraderAPI  # noqa: F401
 from sqlalchemy.orm import configure_mappers
 
+from . import gradebook
 from .course import BUSY_TIMEOUT_S, Course, nbgrader_cause
 
 configure_mappers()  # the gradebook's ORM set-up, done once here rather than per worker
@@ -84,13 +85,6 @@ def grade_trainee(trainee: str, assessments: tuple[str, ...], force: bool = True
 
 
 def _scores(course: Course, trainee: str, assessment: str) -> dict:
-    with course.gradebook() as gb:
-        sub = gb.find_submission(assessment, trainee)
-        penalty = float(sub.late_submission_penalty or 0)
-        return {
-            "score": float(sub.score) - penalty,
-            "max_score": float(sub.max_score),
-            "seconds_late": float(sub.total_seconds_late or 0),
-            "late_penalty": penalty,
-            "needs_manual_grade": bool(sub.needs_manual_grade),
-        }
+    sub = gradebook.submission(course, assessment, trainee)
+    return {"score": sub.score, "max_score": sub.max_score, "seconds_late": sub.seconds_late,
+            "late_penalty": sub.late_penalty, "needs_manual_grade": sub.needs_manual_grade}

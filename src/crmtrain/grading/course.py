@@ -14,7 +14,7 @@ Layout (nbgrader's default ``directory_structure``)::
 Reading a course must stay cheap (the CLI starts in well under a second), so nothing here
 imports nbgrader at module level: ``nbgrader_config.py`` is *parsed*, not executed, to learn
 the course id and exchange folder; nbgrader itself is imported only inside :meth:`Course.api`
-and :meth:`Course.gradebook`, when a command actually needs it.
+and in :mod:`.gradebook`, when a command actually needs it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import ast
 import contextlib
 import re
 import zoneinfo
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -270,26 +269,13 @@ class Course:
 
     def api(self, **overrides: Any):
         """An ``nbgrader.apps.api.NbGraderAPI`` for this course (imports nbgrader)."""
-        _nbgrader_tools_on_path()
+        nbgrader_tools_on_path()
         from nbgrader.apps.api import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
         cfg = self.nbgrader_config(**overrides)
         coursedir = CourseDirectory(config=cfg)
         return NbGraderAPI(coursedir=coursedir, config=cfg)
-
-    @contextlib.contextmanager
-    def gradebook(self) -> Iterator[Any]:
-        """An open ``nbgrader.api.Gradebook`` for this course, closed on exit."""
-        _nbgrader_tools_on_path()
-        from nbgrader.api import Gradebook
-
-        # A generous sqlite busy timeout: grading workers may be committing at the same time.
-        gb = Gradebook(f"{self.db_url}?timeout={BUSY_TIMEOUT_S}", self.course_id)
-        try:
-            yield gb
-        finally:
-            gb.close()
 
 
 _EXC = re.compile(r"^\s*(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt)):\s*(.*)$")
@@ -320,7 +306,7 @@ def nbgrader_failure(what: str, result: dict) -> UserError:
     return UserError(f"{what} failed: {nbgrader_cause(result)}", tail)
 
 
-def _nbgrader_tools_on_path() -> None:
+def nbgrader_tools_on_path() -> None:
     """Make nbgrader's helper commands findable when crmtrain runs from an inactive venv.
 
     nbgrader shells out to ``alembic`` (found on PATH) when it creates a gradebook; running

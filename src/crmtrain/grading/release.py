@@ -14,7 +14,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from ..errors import UserError
-from . import fetchlog
+from . import fetchlog, gradebook
 from .course import ANSWERS_FILE, Course, check_assessment, nbgrader_failure
 from .items import assessment_items, cell_problems
 from .leaks import find_key_material
@@ -90,9 +90,7 @@ def release(
             "(trainees who fetched it keep their copy)"
         )
     due_utc = _as_due(due, course.timezone)
-    with course.gradebook() as gb:
-        # Without --due a re-release keeps the due date it had.
-        due_utc = gb.update_or_create_assignment(assessment, **({"duedate": due_utc} if due_utc else {})).duedate
+    due_utc = gradebook.record_assessment(course, assessment, due_utc)  # no --due: keeps the one it had
 
     api = course.api()
     result = api.generate_assignment(assessment, force=True, create=True)
@@ -137,24 +135,9 @@ def _privacy_warnings(course: Course) -> tuple[str, ...]:
 def set_due(course: Course, assessment: str, due: dt.datetime | dt.date | str | None) -> dt.datetime | None:
     """Change (or with None, clear) the due date of an assessment already in the gradebook."""
     check_assessment(assessment)
-    due_utc = _as_due(due, course.timezone)
-    from nbgrader.api import MissingEntry
-
-    with course.gradebook() as gb:
-        try:
-            gb.find_assignment(assessment)
-        except MissingEntry:
-            raise UserError(f"assessment {assessment!r} is not released yet (run `crmtrain release {assessment}`)")
-        gb.update_or_create_assignment(assessment, duedate=due_utc)
-    return due_utc
+    return gradebook.set_due(course, assessment, _as_due(due, course.timezone))
 
 
 def due_date(course: Course, assessment: str) -> dt.datetime | None:
     """The due date in the gradebook (naive UTC), None if none or not released."""
-    from nbgrader.api import MissingEntry
-
-    with course.gradebook() as gb:
-        try:
-            return gb.find_assignment(assessment).duedate
-        except MissingEntry:
-            return None
+    return gradebook.due_date(course, assessment)[1]

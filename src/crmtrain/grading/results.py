@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from . import gradebook
 from .course import Course, check_assessment
 from .items import assessment_items
 
@@ -43,30 +44,20 @@ def results(course: Course, assessment: str) -> tuple[TraineeResult, ...]:
     """Every autograded submission of ``assessment``, by trainee id."""
     check_assessment(assessment)
     items = assessment_items(course, assessment)
+    grades = gradebook.cell_grades(course, assessment)
     out = []
-    with course.gradebook() as gb:
-        for sub in gb.assignment_submissions(assessment):
-            if not course.autograded_dir(sub.student_id, assessment).is_dir():
-                continue  # in the gradebook but never graded successfully
-            grades = {(nb.name, g.name): g for nb in sub.notebooks for g in nb.grades}
-            scored = []
-            for it in items:
-                gs = [grades[(it.notebook, gid)] for gid in it.grade_ids if (it.notebook, gid) in grades]
-                pending = any(g.needs_manual_grade for g in gs) or any(g.score is None for g in gs)
-                score = None if pending or not gs else float(sum(g.score for g in gs))
-                scored.append(ItemScore(it.id, it.topic, it.refs, it.type, it.points, score, pending))
-            penalty = float(sub.late_submission_penalty or 0)
-            out.append(
-                TraineeResult(
-                    trainee=sub.student_id,
-                    assessment=assessment,
-                    score=float(sub.score) - penalty,
-                    max_score=float(sub.max_score),
-                    late_penalty=penalty,
-                    seconds_late=float(sub.total_seconds_late or 0),
-                    submitted_at=sub.timestamp,
-                    needs_manual_grade=bool(sub.needs_manual_grade),
-                    items=tuple(scored),
-                )
-            )
-    return tuple(sorted(out, key=lambda r: r.trainee))
+    for sub in gradebook.submissions(course, assessment):
+        if not course.autograded_dir(sub.trainee, assessment).is_dir():
+            continue  # in the gradebook but never graded successfully
+        by_cell = {(g.notebook, g.cell): g for g in grades.get(sub.trainee, ())}
+        scored = []
+        for it in items:
+            gs = [by_cell[(it.notebook, gid)] for gid in it.grade_ids if (it.notebook, gid) in by_cell]
+            pending = any(g.needs_manual_grade or g.score is None for g in gs)
+            score = None if pending or not gs else float(sum(g.score for g in gs))
+            scored.append(ItemScore(it.id, it.topic, it.refs, it.type, it.points, score, pending))
+        out.append(TraineeResult(trainee=sub.trainee, assessment=assessment, score=sub.score,
+                                 max_score=sub.max_score, late_penalty=sub.late_penalty,
+                                 seconds_late=sub.seconds_late, submitted_at=sub.timestamp,
+                                 needs_manual_grade=sub.needs_manual_grade, items=tuple(scored)))
+    return tuple(out)

@@ -19,19 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
+from . import gradebook
 from .course import Course
+from .gradebook import Trainee
 
 COLUMNS = ("id", "name", "email")
 MAX_LEN = 128  # nbgrader's column width
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-
-
-@dataclass(frozen=True)
-class Trainee:
-    id: str
-    name: str
-    email: str
 
 
 @dataclass(frozen=True)
@@ -113,32 +108,10 @@ def _row_problems(v: dict[str, str]) -> list[str]:
 
 def import_roster(course: Course, path: str | Path) -> RosterImport:
     """Check the whole file, then add or update every trainee in the gradebook."""
-    trainees = read_roster(path)
-    added, updated, unchanged = [], [], []
-    with course.gradebook() as gb:
-        existing = {s.id: s for s in gb.students}
-        for t in trainees:
-            fields = {"first_name": "", "last_name": t.name, "email": t.email}
-            old = existing.get(t.id)
-            if old is None:
-                added.append(t.id)
-            elif all(getattr(old, k) == v for k, v in fields.items()):
-                unchanged.append(t.id)
-                continue
-            else:
-                updated.append(t.id)
-            gb.update_or_create_student(t.id, **fields)
-        listed = {t.id for t in trainees}
-        not_in_file = sorted(i for i in existing if i not in listed)
-    return RosterImport(tuple(added), tuple(updated), tuple(unchanged), tuple(not_in_file))
+    done = gradebook.upsert_trainees(course, read_roster(path))
+    return RosterImport(done["added"], done["updated"], done["unchanged"], done["not_in_file"])
 
 
 def trainees(course: Course) -> tuple[Trainee, ...]:
     """Everyone in the gradebook, by id."""
-    with course.gradebook() as gb:
-        found = [Trainee(s.id, display_name(s.first_name, s.last_name), s.email or "") for s in gb.students]
-    return tuple(sorted(found, key=lambda t: t.id))
-
-
-def display_name(first: str | None, last: str | None) -> str:
-    return " ".join(p for p in (first, last) if p)
+    return gradebook.trainees(course)

@@ -3,8 +3,8 @@
 Sources: fetch markers (``<exchange>/<course>/fetched/``, see :mod:`.fetchlog`), the
 submissions waiting in the exchange (``inbound/``, named ``<trainee>+<assessment>+<UTC
 timestamp>+<random>`` by nbgrader), the collected and autograded folders, and the gradebook
-(roster, due dates, scores). Lateness is judged as nbgrader judges it: the latest submission's
-timestamp against the due date.
+(roster, due dates, scores). Lateness is nbgrader's: once graded, the gradebook's own; before
+that, nbgrader's rule (:func:`.gradebook.seconds_late`) applied to the latest submission.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import fetchlog
+from . import fetchlog, gradebook
 from .course import ASSESSMENTS, Course, check_assessment
-from .roster import display_name
 
 
 @dataclass(frozen=True)
@@ -88,34 +87,28 @@ def _collected_at(course: Course, trainee: str, assessment: str) -> dt.datetime 
 
 def assessment_status(course: Course, assessment: str) -> AssessmentStatus:
     check_assessment(assessment)
-    from nbgrader.api import MissingEntry
-
     fetched = fetchlog.first_fetches(course.fetched_dir, assessment)
     inbound = inbound_submissions(course, assessment)
     collected = set(course.submitted_trainees(assessment))
-    with course.gradebook() as gb:
-        roster = {s.id: display_name(s.first_name, s.last_name) for s in gb.students}
-        try:
-            assignment = gb.find_assignment(assessment)
-        except MissingEntry:
-            assignment = None
-        due = assignment.duedate if assignment is not None else None
-        graded = {}
-        for sub in gb.assignment_submissions(assessment) if assignment is not None else ():
-            # Graded means: autograded, and what was graded is what is collected now (as nbgrader
-            # judges it); a newer collected submission waits for `crmtrain grade`.
-            sid = sub.student_id
-            current = sub.timestamp == _collected_at(course, sid, assessment)
-            if current and course.autograded_dir(sid, assessment).is_dir():
-                penalty = sub.late_submission_penalty or 0
-                graded[sid] = (sub.score - penalty, sub.max_score, sub.needs_manual_grade)
+    roster = {t.id: t.name for t in gradebook.trainees(course)}
+    _, due = gradebook.due_date(course, assessment)
+    recorded = {s.trainee: s for s in gradebook.submissions(course, assessment)}
+    graded = {}
+    for tid, sub in recorded.items():
+        # Graded means: autograded, and what was graded is what is collected now (as nbgrader
+        # judges it); a newer collected submission waits for `crmtrain grade`.
+        if sub.timestamp == _collected_at(course, tid, assessment) and course.autograded_dir(tid, assessment).is_dir():
+            graded[tid] = sub
     everyone = sorted(set(roster) | set(fetched) | set(inbound) | collected)
     rows = []
     for tid in everyone:
         times = inbound.get(tid, [])
         submitted_at = times[-1] if times else _collected_at(course, tid, assessment)
-        late = (submitted_at - due).total_seconds() if (submitted_at and due) else 0.0
-        score, max_score, manual = graded.get(tid, (None, None, False))
+        sub = graded.get(tid)
+        # nbgrader's lateness once graded; before that, its rule on the latest submission
+        # (with the extension the gradebook may already hold for this trainee).
+        own_due = recorded[tid].due if tid in recorded else due
+        late = sub.seconds_late if sub is not None else gradebook.seconds_late(submitted_at, own_due)
         rows.append(
             TraineeStatus(
                 trainee=tid,
@@ -124,12 +117,12 @@ def assessment_status(course: Course, assessment: str) -> AssessmentStatus:
                 fetched_at=fetched.get(tid),
                 submitted_at=submitted_at,
                 submissions=len(times),
-                seconds_late=max(0.0, late),
+                seconds_late=late,
                 collected=tid in collected,
-                graded=tid in graded,
-                score=score,
-                max_score=max_score,
-                needs_manual_grade=manual,
+                graded=sub is not None,
+                score=sub.score if sub else None,
+                max_score=sub.max_score if sub else None,
+                needs_manual_grade=sub.needs_manual_grade if sub else False,
             )
         )
     return AssessmentStatus(assessment, course.outbound_dir(assessment).is_dir(), due, tuple(rows))

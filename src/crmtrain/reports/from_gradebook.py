@@ -1,19 +1,15 @@
-"""Read an nbgrader course (gradebook + saved answers) and the regulation into :class:`ReportData`.
+"""The course's results (read by :mod:`crmtrain.grading`) and the regulation as :class:`ReportData`.
 
-Scores come from ``<course>/gradebook.db`` through nbgrader's models, with a few bulk
-queries rather than object walks (10,000 trainees × 80 grades would take minutes through
-the relationships). Grade cells are named after the item they score (``Q012``, or
-``Q012-…`` when an item has several cells). Topics, refs and titles come from the
-regulation. Saved answers come from ``autograded/<trainee>/<assessment>/answers.json``;
-a missing or unreadable file only means no responses for that sitting.
+Pure pandas: :mod:`crmtrain.grading.gradebook` reads nbgrader's gradebook into typed columns,
+:mod:`crmtrain.grading.items` says which graded cells score which item (their ``grade_ids``,
+from the assessment notebook's metadata), and :mod:`crmtrain.grading.answers` reads the saved
+answers. Topics, refs and titles come from the regulation; lateness is nbgrader's.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -23,117 +19,42 @@ import pandas as pd
 from ..errors import UserError
 from .data import ASSESSMENTS, ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normalise
 
-ANSWERS_FILE = "answers.json"
 GRADEBOOK = "gradebook.db"
-_COURSE_ID = re.compile(r"""^c\.CourseDirectory\.course_id\s*=\s*['"]([^'"]+)['"]""", re.M)
 
 
 def load_report_data(course_root: Path, regulation) -> ReportData:
     """Everything the reports need from the course at ``course_root`` (the folder holding gradebook.db)."""
-    course_root = Path(course_root)
-    db = course_root / GRADEBOOK
+    from ..grading import answers, gradebook
+    from ..grading.course import Course
+    from ..grading.items import assessment_items
+
+    db = Path(course_root) / GRADEBOOK
     if not db.is_file():
         raise UserError(f"no gradebook at {db}: nothing has been autograded in this course yet")
-    raw = _read_gradebook(db, _course_id(course_root))
-    return build(raw, regulation, course_root)
+    course = Course.load(course_root)
+    snap = gradebook.snapshot(course)
+    items = {a: assessment_items(course, a) for a in ASSESSMENTS if a in snap.due}
+    saved = answers.all_answers(course, [(s.assessment, s.trainee) for s in snap.submissions])
+    return build(snap, items, saved, regulation)
 
 
-def _course_id(root: Path) -> str | None:
-    """The course id from nbgrader_config.py, if it says one (read, never executed)."""
-    try:
-        m = _COURSE_ID.search((root / "nbgrader_config.py").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return None
-    return m.group(1) if m else None
-
-
-def _read_gradebook(db: Path, course_id: str | None) -> dict[str, pd.DataFrame]:
-    """Students, assignments, graded cells, submissions and grades as plain frames."""
-    from nbgrader.api import (Assignment, BaseCell, Grade, GradeCell, Gradebook, Notebook, Student,
-                              SubmittedAssignment, SubmittedNotebook, TaskCell)
-    from sqlalchemy import func, select
-
-    def frame(stmt) -> pd.DataFrame:
-        """Small queries, with SQLAlchemy's type conversion (dates, intervals)."""
-        return pd.read_sql_query(stmt, gb.db.connection())
-
-    def raw_frame(stmt, strings: tuple[str, ...], chunk: int = 100_000) -> pd.DataFrame:
-        """The grades: DB-API tuples in chunks, text as categoricals, so 800k grades stay small in memory
-        (SQLAlchemy rows, or one str object per value, would cost seconds and hundreds of MB)."""
-        from pandas.api.types import union_categoricals
-
-        sql = stmt.compile(gb.engine, compile_kwargs={"literal_binds": True})
-        cursor = gb.db.connection().connection.cursor()
-        try:
-            cursor.execute(str(sql))
-            columns = [d[0] for d in cursor.description]
-            parts = []
-            while rows := cursor.fetchmany(chunk):
-                part = pd.DataFrame.from_records(rows, columns=columns)
-                parts.append(part.astype({c: "category" for c in strings}))
-        finally:
-            cursor.close()
-        if not parts:
-            return pd.DataFrame(columns=columns)
-        return pd.DataFrame({c: union_categoricals([p[c] for p in parts]) if c in strings
-                             else pd.concat([p[c] for p in parts], ignore_index=True) for c in columns})
-
-    # course_id="" makes Gradebook create no course row: a report must never write the gradebook.
-    with Gradebook(f"sqlite:///{db}", course_id="") as gb:
-        own = Assignment.name.in_(ASSESSMENTS)
-        if course_id and gb.db.scalar(select(func.count()).where(Assignment.course_id == course_id)):
-            own = own & (Assignment.course_id == course_id)
-        a_name = Assignment.name.label("assessment")
-        students = frame(select(Student.id.label("trainee_id"), Student.first_name.label("first"),
-                                Student.last_name.label("last"), Student.email)
-                         .order_by(Student.last_name, Student.first_name, Student.id))
-        assignments = frame(select(a_name, Assignment.duedate.label("due")).where(own))
-        cells = pd.concat([frame(select(a_name, cls.name.label("cell"), cls.max_score)
-                                 .join(Notebook, cls.notebook_id == Notebook.id)
-                                 .join(Assignment, Notebook.assignment_id == Assignment.id).where(own))
-                           for cls in (GradeCell, TaskCell)], ignore_index=True)
-        subs = frame(select(a_name, SubmittedAssignment.student_id.label("trainee_id"), SubmittedAssignment.timestamp,
-                            SubmittedAssignment.extension, Assignment.duedate.label("due"))
-                     .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).where(own))
-        grades = raw_frame(select(a_name, SubmittedAssignment.student_id.label("trainee_id"), BaseCell.name.label("cell"),
-                              Grade.auto_score.label("auto"), Grade.manual_score.label("manual"),
-                              Grade.extra_credit.label("extra"))
-                       .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-                       .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                       .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                       .join(BaseCell, Grade.cell_id == BaseCell.id).where(own), ("assessment", "trainee_id", "cell"))
-    for col in ("auto", "manual", "extra"):  # an all-NULL column comes back as object
-        grades[col] = pd.to_numeric(grades[col], errors="coerce").astype(float)
-    return {"students": students, "assignments": assignments, "cells": cells, "subs": subs, "grades": grades}
-
-
-def item_of(cell: str, qids: set[str]) -> str:
-    """The question a grade cell scores: its own name, or the longest question id it starts with."""
-    if cell in qids:
-        return cell
-    best = max((q for q in qids if cell.startswith(q) and not cell[len(q)].isalnum()), key=len, default=None)
-    return best or cell
-
-
-def build(raw: dict[str, pd.DataFrame], regulation, course_root: Path | None = None) -> ReportData:
-    """ReportData from the gradebook frames and the regulation (separate from reading, for tests)."""
+def build(snap, items: dict, saved: dict, regulation) -> ReportData:
+    """ReportData from a gradebook snapshot, each assessment's items and the saved answers."""
     from ..regulation.items import index
     from ..regulation.selection import select
 
     refs_index = index(regulation)
     selected = select(regulation).questions
-    items = _items(raw["cells"], regulation, selected, refs_index)
-    st = raw["students"]
-    full = (st["first"].fillna("") + " " + st["last"].fillna("")).str.strip()
-    roster = pd.DataFrame({"trainee_id": st["trainee_id"], "name": full.where(full != "", st["trainee_id"]),
-                           "email": st["email"].fillna("")})
-    subs = raw["subs"].copy()
-    due = pd.to_datetime(subs["due"]) + pd.to_timedelta(subs["extension"]).fillna(pd.Timedelta(0))
-    subs["late"] = (pd.to_datetime(subs["timestamp"]) > due).fillna(False).astype(bool)
+    item_rows = _items(snap, items, regulation, refs_index)
+    roster = pd.DataFrame({"trainee_id": [t.id for t in snap.trainees],
+                           "name": [t.name or t.id for t in snap.trainees],
+                           "email": [t.email for t in snap.trainees]}, dtype=object)
+    subs = pd.DataFrame([(s.assessment, s.trainee, s.seconds_late > 0) for s in snap.submissions],
+                        columns=["assessment", "trainee_id", "late"])
 
-    results = _grid(items, roster)
+    results = _grid(item_rows, roster)
     key = pd.MultiIndex.from_arrays([results["assessment"], results["trainee_id"], results["item"]])
-    per_item = _item_scores(raw["grades"], {q.id for q in regulation.questions})
+    per_item = _item_scores(snap.grades, items)
     results["score"] = per_item.reindex(key).to_numpy() if len(per_item) else np.nan
     sub_key = pd.MultiIndex.from_arrays([results["assessment"], results["trainee_id"]])
     sub_index = subs.set_index(["assessment", "trainee_id"])
@@ -141,36 +62,36 @@ def build(raw: dict[str, pd.DataFrame], regulation, course_root: Path | None = N
     results["late"] = sub_index["late"].reindex(sub_key).fillna(False).to_numpy(dtype=bool)
     results.loc[~results["submitted"], "score"] = np.nan
     results["correct"] = correct_of(results["score"], results["points"])
-    responses = _responses(course_root, subs, dict(zip(items["item"], items["qtype"])))
+    responses = _responses(saved, dict(zip(item_rows["item"], item_rows["qtype"])))
     results["response"] = pd.Categorical(responses.reindex(key).fillna("").to_numpy(dtype=object) if len(responses)
                                          else np.full(len(results), "", dtype=object))
 
-    dues = raw["assignments"].set_index("assessment")["due"]
     rows = []
     for a in ASSESSMENTS:
         spec = getattr(regulation.assessments, a)
-        mine = items[items["assessment"] == a]
+        mine = item_rows[item_rows["assessment"] == a]
         planned = sum(q.points for q in selected.get(a, ())) if mine.empty else mine["points"].sum()
         rows.append({"assessment": a, "title": spec.title, "pass_mark": spec.pass_mark or regulation.meta.pass_mark,
-                     "max_points": float(planned), "due": dues.get(a)})
+                     "max_points": float(planned), "due": snap.due.get(a)})
     ref_items = pd.DataFrame([(i.id, i.part, i.section, i.title, refs_index[i.section].title
                                if i.section in refs_index else i.section) for i in refs_index.values()],
                              columns=list(ITEM_COLUMNS))
-    texts = items[["assessment", "item", "text", "options", "guess"]].reset_index(drop=True)
+    texts = item_rows[["assessment", "item", "text", "options", "guess"]].reset_index(drop=True)
     return normalise(ReportData(results, assessment_frame(rows), roster, ref_items, texts))
 
 
-def _items(cells: pd.DataFrame, regulation, selected, refs_index) -> pd.DataFrame:
-    """One row per (assessment, item) the gradebook scores, in the order asked, with the regulation's metadata."""
+def _items(snap, items: dict, regulation, refs_index) -> pd.DataFrame:
+    """One row per (assessment, item) in notebook order; points are what nbgrader's cells carry."""
     questions = {q.id: q for q in regulation.questions}
-    order = {(a, q.id): i for a, qs in selected.items() for i, q in enumerate(qs)}
-    cells = cells.assign(item=[item_of(c, set(questions)) for c in cells["cell"]])
-    items = cells.groupby(["assessment", "item"], sort=False)["max_score"].sum().rename("points").reset_index()
-    items["_a"] = items["assessment"].map({a: i for i, a in enumerate(ASSESSMENTS)})
-    items["_o"] = [order.get((a, i), len(order)) for a, i in zip(items["assessment"], items["item"])]
-    items = items.sort_values(["_a", "_o", "item"]).drop(columns=["_a", "_o"]).reset_index(drop=True)
-    meta = [_meta(questions.get(i), refs_index) for i in items["item"]]
-    return items.assign(**{k: [m[k] for m in meta] for k in ("topic", "part", "refs", "qtype", "text", "options", "guess")})
+    cell_points = {(c.assessment, c.notebook, c.name): c.max_score for c in snap.cells}
+    rows = []
+    for a in ASSESSMENTS:
+        for it in items.get(a, ()):
+            pts = [cell_points[(a, it.notebook, g)] for g in it.grade_ids if (a, it.notebook, g) in cell_points]
+            meta = _meta(questions.get(it.id), refs_index, it)
+            rows.append({"assessment": a, "item": it.id, "points": float(sum(pts)) if pts else float(it.points), **meta})
+    return pd.DataFrame(rows, columns=["assessment", "item", "points", "topic", "part", "refs", "qtype", "text",
+                                       "options", "guess"])
 
 
 def _grid(items: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
@@ -190,26 +111,34 @@ def _grid(items: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _item_scores(grades: pd.DataFrame, qids: set[str]) -> pd.Series:
+def _item_scores(grades, items: dict) -> pd.Series:
     """Score per (assessment, trainee_id, item): the sum of its cells, NaN if any cell is ungraded."""
-    cell = grades["cell"].astype("category")  # map each distinct cell name once, not each of 800k grades
-    item_names = [item_of(str(c), qids) for c in cell.cat.categories]
-    found = list(dict.fromkeys(item_names))
-    codes = np.array([found.index(n) for n in item_names] + [-1], dtype=int)
-    g = grades[["assessment", "trainee_id"]].assign(item=pd.Categorical.from_codes(codes[cell.cat.codes.to_numpy()], found))
+    owner = {(a, it.notebook, g): it.id for a, its in items.items() for it in its for g in it.grade_ids}
+    if not len(grades):
+        return pd.Series(dtype=float)
+    g = pd.DataFrame({"assessment": pd.Categorical(grades.assessment), "trainee_id": pd.Categorical(grades.trainee),
+                      "notebook": pd.Categorical(grades.notebook), "cell": pd.Categorical(grades.cell)})
+    # Map each distinct (assessment, notebook, cell) once, not each of 800k grades.
+    cells = g[["assessment", "notebook", "cell"]].drop_duplicates()
+    cells["item"] = [owner.get(k) for k in zip(cells["assessment"], cells["notebook"], cells["cell"])]
+    g = g.merge(cells, on=["assessment", "notebook", "cell"], how="left", sort=False)
+    auto, manual, extra = (pd.to_numeric(pd.Series(c, dtype=object), errors="coerce").astype(float).to_numpy()
+                           for c in (grades.auto, grades.manual, grades.extra))
     # nbgrader's own Grade.score is 0 for an ungraded cell; a report must tell "0" from "not graded".
-    g["score"] = grades["manual"].where(grades["manual"].notna(), grades["auto"]) + grades["extra"].fillna(0)
+    g["score"] = np.where(np.isnan(manual), auto, manual) + np.nan_to_num(extra)
     g["gaps"] = g["score"].isna()
+    g = g[g["item"].notna()]  # a graded cell crmtrain did not generate scores no item
     per = g.groupby(["assessment", "trainee_id", "item"], observed=True).agg(score=("score", "sum"), gaps=("gaps", "sum"))
     return per["score"].where(per["gaps"] == 0)
 
 
-def _meta(q, refs_index) -> dict:
+def _meta(q, refs_index, item) -> dict:
     """Topic, part (of the first ref the regulation knows), refs, type, text, option ids and random guess score."""
     from ..regulation.guessing import random_guess
 
-    if q is None:
-        return {"topic": "", "part": "", "refs": "", "qtype": "", "text": "", "options": "", "guess": np.nan}
+    if q is None:  # not in this regulation: what the notebook says
+        return {"topic": item.topic, "part": "", "refs": " ".join(item.refs), "qtype": item.type, "text": "",
+                "options": "", "guess": np.nan}
     part = next((refs_index[r].part for r in q.refs if r in refs_index), "")
     return {"topic": q.topic.value, "part": part, "refs": " ".join(q.refs), "qtype": q.type.value, "text": q.text,
             "options": " ".join(o.id for o in q.options), "guess": random_guess(q)}
@@ -221,34 +150,12 @@ def _take(values: pd.Series, index: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(cat.codes[index], categories=cat.categories)
 
 
-def _responses(root: Path | None, subs: pd.DataFrame, qtype: dict[str, str]) -> pd.Series:
-    """Saved answers as text, indexed by (assessment, trainee_id, item); one file per sitting."""
-    rows = []
-    if root is not None:
-        for a, t in zip(subs["assessment"], subs["trainee_id"]):
-            for item, v in read_answers(root, t, a).items():
-                rows.append((a, t, item, v.strip() if isinstance(v, str) else response_text(v, qtype.get(item, ""))))
+def _responses(saved: dict, qtype: dict[str, str]) -> pd.Series:
+    """Saved answers as text, indexed by (assessment, trainee_id, item)."""
+    rows = [(a, t, item, v.strip() if isinstance(v, str) else response_text(v, qtype.get(item, "")))
+            for (a, t), answers in saved.items() for item, v in answers.items()]
     frame = pd.DataFrame(rows, columns=["assessment", "trainee_id", "item", "response"])
     return frame.drop_duplicates(["assessment", "trainee_id", "item"]).set_index(["assessment", "trainee_id", "item"])["response"]
-
-
-def read_answers(root: Path, trainee: str, assessment: str) -> dict[str, Any]:
-    """``{item: value}`` from the sitting's answers.json (autograded copy first); {} if unreadable."""
-    for folder in ("autograded", "submitted"):
-        try:  # os.path, not pathlib: this runs once per sitting, 20,000 times for a large course
-            with open(os.path.join(root, folder, trainee, assessment, ANSWERS_FILE), encoding="utf-8") as f:
-                data = json.load(f)
-        except (OSError, ValueError):
-            continue
-        answers = data.get("answers", data) if isinstance(data, dict) else None
-        if not isinstance(answers, dict):
-            return {}
-        out = {}
-        for item, entry in answers.items():
-            # Tolerate {"value": v}, {"response": v} and a bare v until the schema settles.
-            out[str(item)] = entry.get("value", entry.get("response")) if isinstance(entry, dict) else entry
-        return out
-    return {}
 
 
 def response_text(value: Any, qtype: str = "") -> str:

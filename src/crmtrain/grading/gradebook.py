@@ -1,0 +1,342 @@
+"""nbgrader's gradebook, read and written in one place, with typed results.
+
+Every other module asks this one: the roster, due dates, submissions and their scores,
+per-cell grades, hand grades, and the bulk read behind the reports. Results are frozen
+dataclasses; the bulk read is columnar (tuples per column), so 800,000 grades stay cheap.
+
+Two rules live only here:
+
+* **Lateness is nbgrader's:** a submission is late by
+  ``max(0, timestamp - (due date + extension))`` seconds, exactly
+  ``SubmittedAssignment.total_seconds_late``; :func:`seconds_late` applies that rule to
+  rows read in bulk and to submissions not graded yet.
+* **A hand grade is saved as formgrader saves it** (its ``GradeHandler.put``): set the
+  manual score and extra credit, and the grade needs manual grading exactly while it has
+  neither a manual nor an automatic score.
+
+nbgrader is imported inside the functions, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import UserError
+from .course import ASSESSMENTS, BUSY_TIMEOUT_S, Course, nbgrader_tools_on_path
+
+
+@dataclass(frozen=True)
+class Trainee:
+    id: str
+    name: str  # display name ('' if none)
+    email: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One trainee's graded (or at least recorded) sitting of an assessment."""
+
+    assessment: str
+    trainee: str
+    timestamp: dt.datetime | None  # naive UTC, as nbgrader stores it
+    due: dt.datetime | None  # naive UTC, extension included
+    seconds_late: float
+    late_penalty: float
+    score: float  # after the late penalty
+    max_score: float
+    needs_manual_grade: bool
+
+
+@dataclass(frozen=True)
+class CellGrade:
+    """The grade of one graded cell (a test or a task) of a submission."""
+
+    notebook: str
+    cell: str
+    auto: float | None
+    manual: float | None
+    extra: float | None
+    needs_manual_grade: bool
+
+    @property
+    def score(self) -> float | None:
+        """The manual score if given, else the automatic one (plus extra credit); None if neither."""
+        base = self.manual if self.manual is not None else self.auto
+        return None if base is None else base + (self.extra or 0.0)
+
+
+@dataclass(frozen=True)
+class Cell:
+    assessment: str
+    notebook: str
+    name: str  # the cell's nbgrader grade_id
+    max_score: float
+
+
+@dataclass(frozen=True)
+class Grades:
+    """Every grade of a course, one tuple per column (index i is one grade)."""
+
+    assessment: tuple[str, ...]
+    trainee: tuple[str, ...]
+    notebook: tuple[str, ...]
+    cell: tuple[str, ...]
+    auto: tuple[float | None, ...]
+    manual: tuple[float | None, ...]
+    extra: tuple[float | None, ...]
+
+    def __len__(self) -> int:
+        return len(self.cell)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the reports read: the course's own assessments only, nothing written."""
+
+    trainees: tuple[Trainee, ...]  # nbgrader's order: last name, first name, id
+    due: dict[str, dt.datetime | None]  # assessment -> due date, for those in the gradebook
+    cells: tuple[Cell, ...]
+    submissions: tuple[Submission, ...]
+    grades: Grades
+
+
+def seconds_late(timestamp: dt.datetime | None, due: dt.datetime | None) -> float:
+    """nbgrader's lateness rule (``SubmittedAssignment.total_seconds_late``); ``due`` includes any extension."""
+    if timestamp is None or due is None:
+        return 0.0
+    return max(0.0, (timestamp - due).total_seconds())
+
+
+def display_name(first: str | None, last: str | None) -> str:
+    return " ".join(p for p in (first, last) if p)
+
+
+@contextlib.contextmanager
+def _open(course: Course, *, readonly: bool = False) -> Iterator[Any]:
+    nbgrader_tools_on_path()
+    from nbgrader.api import Gradebook
+
+    # A generous sqlite busy timeout: grading workers may be committing at the same time.
+    # course_id="" makes Gradebook create no course row, so a reader never writes.
+    gb = Gradebook(f"{course.db_url}?timeout={BUSY_TIMEOUT_S}", "" if readonly else course.course_id)
+    try:
+        yield gb
+    finally:
+        gb.close()
+
+
+# --- roster -------------------------------------------------------------------------------
+
+
+def trainees(course: Course) -> tuple[Trainee, ...]:
+    """Everyone in the gradebook, by id."""
+    with _open(course) as gb:
+        found = [Trainee(s.id, display_name(s.first_name, s.last_name), s.email or "") for s in gb.students]
+    return tuple(sorted(found, key=lambda t: t.id))
+
+
+def upsert_trainees(course: Course, wanted: Iterable[Trainee]) -> dict[str, tuple[str, ...]]:
+    """Add or update ``wanted`` (the whole name as nbgrader's last name); ids per outcome:
+    ``added``, ``updated``, ``unchanged`` and ``not_in_file`` (kept as they are)."""
+    out: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
+    with _open(course) as gb:
+        existing = {s.id: s for s in gb.students}
+        wanted = tuple(wanted)
+        for t in wanted:
+            fields = {"first_name": "", "last_name": t.name, "email": t.email}
+            old = existing.get(t.id)
+            if old is not None and all(getattr(old, k) == v for k, v in fields.items()):
+                out["unchanged"].append(t.id)
+                continue
+            out["added" if old is None else "updated"].append(t.id)
+            gb.update_or_create_student(t.id, **fields)
+    listed = {t.id for t in wanted}
+    result = {k: tuple(v) for k, v in out.items()}
+    result["not_in_file"] = tuple(sorted(i for i in existing if i not in listed))
+    return result
+
+
+# --- assessments --------------------------------------------------------------------------
+
+
+def record_assessment(course: Course, assessment: str, due: dt.datetime | None) -> dt.datetime | None:
+    """Create or update the assessment; ``due=None`` keeps the due date it had. Returns the due date."""
+    with _open(course) as gb:
+        return gb.update_or_create_assignment(assessment, **({"duedate": due} if due else {})).duedate
+
+
+def set_due(course: Course, assessment: str, due: dt.datetime | None) -> dt.datetime | None:
+    """Change (None: clear) the due date of an assessment already in the gradebook."""
+    from nbgrader.api import MissingEntry
+
+    with _open(course) as gb:
+        try:
+            gb.find_assignment(assessment)
+        except MissingEntry:
+            raise UserError(f"assessment {assessment!r} is not released yet (run `crmtrain release {assessment}`)")
+        return gb.update_or_create_assignment(assessment, duedate=due).duedate
+
+
+def due_date(course: Course, assessment: str) -> tuple[bool, dt.datetime | None]:
+    """(whether the assessment is in the gradebook, its due date)."""
+    from nbgrader.api import MissingEntry
+
+    with _open(course) as gb:
+        try:
+            return True, gb.find_assignment(assessment).duedate
+        except MissingEntry:
+            return False, None
+
+
+# --- submissions and grades ---------------------------------------------------------------
+
+
+def _submission(assessment: str, sub) -> Submission:
+    penalty = float(sub.late_submission_penalty or 0)
+    return Submission(assessment, sub.student_id, sub.timestamp, sub.duedate, float(sub.total_seconds_late or 0),
+                      penalty, float(sub.score or 0) - penalty, float(sub.max_score or 0), bool(sub.needs_manual_grade))
+
+
+def submissions(course: Course, assessment: str) -> tuple[Submission, ...]:
+    """Every submission of ``assessment`` the gradebook holds, by trainee id."""
+    from nbgrader.api import MissingEntry
+
+    with _open(course) as gb:
+        try:
+            found = [_submission(assessment, s) for s in gb.assignment_submissions(assessment)]
+        except MissingEntry:
+            return ()
+    return tuple(sorted(found, key=lambda s: s.trainee))
+
+
+def submission(course: Course, assessment: str, trainee: str) -> Submission | None:
+    """One trainee's submission (None if the gradebook has none)."""
+    from nbgrader.api import MissingEntry
+
+    with _open(course) as gb:
+        try:
+            return _submission(assessment, gb.find_submission(assessment, trainee))
+        except MissingEntry:
+            return None
+
+
+def cell_grades(course: Course, assessment: str) -> dict[str, tuple[CellGrade, ...]]:
+    """``{trainee: grades of every graded cell}`` for ``assessment``."""
+    from nbgrader.api import MissingEntry
+
+    out = {}
+    with _open(course) as gb:
+        try:
+            subs = gb.assignment_submissions(assessment)
+        except MissingEntry:
+            return {}
+        for sub in subs:
+            out[sub.student_id] = tuple(
+                CellGrade(nb.name, g.name, g.auto_score, g.manual_score, g.extra_credit, bool(g.needs_manual_grade))
+                for nb in sub.notebooks for g in nb.grades)
+    return out
+
+
+def hand_grade(course: Course, assessment: str, trainee: str, cell: str, points: float | None, *,
+               comment: str | None = None, extra_credit: float | None = None, notebook: str | None = None) -> CellGrade:
+    """Score one graded cell by hand, as nbgrader's formgrader saves it; ``comment`` goes with it."""
+    from nbgrader.api import MissingEntry
+
+    notebook = notebook or assessment
+    with _open(course) as gb:
+        try:
+            grade = gb.find_grade(cell, notebook, assessment, trainee)
+        except MissingEntry:
+            raise UserError(f"{trainee} has no graded {assessment} cell {cell!r} to score (graded yet?)") from None
+        if points is not None and not 0 <= points <= grade.max_score:
+            raise UserError(f"{cell}: {points:g} points is outside 0..{grade.max_score:g}")
+        grade.manual_score = points
+        grade.extra_credit = extra_credit
+        grade.needs_manual_grade = grade.manual_score is None and grade.auto_score is None
+        if comment is not None:
+            with contextlib.suppress(MissingEntry):  # only solution and task cells take comments
+                gb.find_comment(cell, notebook, assessment, trainee).manual_comment = comment
+        gb.db.commit()
+        return CellGrade(notebook, cell, grade.auto_score, grade.manual_score, grade.extra_credit,
+                         bool(grade.needs_manual_grade))
+
+
+# --- the bulk read behind the reports -----------------------------------------------------
+
+
+def snapshot(course: Course, assessments: tuple[str, ...] = ASSESSMENTS) -> Snapshot:
+    """Trainees, due dates, graded cells, submissions and grades of ``assessments``, read-only.
+
+    A few bulk queries rather than object walks: 10,000 trainees × 80 grades would take
+    minutes through the ORM's relationships.
+    """
+    from nbgrader.api import (Assignment, BaseCell, Grade, GradeCell, Notebook, Student, SubmittedAssignment,
+                              SubmittedNotebook, TaskCell)
+    from sqlalchemy import func, select
+
+    if not course.db_path.is_file():
+        raise UserError(f"no gradebook at {course.db_path}: nothing has been autograded in this course yet")
+    with _open(course, readonly=True) as gb:
+        run = gb.db.execute
+        own = Assignment.name.in_(assessments)
+        if gb.db.scalar(select(func.count()).where(Assignment.course_id == course.course_id)):
+            own = own & (Assignment.course_id == course.course_id)
+        students = run(select(Student.id, Student.first_name, Student.last_name, Student.email)
+                       .order_by(Student.last_name, Student.first_name, Student.id)).all()
+        due = dict(run(select(Assignment.name, Assignment.duedate).where(own)).all())
+        cells = [Cell(*row) for cls in (GradeCell, TaskCell)
+                 for row in run(select(Assignment.name, Notebook.name, cls.name, cls.max_score)
+                                .join(Notebook, cls.notebook_id == Notebook.id)
+                                .join(Assignment, Notebook.assignment_id == Assignment.id).where(own)).all()]
+        subs = run(select(Assignment.name, SubmittedAssignment.student_id, SubmittedAssignment.timestamp,
+                          SubmittedAssignment.extension, Assignment.duedate)
+                   .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).where(own)).all()
+        totals = _submission_totals(gb, own)
+        grades = _grades(gb, select(Assignment.name, SubmittedAssignment.student_id, Notebook.name, BaseCell.name,
+                                    Grade.auto_score, Grade.manual_score, Grade.extra_credit)
+                         .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+                         .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+                         .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                         .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                         .join(BaseCell, Grade.cell_id == BaseCell.id).where(own))
+    out = []
+    for a, t, stamp, extension, duedate in subs:
+        due_by = None if duedate is None else duedate + (extension or dt.timedelta(0))
+        score, max_score, penalty, manual = totals.get((a, t), (0.0, 0.0, 0.0, False))
+        out.append(Submission(a, t, stamp, due_by, seconds_late(stamp, due_by), penalty, score - penalty,
+                              max_score, manual))
+    return Snapshot(tuple(Trainee(i, display_name(f, l), e or "") for i, f, l, e in students), due, tuple(cells),
+                    tuple(out), grades)
+
+
+def _submission_totals(gb, own) -> dict[tuple[str, str], tuple[float, float, float, bool]]:
+    """nbgrader's own score, max score, late penalty and needs-manual-grade per submission."""
+    from nbgrader.api import Assignment, SubmittedAssignment
+    from sqlalchemy import select
+
+    rows = gb.db.execute(select(Assignment.name, SubmittedAssignment.student_id, SubmittedAssignment.score,
+                                SubmittedAssignment.max_score, SubmittedAssignment.late_submission_penalty,
+                                SubmittedAssignment.needs_manual_grade)
+                         .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).where(own)).all()
+    return {(a, t): (float(s or 0), float(m or 0), float(p or 0), bool(n)) for a, t, s, m, p, n in rows}
+
+
+def _grades(gb, stmt, chunk: int = 100_000) -> Grades:
+    """The grades as DB-API tuples in chunks (SQLAlchemy rows would cost seconds for 800k)."""
+    sql = stmt.compile(gb.engine, compile_kwargs={"literal_binds": True})
+    cursor = gb.db.connection().connection.cursor()
+    columns: list[list] = [[] for _ in range(7)]
+    try:
+        cursor.execute(str(sql))
+        while rows := cursor.fetchmany(chunk):
+            for i, (col, values) in enumerate(zip(columns, zip(*rows))):
+                # Interned: each distinct id is then one object, not one per grade.
+                col.extend(map(sys.intern, values) if i < 4 else values)
+    finally:
+        cursor.close()
+    return Grades(*(tuple(c) for c in columns))
