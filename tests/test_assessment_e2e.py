@@ -20,7 +20,8 @@ import nbformat
 import pytest
 from grading_fixtures import COURSE_ID, blank_gradebook, subprocess_env  # noqa: F401  (fixture)
 
-from crmtrain.notebooks.course import build_course
+from crmtrain.commands.build import course_files
+from crmtrain.files import write_files
 from crmtrain.grading import autograde, collect, feedback, release, results, roster
 from crmtrain.grading.course import Course
 from crmtrain.grading.leaks import exchange_folders, find_key_material
@@ -44,7 +45,7 @@ def story(tmp_path_factory, blank_gradebook, kernel_spec_dir):  # noqa: F811
 
     tmp = tmp_path_factory.mktemp("e2e")
     reg = load(sample_path("en"))
-    build_course(reg, tmp / "assignments", exchange=tmp / "exchange", course_id=COURSE_ID)
+    write_files(tmp / "assignments", course_files(reg, exchange=tmp / "exchange", course_id=COURSE_ID))
     course = Course.load(tmp / "assignments")
     shutil.copy(blank_gradebook, course.db_path)  # nbgrader takes seconds to make one
     staff = tmp / "staff.csv"

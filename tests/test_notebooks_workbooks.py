@@ -10,9 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmtrain.notebooks.workbooks import NOTEBOOKS, build_workbooks
-from crmtrain.notebooks.writer import render, write_notebooks
 from crmtrain.cli import main
+from crmtrain.files import write_files
+from crmtrain.notebooks.cells import render
+from crmtrain.notebooks.workbooks import NOTEBOOKS, build_workbooks
 from crmtrain.regulation.loader import load
 from crmtrain.samples import sample_path
 
@@ -64,9 +65,9 @@ def test_committed_workbooks_are_up_to_date(lang):
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_committed_course_sources_are_up_to_date(lang, tmp_path):
-    from crmtrain.notebooks.course import build_course
+    from crmtrain.commands.build import course_files
 
-    build_course(load(sample_path(lang)), tmp_path)
+    write_files(tmp_path, course_files(load(sample_path(lang))))
     committed = COMMITTED[lang] / "assignments"
     for path in sorted(p for p in tmp_path.rglob("*") if p.is_file()):
         name = path.relative_to(tmp_path)
@@ -149,7 +150,7 @@ def test_build_command_writes_and_reports(tmp_path, capsys):
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_every_workbook_executes_headless(kernel, tmp_path, lang):
     notebooks = build_workbooks(load(sample_path(lang)))
-    write_notebooks(notebooks, tmp_path)
+    write_files(tmp_path, {name: render(nb) for name, nb in notebooks.items()})
     k = kernel(tmp_path)
     for name in notebooks:
         nb = k.execute_notebook(nbformat.read(tmp_path / name, 4))

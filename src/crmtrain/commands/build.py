@@ -1,34 +1,72 @@
-"""``crmtrain build``: regulation → workbooks (and, later in the pipeline, the nbgrader course)."""
+"""``crmtrain build``: regulation → the trainees' workbooks, the dashboard and the nbgrader course.
+
+The builders are pure: :func:`build_files` returns every file's text by its path under
+``--out``, and only :func:`run` writes them (through :mod:`crmtrain.files`). The golden-file
+test compares the same texts with the committed builds of the samples.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TextIO
 
-from ..notebooks.course import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE, build_course
-from ..notebooks.workbooks import build_workbooks
-from ..notebooks.writer import write_notebooks
-from ..regulation.loader import load
-from ..samples import resolve
+from ..grading.course import CONFIG_NAME, DEFAULT_COURSE_ID, DEFAULT_EXCHANGE, config_text
+from ..regulation.models import Regulation
+
+WORKBOOKS = "workbooks"
+COURSE = "assignments"
+DASHBOARD = "specialist-dashboard.ipynb"
+
+
+def workbook_files(reg: Regulation, spec: str | None) -> dict[str, str]:
+    """The trainees' workbooks and, beside them, the specialist's dashboard (reading ../assignments)."""
+    from ..notebooks.cells import render
+    from ..notebooks.workbooks import build_workbooks
+    from ..reports.dashboard import build_dashboard
+
+    notebooks = build_workbooks(reg)
+    notebooks[DASHBOARD] = build_dashboard(f"../{COURSE}", spec or "sample:en")
+    return {name: render(nb) for name, nb in notebooks.items()}
+
+
+def course_files(reg: Regulation, *, exchange: str | Path = DEFAULT_EXCHANGE,
+                 course_id: str = DEFAULT_COURSE_ID) -> dict[str, str]:
+    """The nbgrader course folder: its ``nbgrader_config.py`` and the assessments' ``source/``."""
+    from ..notebooks.assessments import build_assessments
+    from ..notebooks.cells import render
+
+    timezone = reg.client_work.contact_timing.calendar.timezone
+    files = {CONFIG_NAME: config_text(course_id, exchange, timezone=timezone)}
+    files.update({f"source/{path}": render(nb) for path, nb in build_assessments(reg).items()})
+    return files
+
+
+def build_files(reg: Regulation, spec: str | None, *, exchange: str | Path = DEFAULT_EXCHANGE,
+                course_id: str = DEFAULT_COURSE_ID) -> dict[str, str]:
+    """Everything ``crmtrain build`` writes, by path relative to ``--out``."""
+    files = {f"{WORKBOOKS}/{name}": text for name, text in workbook_files(reg, spec).items()}
+    course = course_files(reg, exchange=exchange, course_id=course_id)
+    files.update({f"{COURSE}/{name}": text for name, text in course.items()})
+    return files
 
 
 def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_EXCHANGE,
         course_id: str = DEFAULT_COURSE_ID) -> int:
     """Build ``OUT/workbooks`` and the course in ``OUT/assignments``; say what changed and what next."""
-    path = resolve(spec)
-    reg = load(path)
-    root = Path(out_dir)
-    workbooks = root / "workbooks"
-    notebooks = build_workbooks(reg)
-    # The specialist's dashboard sits beside the workbooks and reads ../assignments.
-    from ..reports.dashboard import build_dashboard
+    from ..files import write_files
+    from ..regulation.loader import load
+    from ..samples import resolve
 
-    notebooks["specialist-dashboard.ipynb"] = build_dashboard("../assignments", spec or "sample:en")
-    changed = write_notebooks(notebooks, workbooks)
+    reg = load(resolve(spec))
+    root = Path(out_dir)
+    workbooks, course = root / WORKBOOKS, root / COURSE
+    notebooks = workbook_files(reg, spec)
+    changed = write_files(workbooks, notebooks)
     out.write(f"Workbooks: {len(notebooks) - 1} notebooks and the specialist's dashboard in {workbooks}/ "
               f"({len(changed)} changed)\n")
-    changed, total = build_course(reg, root / "assignments", exchange=exchange, course_id=course_id)
-    out.write(f"Assessments: nbgrader course '{course_id}' in {root / 'assignments'}/ "
-              f"({total} files, {len(changed)} changed; exchange {exchange})\n")
+    files = course_files(reg, exchange=exchange, course_id=course_id)
+    changed = write_files(course, files)
+    out.write(f"Assessments: nbgrader course '{course_id}' in {course}/ "
+              f"({len(files)} files, {len(changed)} changed; exchange {exchange})\n")
     out.write(f"Open the workbooks in JupyterLab:  crmtrain lab {workbooks}\n")
     return 0

@@ -64,9 +64,8 @@ def _grade_open_answers(course, reg, assessment: str, answers: dict[str, dict]) 
 def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = None) -> int:
     import sys
 
-    from ..notebooks.course import DEFAULT_COURSE_ID
     from ..grading import autograde, collect, feedback, release, roster, results
-    from ..grading.course import Course
+    from ..grading.course import DEFAULT_COURSE_ID, Course
     from ..regulation.loader import load
     from ..samples import sample_path
     from ..simulate import SimulatedTrainee, expected_scores

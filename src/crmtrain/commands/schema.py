@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from ..notebooks.writer import write_text
+from ..files import write_text
 from ..regulation.schema import schema_text
 
 

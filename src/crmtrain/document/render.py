@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..notebooks.writer import write_text
+from ..files import write_text
 from ..regulation.models import Regulation
 from .graphs import draw_svg
 from .html import build_html, contents_entries

@@ -32,6 +32,8 @@ from ..runtime.check import ANSWERS_FILE
 
 ASSESSMENTS = ("initial", "followup")
 CONFIG_NAME = "nbgrader_config.py"
+DEFAULT_COURSE_ID = "crm-training"
+DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"  # nbgrader's own default: where a shared JupyterHub keeps it
 FETCHED_DIR = "fetched"  # exchange/<course>/fetched/: one marker per fetch (see fetchlog.py)
 PLUGINS = "crmtrain.grading.plugins"
 LATE_PENALTIES = ("none", "zero")

@@ -1,4 +1,7 @@
-"""Notebook assembly with nbformat's v4 helpers: deterministic ids, hidden code, a kernelspec."""
+"""Notebook assembly with nbformat's v4 helpers: deterministic ids, hidden code, a kernelspec.
+
+:func:`render` gives the exact text a notebook is stored as.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import hashlib
 import re
 from pprint import pformat
 
+import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -74,3 +78,9 @@ def _literal(value, column: int) -> str:
 def stable_salt(*parts: str) -> str:
     """A salt that changes with the regulation, never between two builds of the same one."""
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def render(nb: NotebookNode) -> str:
+    """The exact text a notebook is stored as (sorted keys, one trailing newline)."""
+    nbformat.validate(nb)
+    return nbformat.writes(nb, version=4) + "\n"

@@ -1,21 +1,17 @@
-"""Write generated notebooks so that an unchanged build leaves files untouched."""
+"""Writing generated files: atomically, and only when their text changed.
+
+Builders are pure (a regulation in, texts out); the commands hand their texts to this module,
+so an unchanged build leaves every file, and its modification time, untouched.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
-import nbformat
-from nbformat import NotebookNode
-
-from ..errors import UserError
-
-
-def render(nb: NotebookNode) -> str:
-    """The exact text a notebook is stored as (sorted keys, one trailing newline)."""
-    nbformat.validate(nb)
-    return nbformat.writes(nb, version=4) + "\n"
+from .errors import UserError
 
 
 def write_text(path: Path, text: str) -> bool:
@@ -37,12 +33,13 @@ def write_text(path: Path, text: str) -> bool:
     return True
 
 
+def write_files(root: Path, files: Mapping[str, str]) -> list[Path]:
+    """Write each ``relative path: text`` under ``root``; returns the paths that changed."""
+    root = Path(root)
+    return [root / name for name, text in files.items() if write_text(root / name, text)]
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def write_notebooks(notebooks: dict[str, NotebookNode], folder: Path) -> list[Path]:
-    """Write each notebook into ``folder``; returns the paths that changed."""
-    return [folder / name for name, nb in notebooks.items() if write_text(folder / name, render(nb))]
