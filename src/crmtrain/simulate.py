@@ -18,7 +18,6 @@ trainee acts.
 from __future__ import annotations
 
 import json
-import math
 import os
 import random
 import subprocess
@@ -44,27 +43,9 @@ def questions(reg: Regulation, assessment: str) -> tuple[Question, ...]:
     return select(reg).questions[assessment]
 
 
-def _key(q: Question) -> Any:
-    return list(q.answer) if isinstance(q.answer, tuple) else q.answer
-
-
 def _right(q: Question, answer: Any) -> bool:
-    """Whether a saved answer matches the key (written from the format, not runtime.check)."""
-    key, t = q.answer, q.type.value
-    if answer is None or key is None:
-        return False
-    if t == "single":
-        return answer == key
-    if t == "true_false":
-        return answer is bool(key)
-    if t == "multiple":
-        return isinstance(answer, list) and len(answer) == len(set(answer)) and set(answer) == set(key)
-    if t == "ordering":
-        return isinstance(answer, list) and tuple(answer) == tuple(key)
-    if t == "numeric":
-        ok_type = isinstance(answer, (int, float)) and not isinstance(answer, bool)
-        return ok_type and math.isfinite(answer) and abs(answer - float(key)) <= q.tolerance + 1e-9
-    return False  # open: graded by hand
+    """Whether a saved answer matches the key, by the question type's own check."""
+    return q.answer is not None and q.kind.is_correct(answer, q.key, q.tolerance)
 
 
 def expected_scores(reg: Regulation, assessment: str, answers: dict[str, Any]) -> float:
@@ -78,58 +59,16 @@ def autograded_max(reg: Regulation, assessment: str) -> float:
 
 def choose(q: Question, right: bool, rng: random.Random, lang: str = "en") -> Any:
     """The answer a trainee means to give: the key, or a plausible wrong one."""
-    t, key = q.type.value, _key(q)
-    ids = [o.id for o in q.options]
-    if t == "open":
+    if not q.kind.autograded:
         return OPEN_TEXTS.get(lang, OPEN_TEXTS["en"])[0 if right else 1]
     if right:
-        return key
-    if t == "single":
-        return rng.choice([i for i in ids if i != key])
-    if t == "true_false":
-        return not key
-    if t == "multiple":
-        others = [i for i in ids if i not in key]
-        if others and (len(key) == 1 or rng.random() < 0.5):
-            return key + [rng.choice(others)]
-        return [i for i in key if i != rng.choice(key)]
-    if t == "numeric":
-        step = max(1.0, abs(float(key)) * 0.5) * rng.choice((1, 2))
-        delta = q.tolerance + step
-        value = float(key) - delta if float(key) - delta >= 0 and rng.random() < 0.5 else float(key) + delta
-        return int(value) if value == int(value) else round(value, 2)
-    if t == "ordering":
-        i = rng.randrange(len(key) - 1)
-        wrong = list(key)
-        wrong[i], wrong[i + 1] = wrong[i + 1], wrong[i]
-        return wrong
-    raise ValueError(f"unknown question type {t!r}")
+        return q.key
+    return q.kind.wrong(q.key, [o.id for o in q.options], q.tolerance, rng)
 
 
-def _typed(value: float, lang: str) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "ru" else text
-
-
-def drive_code(q: Question, value: Any, lang: str = "en") -> str:
+def drive_code(q: Question, value: Any) -> str:
     """Kernel code that gives ``value`` by driving question ``q``'s widgets as clicks would."""
-    ref = f"test.items[{q.id!r}].input"
-    t = q.type.value
-    if t in ("single", "true_false"):
-        return f"{ref}.radio.value = {value!r}\n"
-    if t == "multiple":
-        return "".join(f"{ref}.boxes[{oid!r}].value = {oid in value!r}\n" for oid in (o.id for o in q.options))
-    if t == "numeric":
-        return f"{ref}.text.value = {_typed(value, lang)!r}\n"
-    if t == "open":
-        return f"{ref}.area.value = {value!r}\n"
-    # Ordering: bubble each item up into place with the ↑ button; if it is already right,
-    # press ↓ twice on the first row (a change the trainee makes and undoes) so it is saved.
-    return (f"_inp, _target = {ref}, {list(value)!r}\n"
-            "if _inp.order == _target:\n    _inp.move(0, 1); _inp.move(0, 1)\n"
-            "for _i, _oid in enumerate(_target):\n"
-            "    _j = _inp.order.index(_oid)\n"
-            "    while _j > _i:\n        _inp.move(_j, -1); _j -= 1\n")
+    return f"test.items[{q.id!r}].input.give({value!r})\n"
 
 
 @dataclass
@@ -174,12 +113,11 @@ class SimulatedTrainee:
         import nbformat
         from nbclient import NotebookClient
 
-        lang = reg.meta.language.value
         by_id = {q.id: q for q in questions(reg, assessment)}
         intended = self.plan(reg, assessment, rng)
         path = self.notebook(assessment)
         nb = nbformat.read(path, as_version=4)
-        drive = nbformat.v4.new_code_cell("".join(drive_code(by_id[qid], v, lang) for qid, v in intended.items())
+        drive = nbformat.v4.new_code_cell("".join(drive_code(by_id[qid], v) for qid, v in intended.items())
                                           + "print(sorted(test.answers) == sorted(test.items), test.save_error)")
         run = nbformat.from_dict(json.loads(json.dumps(nb)))
         run.cells.append(drive)

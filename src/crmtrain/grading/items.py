@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
+from ..kinds.questions import QUESTION_TYPES, question_kind
 from .course import Course
 
 ITEM_FIELDS = ("item", "topic", "refs", "type", "points")
-TYPES = ("single", "multiple", "true_false", "numeric", "ordering", "open")
+TYPES = QUESTION_TYPES
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Item:
 
     @property
     def autograded(self) -> bool:
-        return self.type != "open"
+        return question_kind(self.type).autograded
 
 
 def _graded(nbg: dict) -> bool:

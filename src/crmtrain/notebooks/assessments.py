@@ -12,7 +12,7 @@ from nbformat import NotebookNode
 
 from ..i18n import translation
 from ..regulation.items import index
-from ..regulation.models import Question, QuestionType, Regulation
+from ..regulation.models import Question, Regulation
 from ..regulation.selection import ORDER, select
 from .cells import NotebookBuilder, call
 
@@ -35,14 +35,10 @@ def _locked(grade_id: str, crm: dict | None = None, **kw) -> dict:
     return md
 
 
-def _key(q: Question):
-    return list(q.answer) if isinstance(q.answer, tuple) else q.answer
-
-
 def hidden_test(q: Question) -> str:
     """The source of an autograded item's test cell; only the comment survives release."""
-    args = [repr(q.id), repr(q.type.value), repr(_key(q))]
-    if q.type is QuestionType.numeric and q.tolerance:
+    args = [repr(q.id), repr(q.type.value), repr(q.key)]
+    if q.kind.tolerance and q.tolerance:
         args.append(f"tolerance={q.tolerance!r}")
     return ("# Scored when the responsible specialist grades the assessment.\n"
             "### BEGIN HIDDEN TESTS\n"
@@ -85,11 +81,10 @@ def build_assessment(reg: Regulation, name: str) -> NotebookNode:
                "refs": list(q.refs), "parts": sorted({items[r].part for r in q.refs})}
         head = _("Question {n} of {total}").format(n=n, total=len(questions))
         pts = tr.ngettext("{n} point", "{n} points", q.points).format(n=q.points)
-        hint = {QuestionType.multiple: _("Tick all that apply."),
-                QuestionType.open: _("Answer in your own words; the responsible specialist grades this one by hand.")}.get(q.type, "")
+        hint = _(q.kind.hint) if q.kind.hint else ""
         nb.markdown(f"### {head} · {pts}", q.text, f"*{hint}*" if hint else "", **_locked(f"{q.id}-question", crm))
         nb.code(call("test.item", item_spec(q)), **_locked(f"{q.id}-answer", crm))
-        if q.type is QuestionType.open:
+        if not q.kind.autograded:
             nb.markdown(_("*Graded by hand.*"), **_locked(q.id, crm, task=True, points=q.points))
         else:
             nb.code(hidden_test(q), hidden=False, **_locked(q.id, crm, grade=True, points=q.points))

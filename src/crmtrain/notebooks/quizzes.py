@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..regulation.items import Item, index
-from ..regulation.models import Question, QuestionType, Regulation
+from ..regulation.models import Question, Regulation
 from ..regulation.selection import select
 from ..runtime.keys import seal
 from .cells import stable_salt
@@ -15,7 +15,7 @@ from .markup import html
 def practice_questions(reg: Regulation) -> list[Question]:
     """Questions no assessment asks and that grade themselves: the workbooks' quizzes."""
     assessed = {q.id for qs in select(reg).questions.values() for q in qs}
-    return [q for q in reg.questions if q.id not in assessed and q.type is not QuestionType.open]
+    return [q for q in reg.questions if q.id not in assessed and q.kind.practice]
 
 
 def by_section(reg: Regulation, questions: list[Question]) -> dict[str, list[Question]]:
@@ -39,8 +39,7 @@ def ref_list(q: Question, items: dict[str, Item]) -> list[dict]:
 
 def literal(reg: Regulation, q: Question, items: dict[str, Item]) -> dict:
     """The dict a ``wb.quiz(...)`` cell receives: display data and a sealed key."""
-    answer = list(q.answer) if isinstance(q.answer, tuple) else q.answer
-    key = seal(q.id, q.type.value, answer, tolerance=q.tolerance, salt=salt_for(reg),
+    key = seal(q.id, q.type.value, q.key, tolerance=q.tolerance, salt=salt_for(reg),
                options=[o.id for o in q.options])
     data = {
         "id": q.id,

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 
+from ..kinds.questions import QUESTION_KINDS
 from ..rules import decision_table, pipeline as pipeline_rules, processes as process_rules
 from .items import index, iter_items
 from .positions import Loc, field_path
-from .models import QuestionType, Regulation
+from .models import Regulation
 from .selection import select
 
 Found = Iterator[tuple[Loc, str]]
@@ -61,40 +62,24 @@ def question_shapes(reg: Regulation) -> Found:
     for i, q in enumerate(reg.questions):
         at = ("questions", i)
         ids = [o.id for o in q.options]
-        t, ans = q.type, q.answer
-        if t in (QuestionType.single, QuestionType.multiple, QuestionType.ordering):
+        kind, t, ans = q.kind, q.type.value, q.answer
+        if kind.options:
             if len(ids) < 2:
-                yield (*at, "options"), f"a {t.value} question needs at least two options"
+                yield (*at, "options"), f"a {t} question needs at least two options"
                 continue
         elif q.options:
-            yield (*at, "options"), f"a {t.value} question has no options"
-        if t is QuestionType.open:
-            if ans is not None:
-                yield (*at, "answer"), "an open question is graded by hand and has no 'answer'; put guidance in 'explanation'"
-            continue
+            yield (*at, "options"), f"a {t} question has no options"
         if ans is None:
-            yield (*at, "answer"), f"a {t.value} question needs an 'answer'"
+            if kind.autograded:
+                yield (*at, "answer"), f"a {t} question needs an 'answer'"
             continue
-        if t is QuestionType.single:
-            if not isinstance(ans, str) or ans not in ids:
-                yield (*at, "answer"), f"correct answer {ans!r} is not among the options ({', '.join(ids)})"
-        elif t is QuestionType.multiple:
-            chosen = [ans] if isinstance(ans, str) else list(ans) if isinstance(ans, tuple) else None
-            if not chosen:
-                yield (*at, "answer"), "give the correct option ids as a list"
-            elif bad := [a for a in chosen if a not in ids]:
-                yield (*at, "answer"), f"correct answer {', '.join(map(repr, bad))} is not among the options ({', '.join(ids)})"
-        elif t is QuestionType.ordering:
-            if not isinstance(ans, tuple) or sorted(ans) != sorted(ids):
-                yield (*at, "answer"), f"an ordering answer lists every option id once, in the right order ({', '.join(ids)})"
-        elif t is QuestionType.true_false:
-            if not isinstance(ans, bool):
-                yield (*at, "answer"), f"a true_false answer is true or false (got {ans!r})"
-        elif t is QuestionType.numeric:
-            if isinstance(ans, bool) or not isinstance(ans, (int, float)):
-                yield (*at, "answer"), f"a numeric answer is a number (got {ans!r})"
-        if q.tolerance and t is not QuestionType.numeric:
-            yield (*at, "tolerance"), "'tolerance' applies to numeric questions only"
+        if problem := kind.answer_problem(ans, ids):
+            yield (*at, "answer"), problem
+        if not kind.autograded:
+            continue
+        if q.tolerance and not kind.tolerance:
+            takes = " or ".join(k.name for k in QUESTION_KINDS.values() if k.tolerance)
+            yield (*at, "tolerance"), f"'tolerance' applies to {takes} questions only"
 
 
 def refs(reg: Regulation) -> Found:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from ..kinds.questions import QUESTION_TYPES, QuestionKind, question_kind
 
 # One id pattern for every id (documented in docs/regulation-format.md). No dots: a dot joins
 # an owner and its child in a reference (``order-intake.check-stock``), so a dotted id could
@@ -368,13 +370,8 @@ class TestTopic(str, Enum):
     sales = "sales"
 
 
-class QuestionType(str, Enum):
-    single = "single"
-    multiple = "multiple"
-    true_false = "true_false"
-    numeric = "numeric"
-    ordering = "ordering"
-    open = "open"
+# One member per record of the question-type registry; nothing else lists the types.
+QuestionType = Enum("QuestionType", [(name, name) for name in QUESTION_TYPES], type=str, module=__name__)
 
 
 class Option(Model):
@@ -398,6 +395,16 @@ class Question(Model):
     explanation: str = ""
     points: int = Field(1, ge=1, le=100)
     pool: Id = "core"
+
+    @property
+    def kind(self) -> QuestionKind:
+        """The record of this question's type."""
+        return question_kind(self.type)
+
+    @property
+    def key(self) -> Any:
+        """The answer in its stored form (as answers.json and the hidden test hold it)."""
+        return None if self.answer is None else self.kind.canonical(self.answer)
 
 
 class Draw(Model):

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..kinds.questions import QUESTION_TYPES
 
 ASSESSMENTS = ("initial", "followup")
 TOPICS = ("technical", "processes", "sales")
 PARTS = ("summary", "order_processing", "client_work")
-QTYPES = ("single", "multiple", "true_false", "numeric", "ordering", "open")
 
 # Column -> meaning; the order is the canonical column order.
 RESULTS = {
@@ -29,7 +29,7 @@ RESULTS = {
     "topic": "test area: technical, processes or sales",
     "part": "regulation part of the question's first ref: summary, order_processing, client_work ('' if unknown)",
     "refs": "regulation item ids the question tests, joined by ' '",
-    "qtype": "single, multiple, true_false, numeric, ordering or open",
+    "qtype": f"{', '.join(QUESTION_TYPES[:-1])} or {QUESTION_TYPES[-1]}",
     "points": "maximum points of the question (float)",
     "score": "points scored; NaN if not submitted or not graded yet (open answers await the specialist)",
     "correct": "score >= points (False where score is NaN)",

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..kinds.questions import QUESTION_KINDS
 from .data import ASSESSMENTS, ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normalise
 
 GRADEBOOK = "gradebook.db"
@@ -168,7 +169,8 @@ def response_text(value: Any, qtype: str = "") -> str:
         return "" if isinstance(value, float) and not math.isfinite(value) else f"{value:g}"
     if isinstance(value, (list, tuple)):
         parts = [response_text(v) for v in value]
-        return ",".join(sorted(parts) if qtype == "multiple" else parts)
+        kind = QUESTION_KINDS.get(qtype)
+        return ",".join(sorted(parts) if kind is not None and kind.unordered else parts)
     if isinstance(value, str):
         return value.strip()
     return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..kinds.questions import QUESTION_KINDS
 from .data import ReportData
 
 GROUP_SHARE = 0.27
@@ -37,7 +38,8 @@ COLUMNS = ["assessment", "item", "text", "topic", "part", "refs", "qtype", "poin
            "random_guess", "intended_weight", "effective_weight", "discrimination_index",
            "discriminative_efficiency", "upper_facility", "lower_facility", "wrong_answer", "wrong_share",
            "never_chosen", "flag", "note"]
-CHOICE_TYPES = ("single", "multiple")  # questions whose options can go unchosen
+CHOICE_TYPES = tuple(k.name for k in QUESTION_KINDS.values() if k.choice)  # options can go unchosen
+HAND_GRADED = tuple(k.name for k in QUESTION_KINDS.values() if not k.autograded)  # no wrong answer to count
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def _moments(a: pd.DataFrame) -> pd.DataFrame:
 
 def _wrong_answers(g: pd.DataFrame) -> pd.DataFrame:
     """The most common wrong response per closed question (ties: the alphabetically first)."""
-    w = g[~g["correct"] & (g["qtype"] != "open") & (g["response"] != "")]
+    w = g[~g["correct"] & ~g["qtype"].isin(HAND_GRADED) & (g["response"] != "")]
     if w.empty:
         return pd.DataFrame(columns=["assessment", "item", "wrong_answer", "wrong_count"])
     c = (pd.DataFrame({"assessment": w["assessment"].values, "item": w["item"].values, "wrong_answer": w["response"].values})

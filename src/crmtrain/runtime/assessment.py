@@ -28,33 +28,11 @@ from IPython.display import display
 
 from ..i18n import translation
 from .check import ANSWERS_FILE
-from .inputs import FULL, INPUTS, AnswerInput
-from .keys import parse_number
+from .inputs import FULL, INPUTS
 from .store import JsonStore
 from .ui import MUTED, box, esc
 
 FORMAT = 1
-
-
-class TextAnswer(AnswerInput):
-    """An answer in the trainee's own words, graded by hand."""
-
-    needs_options = False
-
-    def build(self, rng):
-        self.area = widgets.Textarea(value="", placeholder=self.tr.gettext("Type your answer here"),
-                                     layout=widgets.Layout(width="100%", height="8em"))
-        return self.area
-
-    def get_value(self):
-        return self.area.value
-
-    def set_value(self, response):
-        self.area.value = response if isinstance(response, str) else ""
-
-
-# Every question type an assessment can ask; the practice types plus the open answer.
-ANSWER_INPUTS: dict[str, type[AnswerInput]] = {**INPUTS, "open": TextAnswer}
 
 
 def trainee_id() -> str:
@@ -130,7 +108,7 @@ class AssessmentItem:
         self.test, self.spec = test, spec
         self.id, self.type = spec["id"], spec["type"]
         rng = random.Random(f"{test.trainee}\x1f{test.name}\x1f{self.id}")
-        self.input = ANSWER_INPUTS[self.type](spec, test.tr, test.lang, rng)
+        self.input = INPUTS[self.type](spec, test.tr, test.lang, rng)
         if self.id in test.answers:
             self.input.set_value(test.answers[self.id])
         self.status = widgets.HTML(self._status())
@@ -140,17 +118,11 @@ class AssessmentItem:
 
     def stored(self) -> Any:
         """The response in the form answers.json keeps (None if nothing usable is given)."""
-        value = self.input.value
-        if self.type == "numeric":
-            try:
-                return parse_number(value) if str(value).strip() else None
-            except ValueError:
-                return None
-        return None if value in (None, "", []) else value
+        return self.input.stored()
 
     def changed(self) -> None:
         """Save the new response at once."""
-        if self.type == "numeric" and str(self.input.value).strip() and self.stored() is None:
+        if self.input.entered() and self.stored() is None:  # e.g. "abc" typed for a number
             self.status.value = box("info", esc(self.input.problem() or ""))
             return
         self.test.save(self.id, self.stored())

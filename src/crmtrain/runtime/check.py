@@ -15,14 +15,9 @@ passes silently (full points). Messages never quote the key: failed test output 
 the autograded notebook, and the feedback plugin drops it anyway.
 
 ``answers.json`` (next to the notebook; written atomically by the assessment widgets) is a
-JSON object whose ``"answers"`` member maps item id to the saved answer:
-
-* single: the chosen option's id (a string) — never its position, options are shuffled;
-* multiple: list of chosen option ids (order ignored);
-* ordering: list of option ids in the trainee's order;
-* true_false: true or false;
-* numeric: a number;
-* open: the text (graded by hand, never checked here).
+JSON object whose ``"answers"`` member maps item id to the saved answer, in the form the
+question type's record gives (``QuestionKind.saved_as`` in ``crmtrain.kinds.questions``);
+the check is the record's own pure ``check`` function.
 
 Other members (trainee id, shuffle seed, timestamps...) are ignored here.
 """
@@ -30,12 +25,12 @@ Other members (trainee id, shuffle seed, timestamps...) are ignored here.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
+from ..kinds.questions import AUTOGRADED_TYPES, QUESTION_KINDS
+
 ANSWERS_FILE = "answers.json"
-AUTOGRADED_TYPES = ("single", "multiple", "true_false", "numeric", "ordering")
 
 
 def saved_answers(path: str | Path = ANSWERS_FILE) -> dict[str, Any]:
@@ -57,25 +52,10 @@ def is_correct(qtype: str, answer: Any, key: Any, tolerance: float = 0.0) -> boo
     """Whether ``answer`` (as saved) matches ``key`` for a question of type ``qtype``."""
     if answer is None:
         return False
-    if qtype == "single":
-        return isinstance(answer, str) and answer == key
-    if qtype == "true_false":
-        return isinstance(answer, bool) and answer is bool(key)
-    if qtype == "multiple":
-        return _ids(answer) is not None and sorted(set(answer)) == sorted(set(key)) and len(set(answer)) == len(answer)
-    if qtype == "ordering":
-        return _ids(answer) is not None and list(answer) == list(key)
-    if qtype == "numeric":
-        if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
-            return False
-        return abs(float(answer) - float(key)) <= float(tolerance) + 1e-9
-    raise ValueError(f"question type {qtype!r} is not autograded (expected one of {', '.join(AUTOGRADED_TYPES)})")
-
-
-def _ids(answer: Any) -> list[str] | None:
-    if isinstance(answer, (list, tuple)) and all(isinstance(x, str) for x in answer):
-        return list(answer)
-    return None
+    kind = QUESTION_KINDS.get(qtype)
+    if kind is None or not kind.autograded:
+        raise ValueError(f"question type {qtype!r} is not autograded (expected one of {', '.join(AUTOGRADED_TYPES)})")
+    return kind.is_correct(answer, key, tolerance)
 
 
 def check(item: str, qtype: str, key: Any, tolerance: float = 0.0, path: str | Path = ANSWERS_FILE) -> None:

@@ -1,8 +1,10 @@
-"""Answer inputs, one class per question type, and the one registry ``INPUTS`` of them.
+"""Answer inputs: the widget of every question type, and ``INPUTS``, type name -> class.
 
-Each input owns its ipywidgets and converts between them and ``value``: the response as it
-is stored in the progress file and passed to ``keys.verify``. Tests and the browser suite
-drive an input by setting ``value`` (or the underlying widget's ``value``).
+Which class shows which type is said by the type's record (``QuestionKind.widget`` in
+``crmtrain.kinds.questions``); ``INPUTS`` is derived from those records. Each input owns its
+ipywidgets and converts between them and ``value``: the response as it is stored in the
+progress file and passed to ``keys.verify``. Tests and the browser suite drive an input by
+setting ``value`` (or the underlying widget's ``value``); simulated trainees call ``give``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..kinds.questions import QUESTION_KINDS
 from . import keys
 from .ui import MUTED, esc, format_number
 
@@ -21,9 +24,7 @@ ARROW = widgets.Layout(width="2.6em")
 
 
 class AnswerInput:
-    """Base class: an input widget for one question type."""
-
-    needs_options = True  # the spec must list options (and they are shown shuffled)
+    """Base class: an input widget for one question type (options, if any, are shuffled)."""
 
     def __init__(
         self, spec: dict, tr: gettext.NullTranslations, lang: str, rng: random.Random
@@ -54,6 +55,18 @@ class AnswerInput:
     def set_value(self, response: Any) -> None:
         """Show a stored response; unknown values are ignored (the question may have changed)."""
         raise NotImplementedError
+
+    def entered(self) -> bool:
+        """Whether the trainee has given anything at all (even something unusable)."""
+        return self.value not in (None, "", [])
+
+    def stored(self) -> Any:
+        """The response in the form answers.json keeps (None if nothing usable is given)."""
+        return self.value if self.entered() else None
+
+    def give(self, response: Any) -> None:
+        """Give ``response`` by changing the widgets as a trainee's clicks would."""
+        self.value = response
 
     def controls(self) -> list[widgets.Widget]:
         """The widgets to lock while feedback is shown."""
@@ -100,8 +113,6 @@ class SingleChoice(AnswerInput):
 
 class TrueFalse(SingleChoice):
     """A statement to judge: True / False radio buttons, always in that order."""
-
-    needs_options = False
 
     def build(self, rng):
         self.texts = {True: self.tr.gettext("True"), False: self.tr.gettext("False")}
@@ -159,8 +170,6 @@ class MultipleChoice(AnswerInput):
 class NumberInput(AnswerInput):
     """A number typed as text, so both "2,5" and "2.5" work, with the unit next to it."""
 
-    needs_options = False
-
     def build(self, rng):
         placeholder = self.tr.gettext("Your answer")
         self.text = widgets.Text(value="", placeholder=placeholder, layout=widgets.Layout(width="12em"))
@@ -173,6 +182,20 @@ class NumberInput(AnswerInput):
         if isinstance(response, (int, float)) and not isinstance(response, bool):
             response = format_number(response, self.lang)
         self.text.value = response if isinstance(response, str) else ""
+
+    def entered(self):
+        return bool(str(self.text.value).strip())
+
+    def stored(self):
+        try:
+            return keys.parse_number(self.text.value) if self.entered() else None
+        except ValueError:
+            return None
+
+    def give(self, response):
+        # Typed the way the trainee's language writes numbers: "2,5" in Russian.
+        text = f"{response:g}"
+        self.text.value = text.replace(".", ",") if self.lang == "ru" else text
 
     def controls(self):
         return [self.text]
@@ -257,6 +280,19 @@ class Ordering(AnswerInput):
         self.enabled = enabled
         self._render()
 
+    def give(self, response):
+        # Bubble each item up into place with the ↑ button; if it is already right, press ↓
+        # twice on the first row (a change the trainee makes and undoes) so that it is saved.
+        target = list(response)
+        if self.order == target:
+            self.move(0, 1)
+            self.move(0, 1)
+        for i, oid in enumerate(target):
+            j = self.order.index(oid)
+            while j > i:
+                self.move(j, -1)
+                j -= 1
+
     def watch(self, callback):
         # Moves happen through buttons, not a widget value, so the callback is called directly.
         self._watcher = callback
@@ -272,11 +308,20 @@ class Ordering(AnswerInput):
         return "<ol>" + "".join(f"<li>{esc(self.texts[i])}</li>" for i in answer) + "</ol>"
 
 
-# The one table of question types: type name -> input class. Add new types here.
-INPUTS: dict[str, type[AnswerInput]] = {
-    "single": SingleChoice,
-    "multiple": MultipleChoice,
-    "true_false": TrueFalse,
-    "numeric": NumberInput,
-    "ordering": Ordering,
-}
+class TextAnswer(AnswerInput):
+    """An answer in the trainee's own words, graded by hand."""
+
+    def build(self, rng):
+        self.area = widgets.Textarea(value="", placeholder=self.tr.gettext("Type your answer here"),
+                                     layout=widgets.Layout(width="100%", height="8em"))
+        return self.area
+
+    def get_value(self):
+        return self.area.value
+
+    def set_value(self, response):
+        self.area.value = response if isinstance(response, str) else ""
+
+
+# Question type -> its input class, as each type's record names it.
+INPUTS: dict[str, type[AnswerInput]] = {name: globals()[kind.widget] for name, kind in QUESTION_KINDS.items()}

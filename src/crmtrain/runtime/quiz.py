@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import ipywidgets as widgets
 
+from ..kinds.questions import PRACTICE_TYPES, QUESTION_KINDS
 from . import keys
 from .inputs import INPUTS
 from .ui import MUTED, STYLE, box, esc, plain_text, refs_text, show
@@ -32,14 +33,14 @@ def validate(spec: Any) -> None:
     qid, qtype = spec.get("id"), spec.get("type")
     if not isinstance(qid, str) or not qid:
         raise QuizSpecError("the question has no 'id'")
-    if qtype not in INPUTS:
-        raise QuizSpecError(f"{qid}: unknown type {qtype!r}; known: {', '.join(INPUTS)}")
+    if qtype not in PRACTICE_TYPES:
+        raise QuizSpecError(f"{qid}: unknown type {qtype!r}; known: {', '.join(PRACTICE_TYPES)}")
     if not isinstance(spec.get("text_html"), str):
         raise QuizSpecError(f"{qid}: 'text_html' is missing")
     key = spec.get("key")
     if not isinstance(key, dict) or key.get("type") != qtype or key.get("v") != keys.VERSION:
         raise QuizSpecError(f"{qid}: 'key' is missing or is not a sealed {qtype} key")
-    if INPUTS[qtype].needs_options:
+    if QUESTION_KINDS[qtype].options:
         options = spec.get("options")
         if not isinstance(options, list) or len(options) < 2:
             raise QuizSpecError(f"{qid}: a {qtype} question needs at least two 'options'")

@@ -1,0 +1,236 @@
+"""Question types: one frozen :class:`QuestionKind` record each, in :data:`QUESTION_KINDS`.
+
+Everything that differs between question types is said here, once: the regulation model's
+``QuestionType`` enum, the regulation checks, the practice keys (``runtime/keys.py``), the
+hidden tests of assessments, the trainee's widgets (``runtime/inputs.py``), the simulated
+trainees, grading and the reports all read these records.
+
+Adding a question type means three things:
+
+1. one :class:`QuestionKind` entry in :data:`QUESTION_KINDS` below (its answer check, its
+   answer's shape, how the key is sealed — an existing key shape of ``runtime/keys.py`` or a
+   new one there — and the name of its widget);
+2. its widget: an ``AnswerInput`` subclass in ``crmtrain/runtime/inputs.py`` named by
+   ``widget``;
+3. its tests: rows in the answer tables of ``tests/test_kinds_questions.py`` (the check and
+   the sealed key must agree) and a widget test in ``tests/test_runtime_workbook.py``.
+
+Standard library only: this module runs inside trainee kernels.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+def N_(message: str) -> str:
+    """Mark a msgid for extraction; it is translated where it is shown."""
+    return message
+
+
+Check = Callable[[Any, Any, float], bool]
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    """Everything crmtrain knows about one question type."""
+
+    name: str  # as written in the regulation's ``type:`` and in answers.json's metadata
+    autograded: bool  # scored by a check (else the specialist grades it by hand)
+    options: bool  # the question lists at least two options; if False it lists none
+    saved_as: str  # the answer's stored form in answers.json and in the hidden test's key
+    canonical: Callable[[Any], Any]  # the regulation's answer -> that stored form
+    check: Check | None  # pure (answer, key, tolerance) -> correct; answer is never None here
+    answer_problem: Callable[[Any, Sequence[str]], str | None]  # a regulation answer's flaw
+    key: str | None  # the key shape in runtime/keys.py that seals it for practice; None: no practice
+    widget: str  # class name of its AnswerInput in crmtrain.runtime.inputs
+    wrong: Callable[[Any, Sequence[str], float, random.Random], Any] | None = None  # a plausible wrong answer
+    tolerance: bool = False  # the question may give a tolerance
+    choice: bool = False  # the trainee picks among the options, so some may go unchosen
+    unordered: bool = False  # the answer is a set of ids: order carries no meaning
+    hint: str = ""  # msgid shown under the question in an assessment ("" for none)
+    # Partial credit, for later: (answer, key, tolerance) -> share of the points in [0, 1].
+    # None means all or nothing by ``check``.
+    credit: Callable[[Any, Any, float], float] | None = None
+
+    @property
+    def practice(self) -> bool:
+        """Whether workbooks can ask it with a sealed key and instant feedback."""
+        return self.key is not None
+
+    def is_correct(self, answer: Any, key: Any, tolerance: float = 0.0) -> bool:
+        """Whether a saved answer matches the key (no answer is never correct)."""
+        if answer is None:
+            return False
+        if self.check is None:
+            raise ValueError(f"question type {self.name!r} is not autograded "
+                             f"(expected one of {', '.join(AUTOGRADED_TYPES)})")
+        return self.check(answer, key, tolerance)
+
+    def score(self, answer: Any, key: Any, points: float, tolerance: float = 0.0) -> float:
+        """Points a saved answer earns: all or nothing, unless the kind gives partial credit."""
+        if self.credit is not None:
+            return float(points) * self.credit(answer, key, tolerance) if answer is not None else 0.0
+        return float(points) if self.is_correct(answer, key, tolerance) else 0.0
+
+
+# --- answer checks: pure functions on the stored form ------------------------------------
+
+
+def _ids(answer: Any) -> list[str] | None:
+    if isinstance(answer, (list, tuple)) and all(isinstance(x, str) for x in answer):
+        return list(answer)
+    return None
+
+
+def _check_single(answer, key, tolerance):
+    return isinstance(answer, str) and answer == key
+
+
+def _check_true_false(answer, key, tolerance):
+    return isinstance(answer, bool) and answer is bool(key)
+
+
+def _check_multiple(answer, key, tolerance):
+    return _ids(answer) is not None and sorted(set(answer)) == sorted(set(key)) and len(set(answer)) == len(answer)
+
+
+def _check_ordering(answer, key, tolerance):
+    return _ids(answer) is not None and list(answer) == list(key)
+
+
+def _check_numeric(answer, key, tolerance):
+    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
+        return False
+    return abs(float(answer) - float(key)) <= float(tolerance) + 1e-9
+
+
+# --- the regulation's answer: canonical form and its flaws --------------------------------
+
+
+def _as_is(answer: Any) -> Any:
+    return answer
+
+
+def _as_list(answer: Any) -> Any:
+    if isinstance(answer, str):
+        return [answer]  # "answer: opt-a" on a multiple-choice question means one right option
+    return list(answer) if isinstance(answer, tuple) else answer
+
+
+def _listed(ids: Sequence[str]) -> str:
+    return ", ".join(ids)
+
+
+def _problem_single(ans, ids):
+    if not isinstance(ans, str) or ans not in ids:
+        return f"correct answer {ans!r} is not among the options ({_listed(ids)})"
+    return None
+
+
+def _problem_multiple(ans, ids):
+    chosen = [ans] if isinstance(ans, str) else list(ans) if isinstance(ans, tuple) else None
+    if not chosen:
+        return "give the correct option ids as a list"
+    if bad := [a for a in chosen if a not in ids]:
+        return f"correct answer {', '.join(map(repr, bad))} is not among the options ({_listed(ids)})"
+    return None
+
+
+def _problem_ordering(ans, ids):
+    if not isinstance(ans, tuple) or sorted(ans) != sorted(ids):
+        return f"an ordering answer lists every option id once, in the right order ({_listed(ids)})"
+    return None
+
+
+def _problem_true_false(ans, ids):
+    return None if isinstance(ans, bool) else f"a true_false answer is true or false (got {ans!r})"
+
+
+def _problem_numeric(ans, ids):
+    if isinstance(ans, bool) or not isinstance(ans, (int, float)):
+        return f"a numeric answer is a number (got {ans!r})"
+    return None
+
+
+def _problem_open(ans, ids):
+    return "an open question is graded by hand and has no 'answer'; put guidance in 'explanation'"
+
+
+# --- plausible wrong answers, for simulated trainees ---------------------------------------
+
+
+def _wrong_single(key, ids, tolerance, rng):
+    return rng.choice([i for i in ids if i != key])
+
+
+def _wrong_true_false(key, ids, tolerance, rng):
+    return not key
+
+
+def _wrong_multiple(key, ids, tolerance, rng):
+    others = [i for i in ids if i not in key]
+    if others and (len(key) == 1 or rng.random() < 0.5):
+        return key + [rng.choice(others)]
+    return [i for i in key if i != rng.choice(key)]
+
+
+def _wrong_numeric(key, ids, tolerance, rng):
+    step = max(1.0, abs(float(key)) * 0.5) * rng.choice((1, 2))
+    delta = tolerance + step
+    value = float(key) - delta if float(key) - delta >= 0 and rng.random() < 0.5 else float(key) + delta
+    return int(value) if value == int(value) else round(value, 2)
+
+
+def _wrong_ordering(key, ids, tolerance, rng):
+    i = rng.randrange(len(key) - 1)
+    wrong = list(key)
+    wrong[i], wrong[i + 1] = wrong[i + 1], wrong[i]
+    return wrong
+
+
+# --- the registry ---------------------------------------------------------------------------
+
+_KINDS = (
+    QuestionKind("single", autograded=True, options=True,
+                 saved_as="the chosen option's id (a string), never its position: options are shuffled",
+                 canonical=_as_is, check=_check_single, answer_problem=_problem_single,
+                 key="option", widget="SingleChoice", wrong=_wrong_single, choice=True),
+    QuestionKind("multiple", autograded=True, options=True,
+                 saved_as="a list of the chosen option ids (order ignored)",
+                 canonical=_as_list, check=_check_multiple, answer_problem=_problem_multiple,
+                 key="marks", widget="MultipleChoice", wrong=_wrong_multiple, unordered=True, choice=True,
+                 hint=N_("Tick all that apply.")),
+    QuestionKind("true_false", autograded=True, options=False, saved_as="true or false",
+                 canonical=_as_is, check=_check_true_false, answer_problem=_problem_true_false,
+                 key="boolean", widget="TrueFalse", wrong=_wrong_true_false),
+    QuestionKind("numeric", autograded=True, options=False, saved_as="a number (right within the tolerance)",
+                 canonical=_as_is, check=_check_numeric, answer_problem=_problem_numeric,
+                 key="number", widget="NumberInput", wrong=_wrong_numeric, tolerance=True),
+    QuestionKind("ordering", autograded=True, options=True,
+                 saved_as="a list of option ids in the trainee's order",
+                 canonical=_as_list, check=_check_ordering, answer_problem=_problem_ordering,
+                 key="order", widget="Ordering", wrong=_wrong_ordering),
+    QuestionKind("open", autograded=False, options=False,
+                 saved_as="the text (graded by hand, never checked)",
+                 canonical=_as_is, check=None, answer_problem=_problem_open, key=None, widget="TextAnswer",
+                 hint=N_("Answer in your own words; the responsible specialist grades this one by hand.")),
+)
+
+QUESTION_KINDS: dict[str, QuestionKind] = {k.name: k for k in _KINDS}
+QUESTION_TYPES: tuple[str, ...] = tuple(QUESTION_KINDS)
+AUTOGRADED_TYPES: tuple[str, ...] = tuple(k.name for k in _KINDS if k.autograded)
+PRACTICE_TYPES: tuple[str, ...] = tuple(k.name for k in _KINDS if k.practice)
+
+
+def question_kind(name: Any) -> QuestionKind:
+    """The record of a question type (an enum member or its name); ValueError if unknown."""
+    name = getattr(name, "value", name)
+    try:
+        return QUESTION_KINDS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown question type {name!r}; known: {', '.join(QUESTION_TYPES)}") from None
