@@ -1,7 +1,7 @@
 """The question-type registry: one record per type, and everything else derives from it.
 
 The answer table below is the contract of every type's check: the same verdicts the kernel
-check gave before the registry (``grading/check.py``), and the sealed practice key agrees
+check gave before the registry (``runtime/check.py``), and the sealed practice key agrees
 with the plain check on every well-formed answer. A new question type adds its rows here.
 """
 
@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from crmtrain.grading.check import is_correct
+from crmtrain.runtime.check import is_correct
 from crmtrain.kinds.questions import (AUTOGRADED_TYPES, PRACTICE_TYPES, QUESTION_KINDS, QUESTION_TYPES,
                                       QuestionKind, question_kind)
 from crmtrain.regulation.models import Question, QuestionType

@@ -51,6 +51,9 @@ class QuestionKind:
     wrong: Callable[[Any, Sequence[str], float, random.Random], Any] | None = None  # a plausible wrong answer
     tolerance: bool = False  # the question may give a tolerance
     choice: bool = False  # the trainee picks among the options, so some may go unchosen
+    # Expected share of the points from a uniform random guess, given the number of options
+    # (Moodle's random guess score; item analysis flags questions too easy to guess).
+    guess: Callable[[int], float] = lambda k: 0.0  # numbers and texts cannot be guessed
     unordered: bool = False  # the answer is a set of ids: order carries no meaning
     hint: str = ""  # msgid shown under the question in an assessment ("" for none)
     # Partial credit, for later: (answer, key, tolerance) -> share of the points in [0, 1].
@@ -193,28 +196,44 @@ def _wrong_ordering(key, ids, tolerance, rng):
     return wrong
 
 
+# --- random guess scores (Moodle's definitions) -------------------------------------------
+
+
+def _guess_single(k: int) -> float:
+    return 1 / k if k else 0.0
+
+
+def _guess_multiple(k: int) -> float:
+    return 1 / (2 ** k - 1) if k else 0.0  # one of the 2^k - 1 non-empty subsets, all or nothing
+
+
+def _guess_ordering(k: int) -> float:
+    return 1 / math.factorial(k) if k else 0.0
+
+
 # --- the registry ---------------------------------------------------------------------------
 
 _KINDS = (
     QuestionKind("single", autograded=True, options=True,
                  saved_as="the chosen option's id (a string), never its position: options are shuffled",
                  canonical=_as_is, check=_check_single, answer_problem=_problem_single,
-                 key="option", widget="SingleChoice", wrong=_wrong_single, choice=True),
+                 key="option", widget="SingleChoice", wrong=_wrong_single, choice=True,
+                 guess=_guess_single),
     QuestionKind("multiple", autograded=True, options=True,
                  saved_as="a list of the chosen option ids (order ignored)",
                  canonical=_as_list, check=_check_multiple, answer_problem=_problem_multiple,
-                 key="marks", widget="MultipleChoice", wrong=_wrong_multiple, unordered=True, choice=True,
+                 key="marks", widget="MultipleChoice", wrong=_wrong_multiple, unordered=True, choice=True, guess=_guess_multiple,
                  hint=N_("Tick all that apply.")),
     QuestionKind("true_false", autograded=True, options=False, saved_as="true or false",
                  canonical=_as_is, check=_check_true_false, answer_problem=_problem_true_false,
-                 key="boolean", widget="TrueFalse", wrong=_wrong_true_false),
+                 key="boolean", widget="TrueFalse", wrong=_wrong_true_false, guess=lambda k: 0.5),
     QuestionKind("numeric", autograded=True, options=False, saved_as="a number (right within the tolerance)",
                  canonical=_as_is, check=_check_numeric, answer_problem=_problem_numeric,
                  key="number", widget="NumberInput", wrong=_wrong_numeric, tolerance=True),
     QuestionKind("ordering", autograded=True, options=True,
                  saved_as="a list of option ids in the trainee's order",
                  canonical=_as_list, check=_check_ordering, answer_problem=_problem_ordering,
-                 key="order", widget="Ordering", wrong=_wrong_ordering),
+                 key="order", widget="Ordering", wrong=_wrong_ordering, guess=_guess_ordering),
     QuestionKind("open", autograded=False, options=False,
                  saved_as="the text (graded by hand, never checked)",
                  canonical=_as_is, check=None, answer_problem=_problem_open, key=None, widget="TextAnswer",
