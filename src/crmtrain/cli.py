@@ -60,6 +60,18 @@ def _cmd_document(args: argparse.Namespace) -> int:
     return run(args.regulation, args.out, args.format, out=sys.stdout)
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .commands.interchange import export
+
+    return export(args.regulation, args.format, args.out, out=sys.stdout)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .commands.interchange import import_
+
+    return import_(args.file, args.format, args.out, out=sys.stdout)
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from .commands.schema import run
 
@@ -108,6 +120,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="document", metavar="DIR", help="folder for regulation.html and regulation.pdf (default: document)")
     p.add_argument("--format", default="html,pdf", help="comma-separated: html, pdf (default: both; pdf needs Chromium)")
     p.set_defaults(func=_cmd_document)
+
+    # The interchange formats, named here so that --help needs no import.
+    formats = ("moodle-xml", "gift", "xlsx", "csv")
+    p = sub.add_parser("export", help="write the question bank as Moodle XML, GIFT or a spreadsheet")
+    p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
+    p.add_argument("--format", required=True, choices=formats, help="moodle-xml, gift, xlsx or csv")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("import", help="read questions from Moodle XML, GIFT or a spreadsheet as regulation YAML")
+    p.add_argument("file", metavar="FILE", help="a .xml (Moodle XML), .gift/.txt (GIFT), .xlsx or .csv file")
+    p.add_argument("--format", default=None, choices=formats, help="the file's format (default: by its suffix)")
+    p.add_argument("--out", default=None, metavar="FILE", help="write the questions' YAML here (default: print it)")
+    p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the regulation format (for editor completion)")
     p.add_argument("--out", default=None, metavar="FILE", help="write it to FILE instead of printing it")

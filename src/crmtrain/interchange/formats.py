@@ -1,0 +1,113 @@
+"""The interchange formats as data: name, file suffixes, exporter and importer of each."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UserError
+from ..regulation.models import Question
+from .common import Result
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text ({exc.reason})") from None
+
+
+def _export_xml(questions, path: Path) -> Result:
+    from .moodle_xml import export_xml
+
+    res = export_xml(questions)
+    path.write_text(res.text, encoding="utf-8")
+    return res
+
+
+def _import_xml(path: Path) -> Result:
+    from .moodle_xml import import_xml
+
+    return import_xml(_read_text(path), path.name)
+
+
+def _export_gift(questions, path: Path) -> Result:
+    from .gift import export_gift
+
+    res = export_gift(questions)
+    path.write_text(res.text, encoding="utf-8")
+    return res
+
+
+def _import_gift(path: Path) -> Result:
+    from .gift import import_gift
+
+    return import_gift(_read_text(path), path.name)
+
+
+def _export_sheet(questions, path: Path) -> Result:
+    from .sheet import export_rows, write_sheet
+
+    res = export_rows(questions)
+    write_sheet(res.questions, path)
+    return res
+
+
+def _import_sheet(path: Path) -> Result:
+    from .sheet import import_rows, read_rows
+
+    return import_rows(read_rows(path), path.name)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One interchange format."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    write: Callable[[tuple[Question, ...], Path], Result]
+    read: Callable[[Path], Result]
+    title: str
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("moodle-xml", (".xml",), _export_xml, _import_xml, "Moodle XML"),
+    Format("gift", (".gift", ".txt"), _export_gift, _import_gift, "GIFT"),
+    Format("xlsx", (".xlsx",), _export_sheet, _import_sheet, "Excel workbook, one row per question"),
+    Format("csv", (".csv",), _export_sheet, _import_sheet, "CSV, one row per question"),
+)}
+
+
+def by_suffix(path: Path) -> Format:
+    """The format a file's suffix says (UserError listing the known suffixes if none)."""
+    for fmt in FORMATS.values():
+        if path.suffix.lower() in fmt.suffixes:
+            return fmt
+    known = ", ".join(s for f in FORMATS.values() for s in f.suffixes)
+    raise UserError(f"{path}: cannot tell the format from '{path.suffix or 'no suffix'}'; "
+                    f"use one of {known}, or --format {'|'.join(FORMATS)}")
+
+
+def questions_yaml(questions: list[Question]) -> str:
+    """Questions as the regulation's ``questions:`` list, ready to paste into the YAML file."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, str) and "\n" in value:
+            return LiteralScalarString(value)
+        return value
+
+    data = {"questions": [plain(q.model_dump(mode="json", exclude_defaults=True)) for q in questions]}
+    yaml = YAML()
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()

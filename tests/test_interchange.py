@@ -1,0 +1,304 @@
+"""The specialist moves questions to and from the company's LMS (Moodle) and Excel."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from ruamel.yaml import YAML
+
+from crmtrain.cli import main
+from crmtrain.interchange import gift, moodle_xml, sheet
+from crmtrain.interchange.formats import questions_yaml
+from crmtrain.regulation.loader import load
+from crmtrain.regulation.models import Question, QuestionType, Regulation
+from crmtrain.samples import sample_path
+
+LANGS = ["en", "ru"]
+# Moodle's question_bank::fraction_options_full(), in percent: the grades its forms accept.
+MOODLE_FRACTIONS = {100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
+                    12.5, 11.11111, 10, 5, 0}
+
+
+def bank(lang: str) -> tuple[Question, ...]:
+    return load(sample_path(lang)).questions
+
+
+@pytest.mark.parametrize("table", [moodle_xml.EXPORT, gift.EXPORT, sheet.ANSWER], ids=["moodle-xml", "gift", "sheet"])
+def test_every_question_type_has_a_converter_in_every_format(table):
+    assert set(table) == {t.value for t in QuestionType}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bank_to_moodle_xml_and_back_keeps_every_question_equal(lang):
+    questions = bank(lang)
+    exported = moodle_xml.export_xml(questions)
+    back = moodle_xml.import_xml(exported.text)
+    assert back.notes == []
+    assert back.questions == list(questions)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bank_to_gift_and_back_keeps_every_question_gift_can_hold(lang):
+    questions = bank(lang)
+    exported = gift.export_gift(questions)
+    ordering = [q.id for q in questions if q.type is QuestionType.ordering]
+    assert ordering and sorted(n.question for n in exported.notes if n.lost) == sorted(ordering)
+    back = gift.import_gift(exported.text)
+    assert back.notes == []
+    assert back.questions == [q for q in questions if q.type is not QuestionType.ordering]
+
+
+def _fraction(el) -> float:
+    return float(el.get("fraction"))
+
+
+def moodle_problems(text: str) -> list[str]:
+    """What Moodle's XML importer (qformat_xml) would choke on or read differently."""
+    problems = []
+    root = ET.fromstring(text)
+    if root.tag != "quiz":
+        return ["root is not <quiz>"]
+    for el in root.findall("question"):
+        qtype = el.get("type")
+        if qtype == "category":
+            if not (el.findtext("category/text") or "").startswith("$course$/"):
+                problems.append("category path must start with $course$/")
+            continue
+        name = el.findtext("name/text")
+        where = f"{name} ({qtype})"
+        if not name:
+            problems.append(f"{where}: no <name><text>")
+        qt = el.find("questiontext")
+        if qt is None or qt.get("format") not in ("html", "moodle_auto_format", "plain_text", "markdown") or not qt.findtext("text"):
+            problems.append(f"{where}: <questiontext format=...><text> missing or bad format")
+        if float(el.findtext("defaultgrade")) <= 0:
+            problems.append(f"{where}: defaultgrade must be positive")
+        answers = el.findall("answer")
+        if any(a.find("text") is None for a in answers):
+            problems.append(f"{where}: an <answer> without <text>")
+        if qtype == "multichoice":
+            single = el.findtext("single")
+            if single not in ("true", "false"):
+                problems.append(f"{where}: <single> must be true or false")
+            positive = [_fraction(a) for a in answers if _fraction(a) > 0]
+            if single == "true" and max(_fraction(a) for a in answers) != 100:
+                problems.append(f"{where}: a single-answer question needs an answer worth 100%")
+            if single == "false" and abs(sum(positive) - 100) > 0.01:
+                problems.append(f"{where}: the right answers of a multi-answer question must add up to 100%")
+            if any(round(abs(_fraction(a)), 5) not in MOODLE_FRACTIONS for a in answers):
+                problems.append(f"{where}: a fraction Moodle does not offer")
+            if len(answers) < 2:
+                problems.append(f"{where}: needs at least two answers")
+        elif qtype == "truefalse":
+            if sorted(a.findtext("text") for a in answers) != ["false", "true"]:
+                problems.append(f"{where}: needs the answers 'true' and 'false'")
+        elif qtype == "numerical":
+            float(answers[0].findtext("text")), float(answers[0].findtext("tolerance"))
+            if el.findtext("showunits") not in ("0", "1", "2", "3"):
+                problems.append(f"{where}: bad showunits")
+        elif qtype == "essay":
+            if el.findtext("responseformat") not in ("editor", "editorfilepicker", "plain", "monospaced", "noinline"):
+                problems.append(f"{where}: bad responseformat")
+        elif qtype == "ordering":
+            if sorted(_fraction(a) for a in answers) != list(range(1, len(answers) + 1)):
+                problems.append(f"{where}: the items' fractions must number them 1..n in the right order")
+            if el.findtext("layouttype") not in ("VERTICAL", "HORIZONTAL") or el.findtext("selecttype") not in ("ALL", "RANDOM", "CONTIGUOUS"):
+                problems.append(f"{where}: bad layouttype/selecttype")
+        else:
+            problems.append(f"{where}: not a Moodle core question type")
+        if el.find("idnumber") is None or el.find("tags") is None:
+            problems.append(f"{where}: idnumber and tags are expected")
+    return problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_exported_xml_parses_and_has_the_structure_moodle_imports(lang):
+    text = moodle_xml.export_xml(bank(lang)).text
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>')
+    assert moodle_problems(text) == []
+    root = ET.fromstring(text)
+    kinds = {el.get("type") for el in root.findall("question")}
+    assert kinds == {"category", "multichoice", "truefalse", "numerical", "ordering", "essay"}
+    assert {el.findtext("category/text") for el in root.findall("question[@type='category']")} == \
+        {f"$course$/top/crmtrain/{t}" for t in ("technical", "processes", "sales")}
+
+
+def test_the_structure_check_catches_what_moodle_would_refuse():
+    text = moodle_xml.export_xml(bank("en")).text.replace('<single>true</single>', '<single>yes</single>', 1)
+    assert any("<single> must be true or false" in p for p in moodle_problems(text))
+
+
+def test_what_a_format_cannot_hold_is_named_per_question():
+    questions = bank("en")
+    notes = {str(n) for n in gift.export_gift(questions).notes}
+    q = next(q for q in questions if q.type is QuestionType.numeric and q.unit)
+    assert f"{q.id}: GIFT has no units: Moodle will not show '{q.unit}' (kept in a crmtrain tag)" in notes
+    q = next(q for q in questions if q.type is QuestionType.multiple)
+    assert any(n.startswith(f"{q.id}: Moodle scores multiple choice with partial credit") for n in notes)
+    xml_notes = {str(n) for n in moodle_xml.export_xml(questions).notes}
+    q = next(q for q in questions if q.type is QuestionType.ordering)
+    assert f"{q.id}: needs Moodle's Ordering question type (qtype_ordering, standard since Moodle 4.4)" in xml_notes
+
+
+FOREIGN_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="category"><category><text>$course$/top/Sales/sales</text></category></question>
+  <question type="multichoice">
+    <name><text>Lead class 1</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Which class is a lead with a <b>big</b> budget?</p>]]></text></questiontext>
+    <defaultgrade>1.5</defaultgrade>
+    <single>true</single>
+    <answer fraction="100" format="html"><text>A</text></answer>
+    <answer fraction="50" format="html"><text>B</text></answer>
+    <answer fraction="0" format="html"><text>C</text></answer>
+    <tags><tag><text>week1</text></tag></tags>
+  </question>
+  <question type="shortanswer">
+    <name><text>Our CRM</text></name>
+    <questiontext format="html"><text>Name our CRM</text></questiontext>
+    <answer fraction="100"><text>Bitrix24</text></answer>
+  </question>
+  <question type="numerical">
+    <name><text>Minutes</text></name>
+    <questiontext format="moodle_auto_format"><text>How many minutes?</text></questiontext>
+    <answer fraction="100"><text>30</text><tolerance>0</tolerance></answer>
+    <answer fraction="50"><text>60</text><tolerance>0</tolerance></answer>
+  </question>
+</quiz>
+"""
+
+
+def test_a_foreign_moodle_bank_is_imported_with_every_guess_reported():
+    res = moodle_xml.import_xml(FOREIGN_XML, "sales.xml")
+    by_id = {q.id: q for q in res.questions}
+    assert sorted(by_id) == ["Lead-class-1", "Minutes"]
+    lead = by_id["Lead-class-1"]
+    assert (lead.type, lead.answer, lead.topic.value, lead.points, lead.refs) == (QuestionType.single, "a", "sales", 2, ("TODO",))
+    assert lead.text == "Which class is a lead with a big budget?"
+    # A category holds every question after it, as in Moodle.
+    assert by_id["Minutes"].answer == 30 and by_id["Minutes"].topic.value == "sales"
+    notes = {str(n) for n in res.notes}
+    assert notes >= {
+        "Lead-class-1: question text: HTML formatting (lists, bold, tables, images) read as plain text",
+        "Lead-class-1: mark 1.5 rounded to 2 point(s): crmtrain counts whole points",
+        "Lead-class-1: Moodle tags not kept: week1",
+        "Lead-class-1: partial-credit answers became wrong options: crmtrain single choice has one right answer",
+        "Lead-class-1: no regulation item named (refs); written as TODO: set the items it tests",
+        "Our-CRM: Moodle question type 'shortanswer' has no crmtrain equivalent; not imported",
+        "Minutes: 1 more accepted numeric answers dropped; crmtrain keeps one value and a tolerance",
+    }
+    assert [n.question for n in res.notes if n.lost] == ["Our-CRM"]
+
+
+FOREIGN_GIFT = """// A teacher's file
+::Capital:: What is the capital of France? {=Paris ~London ~Berlin #Not Berlin.}
+
+Match the stages. {=New -> first =Won -> last}
+
+The sky is blue. {T}
+
+How many working days to answer a complaint? {#2:0}
+
+Describe your first call. {}
+"""
+
+
+def test_a_foreign_gift_file_is_imported_and_matching_is_reported():
+    res = gift.import_gift(FOREIGN_GIFT, "teacher.gift")
+    kinds = [(q.id, q.type.value, q.answer) for q in res.questions]
+    assert kinds == [("Capital", "single", "a"), ("The-sky-is-blue", "true_false", True),
+                     ("How-many-working-days-to-answer-a-compla", "numeric", 2), ("Describe-your-first-call", "open", None)]
+    assert res.questions[0].options[2].text == "Berlin"
+    lost = [str(n) for n in res.notes if n.lost]
+    assert lost == ["Match-the-stages: matching and short-answer questions have no crmtrain equivalent; not imported"]
+    assert "The-sky-is-blue: no topic; written as 'technical': choose technical, processes or sales" in {str(n) for n in res.notes}
+
+
+SPECIALIST_CSV = """ид;тип;тема;пункты;вопрос;A;B;C;ответ;пояснение;баллы
+lead-01;single;sales;lead-classification;Какой класс у лида с бюджетом 600 000?;A, горячий;B, тёплый;C, холодный;a;Бюджет от 500 000 — класс A.;1
+lead-02;multiple;sales;lead-classification, lr-hot;Что нужно для класса A?;бюджет;ЛПР;сайт;A, B;;2
+tf-01;да/нет;technical;access;Пароль можно передать коллеге.;;;;нет;;
+num-01;numeric;sales;contact_timing;Сколько минут на первый звонок?;;;;30;;
+ord-01;ordering;processes;order-intake;Расставьте по порядку;[check] Проверить;[invoice] Выставить счёт;;check, invoice;;
+"""
+
+
+def test_a_specialists_csv_from_excel_becomes_questions(tmp_path):
+    path = tmp_path / "questions.csv"
+    path.write_bytes(SPECIALIST_CSV.encode("cp1251"))  # Excel's CSV on a Russian Windows
+    res = sheet.import_rows(sheet.read_rows(path), path.name)
+    assert res.notes == []
+    got = {q.id: q for q in res.questions}
+    assert got["lead-01"].answer == "a" and got["lead-01"].options[0].text == "A, горячий"
+    assert got["lead-02"].answer == ("a", "b") and got["lead-02"].refs == ("lead-classification", "lr-hot") and got["lead-02"].points == 2
+    assert got["tf-01"].type is QuestionType.true_false and got["tf-01"].answer is False
+    assert got["num-01"].answer == 30
+    assert got["ord-01"].answer == ("check", "invoice") and [o.id for o in got["ord-01"].options] == ["check", "invoice"]
+
+
+@pytest.mark.parametrize("row, message", [
+    ("x1;choice;sales;r;Text;a;b;;a;;", "x1: row 2: type 'choice' is not one of single, multiple, ordering, true_false, numeric, open; not imported"),
+    ("x2;single;sales;r;Text;a;b;;;;", "x2: not imported (q.csv row 2): answer: a single question needs an 'answer'"),
+    ("x5;single;sales;r;Text;a;b;;C;;", "x5: not imported (q.csv row 2): answer: correct answer 'C' is not among the options (a, b)"),
+    ("x3;single;weather;r;Text;a;b;;a;;", "x3: unknown topic 'weather'; written as 'technical'"),
+    ("x4;numeric;sales;r;How many?;;;;5;;many", "x4: not imported (q.csv row 2): points: Input should be a valid integer"),
+], ids=["type", "no-answer", "unknown-option", "topic", "points"])
+def test_bad_spreadsheet_rows_are_reported_with_their_row(tmp_path, row, message):
+    path = tmp_path / "q.csv"
+    path.write_text("id;type;topic;refs;text;A;B;C;answer;explanation;points\n" + row + "\n", encoding="utf-8")
+    res = sheet.import_rows(sheet.read_rows(path), path.name)
+    notes = [str(n) for n in res.notes]
+    assert any(n.startswith(message) for n in notes), notes
+
+
+def test_a_spreadsheet_must_name_its_columns(tmp_path, capsys):
+    path = tmp_path / "q.csv"
+    path.write_text("question;colour\nWhat?;red\n", encoding="utf-8")
+    assert main(["import", str(path)]) == 2
+    assert "unknown column(s) colour; columns are id, type" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_bank_to_a_spreadsheet_and_back(tmp_path, suffix):
+    questions = bank("ru")
+    path = tmp_path / f"bank.{suffix}"
+    assert main(["export", "sample:ru", "--format", suffix, "--out", str(path)]) == 0
+    back = sheet.import_rows(sheet.read_rows(path), path.name)
+    assert back.notes == []
+    # Cells lose trailing newlines; everything else comes back as it was.
+    trimmed = [Question.model_validate({**q.model_dump(), "text": q.text.strip(), "explanation": q.explanation.strip()})
+               for q in questions]
+    assert back.questions == trimmed
+
+
+def test_export_then_import_from_the_command_line_gives_yaml_the_regulation_accepts(tmp_path, capsys):
+    xml = tmp_path / "bank.xml"
+    assert main(["export", "sample:en", "--format", "moodle-xml", "--out", str(xml)]) == 0
+    assert "Wrote" in capsys.readouterr().out and ET.parse(xml).getroot().tag == "quiz"
+    out = tmp_path / "questions.yaml"
+    assert main(["import", str(xml), "--out", str(out)]) == 0
+    assert "Read 72 questions" in capsys.readouterr().out
+    imported = YAML(typ="safe").load(out.read_text(encoding="utf-8"))["questions"]
+    reg = load(sample_path("en"))
+    again = Regulation.model_validate({**reg.model_dump(by_alias=True), "questions": imported})
+    assert again.questions == reg.questions
+
+
+def test_gift_export_says_which_questions_it_could_not_write(tmp_path, capsys):
+    assert main(["export", "--format", "gift", "--out", str(tmp_path / "b.gift")]) == 1
+    out = capsys.readouterr().out
+    assert "Wrote" in out and "66 of 72 questions" in out
+    assert "NOT TAKEN pr-tech-04: ordering questions cannot be written in GIFT" in out
+
+
+def test_import_of_an_unknown_file_kind_says_what_it_takes(tmp_path, capsys):
+    path = tmp_path / "bank.docx"
+    path.write_text("x", encoding="utf-8")
+    assert main(["import", str(path)]) == 2
+    assert "cannot tell the format from '.docx'" in capsys.readouterr().err
+
+
+def test_questions_yaml_is_stable():
+    questions = list(bank("en"))
+    assert questions_yaml(questions) == questions_yaml(questions)
