@@ -13,7 +13,8 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from crmtrain import i18n
-from crmtrain.i18n import LANGUAGES, compile_catalogs, compile_po, extract_messages, po_files, translation
+from crmtrain.i18n import LANGUAGES, translation
+from crmtrain.i18n.catalogs import compile_catalogs, compile_po, extract_messages, po_files
 
 
 def po(lang: str):

@@ -1,45 +1,17 @@
-"""Translations of everything trainees see: gettext catalogs in ``crmtrain/locale``.
+"""Maintaining the gettext catalogs with Babel: extract msgids into the .po files, compile .mo.
 
-Msgids are English. ``translation()`` is stdlib-only because it runs in trainee kernels;
-the maintenance commands use Babel (a dev/test dependency), imported only when run:
-
-    python -m crmtrain.i18n update    # re-extract msgids from src/crmtrain into both .po
-    python -m crmtrain.i18n compile   # .po (source of truth) -> .mo (what gettext reads)
+Run as ``python -m crmtrain.i18n update|compile``. Never imported by trainee kernels.
 """
 
 from __future__ import annotations
 
-import functools
-import gettext
 import sys
 from pathlib import Path
 
-DOMAIN = "crmtrain"
-LANGUAGES = ("en", "ru")
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+from . import DOMAIN, LANGUAGES, LOCALE_DIR
+
 # Call names whose leading string literals are msgids: how many (ngettext: singular, plural).
 KEYWORDS = {"_": 1, "gettext": 1, "N_": 1, "ngettext": 2}
-
-
-@functools.lru_cache(maxsize=None)
-def translation(lang: str) -> gettext.NullTranslations:
-    """The catalog for ``lang`` ("en" or "ru"); missing messages fall back to the English msgid."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unsupported language {lang!r}; use one of: {', '.join(LANGUAGES)}")
-    # fallback=True: a missing .mo must not break a trainee's notebook, only un-translate it.
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
-
-
-def deadline_text(tr: gettext.NullTranslations, unit: str, n: int) -> str:
-    """'2 working hours' / '2 рабочих часа': a contact deadline, with the language's plural forms."""
-    # Literal calls, one per unit, so that message extraction finds every form.
-    if unit == "minutes":
-        text = tr.ngettext("{n} working minute", "{n} working minutes", n)
-    elif unit == "hours":
-        text = tr.ngettext("{n} working hour", "{n} working hours", n)
-    else:
-        text = tr.ngettext("{n} working day", "{n} working days", n)
-    return text.format(n=n)
 
 
 def po_files(locale_dir: Path = LOCALE_DIR) -> list[Path]:
@@ -141,6 +113,3 @@ def main(argv: list[str] | None = None) -> int:
         print(path)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
