@@ -23,6 +23,7 @@ demo: $(STAMP)
 build: $(STAMP)
 	$(BIN)/crmtrain build sample:en --out .
 	$(BIN)/crmtrain build sample:ru --out examples/ru
+	$(BIN)/crmtrain build sample:freight --out examples/freight
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from crmtrain.cli import main
-from crmtrain.samples import sample_path
+from crmtrain.samples import SAMPLES, sample_path
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -59,9 +59,9 @@ def test_init_never_overwrites(tmp_path, capsys):
     assert (tmp_path / "regulation.yaml").read_text(encoding="utf-8") == "mine"
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
-def test_the_samples_are_valid_and_complete(capsys, lang):
-    assert main(["check", f"sample:{lang}"]) == 0
+@pytest.mark.parametrize("name", list(SAMPLES))
+def test_the_samples_are_valid_and_complete(capsys, name):
+    assert main(["check", f"sample:{name}"]) == 0
     out = capsys.readouterr().out
     assert "valid and complete" in out
 

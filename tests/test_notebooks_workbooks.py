@@ -15,15 +15,15 @@ from crmtrain.files import write_files
 from crmtrain.notebooks.cells import render
 from crmtrain.notebooks.workbooks import NOTEBOOKS, build_workbooks
 from crmtrain.regulation.loader import load
-from crmtrain.samples import sample_path
+from crmtrain.samples import SAMPLES, sample_path
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 # Where the committed builds of the samples live, and the command that refreshes them.
-COMMITTED = {"en": ROOT, "ru": ROOT / "examples" / "ru"}
+COMMITTED = {"en": ROOT, "ru": ROOT / "examples" / "ru", "freight": ROOT / "examples" / "freight"}
 
 
-@pytest.fixture(scope="module", params=["en", "ru"])
+@pytest.fixture(scope="module", params=list(SAMPLES))
 def built(request):
     reg = load(sample_path(request.param))
     return request.param, reg, build_workbooks(reg)
@@ -50,7 +50,7 @@ def test_two_builds_are_byte_identical(built):
     assert {k: render(v) for k, v in first.items()} == {k: render(v) for k, v in second.items()}
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("lang", list(SAMPLES))
 def test_committed_workbooks_are_up_to_date(lang):
     from crmtrain.reports.dashboard import build_dashboard
 
@@ -59,11 +59,11 @@ def test_committed_workbooks_are_up_to_date(lang):
     folder = COMMITTED[lang] / "workbooks"
     stale = [name for name, nb in fresh.items()
              if not (folder / name).exists() or (folder / name).read_text(encoding="utf-8") != render(nb)]
-    out = "." if lang == "en" else "examples/ru"
+    out = COMMITTED[lang].relative_to(ROOT).as_posix()
     assert not stale, f"{folder} is stale ({', '.join(stale)}): run `crmtrain build sample:{lang} --out {out}` (make build)"
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("lang", list(SAMPLES))
 def test_committed_course_sources_are_up_to_date(lang, tmp_path):
     from crmtrain.commands.build import course_files
 
@@ -147,7 +147,7 @@ def test_build_command_writes_and_reports(tmp_path, capsys):
 
 
 @pytest.mark.kernel
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("lang", list(SAMPLES))
 def test_every_workbook_executes_headless(kernel, tmp_path, lang):
     notebooks = build_workbooks(load(sample_path(lang)))
     write_files(tmp_path, {name: render(nb) for name, nb in notebooks.items()})

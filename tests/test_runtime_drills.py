@@ -12,12 +12,12 @@ from crmtrain.i18n import translation
 from crmtrain.regulation.loader import load
 from crmtrain.rules import calendar, decision_table, pipeline, processes
 from crmtrain.runtime.drills import DRILLS
-from crmtrain.samples import sample_path
+from crmtrain.samples import SAMPLES, sample_path
 
 CASES = 150
 
 
-@pytest.fixture(scope="module", params=["en", "ru"])
+@pytest.fixture(scope="module", params=list(SAMPLES))
 def reg(request):
     return load(sample_path(request.param))
 

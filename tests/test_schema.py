@@ -11,7 +11,7 @@ import pytest
 from crmtrain.cli import main
 from crmtrain.regulation.schema import as_json_data, schema_text
 from crmtrain.regulation.yamlread import read
-from crmtrain.samples import sample_path, template_path
+from crmtrain.samples import SAMPLES, sample_path, template_path
 
 
 def yaml_data(path):
@@ -37,8 +37,8 @@ def test_schema_is_byte_stable():
     assert schema_text() == schema_text()
 
 
-@pytest.mark.parametrize("path", [sample_path("en"), sample_path("ru"), template_path("en"), template_path("ru")],
-                         ids=["sample-en", "sample-ru", "template-en", "template-ru"])
+@pytest.mark.parametrize("path", [*map(sample_path, SAMPLES), template_path("en"), template_path("ru")],
+                         ids=[*(f"sample-{n}" for n in SAMPLES), "template-en", "template-ru"])
 def test_schema_accepts_every_shipped_regulation(validator, path):
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(yaml_data(path))]
     assert errors == []

@@ -15,7 +15,8 @@ from .errors import UserError
 from .speedups import skip_unused_validators
 
 ASSESSMENTS = ("initial", "followup")
-REGULATION_HELP = "a regulation YAML file, or sample:en / sample:ru (default: the English sample)"
+REGULATION_HELP = ("a regulation YAML file, a folder holding regulation.yaml, or sample:en / sample:ru / "
+                   "sample:freight (default: the English sample)")
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -177,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="score tables for the specialist: CSV, XLSX and an offline HTML report")
     _add_course(p)
-    p.add_argument("--regulation", default=None, help=REGULATION_HELP)
+    p.add_argument("--regulation", default=None, help=REGULATION_HELP.replace("default: the English sample", "default: the one the course was built from"))
     p.add_argument("--out", default="reports", metavar="DIR", help="folder for the report files (default: reports)")
     p.add_argument("--format", default="csv,xlsx,html", help="comma-separated: csv, xlsx, html (default: all)")
     p.set_defaults(func=_cmd_report)

@@ -3,10 +3,15 @@
 The builders are pure: :func:`build_files` returns every file's text by its path under
 ``--out``, and only :func:`run` writes them (through :mod:`crmtrain.files`). The golden-file
 test compares the same texts with the committed builds of the samples.
+
+The dashboard and the course record which regulation they were built from (``regulation``:
+``sample:NAME``, or a path relative to their folder), so the dashboard's kernel and
+``crmtrain report`` find it again wherever they are opened from.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TextIO
 
@@ -16,36 +21,43 @@ from ..regulation.models import Regulation
 WORKBOOKS = "workbooks"
 COURSE = "assignments"
 DASHBOARD = "specialist-dashboard.ipynb"
+# What the course remembers about its regulation, so `crmtrain report` finds it by itself.
+COURSE_RECORD = "crmtrain.json"
 
 
-def workbook_files(reg: Regulation, spec: str | None) -> dict[str, str]:
+def workbook_files(reg: Regulation, regulation: str = "sample:en") -> dict[str, str]:
     """The trainees' workbooks and, beside them, the specialist's dashboard (reading ../assignments)."""
     from ..notebooks.cells import render
     from ..notebooks.workbooks import build_workbooks
     from ..reports.dashboard import build_dashboard
 
     notebooks = build_workbooks(reg)
-    notebooks[DASHBOARD] = build_dashboard(f"../{COURSE}", spec or "sample:en")
+    notebooks[DASHBOARD] = build_dashboard(f"../{COURSE}", regulation)
     return {name: render(nb) for name, nb in notebooks.items()}
 
 
-def course_files(reg: Regulation, *, exchange: str | Path = DEFAULT_EXCHANGE,
+def course_files(reg: Regulation, *, regulation: str = "sample:en", exchange: str | Path = DEFAULT_EXCHANGE,
                  course_id: str = DEFAULT_COURSE_ID) -> dict[str, str]:
-    """The nbgrader course folder: its ``nbgrader_config.py`` and the assessments' ``source/``."""
+    """The nbgrader course folder: ``nbgrader_config.py``, the assessments' ``source/`` and the record."""
     from ..notebooks.assessments import build_assessments
     from ..notebooks.cells import render
 
     timezone = reg.client_work.contact_timing.calendar.timezone
     files = {CONFIG_NAME: config_text(course_id, exchange, timezone=timezone)}
     files.update({f"source/{path}": render(nb) for path, nb in build_assessments(reg).items()})
+    files[COURSE_RECORD] = json.dumps({"regulation": regulation}, indent=2) + "\n"
     return files
 
 
-def build_files(reg: Regulation, spec: str | None, *, exchange: str | Path = DEFAULT_EXCHANGE,
+def build_files(reg: Regulation, regulation: str = "sample:en", *, exchange: str | Path = DEFAULT_EXCHANGE,
                 course_id: str = DEFAULT_COURSE_ID) -> dict[str, str]:
-    """Everything ``crmtrain build`` writes, by path relative to ``--out``."""
-    files = {f"{WORKBOOKS}/{name}": text for name, text in workbook_files(reg, spec).items()}
-    course = course_files(reg, exchange=exchange, course_id=course_id)
+    """Everything ``crmtrain build`` writes, by path relative to ``--out``.
+
+    ``regulation`` names the regulation as seen from ``workbooks/`` and ``assignments/``
+    (siblings, so one reference serves both).
+    """
+    files = {f"{WORKBOOKS}/{name}": text for name, text in workbook_files(reg, regulation).items()}
+    course = course_files(reg, regulation=regulation, exchange=exchange, course_id=course_id)
     files.update({f"{COURSE}/{name}": text for name, text in course.items()})
     return files
 
@@ -53,18 +65,24 @@ def build_files(reg: Regulation, spec: str | None, *, exchange: str | Path = DEF
 def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_EXCHANGE,
         course_id: str = DEFAULT_COURSE_ID) -> int:
     """Build ``OUT/workbooks`` and the course in ``OUT/assignments``; say what changed and what next."""
+    from ..errors import UserError
     from ..files import write_files
     from ..regulation.loader import load
-    from ..samples import resolve
+    from ..samples import reference, resolve
 
-    reg = load(resolve(spec))
     root = Path(out_dir)
     workbooks, course = root / WORKBOOKS, root / COURSE
-    notebooks = workbook_files(reg, spec)
+    for folder in (root, workbooks, course):
+        if folder.exists() and not folder.is_dir():
+            raise UserError(f"--out {out_dir}: {folder} is a file, not a folder; give a folder for the build")
+    path = resolve(spec)
+    reg = load(path)
+    ref = reference(spec, path, workbooks)
+    notebooks = workbook_files(reg, ref)
     changed = write_files(workbooks, notebooks)
     out.write(f"Workbooks: {len(notebooks) - 1} notebooks and the specialist's dashboard in {workbooks}/ "
               f"({len(changed)} changed)\n")
-    files = course_files(reg, exchange=exchange, course_id=course_id)
+    files = course_files(reg, regulation=ref, exchange=exchange, course_id=course_id)
     changed = write_files(course, files)
     out.write(f"Assessments: nbgrader course '{course_id}' in {course}/ "
               f"({len(files)} files, {len(changed)} changed; exchange {exchange})\n")

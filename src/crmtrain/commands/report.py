@@ -16,8 +16,9 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_dir: str | Path
     from ..samples import resolve
 
     wanted = parse_formats(formats)
-    reg = load(resolve(regulation_spec))
-    data = load_report_data(course_root(course_dir), reg)
+    root = course_root(course_dir)
+    reg = load(resolve(regulation_spec) if regulation_spec else recorded_regulation(root))
+    data = load_report_data(root, reg)
     m = reg.meta
     title = f"{m.company}: CRM training report ({m.crm}, regulation {m.version})"
     dialect = "excel-ru" if m.language.value == "ru" else "excel"
@@ -26,6 +27,24 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_dir: str | Path
     for p in paths:
         out.write(f"  wrote {p}\n")
     return 0
+
+
+def recorded_regulation(course: Path) -> Path:
+    """The regulation the course was built from (recorded by ``crmtrain build``), else the English sample."""
+    import json
+
+    from ..errors import UserError
+    from ..samples import resolve
+
+    from .build import COURSE_RECORD
+
+    try:
+        ref = json.loads((Path(course) / COURSE_RECORD).read_text(encoding="utf-8"))["regulation"]
+    except FileNotFoundError:
+        return resolve(None)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UserError(f"{Path(course) / COURSE_RECORD}: unreadable ({exc}); rebuild the course or pass --regulation") from None
+    return resolve(ref, base=Path(course))
 
 
 def summary_text(tables) -> str:

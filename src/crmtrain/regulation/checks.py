@@ -57,6 +57,11 @@ def unique_ids(reg: Regulation) -> Found:
         yield from _duplicates([o.id for o in q.options], lambda j: ("questions", i, "options", j, "id"), "option id")
 
 
+def _repeats(by_id: dict, items) -> bool:
+    """Whether some id appears more than once (``by_id`` holds each id once)."""
+    return len(by_id) != len(items)
+
+
 def question_shapes(reg: Regulation) -> Found:
     """Options and answers fit the question type."""
     for i, q in enumerate(reg.questions):
@@ -115,8 +120,8 @@ def processes(reg: Regulation) -> Found:
             j = pos[step_id]
             loc = (*at, "steps", j, "next") if branch is None else (*at, "steps", j, "branches", branch, "next")
             yield loc, f"step '{target}' does not exist in process '{proc.id}'"
-        if len(starts) != 1 or bad_edges:
-            continue
+        if len(starts) != 1 or bad_edges or _repeats(pos, proc.steps):
+            continue  # reachability would only repeat these problems in other words
         for step_id in process_rules.unreachable(data):
             yield (*at, "steps", pos[step_id], "id"), f"step '{step_id}' cannot be reached from the start"
         if any(s.kind == "end" for s in proc.steps):
@@ -143,7 +148,7 @@ def pipeline(reg: Regulation) -> Found:
             yield (*at, "transitions", k, "to"), "a transition must lead to another status"
         elif pairs[(t.source, t.to)] > 1 and [(u.source, u.to) for u in pl.transitions].index((t.source, t.to)) != k:
             yield (*at, "transitions", k), f"transition {t.source} → {t.to} is listed twice"
-    if not bad and pl.initial in statuses:
+    if not bad and pl.initial in statuses and len(set(statuses)) == len(statuses):
         for sid in pipeline_rules.unreachable_statuses(data):
             yield (*at, "statuses", statuses.index(sid), "id"), f"status '{sid}' cannot be reached from '{pl.initial}'"
 
@@ -168,8 +173,8 @@ def lead_table(reg: Regulation) -> Found:
             except ValueError as exc:
                 broken = True
                 yield (*at, "rules", k, "when", name), str(exc)
-    if broken:
-        return
+    if broken or len(criteria) != len(lc.criteria):
+        return  # a gap analysis over broken or repeated criteria would only mislead
     table = lc.model_dump(mode="json")
     try:
         gaps, shadowed = decision_table.gaps(table), decision_table.shadowed(table)

@@ -38,6 +38,8 @@ def load(path: str | Path) -> Regulation:
 def load_with_positions(path: str | Path) -> tuple[Regulation, Positions]:
     """Like :func:`load`, also returning the :class:`Positions` of the parsed document."""
     reg, problems, pos = _load(Path(path))
+    if len(problems) == 1 and not problems[0].line:  # the file itself: missing, a device, too big
+        raise UserError(str(problems[0]))
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
         raise UserError(f"{path}: {len(problems)} {noun} in the regulation", problems)

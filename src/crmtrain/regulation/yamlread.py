@@ -373,6 +373,8 @@ def _syntax_problem(name: str, text: str, exc) -> Problem:
         closes = {"'['": "]", "'{'": "}"}.get(what, "the same quote")
         return Problem(name, opened.line + 1, opened.column + 1,
                        message=f"YAML syntax: the {what} opened here is not closed (expected {closes} before line {line})")
+    if "maximum nesting depth" in problem:
+        return Problem(name, line, column, message=f"nested more than {MAX_DEPTH} levels deep; the regulation format needs far fewer")
     what = "; ".join(p for p in (context, problem) if p)
     return Problem(name, line, column, message=f"YAML syntax: {what}")
 
