@@ -1,42 +1,66 @@
-"""Start-up cost of the CLI: ``crmtrain --help`` and ``crmtrain check`` against a bare interpreter.
+"""Start-up cost of the CLI: ``--help``, ``check`` and ``build`` against a bare interpreter.
 
 Run: .venv/bin/python benchmarks/bench_cli.py  (prints a markdown table for docs/benchmarks.md)
+
+Each command runs in a fresh interpreter, after one warm-up run; ``build`` writes into a new
+empty folder every time. Wall-clock time depends on what else the machine runs, so the CPU
+time of the child process (user + system) is given too.
 """
 
 from __future__ import annotations
 
+import os
+import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 RUNS = 15
 PY = sys.executable
+SRC = str(Path(__file__).resolve().parents[1] / "src")  # this checkout, whatever the venv points at
+CLI = [PY, "-m", "crmtrain.cli"]
 CASES = {
     "python -c pass": [PY, "-c", "pass"],
-    "crmtrain --help": [PY, "-m", "crmtrain.cli", "--help"],
-    "crmtrain check (en sample)": [PY, "-m", "crmtrain.cli", "check", "sample:en"],
-    "crmtrain check (ru sample)": [PY, "-m", "crmtrain.cli", "check", "sample:ru"],
+    "crmtrain --help": [*CLI, "--help"],
+    "crmtrain check sample:en": [*CLI, "check", "sample:en"],
+    "crmtrain check sample:ru": [*CLI, "check", "sample:ru"],
+    "crmtrain check sample:freight": [*CLI, "check", "sample:freight"],
+    "crmtrain build sample:en": [*CLI, "build", "sample:en", "--out", "{out}"],
+    "crmtrain build sample:freight": [*CLI, "build", "sample:freight", "--out", "{out}"],
 }
 
 
-def timed(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        argv = [a.replace("{out}", tmp) for a in cmd]
+        env = {**os.environ, "PYTHONPATH": SRC}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
     for cmd in CASES.values():  # warm the file cache and .pyc files
         timed(cmd)
     base = None
-    print("| command | median ms | min ms | over bare python, ms |")
-    print("|---|---|---|---|")
+    print(f"load average before: {os.getloadavg()[0]:.1f}\n")
+    print("| command | median ms | min ms | over bare python (median), ms | CPU median ms |")
+    print("|---|---|---|---|---|")
     for name, cmd in CASES.items():
-        samples = [timed(cmd) * 1000 for _ in range(RUNS)]
-        med = statistics.median(samples)
+        runs = [timed(cmd) for _ in range(RUNS)]
+        walls = [w * 1000 for w, _ in runs]
+        med = statistics.median(walls)
         base = med if base is None else base
-        print(f"| {name} | {med:.0f} | {min(samples):.0f} | {med - base:+.0f} |")
+        cpu = statistics.median(c * 1000 for _, c in runs)
+        print(f"| {name} | {med:.0f} | {min(walls):.0f} | {med - base:+.0f} | {cpu:.0f} |")
+    print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -137,9 +137,9 @@ class _Composer:
             return self._compose(yaml.parse(text, Loader=loader), yaml)
         except yaml.MarkedYAMLError as exc:
             raise ReadFailed([_syntax_problem(self.name, text, exc)]) from None
-        except yaml.reader.ReaderError as exc:  # a control character; position counts characters
-            before = text[: exc.position]
-            line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        except yaml.reader.ReaderError as exc:  # a control character; libyaml counts bytes here
+            before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
+            line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
             what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "character"
             raise ReadFailed([Problem(self.name, line, column, message=f"YAML syntax: {what} is not allowed in YAML text")]) from None
         except yaml.YAMLError as exc:

@@ -1,0 +1,85 @@
+"""Paths behave as people expect: folders, --out, and what a build remembers about its regulation."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from crmtrain.cli import main
+from crmtrain.commands.report import recorded_regulation
+from crmtrain.samples import resolve, sample_path
+
+
+def test_check_and_build_take_the_folder_init_made(tmp_path, capsys, monkeypatch):
+    assert main(["init", str(tmp_path / "reg")]) == 0
+    assert main(["check", str(tmp_path / "reg")]) == 1  # valid, still full of TODO
+    assert f"{tmp_path / 'reg' / 'regulation.yaml'}: valid but incomplete" in capsys.readouterr().out
+    shutil.copy(sample_path("freight"), tmp_path / "reg" / "regulation.yaml")
+    assert main(["build", str(tmp_path / "reg"), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "workbooks" / "01-summary.ipynb").is_file()
+
+
+def test_a_folder_without_a_regulation_is_named(tmp_path, capsys):
+    assert main(["check", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (f"{tmp_path} is a folder without regulation.yaml "
+                                       f"(start one with: crmtrain init {tmp_path})\n")
+
+
+@pytest.mark.parametrize("where", [".", "workbooks", "assignments"])
+def test_out_naming_a_file_is_a_clear_error(tmp_path, capsys, where):
+    out = tmp_path / "out"
+    (out / where).parent.mkdir(parents=True, exist_ok=True)
+    target = out if where == "." else out / where
+    target.write_text("not a folder", encoding="utf-8")
+    assert main(["build", "sample:en", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"--out {out}: {target} is a file, not a folder; give a folder for the build\n"
+    assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+def dashboard_reference(workbooks) -> str:
+    source = next(c.source for c in nbformat.read(workbooks / "specialist-dashboard.ipynb", 4).cells
+                  if "dash.load(" in c.source)
+    return re.search(r"dash\.load\('\.\./assignments', '([^']*)'\)", source).group(1)
+
+
+def test_a_relative_build_is_found_again_from_the_dashboards_and_the_courses_folder(tmp_path, monkeypatch):
+    (tmp_path / "company").mkdir()
+    shutil.copy(sample_path("freight"), tmp_path / "company" / "regulation.yaml")
+    monkeypatch.chdir(tmp_path / "company")
+    assert main(["build", "regulation.yaml", "--out", "../training"]) == 0
+    workbooks, course = tmp_path / "training" / "workbooks", tmp_path / "training" / "assignments"
+    ref = dashboard_reference(workbooks)
+    assert ref == "../../company/regulation.yaml"
+    monkeypatch.chdir(workbooks)  # Jupyter runs the dashboard's kernel in its folder
+    assert resolve(ref).resolve() == (tmp_path / "company" / "regulation.yaml").resolve()
+    monkeypatch.chdir(tmp_path)  # `crmtrain report --course training/assignments` from elsewhere
+    assert json.loads((course / "crmtrain.json").read_text(encoding="utf-8")) == {"regulation": "../../company/regulation.yaml"}
+    assert recorded_regulation(course).resolve() == (tmp_path / "company" / "regulation.yaml").resolve()
+
+
+def test_a_sample_is_recorded_by_name(tmp_path):
+    assert main(["build", "sample:freight", "--out", str(tmp_path)]) == 0
+    assert dashboard_reference(tmp_path / "workbooks") == "sample:freight"
+    assert recorded_regulation(tmp_path / "assignments") == sample_path("freight")
+
+
+def test_a_course_without_a_record_reports_against_the_english_sample(tmp_path):
+    assert recorded_regulation(tmp_path) == sample_path("en")
+
+
+def test_an_unknown_sample_lists_the_samples(capsys):
+    assert main(["check", "sample:xx"]) == 2
+    assert capsys.readouterr().err == "no sample 'xx'; the samples are en, ru, freight\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_refused_without_waiting(tmp_path, capsys):
+    pipe = tmp_path / "regulation.yaml"
+    os.mkfifo(pipe)
+    assert main(["check", str(pipe)]) == 2
+    assert "is not a regular file" in capsys.readouterr().err
