@@ -67,7 +67,7 @@ def test_committed_workbooks_are_up_to_date(lang):
 def test_committed_course_sources_are_up_to_date(lang, tmp_path):
     from crmtrain.commands.build import course_files
 
-    write_files(tmp_path, course_files(load(sample_path(lang))))
+    write_files(tmp_path, course_files(load(sample_path(lang)), regulation=f"sample:{lang}"))
     committed = COMMITTED[lang] / "assignments"
     for path in sorted(p for p in tmp_path.rglob("*") if p.is_file()):
         name = path.relative_to(tmp_path)
