@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import UserError
-from .course import ASSESSMENTS, Course, check_assessment, nbgrader_failure
+from .course import Course, check_assessment, nbgrader_failure
 from .release import is_released
 from .status import inbound_submissions
 
@@ -38,10 +38,3 @@ def collect(course: Course, assessment: str) -> CollectReport:
         raise nbgrader_failure(f"collecting {assessment!r}", result)
     changed = tuple(t for t in waiting if _stamp(course, t, assessment) != before[t])
     return CollectReport(assessment, changed, tuple(t for t in waiting if t not in changed))
-
-
-def collect_all(course: Course) -> tuple[CollectReport, ...]:
-    """Collect every released assessment that has submissions waiting."""
-    return tuple(
-        collect(course, a) for a in ASSESSMENTS if is_released(course, a) and inbound_submissions(course, a)
-    )

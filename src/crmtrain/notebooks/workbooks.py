@@ -19,9 +19,6 @@ from .cells import NotebookBuilder, call
 from .quizzes import by_section, literal, practice_questions
 from .sections import client_work_sections, process_section, summary_topic
 
-NOTEBOOKS = ("00-introduction", "01-summary", "02-order-processing", "03-client-work", "04-practice-test")
-
-
 class Context:
     """What every section writer needs: the regulation, translations, questions by section."""
 
@@ -43,14 +40,7 @@ class Context:
 def build_workbooks(reg: Regulation) -> dict[str, NotebookNode]:
     """All trainee workbooks for a regulation, by file name."""
     ctx = Context(reg)
-    builders: dict[str, Callable[[Context], NotebookNode]] = {
-        "00-introduction": introduction,
-        "01-summary": summary,
-        "02-order-processing": order_processing,
-        "03-client-work": client_work,
-        "04-practice-test": practice_test,
-    }
-    return {f"{name}.ipynb": make(ctx) for name, make in builders.items()}
+    return {f"{name}.ipynb": make(ctx) for name, make in BUILDERS.items()}
 
 
 def _start(ctx: Context, name: str, title: str, questions: list[Question]) -> NotebookBuilder:
@@ -191,3 +181,14 @@ def practice_test(ctx: Context) -> NotebookNode:
         nb.markdown(f"#### {_('Question {n} of {total}').format(n=n, total=len(questions))}")
         nb.code(call("wb.quiz", literal(ctx.reg, q, ctx.items)), crmtrain={"item": q.id})
     return _finish(ctx, nb, questions)
+
+
+# The workbooks, in the order trainees take them: file name (without .ipynb) → its builder.
+BUILDERS: dict[str, Callable[[Context], NotebookNode]] = {
+    "00-introduction": introduction,
+    "01-summary": summary,
+    "02-order-processing": order_processing,
+    "03-client-work": client_work,
+    "04-practice-test": practice_test,
+}
+NOTEBOOKS = tuple(BUILDERS)

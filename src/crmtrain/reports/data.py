@@ -17,7 +17,6 @@ from ..errors import UserError
 from ..kinds.questions import QUESTION_TYPES
 
 ASSESSMENTS = ("initial", "followup")
-TOPICS = ("technical", "processes", "sales")
 PARTS = ("summary", "order_processing", "client_work")
 
 # Column -> meaning; the order is the canonical column order.
