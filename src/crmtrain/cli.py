@@ -61,6 +61,12 @@ def _cmd_document(args: argparse.Namespace) -> int:
     return run(args.regulation, args.out, args.format, out=sys.stdout)
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .commands.diff import run
+
+    return run(args.old, args.new, out=sys.stdout, course_dir=args.course_dir, out_dir=args.out)
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from .commands.interchange import export
 
@@ -121,6 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="document", metavar="DIR", help="folder for regulation.html and regulation.pdf (default: document)")
     p.add_argument("--format", default="html,pdf", help="comma-separated: html, pdf (default: both; pdf needs Chromium)")
     p.set_defaults(func=_cmd_document)
+
+    p = sub.add_parser("diff", help="what changed between two versions of the regulation, who must relearn it, a re-test")
+    p.add_argument("old", metavar="OLD", help="the earlier regulation (a file, or sample:en / sample:ru)")
+    p.add_argument("new", metavar="NEW", help="the new regulation")
+    p.add_argument("--course", dest="course_dir", default=None, metavar="DIR",
+                   help="the nbgrader course built from OLD: also list who learned the old version of each item")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="write the 'what changed' workbook and the re-test (retest/retest.ipynb) into DIR")
+    p.set_defaults(func=_cmd_diff)
 
     # The interchange formats, named here so that --help needs no import.
     formats = ("moodle-xml", "gift", "xlsx", "csv")

@@ -57,16 +57,20 @@ def item_spec(q: Question) -> dict:
 
 def build_assessment(reg: Regulation, name: str) -> NotebookNode:
     """The nbgrader source notebook of one assessment ("initial" or "followup")."""
+    spec = getattr(reg.assessments, name)
+    return assessment_notebook(reg, name, spec.title, spec.description, select(reg).questions[name],
+                               spec.pass_mark or reg.meta.pass_mark)
+
+
+def assessment_notebook(reg: Regulation, name: str, title: str, description: str, questions, mark: int) -> NotebookNode:
+    """An nbgrader source notebook asking ``questions`` (any assessment: the two, or a re-test)."""
     tr = translation(reg.meta.language.value)
     _ = tr.gettext
-    spec = getattr(reg.assessments, name)
-    questions = select(reg).questions[name]
     items = index(reg)
     total = sum(q.points for q in questions)
-    mark = spec.pass_mark or reg.meta.pass_mark
-    nb = NotebookBuilder(name, reg.meta.language.value, spec.title)
+    nb = NotebookBuilder(name, reg.meta.language.value, title)
     nb.markdown(
-        f"# {spec.title}", spec.description,
+        f"# {title}", description,
         _("{questions}, {points} points in all; you pass with {mark}% of the points.").format(
             questions=tr.ngettext("{n} question", "{n} questions", len(questions)).format(n=len(questions)),
             points=total, mark=mark),

@@ -71,3 +71,40 @@ def index(reg: Regulation) -> dict[str, Item]:
     for item in iter_items(reg):
         out.setdefault(item.id, item)
     return out
+
+
+# --- content hashes: what changed between two versions ---------------------------------------
+
+# Children that are items of their own leave their owner's content, so that changing a step
+# changes the step, not the whole process.
+_OWN_CHILDREN = {name: tuple(key for key, _ in keys) for name, keys in _CHILDREN.items()}
+_OWN_CHILDREN["pipeline"] = ("statuses",)
+
+
+def item_content(reg: Regulation, item: Item) -> dict:
+    """The item's own content as plain data (its child items left out: they have their own)."""
+    node = reg
+    for part in item.loc[:-1]:
+        node = node[part] if isinstance(part, int) else getattr(node, part)
+    data = node.model_dump(mode="json", by_alias=True)
+    loc = item.loc
+    if loc[:2] == ("order_processing", "processes") and len(loc) == 4:
+        data.pop("steps")
+    elif loc[0] == "client_work" and len(loc) == 3:
+        for key in _OWN_CHILDREN.get(loc[1], ()):
+            data.pop(key)
+    return data
+
+
+def content_hash(data) -> str:
+    """A short, stable hash of plain data (key order and formatting do not matter)."""
+    import hashlib
+    import json
+
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def item_hashes(reg: Regulation) -> dict[str, str]:
+    """The content hash of every item, by id: equal hashes, unchanged item."""
+    return {item.id: content_hash(item_content(reg, item)) for item in index(reg).values()}

@@ -1,0 +1,78 @@
+"""``crmtrain diff OLD NEW``: what changed, what it touches, who must relearn it, and a re-test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from ..regulation.loader import load
+from ..samples import resolve
+
+
+def run(old_spec: str, new_spec: str, out: TextIO, *, course_dir: str | None = None, out_dir: str | None = None) -> int:
+    """Print the changes item by item; with ``out_dir`` write the workbook and the re-test."""
+    from ..changes.diff import PART_TITLES, diff
+    from ..changes.impact import retest_questions, questions_on, workbook_changes
+
+    old, new = load(resolve(old_spec)), load(resolve(new_spec))
+    changes = diff(old, new)
+    m0, m1 = old.meta, new.meta
+    counts = {s: sum(1 for c in changes if c.status == s) for s in ("added", "removed", "changed")}
+    out.write(f"{m0.company}: version {m0.version} ({m0.effective_date}) → {m1.version} ({m1.effective_date}): "
+              f"{len(changes)} changes ({counts['added']} added, {counts['removed']} removed, {counts['changed']} changed)\n")
+    if not changes:
+        return 0
+    who = None
+    if course_dir:
+        from ..changes.learners import learners
+
+        who = learners(course_dir, old, changes)
+    part = None
+    for c in changes:
+        if c.part != part:
+            part = c.part
+            out.write(f"\n{PART_TITLES[part]}\n")
+        out.write(f"  {c.status:<8} {c.kind} {c.id}: {c.title}" + (f"  [{c.old_hash or '—'} → {c.new_hash or '—'}]" if c.trains else "") + "\n")
+        for line in c.lines:
+            out.write(f"      {line}\n")
+        tested = questions_on(new if c.status != "removed" else old, c)
+        if tested:
+            out.write("      tested by: " + ", ".join(t.question + (" (its section)" if t.via == "section" else "") for t in tested) + "\n")
+        if who is not None and c.id in who.by_item:
+            names = [f"{x.trainee} ({', '.join(x.questions)})" for x in who.by_item[c.id]]
+            out.write("      learned the old version: " + (", ".join(names) if names else "nobody answered a question on it yet") + "\n")
+    books = workbook_changes(old, new)
+    out.write("\nWorkbooks that change (rebuild with crmtrain build):\n")
+    for b in books:
+        if b.note:
+            out.write(f"  {b.name}: {b.note}\n")
+            continue
+        extra = "".join([f"; drills: {', '.join(b.drills)}" if b.drills else "",
+                         f"; quizzes: {', '.join(b.quizzes)}" if b.quizzes else ""])
+        out.write(f"  {b.name}: {b.added} cells new or changed, {b.removed} gone{extra}\n")
+    if not books:
+        out.write("  none\n")
+    if who is not None:
+        out.write(f"\nTrainees who studied the old version (submitted an assessment): {', '.join(who.submitted) or 'none yet'}\n")
+    questions, covering = retest_questions(new, changes)
+    uncovered = [item for item, qids in covering.items() if not qids]
+    out.write(f"\nRe-test: {len(questions)} questions on {len(covering) - len(uncovered)} of {len(covering)} changed items"
+              + (f"; no question tests {', '.join(uncovered)}: add one to the bank" if uncovered else "") + "\n")
+    if out_dir:
+        _write(old, new, changes, questions, Path(out_dir), out)
+    return 0
+
+
+def _write(old, new, changes, questions, folder: Path, out: TextIO) -> None:
+    from ..changes.notebooks import RETEST, WORKBOOK, retest_notebook, what_changed_workbook
+    from ..files import write_files
+    from ..notebooks.cells import render
+
+    files = {f"{WORKBOOK}.ipynb": render(what_changed_workbook(old, new, changes, questions))}
+    if questions:
+        files[f"{RETEST}/{RETEST}.ipynb"] = render(retest_notebook(old, new, questions))
+    write_files(folder, files)
+    out.write(f"Wrote {folder / (WORKBOOK + '.ipynb')} (for the trainees, beside their workbooks)\n")
+    if questions:
+        out.write(f"Wrote {folder / RETEST / (RETEST + '.ipynb')}: copy the {RETEST}/ folder into the course's source/ "
+                  f"and release it with nbgrader (nbgrader generate_assignment {RETEST}, then release_assignment)\n")
