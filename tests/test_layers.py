@@ -46,10 +46,12 @@ LAYERS: dict[str, set[str]] = {
     "document": {"errors", "files", "i18n", "kinds", "notebooks", "regulation"},  # the regulation as HTML/PDF
     "interchange": {"errors", "kinds", "regulation"},  # questions as Moodle XML, GIFT, spreadsheets
     "grading": {"errors", "kinds", "regulation", "runtime"},  # the only code touching nbgrader
+    # What changed between two versions, who learned the old one (the gradebook), retraining notebooks.
+    "changes": {"errors", "grading", "notebooks", "regulation"},
     "simulate": {"grading", "kinds", "regulation", "runtime"},  # demo trainees who click the real widgets
     "reports": {"errors", "grading", "i18n", "kinds", "regulation", "samples"},  # pandas over grading's results
     "lab": set(),  # JupyterLab set up for trainees
-    "commands": {"document", "errors", "files", "grading", "i18n", "interchange", "kinds", "lab", "notebooks",
+    "commands": {"changes", "document", "errors", "files", "grading", "i18n", "interchange", "kinds", "lab", "notebooks",
                  "regulation", "reports", "rules", "runtime", "samples", "simulate", "speedups"},
     "cli": {"commands", "errors", "speedups"},
     "__main__": {"cli"},
