@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from .errors import UserError
+from .kinds.assessments import ASSESSMENTS
 from .speedups import skip_unused_validators
 
-ASSESSMENTS = ("initial", "followup")
 REGULATION_HELP = ("a regulation YAML file, a folder holding regulation.yaml, or sample:en / sample:ru / "
                    "sample:freight (default: the English sample)")
 
@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
                        ("grade", "autograde every collected submission (in parallel)"),
                        ("feedback", "release feedback (answers and points, never the key) to trainees")):
         p = sub.add_parser(name, help=text)
-        p.add_argument("assessment", nargs="?", choices=ASSESSMENTS, help="only this assessment (default: both)")
+        p.add_argument("assessment", nargs="?", choices=ASSESSMENTS, help="only this assessment (default: all)")
         _add_course(p)
         if name == "grade":
             p.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per CPU)")

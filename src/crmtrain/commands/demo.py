@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import UserError
+from ..kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, FIRST, LAST
 
 MARKER = ".crmtrain-demo"
 
-# (id, name, email local part, initial skill, follow-up skill); the last one never submits.
+# (id, name, skill at each assessment in the registry's order: initial, follow-up).
 TRAINEES = {
     "en": [("osmirnova", "Olga Smirnova", 0.95, 0.9), ("ipetrov", "Ivan Petrov", 0.8, 0.45),
            ("akuznetsova", "Anna Kuznetsova", 0.7, 0.7), ("dvolkov", "Dmitry Volkov", 0.55, 0.25),
@@ -32,7 +33,7 @@ TRAINEES = {
            ("akuznetsova", "Анна Кузнецова", 0.7, 0.7), ("dvolkov", "Дмитрий Волков", 0.55, 0.25),
            ("esokolova", "Елена Соколова", 0.85, 0.8), ("plebedev", "Павел Лебедев", 0.6, 0.6)],
 }
-LATE = "dvolkov"  # submits the initial assessment after its due date
+LATE = "dvolkov"  # submits the first (initial) assessment after its due date
 ABSENT = "plebedev"  # fetches, never submits
 
 
@@ -95,15 +96,14 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
     r = roster.import_roster(course, staff)
     say(f"roster: {len(r.added)} trainees imported from {staff.name}")
 
-    people = {tid: SimulatedTrainee(tid, name, f"{tid}@example.com", s0, root / "trainees" / tid)
-              for tid, name, s0, _ in TRAINEES[lang]}
-    followup_skill = {tid: s1 for tid, _, _, s1 in TRAINEES[lang]}
+    skills = {tid: dict(zip(ASSESSMENTS, skill)) for tid, _, *skill in TRAINEES[lang]}
+    people = {tid: SimulatedTrainee(tid, name, f"{tid}@example.com", skills[tid][FIRST], root / "trainees" / tid)
+              for tid, name, *_ in TRAINEES[lang]}
     scores: dict[str, dict[str, float]] = {}
 
-    for assessment in ("initial", "followup"):
-        if assessment == "followup":
-            for tid, t in people.items():
-                t.skill = followup_skill[tid]
+    for assessment in ASSESSMENTS:
+        for tid, t in people.items():
+            t.skill = skills[tid][assessment]
         days = getattr(reg.assessments, assessment).due_days
         rel = release.release(course, assessment, due=dt.datetime.utcnow() + dt.timedelta(days=days))
         say(f"{assessment}: released {rel.items} questions, {rel.points:g} points, due in {days} days")
@@ -111,7 +111,7 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
             t.fetch(course, assessment)
         say(f"{assessment}: {len(people)} trainees fetched it from the exchange")
         answers: dict[str, dict] = {}
-        late = LATE if assessment == "initial" else None
+        late = LATE if assessment == FIRST else None
         for tid, t in people.items():
             if tid == ABSENT:
                 continue
@@ -154,21 +154,23 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
             out.write(f"reports not written: {exc}\n")
         except Exception as exc:  # noqa: BLE001  (another helper's module may still be in progress)
             out.write(f"reports not written ({type(exc).__name__}: {exc})\n")
-    mark = reg.assessments.followup.pass_mark or reg.meta.pass_mark
-    out.write(f"\n  {'trainee':<12} {'name':<18} {'initial':>8} {'follow-up':>10}  note\n")
+    first, last = ASSESSMENT_KINDS[FIRST], ASSESSMENT_KINDS[LAST]
+    mark = getattr(reg.assessments, LAST).pass_mark or reg.meta.pass_mark
+    labels = [ASSESSMENT_KINDS[a].label for a in ASSESSMENTS]
+    out.write(f"\n  {'trainee':<12} {'name':<18} " + " ".join(f"{x:>{len(x) + 1}}" for x in labels) + "  note\n")
     for tid, t in people.items():
         s = scores.get(tid, {})
-        cells = [f"{s[a]:.0f}%" if a in s else "—" for a in ("initial", "followup")]
+        cells = " ".join(f"{f'{s[a]:.0f}%' if a in s else '—':>{len(x) + 1}}" for a, x in zip(ASSESSMENTS, labels))
         note = []
         if tid == LATE:
-            note.append("initial submitted late")
+            note.append(f"{first.label} submitted late")
         if tid == ABSENT:
             note.append("never submitted")
-        if "initial" in s and "followup" in s and s["followup"] < s["initial"] - 15:
+        if FIRST in s and LAST in s and s[LAST] < s[FIRST] - 15:
             note.append("forgot a lot: retraining")
-        elif "followup" in s and s["followup"] < mark:
-            note.append(f"follow-up below its {mark}% pass mark")
-        out.write(f"  {tid:<12} {t.name:<18} {cells[0]:>8} {cells[1]:>10}  {'; '.join(note)}\n")
+        elif LAST in s and s[LAST] < mark:
+            note.append(f"{last.label} below its {mark}% pass mark")
+        out.write(f"  {tid:<12} {t.name:<18} {cells}  {'; '.join(note)}\n")
     out.write(f"\nDone in {time.monotonic() - started:.0f} s. Everything is in {root}/:\n"
               f"  workbooks/    the training workbooks      assignments/  the nbgrader course (gradebook.db)\n"
               f"  exchange/     the nbgrader exchange       trainees/     each trainee's home (answers.json)\n"

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..kinds.assessments import ASSESSMENTS
 from ..runtime.check import ANSWERS_FILE
 
-ASSESSMENTS = ("initial", "followup")
 CONFIG_NAME = "nbgrader_config.py"
 DEFAULT_COURSE_ID = "crm-training"
 DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"  # nbgrader's own default: where a shared JupyterHub keeps it

@@ -1,4 +1,4 @@
-"""Regulation → the initial and follow-up assessments as nbgrader source notebooks.
+"""Regulation → every assessment (initial, follow-up) as an nbgrader source notebook.
 
 One notebook per assessment keeps grading cheap. Per question: a locked markdown cell with
 the text, a locked cell showing the answer widget, and the graded cell — an autograder test
@@ -11,9 +11,10 @@ from __future__ import annotations
 from nbformat import NotebookNode
 
 from ..i18n import translation
+from ..kinds.assessments import ASSESSMENTS
 from ..regulation.items import index
 from ..regulation.models import Question, Regulation
-from ..regulation.selection import ORDER, select
+from ..regulation.selection import select
 from .cells import NotebookBuilder, call
 
 SCHEMA_VERSION = 3  # nbgrader's cell metadata schema
@@ -56,7 +57,7 @@ def item_spec(q: Question) -> dict:
 
 
 def build_assessment(reg: Regulation, name: str) -> NotebookNode:
-    """The nbgrader source notebook of one assessment ("initial" or "followup")."""
+    """The nbgrader source notebook of one assessment (a name in ``kinds.assessments``)."""
     spec = getattr(reg.assessments, name)
     return assessment_notebook(reg, name, spec.title, spec.description, select(reg).questions[name],
                                spec.pass_mark or reg.meta.pass_mark)
@@ -101,5 +102,5 @@ def assessment_notebook(reg: Regulation, name: str, title: str, description: str
 
 def build_assessments(reg: Regulation) -> dict[str, NotebookNode]:
     """Both assessments' source notebooks, by path inside the course's ``source/`` folder."""
-    return {f"{name}/{name}.ipynb": build_assessment(reg, name) for name in ORDER}
+    return {f"{name}/{name}.ipynb": build_assessment(reg, name) for name in ASSESSMENTS}
 

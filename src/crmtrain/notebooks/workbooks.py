@@ -12,6 +12,7 @@ from collections.abc import Callable
 from nbformat import NotebookNode
 
 from ..i18n import translation
+from ..kinds.assessments import ASSESSMENT_KINDS
 from ..regulation.items import Item, index
 from ..regulation.models import Question, Regulation
 from ..regulation.selection import select
@@ -105,7 +106,8 @@ def introduction(ctx: Context) -> NotebookNode:
     )
     sel = select(reg)
     lines = []
-    for name, when in (("initial", _("right after the CRM rollout")), ("followup", _("after some time has passed, to check what stuck"))):
+    for kind in ASSESSMENT_KINDS.values():
+        name, when = kind.name, _(kind.when)
         a = getattr(reg.assessments, name)
         qs = sel.questions[name]
         count = ctx.ngettext("{n} question", "{n} questions", len(qs)).format(n=len(qs))

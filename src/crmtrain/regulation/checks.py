@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 
+from ..kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, earlier
 from ..kinds.questions import QUESTION_KINDS
 from ..rules import decision_table, pipeline as pipeline_rules, processes as process_rules
 from .items import index, iter_items
@@ -200,18 +201,20 @@ def _describe(lead: dict, lc) -> str:
 
 
 def assessments(reg: Regulation) -> Found:
-    """Includes exist, draws can be filled, and the follow-up repeats nothing of the initial."""
+    """Includes exist, draws can be filled, and no assessment repeats a question of an earlier one."""
     known = {q.id for q in reg.questions}
-    for name in ("initial", "followup"):
+    for name in ASSESSMENTS:
         for i, qid in enumerate(getattr(reg.assessments, name).include):
             if qid not in known:
                 yield ("assessments", name, "include", i), f"unknown question '{qid}'"
     sel = select(reg)
-    for i, qid in sel.overlaps:
-        yield ("assessments", "followup", "include", i), f"question '{qid}' is also in the initial assessment; the follow-up must not repeat it"
+    for name, i, qid, first in sel.overlaps:
+        yield (("assessments", name, "include", i), f"question '{qid}' is also in the {ASSESSMENT_KINDS[first].label} "
+               f"assessment; the {ASSESSMENT_KINDS[name].label} must not repeat it")
     for s in sel.shortfalls:
         what = f"pool '{s.pool}'" + (f", topic '{s.topic}'" if s.topic else "")
-        extra = f" ({s.taken_by_initial} are already used by the initial assessment)" if s.taken_by_initial else ""
+        before = " or ".join(ASSESSMENT_KINDS[a].label for a in earlier(s.assessment))
+        extra = f" ({s.taken_by_earlier} are already used by the {before} assessment)" if s.taken_by_earlier else ""
         yield (("assessments", s.assessment, "draw", s.draw_index, "count"),
                f"asks for {s.count} questions but {what} has only {s.available} left{extra}")
 

@@ -11,8 +11,9 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 
+from ..kinds.assessments import ASSESSMENTS
 from ..kinds.questions import QUESTION_TYPES, QuestionKind, question_kind
 
 # One id pattern for every id (documented in docs/regulation-format.md). No dots: a dot joins
@@ -428,9 +429,9 @@ class Assessment(Model):
         return self
 
 
-class Assessments(Model):
-    initial: Assessment
-    followup: Assessment
+# One field per assessment kind of the registry, in the order they are taken.
+Assessments = create_model("Assessments", __base__=Model, __module__=__name__,
+                           **{name: (Assessment, ...) for name in ASSESSMENTS})
 
 
 # --- the whole document -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Which questions each assessment asks: included ones plus seeded draws from pools.
 
-The initial assessment is drawn first; the follow-up draws only from what the initial did
-not take, so the two never share a question. Seeds come from the regulation version, so a
+Assessments are drawn in the registry's order (initial first); a later one draws only from
+what earlier ones did not take, so no two share a question. Seeds come from the regulation version, so a
 rebuild asks the same questions and a new version reshuffles them.
 """
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from ..kinds.assessments import ASSESSMENTS
 from .models import Question, Regulation
 
-ORDER = ("initial", "followup")
+ORDER = ASSESSMENTS
 
 
 @dataclass
@@ -25,7 +26,7 @@ class Shortfall:
     topic: str | None
     count: int
     available: int
-    taken_by_initial: int = 0
+    taken_by_earlier: int = 0  # questions that fit but earlier assessments already ask
 
 
 @dataclass
@@ -34,22 +35,22 @@ class Selection:
 
     questions: dict[str, tuple[Question, ...]]
     shortfalls: list[Shortfall] = field(default_factory=list)
-    overlaps: list[tuple[int, str]] = field(default_factory=list)  # (include index, qid) in followup
+    # (assessment, include index, qid, the earlier assessment asking it too)
+    overlaps: list[tuple[str, int, str, str]] = field(default_factory=list)
 
 
 def select(reg: Regulation) -> Selection:
     """Draw every assessment's questions; shortfalls and overlaps are reported, not raised."""
     by_id = {q.id: q for q in reg.questions}
-    taken: set[str] = set()
-    initial_ids: set[str] = set()
+    taken: dict[str, str] = {}  # question id -> the assessment that asks it
     result = Selection(questions={})
     for name in ORDER:
         spec = getattr(reg.assessments, name)
         chosen: list[Question] = []
         mine: set[str] = set()
         for i, qid in enumerate(spec.include):
-            if name == "followup" and qid in initial_ids:
-                result.overlaps.append((i, qid))
+            if qid in taken:
+                result.overlaps.append((name, i, qid, taken[qid]))
             if qid in by_id and qid not in mine:
                 chosen.append(by_id[qid])
                 mine.add(qid)
@@ -58,15 +59,13 @@ def select(reg: Regulation) -> Selection:
             fits = [q for q in reg.questions if q.pool == draw.pool and (topic is None or q.topic.value == topic)]
             free = [q for q in fits if q.id not in taken and q.id not in mine]
             if len(free) < draw.count:
-                by_initial = sum(1 for q in fits if q.id in initial_ids) if name == "followup" else 0
-                result.shortfalls.append(Shortfall(name, i, draw.pool, topic, draw.count, len(free), by_initial))
+                by_earlier = sum(1 for q in fits if q.id in taken)
+                result.shortfalls.append(Shortfall(name, i, draw.pool, topic, draw.count, len(free), by_earlier))
             rng = random.Random(f"{reg.meta.version}/{name}/{i}")
             picked = rng.sample(free, min(draw.count, len(free)))
             picked.sort(key=lambda q: reg.questions.index(q))
             chosen.extend(picked)
             mine.update(q.id for q in picked)
-        taken |= mine
-        if name == "initial":
-            initial_ids = set(mine)
+        taken.update((qid, name) for qid in mine if qid not in taken)
         result.questions[name] = tuple(chosen)
     return result

@@ -12,7 +12,10 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-COLOURS = {"initial": "#4c72b0", "followup": "#dd8452"}
+from ..kinds.assessments import ASSESSMENT_KINDS, FIRST, LAST
+
+COLOURS = {k.name: k.colour for k in ASSESSMENT_KINDS.values()}
+X, Y = ASSESSMENT_KINDS[FIRST], ASSESSMENT_KINDS[LAST]  # the scatter's axes
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 
 
@@ -62,13 +65,13 @@ def histogram(scores: dict[str, pd.Series], marks: dict[str, float] | None = Non
     return _svg(W, H, title, body)
 
 
-def scatter(initial: pd.Series, followup: pd.Series, labels: pd.Series | None = None,
-            marks: dict[str, float] | None = None, title: str = "Initial vs follow-up score") -> str:
-    """One dot per trainee (x initial, y follow-up); equal scores share a dot that grows with the count."""
+def scatter(first: pd.Series, last: pd.Series, labels: pd.Series | None = None,
+            marks: dict[str, float] | None = None, title: str = f"{X.label.capitalize()} vs {Y.label} score") -> str:
+    """One dot per trainee (x the first assessment, y the last); equal scores share a dot that grows with the count."""
     W = H = 370
     L, B, T, R = 58, 36, 28, 12
     pw, ph = W - L - R, H - B - T
-    both = pd.DataFrame({"x": initial, "y": followup, "who": labels if labels is not None else ""}).dropna(subset=["x", "y"])
+    both = pd.DataFrame({"x": first, "y": last, "who": labels if labels is not None else ""}).dropna(subset=["x", "y"])
     # Scores are sums of few point values, so thousands of trainees land on a few hundred spots.
     spots = both.groupby([both["x"].round(2), both["y"].round(2)]).agg(n=("who", "size"), who=("who", "first"))
     body = [f'<text x="{L}" y="18" font-weight="bold">{escape(title)}</text>',
@@ -79,21 +82,21 @@ def scatter(initial: pd.Series, followup: pd.Series, labels: pd.Series | None = 
         body.append(f'<text x="{L + pw * v:.1f}" y="{H - B + 16}" text-anchor="middle">{_pct(v)}</text>'
                     f'<text x="{L - 6}" y="{T + ph - ph * v + 4:.1f}" text-anchor="end">{_pct(v)}</text>')
     marks = marks or {}
-    if not math.isnan(marks.get("initial", math.nan)):
-        x = L + pw * marks["initial"] / 100
-        body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{T}" y2="{T + ph}" stroke="{COLOURS["initial"]}" stroke-dasharray="4 3"/>')
-    if not math.isnan(marks.get("followup", math.nan)):
-        y = T + ph - ph * marks["followup"] / 100
-        body.append(f'<line x1="{L}" x2="{L + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="{COLOURS["followup"]}" stroke-dasharray="4 3"/>')
+    if not math.isnan(marks.get(X.name, math.nan)):
+        x = L + pw * marks[X.name] / 100
+        body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{T}" y2="{T + ph}" stroke="{X.colour}" stroke-dasharray="4 3"/>')
+    if not math.isnan(marks.get(Y.name, math.nan)):
+        y = T + ph - ph * marks[Y.name] / 100
+        body.append(f'<line x1="{L}" x2="{L + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="{Y.colour}" stroke-dasharray="4 3"/>')
     big = max(int(spots["n"].max()) if len(spots) else 1, 1)
     for (x, y), row in spots.iterrows():
         r = 3 + 7 * math.sqrt(row["n"] / big)
         who = row["who"] if row["n"] == 1 else f"{row['n']} trainees"
-        tip = f"{who}: initial {_pct(x)}, follow-up {_pct(y)}"
+        tip = f"{who}: {X.label} {_pct(x)}, {Y.label} {_pct(y)}"
         body.append(f'<circle cx="{L + pw * x:.1f}" cy="{T + ph - ph * y:.1f}" r="{r:.1f}" fill="#4c72b0" '
                     f'fill-opacity="0.55"><title>{escape(tip)}</title></circle>')
-    body.append(f'<text x="{L + pw / 2}" y="{H - 4}" text-anchor="middle">initial</text>'
-                f'<text x="12" y="{T + ph / 2}" text-anchor="middle" transform="rotate(-90 12 {T + ph / 2})">follow-up</text>')
+    body.append(f'<text x="{L + pw / 2}" y="{H - 4}" text-anchor="middle">{X.label}</text>'
+                f'<text x="12" y="{T + ph / 2}" text-anchor="middle" transform="rotate(-90 12 {T + ph / 2})">{Y.label}</text>')
     return _svg(W, H, title, body)
 
 

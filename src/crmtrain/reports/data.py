@@ -14,14 +14,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..kinds.assessments import ASSESSMENTS, described
 from ..kinds.questions import QUESTION_TYPES
 
-ASSESSMENTS = ("initial", "followup")
 PARTS = ("summary", "order_processing", "client_work")
 
 # Column -> meaning; the order is the canonical column order.
 RESULTS = {
-    "assessment": "'initial' or 'followup'",
+    "assessment": described(),
     "trainee_id": "nbgrader student id",
     "trainee_name": "display name ('' if unknown)",
     "item": "question id; the nbgrader grade cell is named after it",
@@ -37,7 +37,7 @@ RESULTS = {
     "late": "submitted after the due date (extensions included)",
 }
 ASSESSMENT_COLUMNS = {
-    "assessment": "'initial' or 'followup'",
+    "assessment": described(),
     "title": "the assessment's title",
     "pass_mark": "percent of max_points needed to pass (1..100)",
     "max_points": "total points of the assessment",
@@ -51,7 +51,7 @@ ITEM_COLUMNS = {
     "title": "the item's title",
     "section_title": "the section's title",
 }
-QUESTION_COLUMNS = {"assessment": "'initial' or 'followup'", "item": "question id", "text": "question text"}
+QUESTION_COLUMNS = {"assessment": described(), "item": "question id", "text": "question text"}
 # Optional columns of ``questions``: item analysis uses them when present.
 QUESTION_EXTRA = {"options": "option ids of a choice question, joined by ' '",
                   "guess": "random guess score: expected share of the points from a uniform guess (0..1)"}

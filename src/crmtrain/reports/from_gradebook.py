@@ -18,7 +18,8 @@ import pandas as pd
 
 from ..errors import UserError
 from ..kinds.questions import QUESTION_KINDS
-from .data import ASSESSMENTS, ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normalise
+from ..kinds.assessments import ASSESSMENTS
+from .data import ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normalise
 
 GRADEBOOK = "gradebook.db"
 

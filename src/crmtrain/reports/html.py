@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..kinds.assessments import ASSESSMENTS, FIRST, LAST
 from . import charts
 from .catalog import DESCRIPTIONS, title_of
 from .columns import number_format
@@ -112,11 +113,10 @@ def chart_svgs(tables: dict[str, pd.DataFrame], marks: dict[str, float],
                heatmap_rows: int = HEATMAP_ROWS) -> dict[str, str]:
     """The charts by name: score histogram, initial vs follow-up per trainee, topic heat map (when there is data)."""
     t = tables["trainees"]
-    scores = {a: t[f"{a}_score"].astype(float) for a in ("initial", "followup") if t[f"{a}_score"].notna().any()}
+    scores = {a: t[f"{a}_score"].astype(float) for a in ASSESSMENTS if t[f"{a}_score"].notna().any()}
     out = {"histogram": charts.histogram(scores, marks)}
-    if len(scores) == 2:
-        out["scatter"] = charts.scatter(t["initial_score"].astype(float), t["followup_score"].astype(float),
-                                        t["name"], marks)
+    if FIRST in scores and LAST in scores and FIRST != LAST:
+        out["scatter"] = charts.scatter(scores[FIRST], scores[LAST], t["name"], marks)
     matrix, title = topic_matrix(tables["topics"], heatmap_rows)
     if len(matrix):
         out["heatmap"] = charts.heatmap(matrix, title)
@@ -125,7 +125,7 @@ def chart_svgs(tables: dict[str, pd.DataFrame], marks: dict[str, float],
 
 def topic_matrix(topics: pd.DataFrame, max_rows: int = HEATMAP_ROWS) -> tuple[pd.DataFrame, str]:
     """Trainees × (topic, assessment) scores with an 'all trainees' row; only the weakest when there are many."""
-    cols = [(a, f"{a}_score") for a in ("initial", "followup") if topics[f"{a}_score"].notna().any()]
+    cols = [(a, f"{a}_score") for a in ASSESSMENTS if topics[f"{a}_score"].notna().any()]
     if topics.empty or not cols:
         return pd.DataFrame(), ""
     long = pd.concat([topics.assign(assessment=a, score=topics[c]) for a, c in cols])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..kinds.assessments import ASSESSMENTS, FIRST, LAST
 from .data import ReportData
 
 STATUSES = ("learned", "forgotten", "learned_later", "never_learned")
@@ -46,14 +47,14 @@ def ref_answers(data: ReportData) -> pd.DataFrame:
 def retention_detail(data: ReportData, answers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per trainee × regulation item tested in both assessments: knew it initially, at follow-up, status."""
     a = ref_answers(data) if answers is None else answers
-    cols = ["trainee_id", "ref", "initial", "followup", "status"]
+    cols = ["trainee_id", "ref", FIRST, LAST, "status"]
     if a.empty:
         return pd.DataFrame(columns=cols)
     knew = a.groupby(["trainee_id", "ref", "assessment"], observed=True, sort=False)["correct"].all().unstack("assessment")
-    if "initial" not in knew or "followup" not in knew:
+    if FIRST not in knew or LAST not in knew:
         return pd.DataFrame(columns=cols)
-    knew = knew[["initial", "followup"]].dropna().astype(bool).reset_index()
-    i, f = knew["initial"].to_numpy(), knew["followup"].to_numpy()
+    knew = knew[[FIRST, LAST]].dropna().astype(bool).reset_index()
+    i, f = knew[FIRST].to_numpy(), knew[LAST].to_numpy()
     knew["status"] = np.select([i & f, i & ~f, ~i & f], STATUSES[:3], STATUSES[3])
     knew["status"] = pd.Categorical(knew["status"], categories=STATUSES)
     return knew[cols]
@@ -88,8 +89,8 @@ def regulation_items(data: ReportData, detail: pd.DataFrame | None = None,
     answers = ref_answers(data) if answers is None else answers
     detail = retention_detail(data, answers) if detail is None else detail
     qr = question_refs(data)
-    cols = ["ref", "part", "section_title", "title", "initial_questions", "followup_questions", "initial_facility",
-            "followup_facility", *STATUSES, "compared", "retention"]
+    cols = ["ref", "part", "section_title", "title", *(f"{a}_questions" for a in ASSESSMENTS),
+            *(f"{a}_facility" for a in ASSESSMENTS), *STATUSES, "compared", "retention"]
     if qr.empty:
         return pd.DataFrame(columns=cols)
     refs = list(dict.fromkeys(qr["ref"]))
@@ -103,7 +104,7 @@ def regulation_items(data: ReportData, detail: pd.DataFrame | None = None,
     nq = qr.groupby(["ref", "assessment"]).size().unstack("assessment")
     fac = answers.groupby(["ref", "assessment"], observed=True)["correct"].mean().unstack("assessment") \
         if len(answers) else pd.DataFrame()
-    for a in ("initial", "followup"):
+    for a in ASSESSMENTS:
         out[f"{a}_questions"] = out["ref"].map(nq[a]).fillna(0).astype(int) if a in nq else 0
         out[f"{a}_facility"] = out["ref"].map(fac[a]) if a in fac else np.nan
     counts = _counts(detail, "ref")

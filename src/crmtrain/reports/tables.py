@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .catalog import TABLES  # noqa: F401  (re-exported: the order of compute_all's tables)
-from .data import ASSESSMENTS, PARTS, ReportData
+from ..kinds.assessments import ASSESSMENTS, FIRST, LAST
+from .data import PARTS, ReportData
 from .itemstats import Bounds, assessment_statistics, item_analysis
 from .retention import question_refs, ref_answers, regulation_items, retention_detail, retention_trainees
 
@@ -57,7 +58,7 @@ def trainees(data: ReportData, sc: pd.DataFrame | None = None) -> pd.DataFrame:
     for a in ASSESSMENTS:
         for col in ("points", "score", "result", "late"):
             out[f"{a}_{col}"] = out["trainee_id"].map(wide[(col, a)]) if (col, a) in wide else np.nan
-    out["change"] = out["followup_score"] - out["initial_score"]
+    out["change"] = out[f"{LAST}_score"] - out[f"{FIRST}_score"]
     missing = [np.where(out[f"{a}_result"].eq("missing"), a, "") for a in ASSESSMENTS]
     out["missing"] = [" ".join(x for x in row if x) for row in zip(*missing)]
     pending = sum((out["trainee_id"].map(wide[("pending", a)]).fillna(0) if ("pending", a) in wide else 0)
@@ -85,7 +86,7 @@ def by_group(data: ReportData, key: str) -> pd.DataFrame:
     for a in ASSESSMENTS:
         for col in ("points", "max", "score"):
             out[f"{a}_{col}"] = wide[(col, a)] if (col, a) in wide else np.nan
-    out["change"] = out["followup_score"] - out["initial_score"]
+    out["change"] = out[f"{LAST}_score"] - out[f"{FIRST}_score"]
     out = out.reset_index()
     out.insert(1, "name", out["trainee_id"].map(data.roster.set_index("trainee_id")["name"]))
     order = {v: i for i, v in enumerate(PARTS if key == "part" else ("technical", "processes", "sales"))}
