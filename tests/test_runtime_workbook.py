@@ -269,7 +269,7 @@ def test_drills_are_built_from_their_registry_and_tallied_apart(tmp_path, monkey
     wb.drill("lead", {"criteria": []})
     wb.drill("lead", {"criteria": []})
     assert [m[:2] for m in made] == [({"criteria": []}, "ru")] * 2 and made[0][2] != made[1][2]
-    wb.drills[0].on_result("lead", True)
-    wb.drills[0].on_result("lead", False)
+    wb.drills[0].on_result(True)
+    wb.drills[0].on_result(False)
     assert wb.progress["drill:lead"] == {"tries": 2, "right": 1}
     assert wb.tally().total == 5 and wb.tally().answered == 0  # drills never change the score

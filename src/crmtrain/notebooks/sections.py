@@ -11,6 +11,7 @@ from ..regulation.models import Process, Topic
 from ..rules.calendar import describe_deadline
 from ..rules.decision_table import describe_condition
 from ..i18n import deadline_text
+from ..kinds.drills import DRILL_KINDS
 from ..rules.calendar import UNITS
 from .diagrams import fence, flowchart, state_diagram
 from .markup import table
@@ -56,7 +57,12 @@ class Section:
 
     id: str
     text: list[str]
-    drill: tuple[str, dict, str, str] | None = None
+    drill: tuple[str, dict] | None = None  # (drill kind, its spec)
+
+
+def drill_of(kind: str, part) -> tuple[str, dict]:
+    """A drill of ``kind`` on a regulation part: the kind and the JSON spec its rule engine reads."""
+    return kind, part.model_dump(mode="json", by_alias=DRILL_KINDS[kind].by_alias)
 
 
 def _labels(ctx) -> dict:
@@ -85,8 +91,7 @@ def client_work_sections(ctx) -> list[Section]:
         f"### {_('The classification table')}",
         _("Go down the rules in order: the first rule whose conditions all hold gives the class. A dash means any value."),
         table([_("Rule"), *[c.label + (f", {c.unit}" if c.unit else "") for c in lc.criteria], _("Class")], rule_rows),
-    ], ("lead", lc.model_dump(mode="json"), _("Drill: classify the lead"),
-        _("A new lead is described. Pick its class by the table above. Press **Next** for another lead.")))
+    ], drill_of("lead", lc))
 
     pr = cw.proposal
     proposal = Section(pr.id, [f"## {pr.title}", pr.body,
@@ -105,9 +110,7 @@ def client_work_sections(ctx) -> list[Section]:
             days=days, opens=cal.opens, closes=cal.closes, tz=cal.timezone, holidays=holidays),
         table([_("Event"), _("What to do"), _("Deadline")],
               [[r.event, r.action, describe_deadline(r.deadline.model_dump(exclude_none=True), labels)] for r in ct.rules]),
-    ], ("callback", ct.model_dump(mode="json"), _("Drill: what is the latest moment?"),
-        _("An event happens at the time shown. Choose the latest moment to react by the rules above. "
-          "Press **Next** for another case.")))
+    ], drill_of("callback", ct))
 
     cv = cw.conversion
     conversion = Section(cv.id, [f"## {cv.title}", cv.body, "\n".join(f"- [ ] {c.text}" for c in cv.criteria)])
@@ -122,9 +125,7 @@ def client_work_sections(ctx) -> list[Section]:
         f"### {_('Allowed transitions and what to fill in first')}",
         table([_("From"), _("To"), _("Fill in first"), _("Note")],
               [[names[t.source], names[t.to], ", ".join(fields[f] for f in t.requires) or "—", t.note or ""] for t in pl.transitions]),
-    ], ("pipeline", pl.model_dump(mode="json", by_alias=True), _("Drill: may the deal move?"),
-        _("A deal is in one status and should move to another. Is that allowed, and what must be filled in first? "
-          "Press **Next** for another case.")))
+    ], drill_of("pipeline", pl))
 
     tk = cw.tasks
     attach = {"lead": _("lead"), "contact": _("contact"), "company": _("company"), "deal": _("deal")}

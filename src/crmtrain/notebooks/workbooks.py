@@ -13,12 +13,13 @@ from nbformat import NotebookNode
 
 from ..i18n import translation
 from ..kinds.assessments import ASSESSMENT_KINDS
+from ..kinds.drills import DRILL_KINDS
 from ..regulation.items import Item, index
 from ..regulation.models import Question, Regulation
 from ..regulation.selection import select
 from .cells import NotebookBuilder, call
 from .quizzes import by_section, literal, practice_questions
-from .sections import client_work_sections, process_section, summary_topic
+from .sections import client_work_sections, drill_of, process_section, summary_topic
 
 class Context:
     """What every section writer needs: the regulation, translations, questions by section."""
@@ -147,10 +148,15 @@ def order_processing(ctx: Context) -> NotebookNode:
     for proc in procs:
         nb.markdown(*process_section(ctx, proc))
         quiz_cells(ctx, nb, ctx.sections.get(proc.id, []))
-        nb.markdown(f"#### {_('Drill: what comes next?')}",
-                    _("A random step of this process is shown. Choose the step that follows it. Press **Next** for a new case."))
-        nb.code(call("wb.drill", "process", proc.model_dump(mode="json")), crmtrain={"drill": "process", "process": proc.id})
+        drill_cells(ctx, nb, *drill_of("process", proc), process=proc.id)
     return _finish(ctx, nb, asked)
+
+
+def drill_cells(ctx: Context, nb, kind: str, spec: dict, **crmtrain) -> None:
+    """A drill's heading and hint (from its registry record) and its ``wb.drill`` cell."""
+    record = DRILL_KINDS[kind]
+    nb.markdown(f"#### {ctx._(record.heading)}", ctx._(record.hint))
+    nb.code(call("wb.drill", kind, spec), crmtrain={"drill": kind, **crmtrain})
 
 
 def client_work(ctx: Context) -> NotebookNode:
@@ -165,9 +171,7 @@ def client_work(ctx: Context) -> NotebookNode:
         nb.markdown(*sec.text)
         quiz_cells(ctx, nb, ctx.sections.get(sec.id, []))
         if sec.drill:
-            kind, spec, heading, hint = sec.drill
-            nb.markdown(f"#### {heading}", hint)
-            nb.code(call("wb.drill", kind, spec), crmtrain={"drill": kind})
+            drill_cells(ctx, nb, *sec.drill)
     return _finish(ctx, nb, asked)
 
 

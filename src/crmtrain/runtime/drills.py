@@ -1,7 +1,8 @@
 """Drills: a fresh random case from the regulation's own rules at every "Next".
 
 Each drill asks with the rule engine in :mod:`crmtrain.rules` and grades with the same engine,
-so the answer key cannot drift from the regulation. One class per kind, one registry.
+so the answer key cannot drift from the regulation. One class per kind; which class shows
+which kind is said by the kind's record (``DrillKind.widget`` in ``crmtrain.kinds.drills``).
 """
 
 from __future__ import annotations
@@ -15,16 +16,15 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..i18n import deadline_text
+from ..kinds.drills import DRILL_KINDS
 from ..rules import calendar, decision_table, pipeline, processes
 from .ui import box, esc
 
-OnResult = Callable[[str, bool], None]
+OnResult = Callable[[bool], None]  # called with whether the checked answer was right
 
 
 class Drill:
     """A case, an answer input, Check and Next buttons, and feedback; subclasses fill in the case."""
-
-    kind = ""
 
     def __init__(self, spec: dict, tr: gettext.NullTranslations, lang: str, rng: random.Random,
                  on_result: OnResult | None = None) -> None:
@@ -62,7 +62,7 @@ class Drill:
         head = self._("Correct!") if correct else self._("Not quite.")
         self.feedback.value = box("ok" if correct else "retry", f"<b>{esc(head)}</b> {why}")
         if self.on_result:
-            self.on_result(self.kind, correct)
+            self.on_result(correct)
         return correct
 
     # Subclasses: draw a case, show it, build inputs, read and grade an answer.
@@ -81,7 +81,6 @@ def _choice(options: list[tuple[str, str]]) -> widgets.RadioButtons:
 class LeadDrill(Drill):
     """Classify a generated lead with the decision table."""
 
-    kind = "lead"
 
     def new_case(self) -> dict:
         return decision_table.random_lead(self.spec, self.rng)
@@ -126,7 +125,6 @@ class LeadDrill(Drill):
 class PipelineDrill(Drill):
     """May the deal move from one status to another, and what must be filled in first?"""
 
-    kind = "pipeline"
 
     def new_case(self) -> dict:
         return pipeline.random_case(self.spec, self.rng)
@@ -167,7 +165,6 @@ class PipelineDrill(Drill):
 class ProcessDrill(Drill):
     """What is the next step of this process after a given step (and decision outcome)?"""
 
-    kind = "process"
 
     def new_case(self) -> dict:
         return processes.random_case(self.spec, self.rng)
@@ -199,7 +196,6 @@ class ProcessDrill(Drill):
 class CallbackDrill(Drill):
     """The latest moment to react to an event, by the contact timing rules and working calendar."""
 
-    kind = "callback"
 
     def new_case(self) -> dict:
         rule = self.rng.choice(self.spec["rules"])
@@ -259,4 +255,5 @@ def weekday_short(_) -> tuple[str, ...]:
     return (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
 
 
-DRILLS: dict[str, type[Drill]] = {d.kind: d for d in (LeadDrill, PipelineDrill, ProcessDrill, CallbackDrill)}
+# Drill kind -> its class, as each kind's record names it.
+DRILLS: dict[str, type[Drill]] = {name: globals()[kind.widget] for name, kind in DRILL_KINDS.items()}

@@ -99,7 +99,7 @@ class Workbook:
         display(quiz.widget)
 
     def drill(self, kind: str, spec: dict) -> None:
-        """Show an interactive drill; drill classes are registered in ``runtime.drills.DRILLS``."""
+        """Show an interactive drill of ``kind`` (a name in ``kinds.drills``)."""
         from .drills import DRILLS
 
         if kind not in DRILLS:
@@ -108,7 +108,7 @@ class Workbook:
             return
         # Seeded per notebook, kind and cell, so a rerun replays the same cases.
         rng = random.Random(f"{self.seed}\x1fdrill\x1f{kind}\x1f{len(self.drills)}")
-        drill = DRILLS[kind](spec, self.tr, self.lang, rng, on_result=self._drill_result)
+        drill = DRILLS[kind](spec, self.tr, self.lang, rng, on_result=lambda correct: self._drill_result(kind, correct))
         self.drills.append(drill)
         display(drill.widget)
 

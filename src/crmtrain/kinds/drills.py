@@ -1,0 +1,59 @@
+"""Drill kinds: one frozen :class:`DrillKind` record each, in :data:`DRILL_KINDS`.
+
+A drill draws a fresh random case from a part of the regulation with a rule engine of
+:mod:`crmtrain.rules`, and grades the trainee's answer with the same engine. The workbook
+builder writes ``wb.drill(name, spec)`` under the record's heading and hint, the runtime
+shows it with the record's widget, and the trainee's progress file tallies it as
+``drill:<name>``.
+
+Adding a drill kind means one :class:`DrillKind` entry below, the rule engine's case
+generator (``random_case`` and a grader in ``crmtrain/rules/``), its widget (a ``Drill``
+subclass in ``crmtrain/runtime/drills.py`` named by ``widget``), the builder call that places
+it in a workbook (``notebooks/sections.py`` or ``notebooks/workbooks.py``), and its tests in
+``tests/test_runtime_drills.py``.
+
+Standard library only: this module runs inside trainee kernels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def N_(message: str) -> str:
+    """Mark a msgid for extraction; it is translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class DrillKind:
+    """Everything crmtrain knows about one drill kind."""
+
+    name: str  # the ``wb.drill`` argument and the progress key ``drill:<name>``
+    drills: str  # the regulation part it draws cases from
+    engine: str  # the module of crmtrain.rules that draws and grades the cases
+    widget: str  # class name of its Drill in crmtrain.runtime.drills
+    heading: str  # msgid: the drill's heading in the workbook
+    hint: str  # msgid: what to do, under the heading
+    by_alias: bool = False  # the spec is the part dumped with its YAML aliases ("from")
+
+
+_KINDS = (
+    DrillKind("lead", "client_work.lead_classification", "decision_table", "LeadDrill",
+              N_("Drill: classify the lead"),
+              N_("A new lead is described. Pick its class by the table above. Press **Next** for another lead.")),
+    DrillKind("pipeline", "client_work.pipeline", "pipeline", "PipelineDrill",
+              N_("Drill: may the deal move?"),
+              N_("A deal is in one status and should move to another. Is that allowed, and what must be filled in "
+                 "first? Press **Next** for another case."), by_alias=True),
+    DrillKind("process", "order_processing.processes[]", "processes", "ProcessDrill",
+              N_("Drill: what comes next?"),
+              N_("A random step of this process is shown. Choose the step that follows it. Press **Next** for a new "
+                 "case.")),
+    DrillKind("callback", "client_work.contact_timing", "calendar", "CallbackDrill",
+              N_("Drill: what is the latest moment?"),
+              N_("An event happens at the time shown. Choose the latest moment to react by the rules above. "
+                 "Press **Next** for another case.")),
+)
+
+DRILL_KINDS: dict[str, DrillKind] = {k.name: k for k in _KINDS}
