@@ -47,7 +47,7 @@ LAYERS: dict[str, set[str]] = {
     "interchange": {"errors", "kinds", "regulation"},  # questions as Moodle XML, GIFT, spreadsheets
     "grading": {"errors", "kinds", "regulation", "runtime"},  # the only code touching nbgrader
     # What changed between two versions, who learned the old one (the gradebook), retraining notebooks.
-    "changes": {"errors", "grading", "notebooks", "regulation"},
+    "changes": {"errors", "grading", "kinds", "notebooks", "regulation"},
     "simulate": {"grading", "kinds", "regulation", "runtime"},  # demo trainees who click the real widgets
     "reports": {"errors", "grading", "i18n", "kinds", "regulation", "samples"},  # pandas over grading's results
     "lab": set(),  # JupyterLab set up for trainees

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from ..kinds.assessments import ASSESSMENTS
 from ..regulation.items import Item, content_hash, index, item_content
 from ..regulation.models import Regulation
 
@@ -65,7 +66,7 @@ def _entries(reg: Regulation) -> dict[tuple[str, str], tuple[str, str, str, str,
         out[(kind, item.id)] = (item.title, item.part, item.section, kind, item_content(reg, item))
     for q in reg.questions:
         out[("question", q.id)] = (" ".join(q.text.split())[:80], "tests", "questions", "question", q.model_dump(mode="json"))
-    for name in ("initial", "followup"):
+    for name in ASSESSMENTS:
         a = getattr(reg.assessments, name)
         out[("assessment", name)] = (a.title, "tests", "assessments", "assessment", a.model_dump(mode="json"))
     for part in ("summary", "order_processing", "client_work"):
