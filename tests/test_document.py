@@ -129,3 +129,25 @@ def test_bad_requests_get_a_clear_message(tmp_path, monkeypatch, capsys, args, e
         monkeypatch.setenv(key, value)
     assert main(["document", *args, "--out", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_pictures_are_inlined_from_beside_the_regulation_and_never_fetched(tmp_path, capsys):
+    import base64
+
+    assert main(["init", str(tmp_path)]) == 0
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    (tmp_path / "screens").mkdir()
+    (tmp_path / "screens" / "deal.png").write_bytes(png)
+    reg = tmp_path / "regulation.yaml"
+    text = reg.read_text(encoding="utf-8").replace(
+        '      body: "TODO: the goal of the CRM and what it gains the company and each manager"\n',
+        '      body: "TODO: the goal of the CRM and what it gains the company and each manager"\n'
+        "      images:\n"
+        "        - {path: screens/deal.png, alt: The deal card}\n"
+        "        - {path: 'https://example.com/crm.png', alt: The CRM online}\n", 1)
+    reg.write_text(text, encoding="utf-8")
+    assert main(["document", str(reg), "--format", "html", "--out", str(tmp_path / "doc")]) == 0
+    html = (tmp_path / "doc" / "regulation.html").read_text(encoding="utf-8")
+    assert f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" alt="The deal card">' in html
+    assert "[The CRM online: https://example.com/crm.png]" in html
+    assert not re.search(r'src="(https?:)?//', html)

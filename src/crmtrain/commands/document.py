@@ -18,8 +18,9 @@ def run(spec: str | None, out_dir: str, formats: str, out: TextIO) -> int:
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
         raise UserError(f"unknown format {', '.join(unknown) or repr(formats)}; use html, pdf or html,pdf")
-    reg = load(resolve(spec))
-    written = write_document(reg, Path(out_dir), wanted)
+    path = resolve(spec)
+    reg = load(path)
+    written = write_document(reg, Path(out_dir), wanted, base=path.parent)
     for path in written.files:
         pages = f" ({written.pages} pages)" if path.suffix == ".pdf" else ""
         out.write(f"Wrote {path}{pages}\n")

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
+import re
+from html import escape, unescape
 
 from ..notebooks.markup import html as md
 from ..notebooks.sections import client_work_sections, process_section, summary_topic
@@ -23,6 +24,14 @@ from .graphs import pipeline_dot, process_dot
 from .style import page_css
 
 Draw = Callable[[str], str]
+# (src, alt) -> the HTML of a picture: the caller inlines local files; remote ones become links.
+Picture = Callable[[str, str], str]
+_IMG = re.compile(r'<img src="([^"]*)" alt="([^"]*)"\s*/?>')
+
+
+def link_picture(src: str, alt: str) -> str:
+    """A picture that is not inlined: its description and address, never a network fetch."""
+    return f'<span class="picture-link">[{alt or src}: {src}]</span>'
 
 
 @dataclass
@@ -41,6 +50,7 @@ class Doc:
 
     ctx: Context
     draw: Draw
+    picture: Picture = link_picture
     parts: list[str] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     figures: int = 0
@@ -54,7 +64,7 @@ class Doc:
     def markdown(self, *texts: str) -> None:
         for text in texts:
             if text and text.strip():
-                self.parts.append(md(text))
+                self.parts.append(_IMG.sub(lambda m: self.picture(unescape(m.group(1)), unescape(m.group(2))), md(text)))
 
     def figure(self, dot_source: str, caption: str) -> None:
         self.figures += 1
@@ -73,10 +83,11 @@ class Doc:
                 self.markdown(part)
 
 
-def build_html(reg: Regulation, draw: Draw, page_numbers: dict[str, int] | None = None) -> str:
+def build_html(reg: Regulation, draw: Draw, page_numbers: dict[str, int] | None = None,
+               picture: Picture = link_picture) -> str:
     """The whole document; ``page_numbers`` (anchor → page) fills the contents when known."""
     ctx = Context(reg)
-    doc = Doc(ctx, draw)
+    doc = Doc(ctx, draw, picture)
     _summary(doc)
     _order_processing(doc)
     _client_work(doc)
@@ -104,11 +115,7 @@ def build_html(reg: Regulation, draw: Draw, page_numbers: dict[str, int] | None 
 
 def contents_entries(text: str) -> list[tuple[str, str]]:
     """(anchor, heading text as a PDF outline shows it) of every numbered heading in the HTML."""
-    import re
-
     found = re.findall(r'<h[12] id="([^"]+)"[^>]*><span class="num">([^<]*)</span> ([^<]*)</h[12]>', text)
-    from html import unescape
-
     return [(anchor, " ".join(unescape(f"{num} {title}").split())) for anchor, num, title in found]
 
 

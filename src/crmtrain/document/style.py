@@ -26,6 +26,7 @@ figure svg { max-width: 100%; max-height: 215mm; width: auto; height: auto; }
 figcaption { font-size: 9pt; color: #333; margin-top: 4pt; }
 a { color: inherit; text-decoration: none; }
 img { max-width: 100%; }
+.picture-link { color: #555; font-style: italic; word-break: break-all; }
 .title-page { height: 250mm; display: flex; flex-direction: column; break-after: page; }
 .approval { align-self: flex-end; width: 85mm; font-size: 9.5pt; }
 .approval .blank { min-width: 45mm; }
