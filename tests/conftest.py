@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+# Shared fixtures live in plugin modules beside this file: golden files (and --update-golden),
+# and the nbgrader course fixtures of the grading tests.
+pytest_plugins = ["golden", "grading_fixtures"]
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 KERNEL_TIMEOUT = 60
 

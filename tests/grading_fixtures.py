@@ -8,6 +8,9 @@ answer, a manually graded task cell. Every item cell carries ``metadata["crmtrai
 Trainees are simulated with nbgrader's own exchange classes (in process, one home folder
 each, ``CourseDirectory.student_id`` naming them) and answer by saving ``answers.json``
 from inside a kernel, the way the widgets will.
+
+A pytest plugin too (tests/conftest.py loads it): its fixtures ``blank_gradebook`` and
+``course`` need no import; tests import only the helpers.
 """
 
 from __future__ import annotations
@@ -248,7 +251,7 @@ def subprocess_env(extra_path: Path | None = None) -> dict[str, str]:
     return env
 
 
-# --- pytest fixtures (import them into a test module to use them) -----------------------
+# --- pytest fixtures (tests/conftest.py loads this module as a plugin) -------------------
 
 import pytest  # noqa: E402
 

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
-from grading_fixtures import COURSE_ID, blank_gradebook, subprocess_env  # noqa: F401  (fixture)
+from grading_fixtures import COURSE_ID, subprocess_env
 
 from crmtrain.commands.build import course_files
 from crmtrain.files import write_files
@@ -40,7 +40,7 @@ def _scores(course: Course) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def story(tmp_path_factory, blank_gradebook, kernel_spec_dir):  # noqa: F811
+def story(tmp_path_factory, blank_gradebook, kernel_spec_dir):
     from jupyter_client.kernelspec import KernelSpecManager
 
     tmp = tmp_path_factory.mktemp("e2e")

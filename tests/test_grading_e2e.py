@@ -15,13 +15,11 @@ import subprocess
 import sys
 
 import pytest
-from grading_fixtures import (  # noqa: F401  (pytest fixtures)
+from grading_fixtures import (
     ASSESSMENT,
     ITEMS,
     SETUP_SOURCE,
     Trainee,
-    blank_gradebook,
-    course,
     expected_autoscore,
     grade_by_hand,
     key_needles,

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 
 import pytest
-from grading_fixtures import ASSESSMENT, Trainee, blank_gradebook, course  # noqa: F401  (fixtures)
+from grading_fixtures import ASSESSMENT, Trainee
 
 from crmtrain.errors import UserError
 from crmtrain.grading import autograde, collect, fetchlog, release, status

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from grading_fixtures import blank_gradebook, course  # noqa: F401  (pytest fixtures)
 
 from crmtrain.errors import UserError
 from crmtrain.grading.roster import import_roster, read_roster, trainees

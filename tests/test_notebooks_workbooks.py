@@ -17,10 +17,7 @@ from crmtrain.notebooks.workbooks import NOTEBOOKS, build_workbooks
 from crmtrain.regulation.loader import load
 from crmtrain.samples import SAMPLES, sample_path
 
-ROOT = Path(__file__).resolve().parents[1]
 WIDGET = "application/vnd.jupyter.widget-view+json"
-# Where the committed builds of the samples live, and the command that refreshes them.
-COMMITTED = {"en": ROOT, "ru": ROOT / "examples" / "ru", "freight": ROOT / "examples" / "freight"}
 
 
 @pytest.fixture(scope="module", params=list(SAMPLES))
@@ -48,31 +45,6 @@ def test_two_builds_are_byte_identical(built):
     lang, reg, first = built
     second = build_workbooks(load(sample_path(lang)))
     assert {k: render(v) for k, v in first.items()} == {k: render(v) for k, v in second.items()}
-
-
-@pytest.mark.parametrize("lang", list(SAMPLES))
-def test_committed_workbooks_are_up_to_date(lang):
-    from crmtrain.reports.dashboard import build_dashboard
-
-    fresh = build_workbooks(load(sample_path(lang)))
-    fresh["specialist-dashboard.ipynb"] = build_dashboard("../assignments", f"sample:{lang}")
-    folder = COMMITTED[lang] / "workbooks"
-    stale = [name for name, nb in fresh.items()
-             if not (folder / name).exists() or (folder / name).read_text(encoding="utf-8") != render(nb)]
-    out = COMMITTED[lang].relative_to(ROOT).as_posix()
-    assert not stale, f"{folder} is stale ({', '.join(stale)}): run `crmtrain build sample:{lang} --out {out}` (make build)"
-
-
-@pytest.mark.parametrize("lang", list(SAMPLES))
-def test_committed_course_sources_are_up_to_date(lang, tmp_path):
-    from crmtrain.commands.build import course_files
-
-    write_files(tmp_path, course_files(load(sample_path(lang)), regulation=f"sample:{lang}"))
-    committed = COMMITTED[lang] / "assignments"
-    for path in sorted(p for p in tmp_path.rglob("*") if p.is_file()):
-        name = path.relative_to(tmp_path)
-        assert (committed / name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), \
-            f"{committed / name} is stale: run `make build`"
 
 
 def test_flowcharts_pipeline_and_decision_table_are_drawn(built):
