@@ -11,7 +11,7 @@ from __future__ import annotations
 from pprint import pformat
 from typing import TYPE_CHECKING
 
-from .catalog import DESCRIPTIONS, TABLES, title_of
+from .catalog import REPORT_TABLES
 
 if TYPE_CHECKING:  # pandas only at run time inside the kernel helpers: building the notebook stays light
     import pandas as pd
@@ -49,9 +49,10 @@ def build_dashboard(course_dir: str | None = "../assignments", regulation: str |
     code("dash.show_charts(tables)")
     md("## Scores by topic\n\nThe weakest trainees first; type part of a name to find someone.")
     code("dash.explore_heatmap(tables)")
-    for name in TABLES[1:]:
-        md(f"## {title_of(name)}\n\n{DESCRIPTIONS.get(name, '')}")
-        code(f"dash.explore(tables, {name!r})")
+    for table in REPORT_TABLES.values():
+        if table.explore:
+            md(f"## {table.title}\n\n{table.description}")
+            code(f"dash.explore(tables, {table.name!r})")
     md("## Export\n\nWrite the same tables as CSV, XLSX and an offline HTML report.")
     code('dash.export(data, "report")')
     nb = new_notebook(cells=cells)

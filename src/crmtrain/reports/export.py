@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserError
+from .catalog import table_of
 
 FORMATS = ("csv", "xlsx", "html")
 CSV_DIALECTS = {"excel": (",", "."), "excel-ru": (";", ",")}
@@ -65,7 +66,7 @@ def write_csv(tables: dict[str, pd.DataFrame], folder: Path, dialect: str = "exc
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, df in tables.items():
-        path = folder / f"{name}.csv"
+        path = folder / table_of(name).csv_name
         # Rounded so Excel shows 0.8333, not 0.8333333333333334; percents stay fractions like the XLSX.
         floats = df.select_dtypes("float").columns
         df.assign(**{c: df[c].round(4) for c in floats}).to_csv(path, index=False, encoding="utf-8-sig", sep=sep, decimal=decimal,

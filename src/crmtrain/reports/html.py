@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..kinds.assessments import ASSESSMENTS, FIRST, LAST
 from . import charts
-from .catalog import DESCRIPTIONS, title_of
+from .catalog import table_of
 from .columns import number_format
 
 MAX_ROWS = 2000  # per table; the CSV/XLSX files always hold every row
@@ -92,8 +92,9 @@ def table_html(name: str, df: pd.DataFrame, max_rows: int = MAX_ROWS) -> str:
     note = (f'<p class="note">Showing {max_rows} of {len(df)} rows; the CSV and XLSX files have all of them.</p>'
             if len(df) > max_rows else "")
     empty = '<p class="note">Nothing to show yet.</p>' if df.empty else ""
-    return (f'<h2 id="{name}">{escape(title_of(name))}</h2>'
-            f'<p>{escape(DESCRIPTIONS.get(name, ""))}</p>{note}{empty}'
+    record = table_of(name)
+    return (f'<h2 id="{name}">{escape(record.title)}</h2>'
+            f'<p>{escape(record.description)}</p>{note}{empty}'
             f'<input class="filter" data-table="t-{name}" placeholder="Filter rows…" aria-label="Filter {escape(name)}">'
             f'<div class="wrap">{frame_html(df, max_rows, f"t-{name}")}</div>')
 

@@ -9,10 +9,12 @@ been released. Every table keeps every roster trainee, so nobody silently drops 
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 import pandas as pd
 
-from .catalog import TABLES  # noqa: F401  (re-exported: the order of compute_all's tables)
+from .catalog import REPORT_TABLES, TABLES  # noqa: F401  (TABLES re-exported: the order of compute_all's tables)
 from ..kinds.assessments import ASSESSMENTS, FIRST, LAST
 from .data import PARTS, ReportData
 from .itemstats import Bounds, assessment_statistics, item_analysis
@@ -145,22 +147,66 @@ def summary(data: ReportData, sc: pd.DataFrame | None = None) -> pd.DataFrame:
     return out
 
 
+class Shared:
+    """The data and the results several tables are computed from, each computed once, when first needed."""
+
+    def __init__(self, data: ReportData, bounds: Bounds | None = None) -> None:
+        self.data, self.bounds = data, bounds
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        return scores(self.data)
+
+    @cached_property
+    def answers(self) -> pd.DataFrame:
+        return ref_answers(self.data)
+
+    @cached_property
+    def detail(self) -> pd.DataFrame:
+        return retention_detail(self.data, self.answers)
+
+
+# The builders the report-table records (reports.catalog) name: Shared -> one table.
+def summary_table(s: Shared) -> pd.DataFrame:
+    return summary(s.data, s.scores)
+
+
+def trainees_table(s: Shared) -> pd.DataFrame:
+    return trainees(s.data, s.scores)
+
+
+def topics_table(s: Shared) -> pd.DataFrame:
+    return by_group(s.data, "topic")
+
+
+def parts_table(s: Shared) -> pd.DataFrame:
+    return by_group(s.data, "part")
+
+
+def retention_trainees_table(s: Shared) -> pd.DataFrame:
+    return retention_trainees(s.data, s.detail)
+
+
+def regulation_items_table(s: Shared) -> pd.DataFrame:
+    return regulation_items(s.data, s.detail, s.answers)
+
+
+def item_analysis_table(s: Shared) -> pd.DataFrame:
+    return item_analysis(s.data, s.bounds)
+
+
+def assessment_statistics_table(s: Shared) -> pd.DataFrame:
+    return assessment_statistics(s.data, s.bounds)
+
+
+def retraining_table(s: Shared) -> pd.DataFrame:
+    return retraining(s.data, s.scores)
+
+
 def compute_all(data: ReportData, bounds: Bounds | None = None) -> dict[str, pd.DataFrame]:
-    """Every report table, by name, in :data:`TABLES` order."""
-    sc = scores(data)
-    answers = ref_answers(data)
-    detail = retention_detail(data, answers)
-    return {
-        "summary": summary(data, sc),
-        "trainees": trainees(data, sc),
-        "topics": by_group(data, "topic"),
-        "parts": by_group(data, "part"),
-        "retention_trainees": retention_trainees(data, detail),
-        "regulation_items": regulation_items(data, detail, answers),
-        "item_analysis": item_analysis(data, bounds),
-        "assessment_statistics": assessment_statistics(data, bounds),
-        "retraining": retraining(data, sc),
-    }
+    """Every report table, by name, in the order of the report-table registry (:data:`TABLES`)."""
+    shared = Shared(data, bounds)
+    return {t.name: t.build_function()(shared) for t in REPORT_TABLES.values()}
 
 
 def _ref_info(data: ReportData) -> pd.DataFrame:

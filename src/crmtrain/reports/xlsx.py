@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .catalog import table_of
 from .columns import RESULT, RESULT_FILLS, number_format, widths
 
 HEADER_FILL = "DDEBF7"
@@ -57,7 +58,7 @@ def _template(tables: dict[str, pd.DataFrame], path: Path) -> None:
     wb = Workbook(write_only=True)
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
     for name, df in tables.items():
-        ws = wb.create_sheet(title=name[:31])
+        ws = wb.create_sheet(title=table_of(name).sheet)
         cols = [str(c) for c in df.columns]
         end = max(len(df) + 1, 2)
         for k, width in enumerate(widths(df), start=1):  # before any row: write-only mode streams

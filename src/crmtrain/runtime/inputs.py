@@ -248,7 +248,7 @@ class Ordering(AnswerInput):
 
     def _is_correct(self, order: list[str]) -> bool:
         try:
-            return keys.verify(self.spec["key"], self.spec["id"], "ordering", order).correct
+            return keys.verify(self.spec["key"], self.spec["id"], self.spec["type"], order).correct
         except (ValueError, KeyError, TypeError):
             return False
 
