@@ -2,7 +2,7 @@
 
 release -> three trainees fetch through the exchange; alice and bob answer by driving the
 widgets in a real kernel (crmtrain.simulate) and submit — alice on time, bob after the due
-date with a locked answer cell edited — and carol's notebook is corrupt -> collect ->
+date with a locked answer cell edited — and carol's notebook is corrupt, with no answers -> collect ->
 `crmtrain grade` -> stock `nbgrader autograde` on an identical copy -> feedback. The whole
 story runs once (module fixture); each test checks one promise.
 """
@@ -97,7 +97,8 @@ def test_scores_equal_those_computed_from_the_key(story):
         assert o.needs_manual_grade  # the open answers wait for the specialist
     # The key-derived scores are below the maximum, so a tamper that worked would show.
     assert expected_scores(story.reg, A, story.given["bob"]) < autograded_max(story.reg, A)
-    assert story.ours == {"alice": story.graded.outcome("alice", A).score, "bob": story.graded.outcome("bob", A).score}
+    assert story.ours == {"alice": story.graded.outcome("alice", A).score, "bob": story.graded.outcome("bob", A).score,
+                          "carol": 0}
 
 
 def test_answers_were_saved_by_the_widgets_and_collected(story):
@@ -124,19 +125,21 @@ def test_the_edited_locked_cell_is_put_back(story):
 
 
 def test_a_broken_submission_is_reported_and_the_others_graded(story):
-    assert [o.trainee for o in story.graded.failed] == ["carol"]
-    assert story.graded.failed[0].error.startswith("NotJSONError")
-    assert {o.trainee for o in story.graded.graded} == {"alice", "bob"}
+    assert story.graded.failed == ()
+    carol = story.graded.outcome("carol", A)
+    assert carol.score == 0  # her notebook counts for nothing, and she saved no answers
+    assert carol.notes == ("initial.ipynb is not a notebook: graded from answers.json", "no answers.json: nothing answered")
+    assert all(story.graded.outcome(t, A).notes == () for t in ("alice", "bob"))
 
 
 def test_stock_nbgrader_autograde_gives_the_same_scores(story):
-    assert story.stock.returncode != 0  # carol's notebook fails there too...
-    assert story.theirs == story.ours  # ...and the others are scored alike
+    assert story.stock.returncode == 0, story.stock.stderr
+    assert story.theirs == story.ours
 
 
 def test_feedback_is_released_and_nothing_a_trainee_reads_holds_the_key(story):
-    assert story.sent.released == ("alice", "bob")
-    assert len(list((story.course.exchange_course_dir / "feedback").glob("*.html"))) == 2
+    assert story.sent.released == ("alice", "bob", "carol")
+    assert len(list((story.course.exchange_course_dir / "feedback").glob("*.html"))) == 3
     readable = exchange_folders(story.course, A) + [story.tmp / "home" / n / A for n in ("alice", "bob", "carol")]
     assert find_key_material(story.course, A, readable) == []
     assert find_key_material(story.course, A, [story.course.source_dir(A)])  # the scan does find the key

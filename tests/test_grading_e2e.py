@@ -2,7 +2,7 @@
 
 release -> three trainees fetch (one with stock `nbgrader fetch_assignment`), answer through
 a kernel and submit: alice on time, bob after the due date with an edited locked cell (and a
-cell of his own), carol with a broken notebook -> status -> collect -> grade (2 workers) -> stock `nbgrader
+cell of his own), carol with a broken notebook and no answers -> status -> collect -> grade (2 workers) -> stock `nbgrader
 autograde` agrees -> open answers graded by hand -> feedback -> no key material anywhere a
 trainee can read.
 """
@@ -37,7 +37,7 @@ ALICE = {"Q001": "opt-kx72", "Q002": ["opt-mz14", "opt-mz11"], "Q003": 24.3, "Q0
 BOB = {"Q001": "opt-kx72", "Q002": ["opt-mz11"], "Q003": 30, "Q004": False,
        "Q005": ["opt-or93", "opt-or91", "opt-or92"], "Q006": "I ask my manager."}
 # Bob's tampering: it would make every hidden test pass. He edits the locked setup cell
-# (nbgrader puts it back) and adds a cell of his own (crmtrain's DropAddedCode drops it).
+# and adds a cell of his own: the released notebook is graded in place of his copy.
 CHEAT = "import crmtrain.runtime.check as m\nm.check = lambda *a, **k: None\n"
 TAMPER = CHEAT + SETUP_SOURCE
 MAX_AUTO = float(sum(i.points for i in ITEMS if i.key is not None))
@@ -92,8 +92,10 @@ def test_release_fetch_submit_collect_grade_feedback(course, tmp_path):
 
     graded = autograde.grade(course, [ASSESSMENT], workers=2)
     assert graded.workers == 2
-    assert [o.trainee for o in graded.failed] == ["carol"]
-    assert graded.failed[0].error.startswith("NotJSONError")
+    assert graded.failed == ()  # carol's broken notebook counts for nothing: her answers.json does
+    assert graded.outcome("carol", ASSESSMENT).note_line == (
+        "initial.ipynb is not a notebook: graded from answers.json; no answers.json: nothing answered")
+    assert graded.outcome("carol", ASSESSMENT).score == 0
     a, b = graded.outcome("alice", ASSESSMENT), graded.outcome("bob", ASSESSMENT)
     assert a.score == expected_autoscore(ALICE) and b.score == expected_autoscore(BOB)
     assert expected_autoscore(BOB) < MAX_AUTO  # so the tamper, had it worked, would show
@@ -108,31 +110,33 @@ def test_release_fetch_submit_collect_grade_feedback(course, tmp_path):
     assert not any("m.check = lambda" in "".join(c["source"]) for c in nb["cells"])
 
     by_item = {r.trainee: r for r in results.results(course, ASSESSMENT)}
-    assert set(by_item) == {"alice", "bob"}
+    assert set(by_item) == {"alice", "bob", "carol"}
     assert by_item["alice"].item("Q002").score == 3 and by_item["bob"].item("Q002").score == 0
     assert by_item["bob"].item("Q006").score is None and by_item["bob"].item("Q006").needs_manual_grade
     assert by_item["alice"].item("Q001").topic == "technical" and by_item["alice"].item("Q001").refs == ("access",)
 
     # --- stock `nbgrader autograde` gives the same scores --------------------------------
     done = _stock_nbgrader(["autograde", ASSESSMENT, "--force"], course.root)
-    assert done.returncode != 0  # carol's broken notebook...
+    assert done.returncode == 0, done.stderr  # the course config declares crmtrain's steps
     again = {r.trainee: r.score for r in results.results(course, ASSESSMENT)}
-    assert again == {"alice": a.score, "bob": b.score}  # ...but the others are graded alike
+    assert again == {"alice": a.score, "bob": b.score, "carol": 0}
 
     # --- open answers by hand, then feedback ---------------------------------------------
     with pytest.raises(Exception, match="by hand"):
         feedback.feedback(course, ASSESSMENT)
     grade_by_hand(course, "alice", "Q006", 3)
     grade_by_hand(course, "bob", "Q006", 1)
+    grade_by_hand(course, "carol", "Q006", 0)
     sent = feedback.feedback(course, ASSESSMENT)
-    assert sent.released == ("alice", "bob") and sent.pending_manual == ()
+    assert sent.released == ("alice", "bob", "carol") and sent.pending_manual == ()
     final = {r.trainee: r.score for r in results.results(course, ASSESSMENT)}
-    assert final == {"alice": a.score + 3, "bob": b.score + 1}
+    assert final == {"alice": a.score + 3, "bob": b.score + 1, "carol": 0}
     html = list((course.exchange_course_dir / "feedback").glob("*.html"))
-    assert len(html) == 2
+    assert len(html) == 3
 
     st = status.assessment_status(course, ASSESSMENT)
-    assert st.count("graded") == 2 and st.trainee("alice").score == a.score + 3
+    assert st.count("graded") == 3 and st.trainee("alice").score == a.score + 3
+    assert st.trainee("carol").notes == graded.outcome("carol", ASSESSMENT).notes
 
     # --- nothing a trainee can read holds the key ----------------------------------------
     readable = exchange_folders(course, ASSESSMENT) + [tmp_path / n / ASSESSMENT for n in ("alice", "bob")]

@@ -71,6 +71,8 @@ def status(course_dir: str, assessment: str | None, out: TextIO) -> int:
                 score += " (open answers to grade)"
             out.write(f"  {t.trainee:<16} {t.name[:24]:<24} {_local(course, t.fetched_at):<17} "
                       f"{_local(course, t.submitted_at):<17} {late:<6} {score}\n")
+            if t.notes:
+                out.write(f"  {'':<16} {'; '.join(t.notes)}\n")
         out.write("\n")
     return 0
 
@@ -102,6 +104,8 @@ def grade(course_dir: str, assessment: str | None, workers: int | None, out: Tex
             out.write(f"  {o.assessment:<9} {o.trainee:<16} {o.score:g}/{o.max_score:g}{extra}\n")
         else:
             out.write(f"  {o.assessment:<9} {o.trainee:<16} FAILED: {o.error}\n")
+        if o.notes:
+            out.write(f"  {'':<9} {'':<16} {o.note_line}\n")
     out.write(f"Graded {len(report.graded)} of {len(report.outcomes)} submissions with {report.workers} "
               f"worker(s) in {report.seconds:.1f} s.\n")
     if report.failed:

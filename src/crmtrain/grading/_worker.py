@@ -23,13 +23,15 @@ from nbgrader.api import MissingEntry  # noqa: F401
 from nbgrader.apps.api import NbGraderAPI  # noqa: F401
 from sqlalchemy.orm import configure_mappers
 
-from . import gradebook
-from .course import BUSY_TIMEOUT_S, Course, nbgrader_cause
+from . import answers, gradebook, intake
+from .course import ANSWERS_FILE, BUSY_TIMEOUT_S, Course, nbgrader_cause
+from .items import assessment_items
 
 configure_mappers()  # the gradebook's ORM set-up, done once here rather than per worker
 nbformat.validate(nbformat.v4.new_notebook())  # builds and caches the notebook validator
 
 _state: dict = {}
+_items: dict[str, set[str]] = {}  # item ids per assessment, read once per worker
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class RawOutcome:
     error: str
     log: str
     seconds: float
+    notes: tuple[str, ...] = ()  # what was ignored or refused, e.g. "answers.json is a link: ignored"
 
 
 def init(root: str, quiet: bool = True) -> None:
@@ -68,8 +71,11 @@ def grade_trainee(trainee: str, assessments: tuple[str, ...], force: bool = True
     out = []
     for assessment in assessments:
         start = time.monotonic()
+        notes: tuple[str, ...] = ()
         try:
+            intake.vet(course, trainee, assessment)
             result = api.autograde(assessment, trainee, force=force, create=True)
+            notes = _answer_notes(course, trainee, assessment)
         except Exception as exc:  # nbgrader reports its own failures in `result`; this is ours
             result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
         if result["success"]:
@@ -80,8 +86,16 @@ def grade_trainee(trainee: str, assessments: tuple[str, ...], force: bool = True
             error = nbgrader_cause(result)
             log = (result.get("log") or "") + (result.get("error") or "")
         out.append(RawOutcome(trainee, assessment, bool(result["success"]), error=error, log=log,
-                              seconds=time.monotonic() - start, **facts))
+                              seconds=time.monotonic() - start, notes=notes, **facts))
     return out
+
+
+def _answer_notes(course: Course, trainee: str, assessment: str) -> tuple[str, ...]:
+    """Record what grading ignored in answers.json with the submission's intake notes; all of them."""
+    if assessment not in _items:
+        _items[assessment] = {i.id for i in assessment_items(course, assessment)}
+    saved = answers.read_submitted(course.submitted_dir(trainee, assessment) / ANSWERS_FILE, _items[assessment])
+    return intake.note_answers(course, trainee, assessment, saved.notes).notes
 
 
 def _scores(course: Course, trainee: str, assessment: str) -> dict:

@@ -1,16 +1,21 @@
 """The saved answers of a sitting: ``answers.json``, read as data, never trusted.
 
 The assessment widgets save ``{"answers": {item id: answer}, ...}`` next to the notebook;
-submit carries the file and autograde copies it. Reading prefers the autograded copy (what
-was graded) and falls back to the collected one. A missing or unreadable file means no
-answers.
+submit carries the file. Grading reads the submitted file with :func:`read_submitted`
+(bounded, type-checked, never through a link) and writes what it took into the autograded
+folder (:func:`write_vetted`); reports read that vetted copy first (:func:`read_answers`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import math
 import os
+import stat
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from .course import ANSWERS_FILE, Course
@@ -41,3 +46,100 @@ def all_answers(course: Course, sittings: Iterable[tuple[str, str]]) -> dict[tup
         if found:
             out[(assessment, trainee)] = found
     return out
+
+
+# --- a submission's answers.json, as grading reads it --------------------------------------
+
+MAX_ANSWERS_BYTES = 1 << 20  # 1 MiB: a full assessment's answers take a few KB
+MAX_ITEMS = 1000  # answers kept at most (the rest is ignored)
+MAX_TEXT = 20_000  # characters of one answer (an open answer is a few paragraphs)
+MAX_LIST = 200  # ids in one answer (an ordering or a multiple choice)
+
+
+@dataclass(frozen=True)
+class SavedAnswers:
+    """What grading takes from a submission's answers.json, and what it ignored (one note each)."""
+
+    answers: dict[str, Any]
+    notes: tuple[str, ...]
+
+
+def _plain(value: Any) -> bool:
+    """The shapes an answer can take as data: a string, a number, a bool, or a list of strings."""
+    if isinstance(value, str):
+        return len(value) <= MAX_TEXT
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, (int, float)):
+        return math.isfinite(value) and abs(value) < 1e15
+    if isinstance(value, list):
+        return len(value) <= MAX_LIST and all(isinstance(v, str) and len(v) <= MAX_TEXT for v in value)
+    return False
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def read_submitted(path: str | os.PathLike, items: Iterable[str] | None = None) -> SavedAnswers:
+    """The answers of a submission, bounded and type-checked; never follows a link.
+
+    Only answers to ``items`` (if given) are kept; everything else is ignored and noted.
+    A missing, linked, oversized or unreadable file gives no answers, so every item scores 0.
+    """
+    name = os.path.basename(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return SavedAnswers({}, (f"no {name}: nothing answered",))
+    except OSError as exc:
+        why = "is a link" if exc.errno == errno.ELOOP else f"cannot be read ({exc.strerror})"
+        return SavedAnswers({}, (f"{name} {why}: ignored",))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return SavedAnswers({}, (f"{name} is not a regular file: ignored",))
+        if st.st_size > MAX_ANSWERS_BYTES:
+            return SavedAnswers({}, (f"{name} is over {MAX_ANSWERS_BYTES >> 10} KB: ignored",))
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            raw = f.read(MAX_ANSWERS_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_ANSWERS_BYTES:
+        return SavedAnswers({}, (f"{name} is over {MAX_ANSWERS_BYTES >> 10} KB: ignored",))
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return SavedAnswers({}, (f"{name} is not valid JSON: ignored",))
+    given = data.get("answers") if isinstance(data, dict) else None
+    if not isinstance(given, dict):
+        return SavedAnswers({}, (f"{name} has no answers object: ignored",))
+    wanted = None if items is None else set(items)
+    kept: dict[str, Any] = {}
+    unknown = badly_typed = 0
+    for item, value in given.items():
+        if (wanted is not None and item not in wanted) or len(kept) >= MAX_ITEMS:
+            unknown += 1
+        elif value is None:
+            continue  # nothing saved for it: unanswered
+        elif not _plain(value):
+            badly_typed += 1
+        else:
+            kept[item] = value
+    notes = []
+    if badly_typed:
+        notes.append(f"{badly_typed} answer{'s' if badly_typed > 1 else ''} of the wrong type ignored")
+    if unknown:
+        notes.append(f"{unknown} answer{'s' if unknown > 1 else ''} to no question of the assessment ignored")
+    return SavedAnswers(kept, tuple(notes))
+
+
+def write_vetted(folder: str | os.PathLike, saved: SavedAnswers) -> None:
+    """Replace ``folder/answers.json`` with exactly what grading took from the submission."""
+    path = os.path.join(folder, ANSWERS_FILE)
+    tmp = path + ".vetted.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    with open(tmp, "x", encoding="utf-8") as f:
+        json.dump({"answers": saved.answers}, f, ensure_ascii=False, sort_keys=True)
+    os.replace(tmp, path)  # replaces a link itself, never its target

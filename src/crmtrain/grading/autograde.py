@@ -48,6 +48,12 @@ class GradeOutcome:
     log: str  # nbgrader's log of a failed attempt
     seconds: float
     attempts: int = 1
+    notes: tuple[str, ...] = ()  # what was ignored or refused in the submission
+
+    @property
+    def note_line(self) -> str:
+        """What was ignored or refused, in one line ('' if nothing)."""
+        return "; ".join(self.notes)
 
 
 @dataclass(frozen=True)

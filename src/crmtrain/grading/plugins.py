@@ -6,20 +6,27 @@ it at module level.
 
 * :class:`RecordingFetchAssignment` is the stock fetch plus a marker in ``fetched/``;
 * :class:`RecordingReleaseAssignment` is the stock release plus creating ``fetched/``;
-* :class:`DropAddedCode` removes code cells a trainee added before autograding;
+* :class:`SafeCollect` is the stock collect, but links stay links and pipes stay behind;
+* :class:`UseReleasedNotebook` grades the released notebook, not the trainee's copy;
+* :class:`ScoreAnswers` scores crmtrain's answer checks from answers.json, without a kernel;
 * :class:`HideKey` strips the answer key out of feedback.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import stat
 from pathlib import Path
 
-from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeReleaseAssignment
-from nbgrader.preprocessors import NbGraderPreprocessor
-from nbgrader.utils import get_username, is_grade, is_solution
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.exchange.default import ExchangeCollect, ExchangeFetchAssignment, ExchangeReleaseAssignment
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.utils import get_username, ignore_patterns, is_grade, is_solution
 
 from . import fetchlog
-from .course import FETCHED_DIR
+from .course import ANSWERS_FILE, FETCHED_DIR
 
 
 class RecordingFetchAssignment(ExchangeFetchAssignment):
@@ -49,22 +56,132 @@ class RecordingReleaseAssignment(ExchangeReleaseAssignment):
         fetchlog.ensure_folder(Path(self.course_path) / FETCHED_DIR)
 
 
-class DropAddedCode(NbGraderPreprocessor):  # enabled by default, unlike nbconvert's base
-    """Drop, before grading, every code cell that is not one of the assessment's own.
+class SafeCollect(ExchangeCollect):
+    """``nbgrader collect`` that copies links as links and leaves special and oversized files behind.
 
-    Trainees answer with widgets and never type Python, so every code cell of a generated
-    assessment is a locked nbgrader cell with a ``grade_id``. A code cell without one was
-    added (or had its metadata stripped as a duplicate by nbgrader's DeduplicateIds) and
-    could, say, replace the answer checker before the hidden tests run. nbgrader itself
-    only restores edited locked cells; this runs right after its OverwriteCells.
+    Stock collect copies a submission with ``shutil.copytree``, following every link with the
+    specialist's rights. Here a link arrives as a link (intake then sets it aside, unopened),
+    a pipe or device is never opened, and a file over the limit is not copied; what was left
+    behind is written to :data:`~crmtrain.grading.intake.COLLECT_NOTES` in the submission.
+    """
+
+    def do_copy(self, src, dest, log=None):
+        from . import intake
+
+        left: list[str] = []
+
+        def ignore(folder, names):
+            skip = set(ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include)(folder, names))
+            for name in names:
+                path = os.path.join(folder, name)
+                rel = os.path.relpath(path, src)
+                st = os.lstat(path)
+                if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+                    left.append(f"{rel} is a special file: refused")
+                    skip.add(name)
+                elif stat.S_ISREG(st.st_mode) and st.st_size > intake.MAX_FILE_BYTES:
+                    left.append(f"{rel} is over {intake.MAX_FILE_BYTES >> 20} MB: refused")
+                    skip.add(name)
+            return skip
+
+        shutil.copytree(src, dest, symlinks=True, ignore=ignore)
+        intake.write_collect_notes(dest, left)
+
+
+class UseReleasedNotebook(NbGraderPreprocessor):  # enabled by default, unlike nbconvert's base
+    """Grade the released notebook, whatever the trainee's notebook has become.
+
+    Trainees answer with widgets, and the answers live in ``answers.json``: nothing in their
+    copy of the notebook counts. So the first sanitizing step replaces it, cells and
+    metadata, with the released version (kernelspec, points and locked cells included), and
+    nbgrader's own OverwriteCells then restores the hidden tests from the gradebook. Added,
+    edited, retyped or deleted cells and changed metadata are all gone before anything runs.
     """
 
     def preprocess(self, nb, resources):
-        keep = [c for c in nb.cells if c.cell_type != "code" or c.metadata.get("nbgrader", {}).get("grade_id")]
-        if len(keep) != len(nb.cells):
-            self.log.warning("Dropped %d code cell(s) added by the trainee", len(nb.cells) - len(keep))
-            nb.cells = keep
+        import nbformat
+
+        coursedir = CourseDirectory(config=self.config)
+        nbg = resources["nbgrader"]
+        released = Path(coursedir.format_path(coursedir.release_directory, ".", nbg["assignment"]))
+        path = released / f"{nbg['notebook']}.ipynb"
+        fresh = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+        if fresh.cells != nb.cells or fresh.metadata != nb.metadata:
+            self.log.info("Grading the released %s in place of the trainee's copy", path.name)
+        return fresh, resources
+
+
+class ScoreAnswers(Execute):
+    """nbgrader's execute step, without a kernel for the answer checks crmtrain generated.
+
+    Reads the submission's ``answers.json`` as bounded, type-checked data (never through a
+    link), writes what it took into the autograded folder, and gives every recognised check
+    cell (see :mod:`crmtrain.grading.scoring`) the output it would have had in a kernel, so
+    nbgrader's SaveAutoGrades scores it as usual. Grade cells it does not recognise run in a
+    real kernel, in an empty temporary folder holding only the vetted answers, with the
+    working directory kept off ``sys.path``.
+    """
+
+    def preprocess(self, nb, resources):
+        from nbformat import NotebookNode
+
+        from . import answers, scoring
+
+        coursedir = CourseDirectory(config=self.config)
+        nbg = resources["nbgrader"]
+        submitted = coursedir.format_path(coursedir.submitted_directory, nbg["student"], nbg["assignment"])
+        items = {c.metadata["crmtrain"]["item"] for c in nb.cells if "item" in c.metadata.get("crmtrain", {})}
+        saved = answers.read_submitted(os.path.join(submitted, ANSWERS_FILE), items)
+        for note in saved.notes:
+            self.log.warning("%s: %s", nbg["student"], note)
+        folder = resources["metadata"]["path"]
+        answers.write_vetted(folder, saved)
+        vetted = os.path.join(folder, ANSWERS_FILE)
+        others = []
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code" or not is_grade(cell):
+                continue
+            call = scoring.parse_check(cell.source)
+            if call is None:
+                others.append(i)
+            else:
+                cell.outputs = [NotebookNode(o) for o in scoring.run_check(call, vetted)]
+        if others:
+            self._in_a_kernel(nb, resources, others, vetted)
         return nb, resources
+
+    def _in_a_kernel(self, nb, resources, wanted: list[int], vetted: str) -> None:
+        """Run the notebook's code but the recognised checks in a kernel; keep the outputs of ``wanted``."""
+        import copy
+        import shutil
+        import tempfile
+
+        self.log.warning("%d grade cell(s) are not crmtrain answer checks: running them in a kernel", len(wanted))
+        run = copy.deepcopy(nb)
+        keep = [i for i, c in enumerate(nb.cells) if c.cell_type != "code" or i in wanted or not is_grade(c)]
+        run.cells = [run.cells[i] for i in keep]
+        with tempfile.TemporaryDirectory(prefix="crmtrain-grade-") as tmp:
+            shutil.copyfile(vetted, os.path.join(tmp, ANSWERS_FILE))
+            res = {**resources, "metadata": {**resources.get("metadata", {}), "path": tmp}}
+            with _safe_path():
+                run, _ = super().preprocess(run, res)
+        for j, i in enumerate(keep):
+            if i in wanted:
+                nb.cells[i].outputs = run.cells[j].outputs
+
+
+@contextlib.contextmanager
+def _safe_path():
+    """Kernels started meanwhile keep their working directory off ``sys.path`` (PYTHONSAFEPATH)."""
+    old = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = old
 
 
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import fetchlog, gradebook
+from . import fetchlog, gradebook, intake
 from .course import ASSESSMENTS, Course, check_assessment
 
 
@@ -30,6 +30,7 @@ class TraineeStatus:
     score: float | None  # after the late penalty; None until graded
     max_score: float | None
     needs_manual_grade: bool
+    notes: tuple[str, ...] = ()  # what grading ignored or refused in the collected submission
 
     @property
     def fetched(self) -> bool:
@@ -123,6 +124,7 @@ def assessment_status(course: Course, assessment: str) -> AssessmentStatus:
                 score=sub.score if sub else None,
                 max_score=sub.max_score if sub else None,
                 needs_manual_grade=sub.needs_manual_grade if sub else False,
+                notes=intake.recorded(course, tid, assessment).notes if tid in collected else (),
             )
         )
     return AssessmentStatus(assessment, course.outbound_dir(assessment).is_dir(), due, tuple(rows))
