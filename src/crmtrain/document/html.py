@@ -19,7 +19,8 @@ from ..notebooks.markup import html as md
 from ..notebooks.sections import client_work_sections, process_section, summary_topic
 from ..notebooks.workbooks import Context
 from ..regulation.models import Regulation, TestTopic
-from ..regulation.selection import ORDER, select
+from ..kinds.assessments import ASSESSMENTS
+from ..regulation.selection import select
 from .graphs import pipeline_dot, process_dot
 from .style import page_css
 
@@ -197,7 +198,7 @@ def _tests(doc: Doc) -> None:
                    "automatically, open answers by the responsible specialist."))
     sel = select(reg)
     rows = []
-    for name in ORDER:
+    for name in ASSESSMENTS:
         a = getattr(reg.assessments, name)
         qs = sel.questions[name]
         rows.append([a.title, str(len(qs)), str(sum(q.points for q in qs)),

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from ..kinds.assessments import ASSESSMENTS
 from .models import Question, Regulation
 
-ORDER = ASSESSMENTS
-
 
 @dataclass
 class Shortfall:
@@ -44,7 +42,7 @@ def select(reg: Regulation) -> Selection:
     by_id = {q.id: q for q in reg.questions}
     taken: dict[str, str] = {}  # question id -> the assessment that asks it
     result = Selection(questions={})
-    for name in ORDER:
+    for name in ASSESSMENTS:
         spec = getattr(reg.assessments, name)
         chosen: list[Question] = []
         mine: set[str] = set()

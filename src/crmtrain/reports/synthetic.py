@@ -9,8 +9,13 @@ little (and unevenly) by the follow-up, so retention shows both forgetting and l
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from ..kinds.questions import AUTOGRADED_TYPES, QUESTION_KINDS, QUESTION_TYPES
 
 from .data import ASSESSMENTS, ReportData, assessment_frame, normalise
 
@@ -49,10 +54,43 @@ FIRST = (("Анна", 1), ("Борис", 0), ("Вера", 1), ("Глеб", 0), (
          ("Ксения", 1), ("Лев", 0), ("Мария", 1), ("Олег", 0))  # (name, female)
 LAST = (("Иванов", "Иванова"), ("Петров", "Петрова"), ("Смирнов", "Смирнова"), ("Кузнецов", "Кузнецова"),
         ("Попов", "Попова"), ("Соколов", "Соколова"), ("Лебедев", "Лебедева"), ("Орлов", "Орлова"))
-QTYPES = np.array(["single", "multiple", "true_false", "numeric", "ordering", "open"])
-QTYPE_P = np.array([0.45, 0.15, 0.15, 0.1, 0.05, 0.1])
-OPTIONS = {"single": "a b c d", "multiple": "a b c d", "ordering": "a b c d"}
-GUESS = {"single": 1 / 4, "multiple": 1 / 15, "true_false": 1 / 2, "numeric": 0.0, "ordering": 1 / 24, "open": 0.0}
+N_OPTIONS = 4  # every synthetic question with options has a, b, c and d
+
+
+def _single(rng: np.random.Generator) -> list[str]:
+    opts = list("abcd")
+    rng.shuffle(opts)
+    return opts
+
+
+def _numeric(rng: np.random.Generator) -> list[str]:
+    right = int(rng.integers(2, 48))
+    return [str(right), str(right * 2), str(right + 1), str(max(right - 8, 1))]
+
+
+@dataclass(frozen=True)
+class Mix:
+    """How the synthetic course uses one question type (the registry says what the type is)."""
+
+    share: float  # of the items
+    points: float
+    floor: float  # the IRT model's guessing floor c
+    # The responses as text: the right one first, then three wrong ones (the first is the attractive one).
+    answers: Callable[[np.random.Generator], list[str]]
+
+
+MIX = {
+    "single": Mix(0.45, 1.0, 0.2, _single),
+    "multiple": Mix(0.15, 2.0, 0.0, lambda rng: ["a,c", "a", "a,b,c", "c,d"]),
+    "true_false": Mix(0.15, 1.0, 0.5, lambda rng: ["true", "false"] if rng.random() < 0.5 else ["false", "true"]),
+    "numeric": Mix(0.1, 1.0, 0.0, _numeric),
+    "ordering": Mix(0.05, 1.0, 0.0, lambda rng: ["a,b,c,d", "b,a,c,d", "a,c,b,d", "d,c,b,a"]),
+    "open": Mix(0.1, 2.0, 0.0, lambda rng: ["(full answer)", "(partial answer)", "(off-topic answer)", "(one word)"]),
+}  # a question type not listed here gets no synthetic items
+QTYPES = np.array([t for t in QUESTION_TYPES if t in MIX])
+QTYPE_P = np.array([MIX[t].share for t in QTYPES])
+OPTIONS = {t: " ".join("abcd"[:N_OPTIONS]) for t, k in QUESTION_KINDS.items() if k.options}
+GUESS = {t: k.guess(N_OPTIONS if k.options else 0) for t, k in QUESTION_KINDS.items()}
 
 
 def _questions(rng: np.random.Generator, prefix: str, n: int) -> pd.DataFrame:
@@ -68,9 +106,9 @@ def _questions(rng: np.random.Generator, prefix: str, n: int) -> pd.DataFrame:
         parts.append(picked[0][1])
     q = pd.DataFrame({
         "item": [f"{prefix}{i + 1:02d}" for i in range(n)], "topic": topics, "part": parts, "refs": refs,
-        "qtype": qtype, "points": np.where(np.isin(qtype, ["multiple", "open"]), 2.0, 1.0),
+        "qtype": qtype, "points": np.array([MIX[t].points for t in qtype], dtype=float),
         "a": rng.uniform(0.6, 2.0, n), "b": rng.normal(-0.6, 1.0, n),
-        "c": np.select([qtype == "single", qtype == "true_false"], [0.2, 0.5], 0.0),
+        "c": np.array([MIX[t].floor for t in qtype], dtype=float),
     })
     if n >= 4:  # the broken ones: a miskeyed item (negative slope) and a trivial one
         q.loc[n - 2, ["a", "b", "c"]] = (-1.0, 0.0, 0.0)
@@ -80,20 +118,7 @@ def _questions(rng: np.random.Generator, prefix: str, n: int) -> pd.DataFrame:
 
 def _answers(qtype: str, rng: np.random.Generator) -> list[str]:
     """The right answer first, then three wrong ones (the first wrong one is the attractive one)."""
-    if qtype == "single":
-        opts = list("abcd")
-        rng.shuffle(opts)
-        return opts
-    if qtype == "true_false":
-        return ["true", "false"] if rng.random() < 0.5 else ["false", "true"]
-    if qtype == "multiple":
-        return ["a,c", "a", "a,b,c", "c,d"]
-    if qtype == "numeric":
-        right = int(rng.integers(2, 48))
-        return [str(right), str(right * 2), str(right + 1), str(max(right - 8, 1))]
-    if qtype == "ordering":
-        return ["a,b,c,d", "b,a,c,d", "a,c,b,d", "d,c,b,a"]
-    return ["(full answer)", "(partial answer)", "(off-topic answer)", "(one word)"]
+    return MIX[qtype].answers(rng)
 
 
 def _expand(values, index: np.ndarray) -> pd.Categorical:
@@ -110,13 +135,14 @@ def synthetic(n_trainees: int = 30, n_items: int = 40, *, seed: int = 0, followu
     names = [f"{FIRST[i % len(FIRST)][0]} {LAST[(i // len(FIRST)) % len(LAST)][FIRST[i % len(FIRST)][1]]}"
              for i in range(n_trainees)]
     roster = pd.DataFrame({"trainee_id": ids, "name": names, "email": [f"{i}@example.com" for i in ids]})
-    skill = {"initial": rng.normal(0.0, 1.0, n_trainees)}
-    skill["followup"] = skill["initial"] - 0.3 + rng.normal(0.0, 0.5, n_trainees)
+    skill = {ASSESSMENTS[0]: rng.normal(0.0, 1.0, n_trainees)}
+    for before, name in zip(ASSESSMENTS, ASSESSMENTS[1:]):  # each later one: a little forgotten, unevenly
+        skill[name] = skill[before] - 0.3 + rng.normal(0.0, 0.5, n_trainees)
     nothing = rng.random(n_trainees) < never
     qs, cols, assessments = [], {k: [] for k in ("a", "t", "q", "score", "resp", "sub", "late")}, []
     flat: list[str] = []
     for k, name in enumerate(ASSESSMENTS if followup else ASSESSMENTS[:1]):
-        q = _questions(rng, "I" if name == "initial" else "F", n_items).assign(assessment=name)
+        q = _questions(rng, name[0].upper(), n_items).assign(assessment=name)
         answers = [_answers(t, rng) for t in q["qtype"]]
         submitted = ~nothing & (rng.random(n_trainees) >= missing)
         is_late = submitted & (rng.random(n_trainees) < late)
@@ -128,7 +154,7 @@ def synthetic(n_trainees: int = 30, n_items: int = 40, *, seed: int = 0, followu
         partial = ~right & (pts > 1) & (rng.random(p.shape) < 0.5)
         score = np.where(right, pts, np.where(partial, pts / 2, 0.0))
         score[~submitted] = np.nan
-        score[(rng.random(p.shape) < pending) & (q["qtype"] == "open").to_numpy()] = np.nan
+        score[(rng.random(p.shape) < pending) & ~q["qtype"].isin(AUTOGRADED_TYPES).to_numpy()] = np.nan
         pick = np.where(right, 0, rng.choice(3, size=p.shape, p=[0.6, 0.25, 0.15]) + 1)
         pick = np.minimum(pick, [len(a) - 1 for a in answers])  # true/false has one wrong answer
         resp = len(flat) + pick + 4 * np.arange(n_items)
