@@ -169,11 +169,11 @@ def main() -> None:
     for r in rows:
         end = r["total_s"] + r.get("gradebook_s", 0.0)
         cells = [f"{r['trainees']:,}", f"{r['rows']:,}", f"{r['table_rows']:,}"]
-        cells += [f"{r['gradebook_s']:.2f}"] * gb
+        cells += [f"{r['gradebook_s']:.2f}"] if gb else []
         cells += [f"{r[k]:.2f}" for k in ("tables_s", "csv_s", "xlsx_s", "html_s", "total_s")]
         cells += [f"{end:.2f}"] * gb + [f"{1000 * end / r['trainees']:.2f}", f"{r['peak_rss_mb']:.0f}", f"{r['data_rss_mb']:.0f}"]
         if args.tracemalloc:
-            cells += [f"{r['traced_peak_mb']:.0f}"] + [f"{r['gradebook_traced_mb']:.0f}"] * gb
+            cells += [f"{r['traced_peak_mb']:.0f}"] + ([f"{r['gradebook_traced_mb']:.0f}"] if gb else [])
         print("| " + " | ".join(cells + [f"{r['xlsx_mb']:.1f}"]) + " |")
 
 if __name__ == "__main__":

@@ -301,3 +301,61 @@ def test_synthetic_items_behave(data):
     ok = ia[~ia["item"].isin(["I19", "I20", "F19", "F20"])]
     assert (ok["discrimination_index"] > 0).mean() > 0.9 and (ok["discriminative_efficiency"] > 0).mean() > 0.9
     assert synthetic(50, 10, seed=3).results.equals(synthetic(50, 10, seed=3).results)  # seeded
+
+
+def test_dense_retention_matrix_per_trainee_and_item(data):
+    m = tables.compute_all(data)["retention"].set_index("trainee_id")
+    assert list(m.columns) == ["name", "access", "lead-classes"]  # document order; items tested in both only
+    assert m.loc["A"].tolist() == ["Анна", "learned", "forgotten"]
+    assert m.loc["C", ["access", "lead-classes"]].tolist() == ["learned_later", "learned_later"]
+    assert m.loc["D", ["access", "lead-classes"]].tolist() == ["", ""]  # no follow-up: nothing to compare
+    detail = retention_detail(data)
+    assert list(detail.columns) == ["trainee_id", "ref", "topic", "initial", "followup", "status"]
+    assert set(zip(detail["ref"], detail["topic"])) == {("access", "technical"), ("lead-classes", "sales")}
+
+
+def test_an_item_tested_in_two_topics_gets_a_column_per_topic():
+    items = {"initial": {"I1": ("technical", "summary", "access", "single", 1, "b"),
+                         "I2": ("sales", "summary", "access", "single", 1, "a")},
+             "followup": {"F1": ("technical", "summary", "access", "single", 1, "a"),
+                          "F2": ("sales", "summary", "access", "single", 1, "a")}}
+    sittings = {"initial": {"A": [(1, "b"), (0, "c")]}, "followup": {"A": [(0, "b"), (1, "a")]}}
+    m = tables.compute_all(make(items, sittings, set(), {"A": "Анна"}))["retention"]
+    assert m.iloc[0].tolist() == ["A", "Анна", "learned_later", "forgotten"]
+    assert list(m.columns)[2:] == ["access/sales", "access/technical"]
+
+
+def test_review_plan_lists_what_was_wrong_last_time_spaced_by_fsrs(data):
+    from fsrs import Card, Rating, Scheduler
+
+    plan = tables.compute_all(data)["review_plan"]
+    got = list(zip(plan["trainee_id"], plan["ref"], plan["reason"]))
+    assert got == [("A", "lead-classes", "forgotten"),  # right initially, wrong at the follow-up
+                   ("B", "order-intake", "missed"), ("B", "order-intake.ship", "missed"),  # only the initial tests it
+                   ("D", "order-intake", "missed"), ("D", "order-intake.ship", "missed"), ("D", "lead-classes", "missed")]
+    a = plan.iloc[0]
+    assert a["last_tested"] == pd.Timestamp("2024-06-15") and a["title"] == "Lead classes"
+    # The reference: FSRS itself, Good on the initial's due date, Again on the follow-up's, Good at the review.
+    import datetime as dt
+
+    s = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+    card, _ = s.review_card(Card(), Rating.Good, dt.datetime(2024, 3, 15, 12, tzinfo=dt.timezone.utc))
+    card, _ = s.review_card(card, Rating.Again, dt.datetime(2024, 6, 15, 12, tzinfo=dt.timezone.utc))
+    then, _ = s.review_card(card, Rating.Good, card.due)
+    assert a["review_on"] == pd.Timestamp(card.due.date()) == pd.Timestamp("2024-06-16")
+    assert a["then_on"] == pd.Timestamp(then.due.date()) == pd.Timestamp("2024-06-19")
+    b = plan.iloc[1]
+    assert (b["review_on"], b["then_on"], b["interval_days"]) == (pd.Timestamp("2024-03-16"), pd.Timestamp("2024-03-18"), 1)
+    assert "C" not in set(plan["trainee_id"])  # C's latest answers are all right
+
+
+def test_never_learned_comes_back_sooner_than_forgotten():
+    items = {"initial": {"I1": ("technical", "summary", "access", "single", 1, "b"),
+                         "I2": ("sales", "client_work", "lead-classes", "single", 1, "a")},
+             "followup": {"F1": ("technical", "summary", "access", "single", 1, "a"),
+                          "F2": ("sales", "client_work", "lead-classes", "single", 1, "a")}}
+    sittings = {"initial": {"A": [(1, "b"), (0, "c")]}, "followup": {"A": [(0, "b"), (0, "b")]}}
+    plan = tables.compute_all(make(items, sittings, set(), {"A": "Анна"}))["review_plan"].set_index("ref")
+    assert plan.loc["access", "reason"] == "forgotten" and plan.loc["lead-classes", "reason"] == "never_learned"
+    assert plan.loc["access", "review_on"] == plan.loc["lead-classes", "review_on"]
+    assert plan.loc["lead-classes", "then_on"] < plan.loc["access", "then_on"]

@@ -79,6 +79,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return import_(args.file, args.format, args.out, out=sys.stdout)
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    from .commands.review import run
+
+    return run(args.course_dir, args.regulation, args.out, args.trainee or None, out=sys.stdout)
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from .commands.schema import run
 
@@ -197,6 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports", metavar="DIR", help="folder for the report files (default: reports)")
     p.add_argument("--format", default="csv,xlsx,html", help="comma-separated: csv, xlsx, html (default: all)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("review", help="each trainee's review plan as a personal workbook in their folder")
+    _add_course(p)
+    p.add_argument("--regulation", default=None, help=REGULATION_HELP)
+    p.add_argument("--out", default="review/{trainee}", metavar="PATTERN",
+                   help="folder per trainee; {trainee} stands for the trainee's id (default: review/{trainee})")
+    p.add_argument("--trainee", action="append", metavar="ID", help="only this trainee (repeatable)")
+    p.set_defaults(func=_cmd_review)
 
     p = sub.add_parser("lab", help="open the workbooks (and fetched assessments) in JupyterLab, set up for trainees")
     p.add_argument("dir", nargs="?", default=None, metavar="DIR",

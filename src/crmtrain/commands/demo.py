@@ -16,6 +16,7 @@ import io
 import random
 import shutil
 import time
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
@@ -60,6 +61,64 @@ def _grade_open_answers(course, reg, assessment: str, answers: dict[str, dict]) 
                 hand_grade(course, assessment, trainee, q.id, float(q.points if given.get(q.id) == good else 1))
                 n += 1
     return n
+
+
+SYMBOLS = {"learned": "+", "forgotten": "F", "learned_later": "L", "never_learned": "-", "": "·"}
+
+
+def _retention_and_review(course_root: Path, spec: str, root: Path, out: TextIO) -> None:
+    """Print the retention table, write every trainee's review workbook into their folder, outline one."""
+    from ..reports.retention import retention_matrix, retention_detail
+    from . import review
+
+    reg, data, plan = review.plans(course_root, spec)
+    m = retention_matrix(data, retention_detail(data))
+    refs = [c for c in m.columns if c not in ("trainee_id", "name")]
+    filled = sum(int((m[c] != "").sum()) for c in refs)
+    out.write(f"\nRetention per trainee × regulation item tested in both assessments ({len(refs)} items; "
+              f"+ learned, F forgotten, L learned later, - never learned, · not compared):\n")
+    for row in m.itertuples(index=False):
+        out.write(f"  {row.trainee_id:<12} " + "".join(SYMBOLS[v] for v in row[2:]) + "\n")
+    cells = len(m) * len(refs)
+    out.write(f"  {filled} of {cells} trainee × item cells compared"
+              + (f" ({filled / cells:.0%})" if cells else "") + "\n\n")
+    review.run(course_root, spec, str(root / "trainees" / "{trainee}"), None, out)
+    if len(plan):
+        forgot = plan[plan["reason"] == "forgotten"]["trainee_id"].astype(str).value_counts()
+        tid = forgot.index[0] if len(forgot) else plan["trainee_id"].astype(str).value_counts().index[0]
+        path = review.target(str(root / "trainees" / "{trainee}"), tid)
+        out.write(f"\n{tid}'s review workbook ({path}), in outline:\n")
+        for line in outline(path):
+            out.write(f"  {line}\n")
+
+
+def outline(path: Path) -> list[str]:
+    """A review workbook in a few lines: its title, the plan table, each section with its exercises."""
+    import nbformat
+
+    lines: list[str] = []
+    exercises: list[str] = []
+
+    def flush() -> None:
+        if exercises:
+            lines.append("    " + ", ".join(f"{n} × {kind}" for kind, n in Counter(exercises).items()))
+            exercises.clear()
+
+    for cell in nbformat.read(path, as_version=4).cells:
+        meta = cell.metadata.get("crmtrain", {})
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith(("# ", "## ")):
+                    flush()
+                    lines.append(line)
+                elif line.startswith("| ") and "What to review" in cell.source and lines[-1] != "":
+                    lines.append("  " + line)
+        elif "item" in meta:
+            exercises.append("quiz")
+        elif "drill" in meta:
+            exercises.append(f"{meta['drill']} drill")
+    flush()
+    return lines
 
 
 def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = None) -> int:
@@ -154,6 +213,7 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
             out.write(f"reports not written: {exc}\n")
         except Exception as exc:  # noqa: BLE001  (another helper's module may still be in progress)
             out.write(f"reports not written ({type(exc).__name__}: {exc})\n")
+    _retention_and_review(course.root, spec, root, out)
     first, last = ASSESSMENT_KINDS[FIRST], ASSESSMENT_KINDS[LAST]
     mark = getattr(reg.assessments, LAST).pass_mark or reg.meta.pass_mark
     labels = [ASSESSMENT_KINDS[a].label for a in ASSESSMENTS]
@@ -175,6 +235,7 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
               f"  workbooks/    the training workbooks      assignments/  the nbgrader course (gradebook.db)\n"
               f"  exchange/     the nbgrader exchange       trainees/     each trainee's home (answers.json)\n"
               f"  reports/      the reports                 roster.csv    the trainees\n"
+              f"  trainees/<id>/review.ipynb  each trainee's personal review workbook\n"
               f"Open the workbooks in JupyterLab:  crmtrain lab {root / 'workbooks'}\n"
               f"Try the specialist's commands:     crmtrain status --course {root / 'assignments'}\n")
     return 0

@@ -60,6 +60,9 @@ _TABLES = (
     ReportTable("parts", "Each trainee's score by regulation part.", "tables:parts_table"),
     ReportTable("retention_trainees", "Regulation items tested in both assessments: learned (right both times), "
                                       "forgotten, learned later, never learned.", "tables:retention_trainees_table"),
+    ReportTable("retention", "Each trainee × regulation item tested in both assessments (per test area): learned, "
+                             "forgotten, learned later or never learned; empty where it could not be compared.",
+                "tables:retention_table"),
     ReportTable("regulation_items", "Each regulation item: how often it was answered right, and how well it was "
                                     "retained.", "tables:regulation_items_table"),
     ReportTable("item_analysis", "Each question, on Moodle's quiz-statistics definitions: facility index, SD, random "
@@ -71,6 +74,9 @@ _TABLES = (
                 "tables:assessment_statistics_table"),
     ReportTable("retraining", "Trainees whose latest result is below the pass mark, with the regulation sections and "
                               "rules to revisit.", "tables:retraining_table"),
+    ReportTable("review_plan", "Each trainee's regulation items to revisit (the latest answer on them was wrong) and "
+                               "the day to review each, spaced by the FSRS scheduler from how the trainee did.",
+                "tables:review_plan_table"),
 )
 
 REPORT_TABLES: dict[str, ReportTable] = {t.name: t for t in _TABLES}

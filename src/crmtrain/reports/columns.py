@@ -12,6 +12,7 @@ import pandas as pd
 PERCENT = re.compile(r"(^|_)(score|facility|retention|change|share|rate|sd|guess|weight|index|efficiency|alpha|ratio)$")
 DECIMAL = re.compile(r"^(standard_error|mean_points|sd_points)$")
 RESULT = re.compile(r"_result$")
+DAY = re.compile(r"(_on|^last_tested)$")
 RESULT_FILLS = {"pass": "C6EFCE", "fail": "FFC7CE", "pending": "FFEB9C", "missing": "EDEDED"}
 MAX_WIDTH = 60
 
@@ -28,6 +29,8 @@ def number_format(column: str) -> str | None:
         return '0"%"'
     if column == "due":
         return "yyyy-mm-dd hh:mm"
+    if DAY.search(column):
+        return "yyyy-mm-dd"
     return None
 
 

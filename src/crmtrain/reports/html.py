@@ -70,7 +70,7 @@ def cell(value, column: str) -> str:
         else:
             text = f"{value:g}"
     elif isinstance(value, (dt.datetime, pd.Timestamp)):
-        text = value.strftime("%Y-%m-%d %H:%M")
+        text = value.strftime("%Y-%m-%d" if fmt == "yyyy-mm-dd" else "%Y-%m-%d %H:%M")
     else:
         text = str(value)
     attr = f' class="{" ".join(cls)}"' if cls else ""

@@ -1,8 +1,9 @@
 """Retention by regulation item: did what a trainee knew at the initial test survive to the follow-up?
 
 The follow-up asks *different* questions (selection never repeats one), so retention is
-measured per regulation item, through the questions' ``refs``: a trainee *knew* an item in an
-assessment when they answered every graded question referring to it correctly. An item
+measured per regulation item and test area (topic), through the questions' ``refs``: a trainee
+*knew* an item in an assessment when they answered every graded question of that topic
+referring to it correctly. An item
 compared for a trainee is then ``learned`` (knew it both times), ``forgotten`` (initially
 only), ``learned_later`` (at the follow-up only) or ``never_learned``. Items tested in only
 one of the two assessments, and trainees who missed one, are not compared.
@@ -28,14 +29,15 @@ def question_refs(data: ReportData) -> pd.DataFrame:
 
 
 def ref_answers(data: ReportData) -> pd.DataFrame:
-    """(assessment, trainee_id, item, ref, correct) for every graded answer, one row per ref."""
+    """(assessment, trainee_id, topic, item, ref, correct) for every graded answer, one row per ref."""
     r = data.results
     r = r[r["submitted"] & r["score"].notna()]
     qr = question_refs(data)
     # Merge on integer question keys: joining 800k rows on strings costs several times more.
     key = pd.MultiIndex.from_frame(qr[["assessment", "item"]].drop_duplicates())
     codes = key.get_indexer(pd.MultiIndex.from_arrays([r["assessment"], r["item"]]))
-    left = pd.DataFrame({"_q": codes, "trainee_id": r["trainee_id"].values, "correct": r["correct"].to_numpy()})
+    left = pd.DataFrame({"_q": codes, "trainee_id": r["trainee_id"].values, "topic": r["topic"].values,
+                         "correct": r["correct"].to_numpy()})
     right = pd.DataFrame({"_q": key.get_indexer(pd.MultiIndex.from_frame(qr[["assessment", "item"]])),
                           "ref": qr["ref"].to_numpy(), "assessment": qr["assessment"].to_numpy(),
                           "item": qr["item"].to_numpy()})
@@ -45,12 +47,13 @@ def ref_answers(data: ReportData) -> pd.DataFrame:
 
 
 def retention_detail(data: ReportData, answers: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per trainee × regulation item tested in both assessments: knew it initially, at follow-up, status."""
+    """Per trainee × regulation item × topic tested in both assessments: knew it initially, at follow-up, status."""
     a = ref_answers(data) if answers is None else answers
-    cols = ["trainee_id", "ref", FIRST, LAST, "status"]
+    cols = ["trainee_id", "ref", "topic", FIRST, LAST, "status"]
     if a.empty:
         return pd.DataFrame(columns=cols)
-    knew = a.groupby(["trainee_id", "ref", "assessment"], observed=True, sort=False)["correct"].all().unstack("assessment")
+    knew = (a.groupby(["trainee_id", "ref", "topic", "assessment"], observed=True, sort=False)["correct"].all()
+            .unstack("assessment"))
     if FIRST not in knew or LAST not in knew:
         return pd.DataFrame(columns=cols)
     knew = knew[[FIRST, LAST]].dropna().astype(bool).reset_index()
@@ -112,3 +115,26 @@ def regulation_items(data: ReportData, detail: pd.DataFrame | None = None,
         out[col] = out["ref"].map(counts[col]).fillna(0).astype(int) if len(counts) else 0
     out["retention"] = out["ref"].map(counts["retention"]) if len(counts) else np.nan
     return out[cols]
+
+
+def retention_matrix(data: ReportData, detail: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Roster trainees × regulation items (document order): each cell a status, '' where not compared.
+
+    A column is the item's id, or ``id/topic`` when the item is tested in more than one test area.
+    """
+    detail = retention_detail(data) if detail is None else detail
+    out = data.roster[["trainee_id", "name"]].reset_index(drop=True)
+    if detail.empty:
+        return out
+    d = pd.DataFrame({"trainee_id": detail["trainee_id"].astype(str).to_numpy(),
+                      "ref": detail["ref"].astype(str).to_numpy(), "topic": detail["topic"].astype(str).to_numpy(),
+                      "status": detail["status"].astype(str).to_numpy()})
+    topics = d.drop_duplicates(["ref", "topic"])
+    several = set(topics.loc[topics["ref"].duplicated(), "ref"])
+    d["column"] = np.where(d["ref"].isin(several), d["ref"] + "/" + d["topic"], d["ref"])
+    doc = {r: n for n, r in enumerate(data.items.drop_duplicates("ref")["ref"])}
+    columns = sorted(d["column"].unique(), key=lambda c: (doc.get(c.split("/")[0], len(doc)), c))
+    wide = d.pivot(index="trainee_id", columns="column", values="status").reindex(columns=columns)
+    wide = wide.reindex(out["trainee_id"]).fillna("")
+    wide.columns.name = None
+    return pd.concat([out, wide.reset_index(drop=True)], axis=1)

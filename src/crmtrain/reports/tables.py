@@ -18,7 +18,9 @@ from .catalog import REPORT_TABLES, TABLES  # noqa: F401  (TABLES re-exported: t
 from ..kinds.assessments import ASSESSMENTS, FIRST, LAST
 from .data import PARTS, ReportData
 from .itemstats import Bounds, assessment_statistics, item_analysis
-from .retention import question_refs, ref_answers, regulation_items, retention_detail, retention_trainees
+from .retention import (question_refs, ref_answers, regulation_items, retention_detail, retention_matrix,
+                        retention_trainees)
+from .review import review_plan
 
 EPS = 1e-9  # percent comparisons on float sums
 
@@ -150,8 +152,8 @@ def summary(data: ReportData, sc: pd.DataFrame | None = None) -> pd.DataFrame:
 class Shared:
     """The data and the results several tables are computed from, each computed once, when first needed."""
 
-    def __init__(self, data: ReportData, bounds: Bounds | None = None) -> None:
-        self.data, self.bounds = data, bounds
+    def __init__(self, data: ReportData, bounds: Bounds | None = None, today=None) -> None:
+        self.data, self.bounds, self.today = data, bounds, today
 
     @cached_property
     def scores(self) -> pd.DataFrame:
@@ -187,6 +189,10 @@ def retention_trainees_table(s: Shared) -> pd.DataFrame:
     return retention_trainees(s.data, s.detail)
 
 
+def retention_table(s: Shared) -> pd.DataFrame:
+    return retention_matrix(s.data, s.detail)
+
+
 def regulation_items_table(s: Shared) -> pd.DataFrame:
     return regulation_items(s.data, s.detail, s.answers)
 
@@ -203,9 +209,14 @@ def retraining_table(s: Shared) -> pd.DataFrame:
     return retraining(s.data, s.scores)
 
 
-def compute_all(data: ReportData, bounds: Bounds | None = None) -> dict[str, pd.DataFrame]:
-    """Every report table, by name, in the order of the report-table registry (:data:`TABLES`)."""
-    shared = Shared(data, bounds)
+def review_plan_table(s: Shared) -> pd.DataFrame:
+    return review_plan(s.data, s.answers, s.today)
+
+
+def compute_all(data: ReportData, bounds: Bounds | None = None, today=None) -> dict[str, pd.DataFrame]:
+    """Every report table, by name, in the order of the report-table registry (:data:`TABLES`);
+    ``today`` dates the reviews after an assessment that has no due date."""
+    shared = Shared(data, bounds, today)
     return {t.name: t.build_function()(shared) for t in REPORT_TABLES.values()}
 
 

@@ -100,6 +100,8 @@ def _copy_sheet(src: zipfile.ZipFile, dst: zipfile.ZipFile, name: str, df: pd.Da
     styles = re.findall(r'<c r="[A-Z]+2"(?: s="(\d+)")?', data[header_end:])
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
+    # Level 1: a few per cent larger than the default 6, three times faster on these repetitive rows.
+    info._compresslevel = 1  # the slot behind ZipInfo.compress_level (3.13+), read by ZipFile.open
     with dst.open(info, "w", force_zip64=True) as out:
         out.write((xml[:start] + "<sheetData>" + data[:header_end]).encode("utf-8"))
         for first in range(0, len(df), CHUNK):

@@ -1,0 +1,80 @@
+"""``crmtrain review``: each trainee's review plan as a personal workbook, written into their folder.
+
+The plan is the report's ``review_plan`` table (what the trainee got wrong last time, spaced
+by FSRS); the workbook holds exactly those items' regulation text, practice questions and
+drills. ``--out`` is a folder pattern where ``{trainee}`` stands for the trainee's id, so on a
+shared server the workbook can go straight into each home: ``--out '/home/{trainee}/training'``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import UserError
+
+FILE = "review.ipynb"
+DEFAULT_OUT = "review/{trainee}"
+
+
+def plans(course_dir: str | Path, regulation_spec: str | None, today: dt.date | None = None):
+    """(regulation, report data, review plan table) for the course."""
+    from ..regulation.loader import load
+    from ..reports.data import validate
+    from ..reports.from_gradebook import load_report_data
+    from ..reports.retention import ref_answers
+    from ..reports.review import review_plan
+    from ..samples import resolve
+    from .report import course_root
+
+    reg = load(resolve(regulation_spec))
+    data = validate(load_report_data(course_root(course_dir), reg))
+    return reg, data, review_plan(data, ref_answers(data), today)
+
+
+def items_of(plan, trainee_id: str) -> list:
+    """The plan lines of one trainee, as the builder takes them."""
+    from ..notebooks.review import ReviewItem
+    from ..reports.review import plan_for
+
+    mine = plan_for(plan, trainee_id)
+    day = lambda v: "" if v != v or v is None else v.date().isoformat()  # noqa: E731  (NaT -> "")
+    return [ReviewItem(str(r.ref), str(r.reason), day(r.review_on), day(r.then_on)) for r in mine.itertuples(index=False)]
+
+
+def target(pattern: str, trainee_id: str) -> Path:
+    """The workbook's path for this trainee under the ``--out`` pattern."""
+    if "{trainee}" not in pattern:
+        return Path(pattern) / trainee_id / FILE
+    return Path(pattern.replace("{trainee}", trainee_id)) / FILE
+
+
+def run(course_dir: str | Path, regulation_spec: str | None, out_pattern: str = DEFAULT_OUT,
+        trainees: list[str] | None = None, out: TextIO | None = None, today: dt.date | None = None) -> int:
+    """Write a review workbook for each trainee with something to review (or the ones named); 0 on success."""
+    import sys
+
+    from ..notebooks.review import build_review
+    from ..notebooks.writer import render, write_text
+
+    out = out or sys.stdout
+    reg, data, plan = plans(course_dir, regulation_spec, today)
+    names = dict(zip(data.roster["trainee_id"], data.roster["name"]))
+    wanted = list(trainees or [t for t in names if (plan["trainee_id"].astype(str) == t).any()])
+    unknown = [t for t in wanted if t not in names]
+    if unknown:
+        raise UserError(f"not in the course roster: {', '.join(unknown)}")
+    if not wanted:
+        out.write("nobody has anything to review: every latest answer was right\n")
+        return 0
+    for tid in wanted:
+        items = items_of(plan, tid)
+        if not items:
+            out.write(f"{tid}: nothing to review\n")
+            continue
+        path = target(out_pattern, tid)
+        write_text(path, render(build_review(reg, names[tid], items)))
+        first = min(i.review_on for i in items if i.review_on) if any(i.review_on for i in items) else "—"
+        out.write(f"{tid}: {len(items)} item(s) to review, first on {first}: wrote {path}\n")
+    return 0
