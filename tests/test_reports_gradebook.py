@@ -267,3 +267,25 @@ def test_report_command_without_a_gradebook(tmp_path):
     with pytest.raises(UserError, match="no gradebook"):
         run(tmp_path, None, tmp_path / "out", None, io.StringIO())
     assert not (tmp_path / "out").exists()
+
+
+def test_review_workbooks_go_into_each_trainees_folder(course, tmp_path, capsys):
+    """t1 knew 'lookup' at the initial test and missed it at the follow-up; t2 missed 'interface' and 'lookup'."""
+    import nbformat
+
+    from crmtrain.cli import main
+
+    pattern = str(tmp_path / "home" / "{trainee}" / "training")
+    assert main(["review", "--course", str(course), "--regulation", "sample:en", "--out", pattern]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0].startswith("t2: 2 item(s) to review, first on 2024-03-16: wrote ")  # roster order
+    assert f"wrote {tmp_path}/home/t1/training/review.ipynb" in text
+    t2 = nbformat.read(tmp_path / "home" / "t2" / "training" / "review.ipynb", as_version=4)
+    assert t2.metadata.crmtrain["items"] == ["interface", "lookup"] and "Boris Orlov" in t2.cells[0].source
+    t1 = nbformat.read(tmp_path / "home" / "t1" / "training" / "review.ipynb", as_version=4)
+    assert "lookup" in t1.metadata.crmtrain["items"]
+    lookup = next(line for line in t1.cells[2].source.splitlines() if regulation_title("lookup") in line)
+    assert "you knew it at the initial test, not at the follow-up | 2024-06-14 |" in lookup  # follow-up due + 1 day
+    assert not (tmp_path / "home" / "t3").exists()  # never submitted: nothing known to review
+    assert main(["review", "--course", str(course), "--regulation", "sample:en", "--trainee", "nobody"]) == 2
+    assert "not in the course roster: nobody" in capsys.readouterr().err

@@ -67,7 +67,7 @@ def test_quizzes_are_practice_questions_on_those_items_never_assessment_ones(reg
 
 
 def test_builds_are_byte_identical(reg):
-    from crmtrain.notebooks.writer import render
+    from crmtrain.notebooks.cells import render
 
     assert render(build_review(reg, "A", plan_for(reg))) == render(build_review(reg, "A", plan_for(reg)))
 

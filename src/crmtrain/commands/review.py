@@ -22,11 +22,10 @@ def plans(course_dir: str | Path, regulation_spec: str | None, today: dt.date | 
     """(regulation, report data, review plan table) for the course."""
     from ..regulation.loader import load
     from ..reports.data import validate
-    from ..reports.from_gradebook import load_report_data
+    from ..reports.from_gradebook import course_root, load_report_data
     from ..reports.retention import ref_answers
     from ..reports.review import review_plan
     from ..samples import resolve
-    from .report import course_root
 
     reg = load(resolve(regulation_spec))
     data = validate(load_report_data(course_root(course_dir), reg))
@@ -56,7 +55,8 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_pattern: str = 
     import sys
 
     from ..notebooks.review import build_review
-    from ..notebooks.writer import render, write_text
+    from ..files import write_text
+    from ..notebooks.cells import render
 
     out = out or sys.stdout
     reg, data, plan = plans(course_dir, regulation_spec, today)
