@@ -15,8 +15,8 @@ from nbformat import NotebookNode
 
 from ..regulation.models import Regulation
 from .cells import NotebookBuilder, call
-from .sections import client_work_sections, process_section, summary_topic
-from .workbooks import Context, quiz_cells
+from .sections import client_work_sections, drill_of, process_section, summary_topic
+from .workbooks import Context, drill_cells, quiz_cells
 
 NAME = "review"
 
@@ -60,9 +60,7 @@ def build_review(reg: Regulation, trainee: str, plan: Sequence[ReviewItem]) -> N
         nb.markdown(*parts)
         quiz_cells(ctx, nb, [q for q in questions if home[q.id] == section_id])
         if drill:
-            kind, spec, heading, hint = drill
-            nb.markdown(f"#### {heading}", hint)
-            nb.code(call("wb.drill", kind, spec), crmtrain={"drill": kind})
+            drill_cells(ctx, nb, *drill)
     if questions:
         nb.markdown(f"## {_('Your result')}",
                     _("The score below updates as you answer. Questions to review link to the rule they test."))
@@ -75,10 +73,7 @@ def _sections(ctx: Context) -> list[tuple[str, list[str], tuple | None]]:
     _, reg = ctx._, ctx.reg
     out: list[tuple[str, list[str], tuple | None]] = [(t.id, summary_topic(ctx, t), None) for t in reg.summary.topics]
     for proc in reg.order_processing.processes:
-        out.append((proc.id, process_section(ctx, proc),
-                    ("process", proc.model_dump(mode="json"), _("Drill: what comes next?"),
-                     _("A random step of this process is shown. Choose the step that follows it. "
-                       "Press **Next** for a new case."))))
+        out.append((proc.id, process_section(ctx, proc), drill_of("process", proc)))
     out += [(s.id, s.text, s.drill) for s in client_work_sections(ctx)]
     return out
 
