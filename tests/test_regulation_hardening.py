@@ -230,3 +230,11 @@ def test_iter_validate_yields_problems_as_records(tmp_path):
     path, _ = broken(tmp_path, [("effective_date: 2027-01-01", "effective_date: 2027-13-01")])
     (problem,) = list(iter_validate(path))
     assert (problem.file, problem.line, problem.column, problem.field) == (str(path), 11, 19, "meta.effective_date")
+
+
+def test_anchors_and_merges_within_limits_are_read(tmp_path, capsys):
+    path, _ = broken(tmp_path, [("    - id: access\n      kind: access", "    - id: access\n      <<: &kind {kind: access}"),
+                                ('  crm: "Crm product name"', '  crm: &crm "Crm product name"\n  version_x: *crm')])
+    problems = check(path, capsys)
+    assert problems == [f"{path}:9:3: meta.version_x: unknown key 'version_x' (expected one of: company, crm, "
+                        "language, version, effective_date, specialist, pass_mark)"]

@@ -203,7 +203,7 @@ class _Composer:
     def _key(self, frame: _Frame, ev, mark: Mark) -> None:
         key = ev.value
         loc = (*frame.loc, key)
-        frame.key_quoted = ev.style is not None
+        frame.key_quoted = not ev.implicit[0]  # plain scalars only: '<<' in quotes is a key
         if key == "<<" and not frame.key_quoted:
             frame.key = "<<"
             return
