@@ -89,7 +89,7 @@ def problems(name: str, exc: Any, pos: Positions) -> list[Problem]:
         if loc in misspelt.values():
             continue  # "required but missing" only because the key is misspelt; that one says so
         kinds = {e["type"] for e in errs} | {"shape" for e in errs if _shape(e)}
-        hint = f" (did you mean {short(misspelt[loc][-1])}?)" if loc in misspelt else _allowed(loc, pos)
+        hint = f" (did you mean {short(misspelt[loc][-1])}?)" if loc in misspelt else _allowed(loc)
         line, column = _mark(loc, kinds, pos)
         out.append(Problem(name, line, column, field_path(loc), _message(errs, hint)))
     return out
@@ -193,14 +193,13 @@ def _got(value: Any) -> str:
     return short(value) + hint
 
 
-def _allowed(loc: Loc, pos: Positions) -> str:
+def _allowed(loc: Loc) -> str:
     """`` (expected one of: …)`` for an unknown key, from the model the mapping should match."""
     model = _model_at(loc[:-1])
     if model is None:
         return ""
     names = [f.alias or n for n, f in model.model_fields.items()]
-    present = {k for k in names if pos.exists((*loc[:-1], k))}
-    close = difflib.get_close_matches(str(loc[-1]), [n for n in names if n not in present], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
     if close:
         return f" (did you mean {close[0]!r}?)"
     return f" (expected one of: {', '.join(names)})"
