@@ -40,6 +40,8 @@ class Selection:
 def select(reg: Regulation) -> Selection:
     """Draw every assessment's questions; shortfalls and overlaps are reported, not raised."""
     by_id = {q.id: q for q in reg.questions}
+    # By identity: comparing models field by field made sorting quadratic in deep comparisons.
+    order = {id(q): i for i, q in enumerate(reg.questions)}
     taken: dict[str, str] = {}  # question id -> the assessment that asks it
     result = Selection(questions={})
     for name in ASSESSMENTS:
@@ -61,7 +63,7 @@ def select(reg: Regulation) -> Selection:
                 result.shortfalls.append(Shortfall(name, i, draw.pool, topic, draw.count, len(free), by_earlier))
             rng = random.Random(f"{reg.meta.version}/{name}/{i}")
             picked = rng.sample(free, min(draw.count, len(free)))
-            picked.sort(key=lambda q: reg.questions.index(q))
+            picked.sort(key=lambda q: order[id(q)])
             chosen.extend(picked)
             mine.update(q.id for q in picked)
         taken.update((qid, name) for qid in mine if qid not in taken)
