@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..grading.course import CONFIG_NAME, DEFAULT_COURSE_ID, DEFAULT_EXCHANGE, config_text
-from ..regulation.models import Regulation
+
+if TYPE_CHECKING:  # pydantic loads only when a regulation is read
+    from ..regulation.models import Regulation
 
 WORKBOOKS = "workbooks"
 COURSE = "assignments"
