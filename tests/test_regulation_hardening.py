@@ -237,3 +237,15 @@ def test_anchors_and_merges_within_limits_are_read(tmp_path, capsys):
                                 ('  crm: "Crm product name"', '  crm: &crm "Crm product name"\n  version_x: *crm')])
     problems = check(path, capsys)
     assert problems == [f"{path}:9:3: meta.version_x: unknown key 'version_x' (did you mean 'version'?)"]
+
+
+def test_a_flood_of_problems_lists_the_first_hundred(tmp_path, capsys):
+    # One question, repeated by 300 aliases: 300 duplicate ids, each placed at its alias.
+    path, text = broken(tmp_path, [("questions:\n  - id: q-technical", "questions:\n  - &q\n    id: q-technical"),
+                                   ("\nassessments:", "\n" + "  - *q\n" * 300 + "\nassessments:")])
+    assert main(["check", str(path)]) == 2
+    *problems, summary = capsys.readouterr().err.splitlines()
+    assert summary == f"{path}: 300 problems in the regulation (the first 100 are listed)"
+    first_alias = text.splitlines().index("  - *q") + 1
+    assert len(problems) == 100 and problems[0] == (f"{path}:{first_alias}:5: questions[4].id: "
+                                                    "duplicate question id 'q-technical' (first used at item 0)")

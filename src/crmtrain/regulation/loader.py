@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .models import Regulation
 
 MAX_MESSAGE = 400  # characters; values in messages are shortened, this bounds the rest
+MAX_LISTED = 100  # problems a UserError lists; iter_validate yields them all
 
 
 def iter_validate(path: str | Path) -> Iterator[Problem]:
@@ -42,7 +43,8 @@ def load_with_positions(path: str | Path) -> tuple[Regulation, Positions]:
         raise UserError(str(problems[0]))
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
-        raise UserError(f"{path}: {len(problems)} {noun} in the regulation", problems)
+        listed = f" (the first {MAX_LISTED} are listed)" if len(problems) > MAX_LISTED else ""
+        raise UserError(f"{path}: {len(problems):,} {noun} in the regulation{listed}", problems[:MAX_LISTED])
     return reg, pos
 
 
