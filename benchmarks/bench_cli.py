@@ -22,12 +22,14 @@ RUNS = 15
 PY = sys.executable
 SRC = str(Path(__file__).resolve().parents[1] / "src")  # this checkout, whatever the venv points at
 CLI = [PY, "-m", "crmtrain.cli"]
+CACHE = tempfile.mkdtemp(prefix="crmtrain-bench-cache-")  # the warm-up run fills it
 CASES = {
     "python -c pass": [PY, "-c", "pass"],
     "crmtrain --help": [*CLI, "--help"],
-    "crmtrain check sample:en": [*CLI, "check", "sample:en"],
-    "crmtrain check sample:ru": [*CLI, "check", "sample:ru"],
-    "crmtrain check sample:freight": [*CLI, "check", "sample:freight"],
+    "crmtrain check sample:en (validating: --no-cache)": [*CLI, "check", "--no-cache", "sample:en"],
+    "crmtrain check sample:ru (validating)": [*CLI, "check", "--no-cache", "sample:ru"],
+    "crmtrain check sample:freight (validating)": [*CLI, "check", "--no-cache", "sample:freight"],
+    "crmtrain check sample:en (unchanged file: cached report)": [*CLI, "check", "sample:en"],
     "crmtrain build sample:en": [*CLI, "build", "sample:en", "--out", "{out}"],
     "crmtrain build sample:freight": [*CLI, "build", "sample:freight", "--out", "{out}"],
 }
@@ -37,7 +39,7 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     """(wall, CPU) seconds of one run."""
     with tempfile.TemporaryDirectory() as tmp:
         argv = [a.replace("{out}", tmp) for a in cmd]
-        env = {**os.environ, "PYTHONPATH": SRC}
+        env = {**os.environ, "PYTHONPATH": SRC, "CRMTRAIN_CACHE_DIR": CACHE}
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)

@@ -27,6 +27,12 @@ KERNEL_TIMEOUT = 60
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_check_cache(tmp_path_factory):
+    """`crmtrain check` caches reports; tests (and the processes they start) use their own folder."""
+    os.environ["CRMTRAIN_CACHE_DIR"] = str(tmp_path_factory.mktemp("check-cache"))
+
+
 @pytest.fixture(scope="session")
 def kernel_spec_dir(tmp_path_factory) -> Path:
     """A private kernelspec folder whose "python3" is this venv's python with src on the path."""

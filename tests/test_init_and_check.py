@@ -88,3 +88,27 @@ def test_cli_does_not_import_heavy_packages_for_help():
             "print(sorted(m for m in ('pandas', 'nbgrader', 'nbformat', 'ipywidgets', 'rich') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_unchanged_file_is_reported_from_the_cache(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CRMTRAIN_CACHE_DIR", str(tmp_path / "cache"))
+    target = tmp_path / "regulation.yaml"
+    target.write_bytes(sample_path("freight").read_bytes())
+    assert main(["check", str(target)]) == 0
+    first = capsys.readouterr().out
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
+    assert main(["check", str(target)]) == 0 and capsys.readouterr().out == first
+    # Any change to the file is a new key; so is --no-cache, which validates again.
+    target.write_text(target.read_text(encoding="utf-8").replace("pass_mark: 75", "pass_mark: 70"), encoding="utf-8")
+    assert main(["check", str(target)]) == 0 and "pass mark 70%" in capsys.readouterr().out
+    assert main(["check", "--no-cache", str(target)]) == 0 and "pass mark 70%" in capsys.readouterr().out
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 2
+
+
+def test_a_cache_hit_does_not_import_pydantic(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"),
+           "CRMTRAIN_CACHE_DIR": str(tmp_path)}
+    code = ("import sys; from crmtrain.cli import main; s = main(['check', 'sample:en']); "
+            "print(s, 'pydantic' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env) for _ in range(2)]
+    assert [r.stdout.splitlines()[-1] for r in runs] == ["0 True", "0 False"]

@@ -22,7 +22,7 @@ REGULATION_HELP = ("a regulation YAML file, a folder holding regulation.yaml, or
 def _cmd_check(args: argparse.Namespace) -> int:
     from .commands.check import run
 
-    return run(args.regulation, out=sys.stdout)
+    return run(args.regulation, out=sys.stdout, cache=not args.no_cache)
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -126,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="validate a regulation and report what is missing, part by part")
     p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
+    p.add_argument("--no-cache", action="store_true",
+                   help="validate again even if this file was checked before unchanged (reports are cached in ~/.cache/crmtrain)")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("document", help="write the regulation as a formatted official document: HTML and PDF")

@@ -1,23 +1,50 @@
-"""``crmtrain check``: validate a regulation, summarise it, and report what is still missing."""
+"""``crmtrain check``: validate a regulation, summarise it, and report what is still missing.
+
+The report of a valid file is cached (:mod:`.report_cache`), so checking an unchanged file
+again does not even import pydantic; the modules that validate load only on a cache miss.
+"""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ..regulation.completeness import report
 from ..errors import Problem
-from ..regulation.loader import load_with_positions
 from ..regulation.positions import Loc, Positions, field_path
-from ..regulation.messages import place
-from ..regulation.models import Regulation
-from ..regulation.selection import select
+from ..regulation.yamlread import MAX_BYTES
 from ..samples import resolve
+from . import report_cache
+
+if TYPE_CHECKING:
+    from ..regulation.models import Regulation
 
 
-def run(spec: str | None, out: TextIO) -> int:
+def run(spec: str | None, out: TextIO, *, cache: bool = True) -> int:
     """Print the summary and completeness report; 0 when complete, 1 when something is missing."""
     path = resolve(spec)
+    key = None
+    try:
+        if cache and path.is_file() and path.stat().st_size <= MAX_BYTES:
+            key = report_cache.key(path, path.read_bytes())
+    except OSError:
+        key = None  # unreadable: the loader says why
+    hit = report_cache.get(key) if key else None
+    if hit:
+        out.write(hit[1])
+        return hit[0]
+    text = io.StringIO()
+    status = _check(path, text)
+    out.write(text.getvalue())
+    if key:
+        report_cache.put(key, status, text.getvalue())
+    return status
+
+
+def _check(path, out: TextIO) -> int:
+    from ..regulation.completeness import report
+    from ..regulation.loader import load_with_positions
+
     reg, positions = load_with_positions(path)  # UserError with every problem: exit status 2
     out.write(summary(reg))
     parts = report(reg)
@@ -35,6 +62,8 @@ def run(spec: str | None, out: TextIO) -> int:
 
 
 def _gap(path, positions: Positions, loc: Loc | None, message: str) -> Problem:
+    from ..regulation.messages import place
+
     if loc is None:
         return Problem(message=message)
     return Problem(str(path), *place(loc, positions), field_path(loc), message)
@@ -42,6 +71,8 @@ def _gap(path, positions: Positions, loc: Loc | None, message: str) -> Problem:
 
 def summary(reg: Regulation) -> str:
     """A few lines saying what the regulation holds."""
+    from ..regulation.selection import select
+
     m, cw = reg.meta, reg.client_work
     steps = sum(len(p.steps) for p in reg.order_processing.processes)
     by_topic = Counter(q.topic.value for q in reg.questions)

@@ -38,7 +38,7 @@ class ShapeError(ValueError):
 class Model(BaseModel):
     """Base: immutable, unknown keys are errors (they are almost always typos)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False, defer_build=True)
 
 
 class Language(str, Enum):
@@ -322,7 +322,7 @@ class Transition(Model):
     requires: tuple[Id, ...] = ()
     note: str = ""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Pipeline(Model):
