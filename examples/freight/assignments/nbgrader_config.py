@@ -21,15 +21,26 @@ c.LateSubmissionPlugin.penalty_method = 'none'
 # Submit carries that file and autograde copies it; never replace it with a source copy.
 c.Autograde.exclude_overwriting = {'initial': ['answers.json'], 'followup': ['answers.json']}
 
-# Before grading, nbgrader puts back edited locked cells; crmtrain also drops code cells a
-# trainee added (they answer with widgets, so any extra code could only tamper). This is
-# nbgrader's default list with DropAddedCode after OverwriteCells.
+# Grading: a submission counts only for its answers.json and the key. nbgrader's own chains,
+# with two steps of crmtrain's: the released notebook is graded in place of the trainee's
+# copy (so added, edited or retyped cells and changed metadata count for nothing), and the
+# answer checks crmtrain generated are scored from answers.json as data, without a kernel,
+# in place of nbgrader's Execute (any other grade cell still runs in a kernel).
 c.Autograde.sanitize_preprocessors = [
+    "crmtrain.grading.plugins.UseReleasedNotebook",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
-    "crmtrain.grading.plugins.DropAddedCode",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "crmtrain.grading.plugins.ScoreAnswers",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
@@ -37,6 +48,10 @@ c.Autograde.sanitize_preprocessors = [
 # marker in <exchange>/<course>/fetched/ on every fetch (read by `crmtrain status`).
 c.ExchangeFactory.fetch_assignment = "crmtrain.grading.plugins.RecordingFetchAssignment"
 c.ExchangeFactory.release_assignment = "crmtrain.grading.plugins.RecordingReleaseAssignment"
+
+# Collecting copies a link as a link (grading then ignores it) and never opens a pipe or a
+# device: stock collect would follow links with the specialist's rights.
+c.ExchangeFactory.collect = "crmtrain.grading.plugins.SafeCollect"
 
 # Feedback shows each trainee their answers and points, never the answer key: the hidden
 # test cells are blanked and their tracebacks dropped before the HTML is written.
