@@ -16,7 +16,8 @@ import subprocess
 import textwrap
 
 from ..errors import UserError
-from ..regulation.models import Pipeline, Process
+from ..regulation.client_work import Pipeline
+from ..regulation.models import Process
 
 FONT = "DejaVu Sans"  # has Cyrillic; installed with graphviz's own font dependencies
 WRAP = 26  # characters per line inside a node

@@ -7,7 +7,8 @@ quoted and the text stays readable as plain source where Mermaid is not rendered
 
 from __future__ import annotations
 
-from ..regulation.models import Pipeline, Process
+from ..regulation.client_work import Pipeline
+from ..regulation.models import Process
 
 _SHAPES = {"start": ('(["', '"])'), "end": ('(["', '"])'), "action": ('["', '"]'), "decision": ('{"', '"}')}
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import Problem
 from .positions import Loc, Positions, field_path, short
-from .models import ID_MAX, ID_PATTERN, REF_PATTERN, ShapeError
+from .fields import ID_MAX, ID_PATTERN, REF_PATTERN, ShapeError
 
 HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 

@@ -1,0 +1,199 @@
+"""Models of part 3 of a regulation, working with clients: the lead decision table, the
+commercial proposal, contact deadlines on a working calendar, lead to client, the deal
+pipeline and task rules. Part of :mod:`crmtrain.regulation.models`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
+
+from .fields import Id, Model, ShapeError, Text
+
+
+class Criterion(Model):
+    """One input of the lead decision table."""
+
+    name: Id
+    label: Text
+    type: Literal["number", "choice", "bool"]
+    values: tuple[Text, ...] = ()
+    value_labels: dict[str, str] = {}
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+
+    @model_validator(mode="after")
+    def _values_for_choice(self) -> "Criterion":
+        if self.type == "choice" and len(self.values) < 2:
+            raise ShapeError("values", "a choice criterion needs at least two 'values'")
+        if self.type != "choice" and self.values:
+            raise ShapeError("values", f"'values' belongs to choice criteria (this one is '{self.type}')")
+        if self.type != "number" and (self.min is not None or self.max is not None):
+            raise ShapeError("min" if self.min is not None else "max", "'min'/'max' belong to number criteria")
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ShapeError("max", "'min' must be below 'max'")
+        return self
+
+
+class LeadClass(Model):
+    id: Id
+    name: Text
+    description: str = ""
+    action: str = ""
+
+
+# A condition is a choice value (or list of them), a bool, or a number expression such as
+# ">= 500000", "< 100000" or "100000..500000" (lower bound included, upper excluded).
+Condition = Union[bool, int, float, str, tuple[str, ...]]
+
+
+class Rule(Model):
+    id: Id
+    when: dict[str, Condition] = {}
+    then: Id
+    note: str = ""
+
+
+class LeadClassification(Model):
+    id: Id
+    title: Text
+    body: str = ""
+    criteria: tuple[Criterion, ...] = Field(min_length=1)
+    classes: tuple[LeadClass, ...] = Field(min_length=2)
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+
+class ProposalSource(Model):
+    id: Id
+    case: Text
+    source: Text
+    approver: str = ""
+
+
+class Proposal(Model):
+    id: Id
+    title: Text
+    body: str = ""
+    sources: tuple[ProposalSource, ...] = Field(min_length=1)
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+HHMM = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class Calendar(Model):
+    timezone: Text = "Europe/Moscow"
+    workdays: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+    opens: HHMM = "09:00"
+    closes: HHMM = "18:00"
+    holidays: tuple[dt.date, ...] = ()
+
+    @model_validator(mode="after")
+    def _open_before_close(self) -> "Calendar":
+        if self.opens >= self.closes:
+            raise ShapeError("closes", "'opens' must be earlier than 'closes'")
+        if not self.workdays:
+            raise ShapeError("workdays", "at least one workday is needed")
+        return self
+
+
+class Deadline(Model):
+    """Exactly one of: working minutes, working hours, working days."""
+
+    minutes: int | None = Field(None, gt=0)
+    hours: int | None = Field(None, gt=0)
+    days: int | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Deadline":
+        given = [k for k in ("minutes", "hours", "days") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ShapeError(given[1] if given else "", "give exactly one of 'minutes', 'hours', 'days'")
+        return self
+
+
+class TimingRule(Model):
+    id: Id
+    event: Text
+    action: Text
+    deadline: Deadline
+    channel: Literal["call", "email", "message", "meeting", "any"] = "call"
+
+
+class ContactTiming(Model):
+    id: Id
+    title: Text
+    body: str = ""
+    calendar: Calendar = Calendar()
+    rules: tuple[TimingRule, ...] = Field(min_length=1)
+
+
+class ConversionCriterion(Model):
+    id: Id
+    text: Text
+
+
+class Conversion(Model):
+    id: Id
+    title: Text
+    body: str = ""
+    criteria: tuple[ConversionCriterion, ...] = Field(min_length=1)
+
+
+class DealField(Model):
+    id: Id
+    label: Text
+
+
+class Status(Model):
+    id: Id
+    name: Text
+    description: str = ""
+    terminal: bool = False
+
+
+class Transition(Model):
+    source: Id = Field(alias="from")
+    to: Id
+    requires: tuple[Id, ...] = ()
+    note: str = ""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+
+
+class Pipeline(Model):
+    id: Id
+    title: Text
+    body: str = ""
+    initial: Id
+    fields: tuple[DealField, ...] = ()
+    statuses: tuple[Status, ...] = Field(min_length=2)
+    transitions: tuple[Transition, ...] = Field(min_length=1)
+
+
+class TaskRule(Model):
+    id: Id
+    when: Text
+    task: Text
+    attach_to: Literal["lead", "contact", "company", "deal"]
+    due: str = ""
+
+
+class Tasks(Model):
+    id: Id
+    title: Text
+    body: str = ""
+    rules: tuple[TaskRule, ...] = Field(min_length=1)
+
+
+class ClientWork(Model):
+    intro: str = ""
+    lead_classification: LeadClassification
+    proposal: Proposal
+    contact_timing: ContactTiming
+    conversion: Conversion
+    pipeline: Pipeline
+    tasks: Tasks

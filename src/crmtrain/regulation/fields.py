@@ -1,0 +1,34 @@
+"""What every part of the regulation's models shares: id and text types, the base model.
+
+Ids and references have one pattern each (docs/regulation-format.md documents them).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+# One id pattern for every id (documented in docs/regulation-format.md). No dots: a dot joins
+# an owner and its child in a reference (``order-intake.check-stock``), so a dotted id could
+# collide with a reference and hide a duplicate.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+ID_MAX = 64
+REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)?$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX)]
+Ref = Annotated[str, StringConstraints(pattern=REF_PATTERN, max_length=2 * ID_MAX + 1)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class ShapeError(ValueError):
+    """A model's fields do not fit together; ``field`` names the key to point at."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class Model(BaseModel):
+    """Base: immutable, unknown keys are errors (they are almost always typos)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False, defer_build=True)
