@@ -6,10 +6,19 @@ import math
 
 import pytest
 
-from crmtrain.regulation.guessing import random_guess
+from crmtrain.kinds.questions import QUESTION_KINDS, question_kind
 from crmtrain.regulation.loader import load
 from crmtrain.regulation.models import QuestionType
 from crmtrain.samples import sample_path
+
+
+def random_guess(q) -> float:
+    """What item analysis shows for a question: its kind's guess score for its number of options."""
+    return question_kind(q.type).guess(len(q.options))
+
+
+def test_every_question_type_has_a_guess_score():
+    assert set(QUESTION_KINDS) == {t.value for t in QuestionType}
 
 
 @pytest.fixture(scope="module")

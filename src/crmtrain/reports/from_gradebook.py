@@ -136,14 +136,14 @@ def _item_scores(grades, items: dict) -> pd.Series:
 
 def _meta(q, refs_index, item) -> dict:
     """Topic, part (of the first ref the regulation knows), refs, type, text, option ids and random guess score."""
-    from ..regulation.guessing import random_guess
+    from ..kinds.questions import question_kind
 
     if q is None:  # not in this regulation: what the notebook says
         return {"topic": item.topic, "part": "", "refs": " ".join(item.refs), "qtype": item.type, "text": "",
                 "options": "", "guess": np.nan}
     part = next((refs_index[r].part for r in q.refs if r in refs_index), "")
     return {"topic": q.topic.value, "part": part, "refs": " ".join(q.refs), "qtype": q.type.value, "text": q.text,
-            "options": " ".join(o.id for o in q.options), "guess": random_guess(q)}
+            "options": " ".join(o.id for o in q.options), "guess": question_kind(q.type).guess(len(q.options))}
 
 
 def _take(values: pd.Series, index: np.ndarray) -> pd.Categorical:
