@@ -3,6 +3,7 @@ import random
 
 import pytest
 
+from crmtrain.rules import conditions as cd
 from crmtrain.rules import decision_table as dt
 
 BUDGET = {"name": "budget", "label": "Budget", "type": "number", "values": [], "value_labels": {},
@@ -67,7 +68,7 @@ def reference_class(lead):
     (2.5, [2.5], [2]),
 ])
 def test_number_conditions(text, inside, outside):
-    cond = dt.parse_condition(BUDGET, text)
+    cond = cd.parse_condition(BUDGET, text)
     assert all(cond.test(v) for v in inside)
     assert not any(cond.test(v) for v in outside)
     assert not cond.test(None) and not cond.test("100") and not cond.test(True)
@@ -76,40 +77,40 @@ def test_number_conditions(text, inside, outside):
 @pytest.mark.parametrize("bad", [">= ten", "abc", ">=", "100..", "..5", [">= 5"], True, None, "nan", "≥≥ 5"])
 def test_bad_number_conditions(bad):
     with pytest.raises(ValueError, match="as a number condition; use e.g. '>= 100000' or '100000..500000'"):
-        dt.parse_condition(BUDGET, bad)
+        cd.parse_condition(BUDGET, bad)
 
 
 def test_bad_number_condition_message():
     with pytest.raises(ValueError) as err:
-        dt.parse_condition(BUDGET, ">= ten")
+        cd.parse_condition(BUDGET, ">= ten")
     assert str(err.value) == ("cannot read '>= ten' as a number condition; "
                               "use e.g. '>= 100000' or '100000..500000'")
     with pytest.raises(ValueError, match="empty range.*'100..500'"):
-        dt.parse_condition(BUDGET, "500..100")
+        cd.parse_condition(BUDGET, "500..100")
     with pytest.raises(ValueError, match="empty range.*'== 7'"):
-        dt.parse_condition(BUDGET, "7..7")
+        cd.parse_condition(BUDGET, "7..7")
 
 
 def test_choice_and_bool_conditions():
-    one = dt.parse_condition(SOURCE, "call")
+    one = cd.parse_condition(SOURCE, "call")
     assert one.test("call") and not one.test("website") and not one.test(None)
-    many = dt.parse_condition(SOURCE, ["website", "partner"])
+    many = cd.parse_condition(SOURCE, ["website", "partner"])
     assert many.test("partner") and not many.test("call")
     with pytest.raises(ValueError) as err:
-        dt.parse_condition(SOURCE, "abc")
+        cd.parse_condition(SOURCE, "abc")
     assert str(err.value) == "'abc' is not one of website, call, partner"
     with pytest.raises(ValueError, match="'fax' is not one of"):
-        dt.parse_condition(SOURCE, ["call", "fax"])
+        cd.parse_condition(SOURCE, ["call", "fax"])
     with pytest.raises(ValueError, match="empty list"):
-        dt.parse_condition(SOURCE, [])
-    yes, no = dt.parse_condition(REPEAT, True), dt.parse_condition(REPEAT, False)
+        cd.parse_condition(SOURCE, [])
+    yes, no = cd.parse_condition(REPEAT, True), cd.parse_condition(REPEAT, False)
     assert yes.test(True) and not yes.test(False) and not yes.test(1) and not yes.test(None)
     assert no.test(False) and not no.test(True) and not no.test(0)
-    assert dt.parse_condition(REPEAT, "yes").flag is True
+    assert cd.parse_condition(REPEAT, "yes").flag is True
     with pytest.raises(ValueError, match="yes/no"):
-        dt.parse_condition(REPEAT, "maybe")
+        cd.parse_condition(REPEAT, "maybe")
     with pytest.raises(ValueError, match="yes/no"):
-        dt.parse_condition(REPEAT, 1)
+        cd.parse_condition(REPEAT, 1)
 
 
 def test_classify_first_match_wins_and_missing_criterion_means_any():
@@ -225,23 +226,23 @@ def test_cells_are_exhaustive_on_random_tables():
 
 
 def test_describe_condition():
-    assert dt.describe_condition(BUDGET, ">= 500000") == "≥ 500 000"
-    assert dt.describe_condition(BUDGET, "< 100000") == "< 100 000"
-    assert dt.describe_condition(BUDGET, 5) == "= 5"
-    assert dt.describe_condition(BUDGET, "1.5..2.5") == "1.5 ≤ x < 2.5"
-    assert dt.describe_condition(BUDGET, "100000..500000") == "100 000 ≤ x < 500 000"
-    assert dt.describe_condition(SOURCE, ["website", "partner"]) == "Website or Partner"
-    assert dt.describe_condition(SOURCE, ["website", "call", "partner"]) == "Website, call or Partner"
-    assert dt.describe_condition(SOURCE, "call") == "call"
-    assert dt.describe_condition(REPEAT, True) == "yes"
-    assert dt.describe_condition(REPEAT, False) == "no"
-    assert dt.describe_condition(REPEAT, None) == "any"
+    assert cd.describe_condition(BUDGET, ">= 500000") == "≥ 500 000"
+    assert cd.describe_condition(BUDGET, "< 100000") == "< 100 000"
+    assert cd.describe_condition(BUDGET, 5) == "= 5"
+    assert cd.describe_condition(BUDGET, "1.5..2.5") == "1.5 ≤ x < 2.5"
+    assert cd.describe_condition(BUDGET, "100000..500000") == "100 000 ≤ x < 500 000"
+    assert cd.describe_condition(SOURCE, ["website", "partner"]) == "Website or Partner"
+    assert cd.describe_condition(SOURCE, ["website", "call", "partner"]) == "Website, call or Partner"
+    assert cd.describe_condition(SOURCE, "call") == "call"
+    assert cd.describe_condition(REPEAT, True) == "yes"
+    assert cd.describe_condition(REPEAT, False) == "no"
+    assert cd.describe_condition(REPEAT, None) == "any"
     ru = {"yes": "да", "no": "нет", "any": "любой", "or": "или", "range": "от {low} до {high}",
           "thousands": "\u00a0", "decimal": ","}
-    assert dt.describe_condition(REPEAT, True, ru) == "да"
-    assert dt.describe_condition(SOURCE, ["call", "partner"], ru) == "call или Partner"
-    assert dt.describe_condition(BUDGET, "1000.5..2000", ru) == "от 1\u00a0000,5 до 2\u00a0000"
-    assert dt.describe_condition(BUDGET, dt.parse_condition(BUDGET, "> 7")) == "> 7"
+    assert cd.describe_condition(REPEAT, True, ru) == "да"
+    assert cd.describe_condition(SOURCE, ["call", "partner"], ru) == "call или Partner"
+    assert cd.describe_condition(BUDGET, "1000.5..2000", ru) == "от 1\u00a0000,5 до 2\u00a0000"
+    assert cd.describe_condition(BUDGET, cd.parse_condition(BUDGET, "> 7")) == "> 7"
 
 
 def test_oversized_table_is_refused_not_hung():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..regulation.models import Process, Topic
 from ..rules.calendar import describe_deadline
-from ..rules.decision_table import describe_condition
+from ..rules.conditions import describe_condition
 from ..i18n import deadline_text
 from ..kinds.drills import DRILL_KINDS
 from ..rules.calendar import UNITS

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from ..kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, earlier
 from ..kinds.questions import QUESTION_KINDS
-from ..rules import decision_table, pipeline as pipeline_rules, processes as process_rules
+from ..rules import conditions, decision_table, pipeline as pipeline_rules, processes as process_rules
 from .items import index, iter_items
 from .positions import Loc, field_path
 from .models import Regulation
@@ -170,7 +170,7 @@ def lead_table(reg: Regulation) -> Found:
                 yield (*at, "rules", k, "when", name), f"unknown criterion '{name}' (criteria: {', '.join(criteria)})"
                 continue
             try:
-                decision_table.parse_condition(criteria[name], cond)
+                conditions.parse_condition(criteria[name], cond)
             except ValueError as exc:
                 broken = True
                 yield (*at, "rules", k, "when", name), str(exc)

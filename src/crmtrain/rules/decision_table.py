@@ -1,9 +1,10 @@
-"""Lead classification decision table: parse conditions, classify, find gaps and shadowed rules.
+"""Lead classification decision table: classify, find gaps and shadowed rules, draw random leads.
 
-Works on the JSON dump of ``LeadClassification``. A number criterion's conditions cut the
-number line at finitely many boundaries, so every rule gives the same answer everywhere in
-one piece (a boundary point or an open interval between two boundaries). Enumerating one
-representative per piece and taking the Cartesian product is therefore an exact check.
+Works on the JSON dump of ``LeadClassification``; :mod:`.conditions` parses its cells. A
+number criterion's conditions cut the number line at finitely many boundaries, so every rule
+gives the same answer everywhere in one piece (a boundary point or an open interval between
+two boundaries). Enumerating one representative per piece and taking the Cartesian product is
+therefore an exact check.
 """
 
 from __future__ import annotations
@@ -15,126 +16,10 @@ import math
 import random
 from dataclasses import dataclass
 
-DEFAULT_LABELS = {"yes": "yes", "no": "no", "any": "any", "or": "or",
-                  "range": "{low} ≤ x < {high}", "thousands": " ", "decimal": "."}
+from .conditions import Condition, parse_condition, plain_number
 
-# Longest operators first, so ">=" is not read as ">" followed by "=5".
-_OPERATORS = (">=", "<=", "==", "≥", "≤", ">", "<", "=")
-_OP_NAMES = {">=": "ge", "≥": "ge", "<=": "le", "≤": "le", "==": "eq", "=": "eq", ">": "gt", "<": "lt"}
-_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "="}
-_TRUE, _FALSE = ("true", "yes"), ("false", "no")
 # Exhaustive checks enumerate the product of all pieces; stop before that takes minutes.
 MAX_CELLS = 200_000
-
-
-@dataclass(frozen=True)
-class Condition:
-    """A parsed cell of the table; ``test`` tells whether a lead's value satisfies it."""
-
-    type: str                      # "number" | "choice" | "bool"
-    op: str = ""                   # number: ge, gt, le, lt, eq, range
-    low: float | None = None       # number: lower bound (None = unbounded)
-    high: float | None = None      # number: upper bound (None = unbounded)
-    choices: tuple[str, ...] = ()  # choice: accepted values
-    flag: bool | None = None       # bool: the required value
-
-    def test(self, value) -> bool:
-        """True if ``value`` satisfies this condition."""
-        if self.type == "bool":
-            return isinstance(value, bool) and value is self.flag
-        if self.type == "choice":
-            return isinstance(value, str) and value in self.choices
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return False
-        if self.op == "eq":
-            return value == self.low
-        if self.low is not None and (value < self.low or (value == self.low and self.op == "gt")):
-            return False
-        if self.high is not None and (value > self.high or (value == self.high and self.op != "le")):
-            return False
-        return True
-
-    def boundaries(self) -> tuple[float, ...]:
-        """The finite endpoints where this condition can change its answer."""
-        return tuple(b for b in (self.low, self.high) if b is not None)
-
-
-class _EmptyRange(ValueError):
-    """A readable range with its bounds the wrong way round; keeps its own message."""
-
-
-def _number(text: str) -> float:
-    # Regulations are written by people: allow "500 000" and "500_000".
-    cleaned = text.strip()
-    for sep in (" ", "_", "\u00a0", "\u202f", "\u2009"):
-        cleaned = cleaned.replace(sep, "")
-    value = float(cleaned)  # ValueError propagates to the caller's message
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
-
-
-def parse_condition(criterion: dict, condition) -> Condition:
-    """Parse one ``when`` cell for ``criterion``; ValueError with a readable message if bad."""
-    kind = criterion.get("type")
-    if kind == "bool":
-        if isinstance(condition, bool):
-            return Condition("bool", flag=condition)
-        if isinstance(condition, str) and condition.strip().lower() in _TRUE + _FALSE:
-            return Condition("bool", flag=condition.strip().lower() in _TRUE)
-        raise ValueError(f"{condition!r} is not a yes/no value; use true or false")
-    if kind == "choice":
-        allowed = list(criterion.get("values") or ())
-        given = condition if isinstance(condition, (list, tuple)) else [condition]
-        if not given:
-            raise ValueError(f"an empty list matches nothing; pick from {', '.join(allowed)}")
-        values = []
-        for v in given:
-            # YAML reads a value such as 1 as a number even when the choices are strings.
-            text = str(v) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None
-            if text not in allowed:
-                raise ValueError(f"{v!r} is not one of {', '.join(allowed)}")
-            values.append(text)
-        return Condition("choice", choices=tuple(dict.fromkeys(values)))
-    if kind != "number":
-        raise ValueError(f"unknown criterion type {kind!r}; expected number, choice or bool")
-    if isinstance(condition, (int, float)) and not isinstance(condition, bool):
-        if not math.isfinite(condition):
-            raise ValueError(f"{condition!r} is not a finite number")
-        return Condition("number", op="eq", low=condition, high=condition)
-    hint = (f"cannot read {condition!r} as a number condition; "
-            "use e.g. '>= 100000' or '100000..500000'")
-    if not isinstance(condition, str):
-        raise ValueError(hint)
-    text = condition.strip()
-    try:
-        if ".." in text:
-            low_text, high_text = text.split("..", 1)
-            low, high = _number(low_text), _number(high_text)
-            if low == high:
-                raise _EmptyRange(f"{condition!r} is an empty range (the upper bound is excluded); "
-                                  f"for exactly {_plain(low)} write '== {_plain(low)}'")
-            if low > high:
-                raise _EmptyRange(f"{condition!r} is an empty range; write the lower bound "
-                                  f"first: '{_plain(high)}..{_plain(low)}'")
-            return Condition("number", op="range", low=low, high=high)
-        for symbol in _OPERATORS:
-            if text.startswith(symbol):
-                op, value = _OP_NAMES[symbol], _number(text[len(symbol):])
-                low = value if op in ("ge", "gt", "eq") else None
-                high = value if op in ("le", "lt", "eq") else None
-                return Condition("number", op=op, low=low, high=high)
-        value = _number(text)
-        return Condition("number", op="eq", low=value, high=value)
-    except _EmptyRange:
-        raise
-    except ValueError:
-        raise ValueError(hint) from None
-
-
-def _plain(x: float):
-    # JSON gives min/max as floats (0.0); show and return whole numbers as ints.
-    return int(x) if float(x).is_integer() else x
 
 
 def _criteria(table: dict) -> dict[str, dict]:
@@ -177,16 +62,16 @@ class _Piece:
 
     def representative(self):
         if self.point:
-            return _plain(self.low)
+            return plain_number(self.low)
         if self.low is None and self.high is None:
             return 0
         if self.low is None:
-            return _plain(self.high - max(abs(self.high) / 2, 1))
+            return plain_number(self.high - max(abs(self.high) / 2, 1))
         if self.high is None:
-            return _plain(self.low + max(abs(self.low), 1))
+            return plain_number(self.low + max(abs(self.low), 1))
         if float(self.low).is_integer() and float(self.high).is_integer() and self.high - self.low >= 2:
             return int((self.low + self.high) // 2)
-        return _plain((self.low + self.high) / 2)
+        return plain_number((self.low + self.high) / 2)
 
 
 def _pieces(criterion: dict, conditions: list[Condition]) -> list:
@@ -261,7 +146,7 @@ def shadowed(table: dict) -> list[str]:
 
 def _inside(piece: _Piece, rng: random.Random):
     if piece.point:
-        return _plain(piece.low)
+        return plain_number(piece.low)
     low, high = piece.low, piece.high
     if low is None and high is None:
         return rng.randint(0, 100)
@@ -282,7 +167,7 @@ def _inside(piece: _Piece, rng: random.Random):
         first, last = low // grain + 1, -(-high // grain) - 1
         return rng.randint(first, last) * grain if first <= last else rng.randint(low + 1, high - 1)
     value = round(low + (high - low) * rng.uniform(0.05, 0.95), 2)
-    return _plain(value if low < value < high else (low + high) / 2)
+    return plain_number(value if low < value < high else (low + high) / 2)
 
 
 def random_lead(table: dict, rng: random.Random) -> dict:
@@ -302,33 +187,3 @@ def random_lead(table: dict, rng: random.Random) -> dict:
         piece = pieces[index]
         lead[name] = _inside(piece, rng) if isinstance(piece, _Piece) else piece
     return lead
-
-
-def format_number(x: float, labels: dict | None = None) -> str:
-    """``x`` with grouped thousands, e.g. 500000 -> '500 000'."""
-    labels = {**DEFAULT_LABELS, **(labels or {})}
-    x = _plain(x)
-    if isinstance(x, int):
-        return f"{x:,}".replace(",", labels["thousands"])
-    whole, _, frac = f"{x:,.10f}".rstrip("0").partition(".")
-    return whole.replace(",", labels["thousands"]) + (labels["decimal"] + frac if frac else "")
-
-
-def describe_condition(criterion: dict, condition, labels: dict | None = None) -> str:
-    """Short human rendering of a cell: '≥ 500 000', 'website or partner', 'yes'; None -> 'any'."""
-    labels = {**DEFAULT_LABELS, **(labels or {})}
-    if condition is None:
-        return labels["any"]
-    cond = condition if isinstance(condition, Condition) else parse_condition(criterion, condition)
-    if cond.type == "bool":
-        return labels["yes"] if cond.flag else labels["no"]
-    if cond.type == "choice":
-        names = [criterion.get("value_labels", {}).get(v, v) for v in cond.choices]
-        if len(names) == 1:
-            return names[0]
-        return f"{', '.join(names[:-1])} {labels['or']} {names[-1]}"
-    if cond.op == "range":
-        return labels["range"].format(low=format_number(cond.low, labels),
-                                      high=format_number(cond.high, labels))
-    value = cond.low if cond.low is not None else cond.high
-    return f"{_SYMBOLS[cond.op]} {format_number(value, labels)}"

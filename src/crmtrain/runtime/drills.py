@@ -17,7 +17,7 @@ import ipywidgets as widgets
 
 from ..i18n import deadline_text
 from ..kinds.drills import DRILL_KINDS
-from ..rules import calendar, decision_table, pipeline, processes
+from ..rules import calendar, conditions, decision_table, pipeline, processes
 from .ui import box, esc
 
 OnResult = Callable[[bool], None]  # called with whether the checked answer was right
@@ -95,7 +95,7 @@ class LeadDrill(Drill):
         if criterion["type"] == "choice":
             return criterion.get("value_labels", {}).get(value, value)
         unit = f" {criterion['unit']}" if criterion.get("unit") else ""
-        return decision_table.format_number(value, self._labels()) + unit
+        return conditions.format_number(value, self._labels()) + unit
 
     def render_case(self) -> str:
         rows = "".join(f"<li>{esc(c['label'])}: <b>{esc(self._value(c, self.case[c['name']]))}</b></li>"
@@ -115,7 +115,7 @@ class LeadDrill(Drill):
             return False, esc(self._("No rule covers this lead: tell the responsible specialist, the table has a gap."))
         names = {c["id"]: c["name"] for c in self.spec["classes"]}
         crit = {c["name"]: c for c in self.spec["criteria"]}
-        conds = [f"{crit[n]['label']}: {decision_table.describe_condition(crit[n], v, self._labels())}"
+        conds = [f"{crit[n]['label']}: {conditions.describe_condition(crit[n], v, self._labels())}"
                  for n, v in rule.get("when", {}).items()]
         why = self._("Rule {rule} is the first that matches ({conditions}), so the class is {cls}.").format(
             rule=rule["id"], conditions="; ".join(conds) or self._("any lead"), cls=names[rule["then"]])
