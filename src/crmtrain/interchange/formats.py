@@ -10,6 +10,8 @@ from pathlib import Path
 from ..errors import UserError
 from ..regulation.models import Question
 from .common import Result
+from .gift import export_gift, import_gift
+from .moodle_xml import export_xml, import_xml
 
 
 def _read_text(path: Path) -> str:
@@ -19,32 +21,17 @@ def _read_text(path: Path) -> str:
         raise UserError(f"{path}: not UTF-8 text ({exc.reason})") from None
 
 
-def _export_xml(questions, path: Path) -> Result:
-    from .moodle_xml import export_xml
+def _text_writer(export: Callable[[tuple[Question, ...]], Result]) -> Callable[[tuple[Question, ...], Path], Result]:
+    def write(questions: tuple[Question, ...], path: Path) -> Result:
+        res = export(questions)
+        path.write_text(res.text, encoding="utf-8")
+        return res
 
-    res = export_xml(questions)
-    path.write_text(res.text, encoding="utf-8")
-    return res
-
-
-def _import_xml(path: Path) -> Result:
-    from .moodle_xml import import_xml
-
-    return import_xml(_read_text(path), path.name)
+    return write
 
 
-def _export_gift(questions, path: Path) -> Result:
-    from .gift import export_gift
-
-    res = export_gift(questions)
-    path.write_text(res.text, encoding="utf-8")
-    return res
-
-
-def _import_gift(path: Path) -> Result:
-    from .gift import import_gift
-
-    return import_gift(_read_text(path), path.name)
+def _text_reader(parse: Callable[[str, str], Result]) -> Callable[[Path], Result]:
+    return lambda path: parse(_read_text(path), path.name)
 
 
 def _export_sheet(questions, path: Path) -> Result:
@@ -73,8 +60,8 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("moodle-xml", (".xml",), _export_xml, _import_xml, "Moodle XML"),
-    Format("gift", (".gift", ".txt"), _export_gift, _import_gift, "GIFT"),
+    Format("moodle-xml", (".xml",), _text_writer(export_xml), _text_reader(import_xml), "Moodle XML"),
+    Format("gift", (".gift", ".txt"), _text_writer(export_gift), _text_reader(import_gift), "GIFT"),
     Format("xlsx", (".xlsx",), _export_sheet, _import_sheet, "Excel workbook, one row per question"),
     Format("csv", (".csv",), _export_sheet, _import_sheet, "CSV, one row per question"),
 )}

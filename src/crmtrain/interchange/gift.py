@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..regulation.models import Question
-from .common import Result, finish, letters, meta_tags, number, option_ids, read_tags, slug
+from .common import TOPICS, Result, finish, meta_tags, number, option_ids, read_tags, slug
 
 SPECIAL = "\\~=#{}:"
 
@@ -246,7 +246,7 @@ def import_gift(text: str, source: str = "gift") -> Result:
         body = "\n".join(lines).strip()
         if body.startswith("$CATEGORY:"):
             last = body.split(":", 1)[1].strip().rstrip("/").rsplit("/", 1)[-1]
-            category_topic = last if last in ("technical", "processes", "sales") else None
+            category_topic = last if last in TOPICS else None
             continue
         note = " ".join(comments)
         idnumber = (re.findall(r"\[id:([^\]]+)\]", note) or [""])[0]
@@ -278,5 +278,3 @@ def import_gift(text: str, source: str = "gift") -> Result:
         finish(res, data, meta, source=source, position=n)
     return res
 
-
-__all__ = ["EXPORT", "export_gift", "import_gift", "escape", "unescape", "letters"]

@@ -12,8 +12,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..errors import UserError
 from ..regulation.models import Question
-from .common import Result, finish, html_to_text, meta_tags, number, option_ids, read_tags, slug
+from .common import TOPICS, Result, finish, html_to_text, meta_tags, number, option_ids, read_tags, slug
 
 CATEGORY = "$course$/top/crmtrain/{topic}"
 
@@ -252,19 +253,15 @@ def import_xml(text: str, source: str = "moodle-xml") -> Result:
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
-        from ..errors import UserError
-
         raise UserError(f"{source}: not Moodle XML ({exc})") from None
     if root.tag != "quiz":
-        from ..errors import UserError
-
         raise UserError(f"{source}: not Moodle XML (the root element is <{root.tag}>, expected <quiz>)")
     topic_from_category = None
     for n, el in enumerate(root.findall("question"), 1):
         qtype = el.get("type", "")
         if qtype == "category":
             last = (el.findtext("category/text") or "").rstrip("/").rsplit("/", 1)[-1]
-            topic_from_category = last if last in ("technical", "processes", "sales") else None
+            topic_from_category = last if last in TOPICS else None
             continue
         name = (el.findtext("name/text") or "").strip()
         qid = slug((el.findtext("idnumber") or "").strip() or name, f"q{n:03d}")

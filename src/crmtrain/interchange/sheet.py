@@ -154,7 +154,7 @@ def import_rows(rows: list[dict[str, str]], source: str) -> Result:
 
 
 def export_rows(questions: list[Question] | tuple[Question, ...]) -> Result:
-    """The bank as spreadsheet rows (``res.rows``-like text is not used: see :func:`write_sheet`)."""
+    """The questions a sheet can hold (in ``res.questions``), and a note for each it cannot."""
     res = Result()
     for q in questions:
         if len(q.options) > len(OPTION_COLUMNS):
