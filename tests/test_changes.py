@@ -98,7 +98,7 @@ def test_the_workbooks_and_drills_that_change(versions):
 
 
 def test_the_retest_covers_exactly_the_changed_items(versions, tmp_path):
-    from crmtrain.grading.items import read_items
+    from crmtrain.grading.items import cell_problems, read_items
     from crmtrain.notebooks.cells import render
 
     _, new, changes = versions
@@ -115,6 +115,7 @@ def test_the_retest_covers_exactly_the_changed_items(versions, tmp_path):
     items = read_items(path)
     assert [i.id for i in items] == [q.id for q in questions]
     assert all(i.grade_ids for i in items)
+    assert cell_problems(path) == []  # the grading contract `crmtrain release` checks
 
 
 @pytest.mark.kernel
