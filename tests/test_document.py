@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 from html import unescape
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +19,10 @@ from crmtrain.regulation.loader import load
 from crmtrain.samples import sample_path
 
 needs = [tool for tool in ("dot", "pdftotext", "pdfinfo") if not shutil.which(tool)]
-pytestmark = pytest.mark.skipif(bool(needs), reason=f"needs {', '.join(needs)} (graphviz, poppler-utils; .ci/run installs them)")
+if not (Path(os.environ.get("CRMTRAIN_CHROMIUM", "/usr/bin/chromium")).exists() or shutil.which("chromium")):
+    needs.append("chromium")
+pytestmark = pytest.mark.skipif(bool(needs), reason=f"needs {', '.join(needs)} (graphviz, poppler-utils, chromium; "
+                                                    ".ci/run installs them)")
 
 
 def pdf_pages(pdf) -> list[str]:
