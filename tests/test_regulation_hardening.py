@@ -249,3 +249,10 @@ def test_a_flood_of_problems_lists_the_first_hundred(tmp_path, capsys):
     first_alias = text.splitlines().index("  - *q") + 1
     assert len(problems) == 100 and problems[0] == (f"{path}:{first_alias}:5: questions[4].id: "
                                                     "duplicate question id 'q-technical' (first used at item 0)")
+
+
+def test_a_huge_misspelt_key_is_shortened_in_the_field_too(tmp_path, capsys):
+    key = "k" * 1000
+    path, _ = broken(tmp_path, [("  crm: ", f"  {key}: 1\n  crm: ")])
+    (problem,) = check(path, capsys)
+    assert problem.startswith(f"{path}:8:3: meta.{'k' * 114}…: unknown key 'kkk") and len(problem) < len(str(path)) + 400

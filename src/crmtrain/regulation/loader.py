@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .models import Regulation
 
 MAX_MESSAGE = 400  # characters; values in messages are shortened, this bounds the rest
+MAX_FIELD = 120  # a field path made of a huge misspelt key
 MAX_LISTED = 100  # problems a UserError lists; iter_validate yields them all
 
 
@@ -77,7 +78,11 @@ def _tidy(reading: list[Problem], found: list[Problem]) -> list[Problem]:
     kept = [p for p in found if not any(p.field == c or p.field.startswith((c + ".", c + "[")) for c in claimed)]
     out = []
     for p in sorted(reading + kept, key=lambda p: (p.line, p.column)):
-        if len(p.message) > MAX_MESSAGE:
-            p = Problem(p.file, p.line, p.column, p.field, p.message[: MAX_MESSAGE - 1] + "…")
+        if len(p.message) > MAX_MESSAGE or len(p.field) > MAX_FIELD:
+            p = Problem(p.file, p.line, p.column, _cut(p.field, MAX_FIELD), _cut(p.message, MAX_MESSAGE))
         out.append(p)
     return out
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
