@@ -4,20 +4,18 @@ libyaml (PyYAML's C parser) turns the text into events; this module composes the
 dicts, lists and scalars itself, so that it can record positions, refuse duplicate keys, stop
 at absurd nesting or alias expansion (an "alias bomb" of a few hundred bytes can expand to
 millions of values), and report impossible dates where they are written. Scalars follow the
-YAML 1.2 core schema (``yes``, ``on`` and ``09:00`` stay text), plus dates and timestamps.
+YAML 1.2 core schema plus dates (:mod:`.yamlscalars`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import re
 import stat
 from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
 from .positions import Loc, Mark, Positions, field_path, short
+from .yamlscalars import TAG, construct, resolve
 
 MAX_BYTES = 4 * 1024 * 1024  # the samples are about 100 KB
 MAX_DEPTH = 32  # the format itself needs 8 levels
@@ -93,14 +91,6 @@ def read(path: Path) -> tuple[dict, Positions, list[Problem]]:
 _NOTHING = object()
 _SKIP = object()  # the value of a duplicate key: read, then dropped
 
-_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_STAMP = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})"
-                    r"(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?")
-_NULLS = {"", "~", "null", "Null", "NULL"}
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_TAG = "tag:yaml.org,2002:"
 
 
 class _Frame:
@@ -268,90 +258,17 @@ class _Composer:
         if tag is None or tag == "!":
             if not ev.implicit[0]:
                 return value  # quoted or block text
-            tag = _resolve(value)
-        elif tag.startswith(_TAG):
-            tag = tag[len(_TAG):]
+            tag = resolve(value)
+        elif tag.startswith(TAG):
+            tag = tag[len(TAG):]
         else:
             self.problems.append(Problem(self.name, *mark, field_path(loc), f"unsupported YAML tag {short(tag)}; remove it"))
             return value
         try:
-            return _construct(tag, value)
+            return construct(tag, value)
         except ValueError as exc:
             self.problems.append(Problem(self.name, *mark, field_path(loc), str(exc)))
             return value
-
-
-def _resolve(value: str) -> str:
-    """The implicit type of a plain scalar, by the YAML 1.2 core schema (plus timestamps)."""
-    if value in _NULLS:
-        return "null"
-    if value in _BOOLS:
-        return "bool"
-    first = value[0]
-    if first in "+-.0123456789":
-        if _INT.fullmatch(value):
-            return "int"
-        if _FLOAT.fullmatch(value):
-            return "float"
-        if _DATE.fullmatch(value) or _STAMP.fullmatch(value):
-            return "timestamp"
-    return "str"
-
-
-def _construct(tag: str, value: str) -> Any:
-    if tag == "str":
-        return value
-    if tag == "null":
-        if value not in _NULLS:
-            raise ValueError(f"{short(value)} is tagged !!null but is not empty")
-        return None
-    if tag == "bool":
-        if value not in _BOOLS:
-            raise ValueError(f"{short(value)} is tagged !!bool but is not true or false")
-        return _BOOLS[value]
-    if tag == "int":
-        try:
-            if value.startswith("0o"):
-                return int(value[2:], 8)
-            return int(value, 16) if value.startswith("0x") else int(value)
-        except ValueError:
-            raise ValueError(f"{short(value)} is tagged !!int but is not a whole number") from None
-    if tag == "float":
-        try:
-            return float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf").replace(".nan", "nan")
-                         .replace(".NaN", "nan").replace(".NAN", "nan"))
-        except ValueError:
-            raise ValueError(f"{short(value)} is tagged !!float but is not a number") from None
-    if tag == "timestamp":
-        return _timestamp(value)
-    raise ValueError(f"unsupported YAML tag !!{tag}; remove it")
-
-
-def _timestamp(value: str) -> dt.date | dt.datetime:
-    m = _DATE.fullmatch(value)
-    if m:
-        try:
-            return dt.date(*map(int, m.groups()))
-        except ValueError as exc:
-            raise ValueError(f"{short(value)} is not a date in the calendar ({exc})") from None
-    m = _STAMP.fullmatch(value)
-    if not m:
-        raise ValueError(f"{short(value)} is not a date like 2027-01-31 or a time stamp like 2027-01-31 09:00:00")
-    year, month, day, hour, minute, second, fraction, zone = m.groups()
-    try:
-        micro = int((fraction or "0")[:6].ljust(6, "0"))
-        tz = None
-        if zone == "Z":
-            tz = dt.timezone.utc
-        elif zone:
-            sign = -1 if zone[0] == "-" else 1
-            hh, _, mm = zone[1:].partition(":")
-            if not mm and len(hh) > 2:
-                hh, mm = hh[:-2], hh[-2:]
-            tz = dt.timezone(sign * dt.timedelta(hours=int(hh), minutes=int(mm or 0)))
-        return dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz)
-    except ValueError as exc:
-        raise ValueError(f"{short(value)} is not a real date and time ({exc})") from None
 
 
 def _mark(ev) -> Mark:
@@ -384,11 +301,3 @@ def _char_at(text: str, mark) -> str:
     if mark.line < len(lines) and mark.column < len(lines[mark.line]):
         return lines[mark.line][mark.column]
     return ""
-
-
-def regular_file(path: str | os.PathLike) -> bool:
-    """Whether ``path`` names an existing regular file."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
