@@ -223,3 +223,10 @@ def test_with_a_course_it_names_who_learned_the_old_version(tmp_path, blank_grad
 
 
 from grading_fixtures import COURSE_ID, blank_gradebook  # noqa: E402,F401  (pytest fixture)
+
+
+def test_two_different_regulations_are_flagged(capsys):
+    assert main(["diff", "sample:en", "sample:ru"]) == 0
+    out = capsys.readouterr().out
+    assert "Note: the language differs (en → ru); the two files may not be versions of one regulation" in out
+    assert "Note: the company differs (Teplostroy Engineering LLC → ООО «Теплострой Инжиниринг»)" in out

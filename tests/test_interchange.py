@@ -303,3 +303,19 @@ def test_import_of_an_unknown_file_kind_says_what_it_takes(tmp_path, capsys):
 def test_questions_yaml_is_stable():
     questions = list(bank("en"))
     assert questions_yaml(questions) == questions_yaml(questions)
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("bank.xml", b"<quiz><question type='multichoice'>", "bank.xml: not Moodle XML (no element found"),
+    ("bank.xml", b"<?xml version='1.0'?><html><body/></html>", "bank.xml: not Moodle XML (the root element is <html>, expected <quiz>)"),
+    ("bank.gift", "::q::Вопрос {=да ~нет}".encode("cp1251"), "bank.gift: not UTF-8 text"),
+    ("bank.xlsx", b"PK\x03\x04 not really a workbook", "bank.xlsx: not a readable XLSX workbook"),
+    ("bank.csv", b"", "bank.csv: empty; the first row names the columns"),
+    ("bank.csv", b"id;text\nq1;What?\n", "bank.csv: the header row needs at least the columns 'type' and 'text'"),
+], ids=["xml-broken", "xml-not-moodle", "gift-not-utf8", "xlsx-broken", "csv-empty", "csv-no-type"])
+def test_a_file_that_is_not_a_question_bank_gets_a_clear_message(tmp_path, capsys, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -20,6 +20,9 @@ def run(old_spec: str, new_spec: str, out: TextIO, *, course_dir: str | None = N
     counts = {s: sum(1 for c in changes if c.status == s) for s in ("added", "removed", "changed")}
     out.write(f"{m0.company}: version {m0.version} ({m0.effective_date}) → {m1.version} ({m1.effective_date}): "
               f"{len(changes)} changes ({counts['added']} added, {counts['removed']} removed, {counts['changed']} changed)\n")
+    for what, a, b in (("company", m0.company, m1.company), ("language", m0.language.value, m1.language.value)):
+        if a != b:
+            out.write(f"Note: the {what} differs ({a} → {b}); the two files may not be versions of one regulation\n")
     if not changes:
         return 0
     who = None
