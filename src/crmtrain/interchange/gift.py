@@ -48,13 +48,23 @@ def _weight(value: float) -> str:
     return f"{value:.5f}".rstrip("0").rstrip(".")
 
 
+def _arrows(q: Question, res: Result) -> None:
+    if any("->" in o.text for o in q.options):
+        res.note(q.id, "an option contains '->', which Moodle's GIFT reader takes for a matching question; use Moodle XML")
+
+
 def _single(q: Question, res: Result) -> str | None:
-    return " ".join(("=" if o.id == q.answer else "~") + escape(o.text) for o in q.options)
+    _arrows(q, res)
+    # An option starting with '%' would read as a weight: then every weight is written out.
+    weights = any(o.text.startswith("%") for o in q.options)
+    return " ".join(("=" + ("%100%" if weights else "") if o.id == q.answer else "~" + ("%0%" if weights else ""))
+                    + escape(o.text) for o in q.options)
 
 
 def _multiple(q: Question, res: Result) -> str | None:
     right = set(q.answer or ())
     wrong = len(q.options) - len(right)
+    _arrows(q, res)
     res.note(q.id, "Moodle scores multiple choice with partial credit; crmtrain gives the points only for exactly the right options")
     return " ".join(f"~%{_weight(100 / len(right)) if o.id in right else _weight(-100 / wrong)}%{escape(o.text)}" for o in q.options)
 
@@ -225,8 +235,9 @@ def _parse_answers(body: str, data: dict, meta: dict, res: Result) -> bool:
     if not stripped:
         data["type"] = "open"
         return True
-    if "->" in stripped:
-        return False
+    parts = _split_unescaped(stripped, "=~")
+    if parts and all("->" in t for _, t in parts):
+        return False  # matching: every answer pairs 'item -> match'
     marks = [m for m, _ in _split_unescaped(stripped, "=~")]
     if "~" not in marks:
         return False  # short answer: only '=' answers, nothing to choose from
