@@ -23,7 +23,7 @@ from nbgrader.api import MissingEntry  # noqa: F401
 from nbgrader.apps.api import NbGraderAPI  # noqa: F401
 from sqlalchemy.orm import configure_mappers
 
-from . import answers, gradebook, intake
+from . import _fastpath, answers, gradebook, intake
 from .course import ANSWERS_FILE, BUSY_TIMEOUT_S, Course, nbgrader_cause
 from .items import assessment_items
 
@@ -57,6 +57,7 @@ def init(root: str, quiet: bool = True) -> None:
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)  # kernels inherit it; their warnings would break the progress bar
         os.close(devnull)
+    _fastpath.apply()
     course = Course.load(root)
     # sqlite's busy timeout: a writer that finds the gradebook locked waits this long (the
     # pysqlite default of 5 s is thin when several workers commit at once).
