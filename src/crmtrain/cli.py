@@ -194,6 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
         _add_course(p)
         if name == "grade":
             p.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per CPU)")
+            p.add_argument("--watch", action="store_true",
+                           help="keep running: collect and grade each new submission as it arrives (Ctrl+C stops)")
+            p.add_argument("--interval", type=float, default=10.0, metavar="S",
+                           help="with --watch: seconds between looks at the exchange (default: 10)")
         if name == "feedback":
             p.add_argument("--include-pending", action="store_true",
                            help="also for trainees whose open answers are not graded yet")

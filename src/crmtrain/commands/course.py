@@ -91,26 +91,74 @@ def collect(course_dir: str, assessment: str | None, out: TextIO) -> int:
     return 0
 
 
-def grade(course_dir: str, assessment: str | None, workers: int | None, out: TextIO) -> int:
-    """Autograde every collected submission in parallel; a broken one is reported, not fatal."""
+def _outcome_line(o) -> str:
+    if o.ok:
+        extra = " (late)" if o.seconds_late > 0 else ""
+        extra += " — open answers to grade by hand" if o.needs_manual_grade else ""
+        line = f"  {o.assessment:<9} {o.trainee:<16} {o.score:g}/{o.max_score:g}{extra}\n"
+    else:
+        line = f"  {o.assessment:<9} {o.trainee:<16} FAILED: {o.error}\n"
+    return line + (f"  {'':<9} {'':<16} {o.note_line}\n" if o.notes else "")
+
+
+def grade(course_dir: str, assessment: str | None, workers: int | None, out: TextIO, watch: bool = False,
+          interval: float = 10.0) -> int:
+    """Autograde every collected submission in parallel; a broken one is reported, not fatal.
+
+    With ``watch``: collect and grade each new submission as it arrives, until stopped.
+    """
     from ..grading.autograde import grade as do_grade
 
     course = Course.load(course_dir)
+    if watch:
+        return _watch(course, _chosen(assessment), workers, interval, out)
     report = do_grade(course, _chosen(assessment), workers=workers, progress=out.isatty())
     for o in sorted(report.outcomes, key=lambda o: (o.assessment, o.trainee)):
-        if o.ok:
-            extra = " (late)" if o.seconds_late > 0 else ""
-            extra += " — open answers to grade by hand" if o.needs_manual_grade else ""
-            out.write(f"  {o.assessment:<9} {o.trainee:<16} {o.score:g}/{o.max_score:g}{extra}\n")
-        else:
-            out.write(f"  {o.assessment:<9} {o.trainee:<16} FAILED: {o.error}\n")
-        if o.notes:
-            out.write(f"  {'':<9} {'':<16} {o.note_line}\n")
+        out.write(_outcome_line(o))
     out.write(f"Graded {len(report.graded)} of {len(report.outcomes)} submissions with {report.workers} "
               f"worker(s) in {report.seconds:.1f} s.\n")
     if report.failed:
         out.write(f"{len(report.failed)} submission(s) could not be graded; the others are in the gradebook.\n")
         return 1
+    return 0
+
+
+def _watch(course: Course, assessments: tuple[str, ...], workers: int | None, interval: float, out: TextIO) -> int:
+    import signal
+    import threading
+
+    from ..grading.watch import watch
+
+    if interval <= 0:
+        from ..errors import UserError
+
+        raise UserError(f"--interval must be a positive number of seconds, not {interval:g}")
+    stop = threading.Event()
+
+    def finish(signum, _frame) -> None:
+        out.write("stopping: the submissions being graded are finished first\n")
+        out.flush()
+        stop.set()
+
+    old = {s: signal.signal(s, finish) for s in (signal.SIGINT, signal.SIGTERM)}
+    out.write(f"Watching {course.exchange_course_dir} every {interval:g} s; Ctrl+C stops.\n")
+    out.flush()
+
+    def collected(assessment: str, who: tuple[str, ...]) -> None:
+        out.write(f"{_local(course, dt.datetime.utcnow())}  {assessment}: collected {', '.join(who)}\n")
+        out.flush()
+
+    def graded(o) -> None:
+        out.write(f"{_local(course, dt.datetime.utcnow())}" + _outcome_line(o))
+        out.flush()
+
+    try:
+        n = watch(course, assessments, interval=interval, workers=workers, on_outcome=graded, on_collect=collected,
+                  stop=stop)
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+    out.write(f"Stopped; {n} submission(s) graded while watching.\n")
     return 0
 
 

@@ -23,7 +23,7 @@ from nbgrader.api import MissingEntry  # noqa: F401
 from nbgrader.apps.api import NbGraderAPI  # noqa: F401
 from sqlalchemy.orm import configure_mappers
 
-from . import _fastpath, answers, gradebook, intake
+from . import _fastpath, answers, gradebook, intake, markers
 from .course import ANSWERS_FILE, BUSY_TIMEOUT_S, Course, nbgrader_cause
 from .items import assessment_items
 
@@ -74,9 +74,12 @@ def grade_trainee(trainee: str, assessments: tuple[str, ...], force: bool = True
         start = time.monotonic()
         notes: tuple[str, ...] = ()
         try:
+            stamp = markers.submission_stamp(course, trainee, assessment)
             intake.vet(course, trainee, assessment)
             result = api.autograde(assessment, trainee, force=force, create=True)
             notes = _answer_notes(course, trainee, assessment)
+            if result["success"]:
+                markers.mark_graded(course, trainee, assessment, stamp)
         except Exception as exc:  # nbgrader reports its own failures in `result`; this is ours
             result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
         if result["success"]:

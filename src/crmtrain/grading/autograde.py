@@ -85,15 +85,17 @@ def usable_cpus() -> int:
 
 
 def plan(
-    course: Course, assessments: Iterable[str], trainees: Iterable[str] | None = None
+    course: Course, assessments: Iterable[str], trainees: Iterable[str] | None = None,
+    only: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
-    """``{trainee: (assessments to grade, in order)}`` for every collected submission."""
+    """``{trainee: (assessments to grade, in order)}`` for every collected submission
+    (of ``trainees`` if given; only the pairs in ``only`` if given)."""
     wanted = set(trainees) if trainees is not None else None
     work: dict[str, list[str]] = {}
     for a in assessments:
         check_assessment(a)
         for t in course.submitted_trainees(a):
-            if wanted is None or t in wanted:
+            if (wanted is None or t in wanted) and (only is None or a in only.get(t, ())):
                 work.setdefault(t, []).append(a)
     return {t: tuple(v) for t, v in sorted(work.items())}
 
@@ -111,10 +113,29 @@ def grade(
 
     ``workers`` defaults to the usable CPUs (never more than there are trainees).
     ``progress`` shows a rich progress bar on stderr; ``on_outcome`` is called as each
-    submission finishes. UserError if there is nothing to grade.
+    submission finishes. UserError if there is nothing to grade, or if another grader
+    holds the course's lock (see :mod:`.markers`).
     """
+    from .markers import course_lock
+
+    with course_lock(course):
+        return grade_unlocked(course, assessments, trainees, workers=workers, progress=progress,
+                              on_outcome=on_outcome)
+
+
+def grade_unlocked(
+    course: Course,
+    assessments: Iterable[str] = ASSESSMENTS,
+    trainees: Iterable[str] | None = None,
+    *,
+    workers: int | None = None,
+    progress: bool = False,
+    on_outcome: Callable[[GradeOutcome], None] | None = None,
+    only: dict[str, tuple[str, ...]] | None = None,
+) -> GradeReport:
+    """:func:`grade` for a caller that holds the course lock already."""
     assessments = tuple(assessments)
-    todo = plan(course, assessments, trainees)
+    todo = plan(course, assessments, trainees, only)
     if not todo:
         names = " / ".join(assessments)
         raise UserError(f"no collected submissions of {names} to grade (run `crmtrain collect` first)")

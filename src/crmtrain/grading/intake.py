@@ -66,7 +66,7 @@ def _limits(course: Course, assessment: str) -> dict[str, int]:
 def vet(course: Course, trainee: str, assessment: str) -> Intake:
     """Set aside everything nbgrader must not see in one submission; the notes say what."""
     folder = course.submitted_dir(trainee, assessment)
-    stamp = _read_stamp(folder)
+    stamp = read_stamp(folder)
     record = _record_path(course, trainee, assessment)
     earlier = _read_record(record, stamp)
     limits = _limits(course, assessment)
@@ -120,7 +120,7 @@ def vet(course: Course, trainee: str, assessment: str) -> Intake:
 def note_answers(course: Course, trainee: str, assessment: str, notes: tuple[str, ...]) -> Intake:
     """Add what grading noticed in answers.json to the submission's record."""
     record = _record_path(course, trainee, assessment)
-    stamp = _read_stamp(course.submitted_dir(trainee, assessment))
+    stamp = read_stamp(course.submitted_dir(trainee, assessment))
     merged = list(dict.fromkeys([*_read_record(record, stamp), *notes]))
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps({"timestamp": stamp, "notes": merged}, ensure_ascii=False), encoding="utf-8")
@@ -129,7 +129,7 @@ def note_answers(course: Course, trainee: str, assessment: str, notes: tuple[str
 
 def recorded(course: Course, trainee: str, assessment: str) -> Intake:
     """The notes recorded for the submission collected now (none if it was never vetted)."""
-    stamp = _read_stamp(course.submitted_dir(trainee, assessment))
+    stamp = read_stamp(course.submitted_dir(trainee, assessment))
     return Intake(trainee, assessment, tuple(_read_record(_record_path(course, trainee, assessment), stamp)))
 
 
@@ -197,10 +197,12 @@ def _changes(mine: dict, released: dict) -> str:
     return ", ".join(found)
 
 
-def _read_stamp(folder: Path) -> str:
+def read_stamp(folder: Path) -> str:
+    """A submission's timestamp.txt ('' if none or not a small regular file)."""
     path = folder / TIMESTAMP
     try:
-        if path.is_symlink() or path.stat().st_size > 1024:
+        st = path.lstat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > 1024:
             return ""
         return path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
