@@ -256,3 +256,15 @@ def test_a_huge_misspelt_key_is_shortened_in_the_field_too(tmp_path, capsys):
     path, _ = broken(tmp_path, [("  crm: ", f"  {key}: 1\n  crm: ")])
     (problem,) = check(path, capsys)
     assert problem.startswith(f"{path}:8:3: meta.{'k' * 114}…: unknown key 'kkk") and len(problem) < len(str(path)) + 400
+
+
+def test_columns_count_characters_not_bytes(tmp_path, capsys):
+    text = template_path("ru").read_text(encoding="utf-8")
+    text = re.sub(r'"TODO: ([^"]*)"', lambda m: '"' + m.group(1) + '"', text)
+    text = re.sub(r"  specialist:\n(    .*\n)+",
+                  '  specialist: {name: "Анна Петрова", contact: "почта", role: 7}  # <-\n', text, count=1)
+    path = tmp_path / "regulation.yaml"
+    path.write_text(text, encoding="utf-8")
+    line, column = where(text, "7}")
+    assert check(path, capsys) == [f"{path}:{line}:{column}: meta.specialist.role: expected text, "
+                                   "got 7 (put it in double quotes)"]
