@@ -106,12 +106,19 @@ def _write_open(el: ET.Element, q: Question, res: Result) -> None:
     _text(el, "responsetemplate", "", "html")
 
 
+def _ordering_tags(q: Question) -> list[str]:
+    # The items are written in the right order: 'options' names them so, 'shown' as displayed.
+    return [*(t for t in meta_tags(q) if not t.startswith("crmtrain-options:")),
+            "crmtrain-options:" + "|".join(q.answer or ()), "crmtrain-shown:" + "|".join(o.id for o in q.options)]
+
+
 @dataclass(frozen=True)
 class MoodleType:
     """How one crmtrain question type is written as a Moodle question."""
 
     qtype: str
     write: Callable[[ET.Element, Question, Result], None]
+    tags: Callable[[Question], list[str]] = meta_tags
 
 
 EXPORT: dict[str, MoodleType] = {
@@ -119,7 +126,7 @@ EXPORT: dict[str, MoodleType] = {
     "multiple": MoodleType("multichoice", _write_multiple),
     "true_false": MoodleType("truefalse", _write_true_false),
     "numeric": MoodleType("numerical", _write_numeric),
-    "ordering": MoodleType("ordering", _write_ordering),
+    "ordering": MoodleType("ordering", _write_ordering, _ordering_tags),
     "open": MoodleType("essay", _write_open),
 }
 
@@ -135,15 +142,10 @@ def _question(quiz: ET.Element, q: Question, res: Result) -> None:
     _simple(el, "hidden", "0")
     _simple(el, "idnumber", q.id)
     kind.write(el, q, res)
-    tags = meta_tags(q)
-    if q.type.value == "ordering":
-        # The items are written in the right order: 'options' names them so, 'shown' as displayed.
-        tags = [t for t in tags if not t.startswith("crmtrain-options:")]
-        tags += ["crmtrain-options:" + "|".join(q.answer or ()), "crmtrain-shown:" + "|".join(o.id for o in q.options)]
-    if q.tolerance and q.type.value != "numeric":
+    if q.tolerance and not q.kind.tolerance:
         res.note(q.id, f"tolerance {q.tolerance} only applies to numeric questions; not exported")
     tag_el = ET.SubElement(el, "tags")
-    for tag in tags:
+    for tag in kind.tags(q):
         ET.SubElement(ET.SubElement(tag_el, "tag"), "text").text = tag
 
 
