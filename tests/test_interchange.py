@@ -349,3 +349,58 @@ def test_special_characters_survive_the_round_trip(text, fmt):
     assert back.questions == questions
     if fmt == "gift" and "->" in text:  # Moodle would read these as matching questions: said, not hidden
         assert {"s1", "m1"} <= {n.question for n in exported.notes if "'->'" in n.message}
+
+
+QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
+INTERACTION = {"single": "choiceInteraction", "multiple": "choiceInteraction", "true_false": "choiceInteraction",
+               "numeric": "textEntryInteraction", "ordering": "orderInteraction", "open": "extendedTextInteraction"}
+
+
+def qti_key(q: Question) -> list[str]:
+    """The correct response a QTI item must declare for this question."""
+    if q.type.value in ("multiple", "ordering"):
+        return list(q.answer)
+    if q.type.value == "true_false":
+        return [str(q.answer).lower()]
+    if q.type.value == "numeric":
+        return [repr(float(q.answer))]
+    return [] if q.answer is None else [q.answer]
+
+
+def test_qti_export_is_a_content_package_with_one_scored_item_per_question(tmp_path, capsys):
+    import zipfile
+
+    from crmtrain.interchange import qti
+
+    assert set(qti.EXPORT) == set(QUESTION_KINDS)
+    questions = bank("ru")
+    path = tmp_path / "bank.zip"
+    assert main(["export", "sample:ru", "--format", "qti", "--out", str(path)]) == 0
+    assert "72 of 72 questions" in capsys.readouterr().out
+    with zipfile.ZipFile(path) as z:
+        manifest = ET.fromstring(z.read("imsmanifest.xml"))
+        hrefs = [r.get("href") for r in manifest.iter("{http://www.imsglobal.org/xsd/imscp_v1p1}resource")
+                 if r.get("type") == "imsqti_item_xmlv2p1"]
+        assert hrefs == [f"items/{q.id}.xml" for q in questions]
+        for q in questions:
+            item = ET.fromstring(z.read(f"items/{q.id}.xml"))
+            assert item.tag == f"{QTI}assessmentItem" and item.get("identifier") == q.id
+            assert f"refs={','.join(q.refs)}" in item.get("label")
+            # QTI's order: declarations, then the body, the response processing, the feedback.
+            order = [child.tag.removeprefix(QTI) for child in item]
+            assert order == sorted(order, key=["responseDeclaration", "outcomeDeclaration", "itemBody",
+                                               "responseProcessing", "modalFeedback"].index)
+            assert item.find(f"{QTI}itemBody//{QTI}{INTERACTION[q.type.value]}") is not None
+            correct = [v.text for v in item.findall(f"{QTI}responseDeclaration/{QTI}correctResponse/{QTI}value")]
+            assert correct == qti_key(q)
+            points = [v.text for v in item.iter(f"{QTI}baseValue") if v.get("baseType") == "float"]
+            assert points == ([] if q.type.value == "open" else [str(float(q.points))])
+    data, _ = qti.export_qti(questions)
+    assert data == path.read_bytes()  # the same bank, the same bytes
+
+
+def test_qti_cannot_be_imported_and_says_so(tmp_path, capsys):
+    path = tmp_path / "bank.zip"
+    path.write_bytes(b"PK")
+    assert main(["import", str(path)]) == 2
+    assert "crmtrain writes IMS QTI 2.1 content package but does not read it" in capsys.readouterr().err

@@ -146,10 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_diff)
 
     # The interchange formats, named here so that --help needs no import.
-    formats = ("moodle-xml", "gift", "xlsx", "csv")
+    formats = ("moodle-xml", "gift", "xlsx", "csv", "qti")
     p = sub.add_parser("export", help="write the question bank as Moodle XML, GIFT or a spreadsheet")
     p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
-    p.add_argument("--format", required=True, choices=formats, help="moodle-xml, gift, xlsx or csv")
+    p.add_argument("--format", required=True, choices=formats, help="moodle-xml, gift, xlsx, csv or qti (QTI 2.1 zip, export only)")
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     p.set_defaults(func=_cmd_export)
 
@@ -256,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `crmtrain diff OLD NEW | head`: the reader stopped reading; that is not an error.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ def import_(in_file: str, fmt_name: str | None, out_file: str | None, out: TextI
     if not path.is_file():
         raise UserError(f"{path}: no such file")
     fmt = FORMATS[fmt_name] if fmt_name else by_suffix(path)
+    if fmt.read is None:
+        raise UserError(f"{path}: crmtrain writes {fmt.title} but does not read it; import Moodle XML, GIFT, XLSX or CSV")
     res = fmt.read(path)
     text = questions_yaml(res.questions)
     lost = [n for n in res.notes if n.lost]

@@ -34,6 +34,14 @@ def _text_reader(parse: Callable[[str, str], Result]) -> Callable[[Path], Result
     return lambda path: parse(_read_text(path), path.name)
 
 
+def _export_qti(questions, path: Path) -> Result:
+    from .qti import export_qti
+
+    data, res = export_qti(questions)
+    path.write_bytes(data)
+    return res
+
+
 def _export_sheet(questions, path: Path) -> Result:
     from .sheet import export_rows, write_sheet
 
@@ -55,7 +63,7 @@ class Format:
     name: str
     suffixes: tuple[str, ...]
     write: Callable[[tuple[Question, ...], Path], Result]
-    read: Callable[[Path], Result]
+    read: Callable[[Path], Result] | None  # None: export only
     title: str
 
 
@@ -64,6 +72,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("gift", (".gift", ".txt"), _text_writer(export_gift), _text_reader(import_gift), "GIFT"),
     Format("xlsx", (".xlsx",), _export_sheet, _import_sheet, "Excel workbook, one row per question"),
     Format("csv", (".csv",), _export_sheet, _import_sheet, "CSV, one row per question"),
+    Format("qti", (".zip",), _export_qti, None, "IMS QTI 2.1 content package"),
 )}
 
 

@@ -1,0 +1,166 @@
+"""IMS QTI 2.1 export: a content package (zip) with a manifest and one assessmentItem per question.
+
+Every type has a QTI interaction in :data:`EXPORT`: choice (single, multiple, true/false),
+order, text entry (numeric, scored within the tolerance) and extended text (open, scored by
+hand in the LMS). Each item scores the question's points all or nothing, as crmtrain does,
+and shows the explanation as modal feedback. crmtrain's refs, topic and pool go into the
+item's ``label``. Texts are written as plain paragraphs: markdown formatting is not
+rendered, and that is reported per question. Import of QTI is not supported.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..regulation.models import Question
+from .common import Result
+
+NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
+CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
+ITEM_TYPE = "imsqti_item_xmlv2p1"
+_MARKDOWN = re.compile(r"\*\*|__|`|\]\(|^\s*[-*+] |^\s*\d+\. |^#", re.M)
+
+
+def _paragraphs(parent: ET.Element, text: str) -> None:
+    for para in [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]:
+        ET.SubElement(parent, "p").text = " ".join(para.split())
+
+
+def _choices(parent: ET.Element, q: Question) -> None:
+    for o in q.options:
+        ET.SubElement(parent, "simpleChoice", identifier=o.id).text = o.text
+
+
+def _single(body: ET.Element, q: Question) -> tuple[str, str, list[str]]:
+    _choices(ET.SubElement(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle="true", maxChoices="1"), q)
+    return "single", "identifier", [str(q.answer)]
+
+
+def _multiple(body: ET.Element, q: Question) -> tuple[str, str, list[str]]:
+    _choices(ET.SubElement(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle="true", maxChoices="0"), q)
+    return "multiple", "identifier", list(q.answer or ())
+
+
+def _true_false(body: ET.Element, q: Question) -> tuple[str, str, list[str]]:
+    box = ET.SubElement(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle="false", maxChoices="1")
+    for ident, label in (("true", "True"), ("false", "False")):
+        ET.SubElement(box, "simpleChoice", identifier=ident).text = label
+    return "single", "identifier", ["true" if q.answer else "false"]
+
+
+def _ordering(body: ET.Element, q: Question) -> tuple[str, str, list[str]]:
+    _choices(ET.SubElement(body, "orderInteraction", responseIdentifier="RESPONSE", shuffle="true"), q)
+    return "ordered", "identifier", list(q.answer or ())
+
+
+def _numeric(body: ET.Element, q: Question) -> tuple[str, str, list[str]]:
+    p = ET.SubElement(body, "p")
+    entry = ET.SubElement(p, "textEntryInteraction", responseIdentifier="RESPONSE", expectedLength="12")
+    entry.tail = f" {q.unit}" if q.unit else None
+    return "single", "float", [repr(float(q.answer))]
+
+
+def _open(body: ET.Element, q: Question) -> tuple[str, str, list[str]]:
+    ET.SubElement(body, "extendedTextInteraction", responseIdentifier="RESPONSE", expectedLines="10")
+    return "single", "string", []
+
+
+@dataclass(frozen=True)
+class QtiType:
+    """How one crmtrain question type becomes a QTI interaction: (cardinality, base type, correct values)."""
+
+    interaction: Callable[[ET.Element, Question], tuple[str, str, list[str]]]
+    scored: bool = True  # False: scored by hand in the LMS
+
+
+EXPORT: dict[str, QtiType] = {
+    "single": QtiType(_single),
+    "multiple": QtiType(_multiple),
+    "true_false": QtiType(_true_false),
+    "numeric": QtiType(_numeric),
+    "ordering": QtiType(_ordering),
+    "open": QtiType(_open, scored=False),
+}
+
+
+def _processing(item: ET.Element, q: Question) -> None:
+    rp = ET.SubElement(item, "responseProcessing")
+    if q.explanation:
+        set_fb = ET.SubElement(rp, "setOutcomeValue", identifier="FEEDBACK")
+        ET.SubElement(set_fb, "baseValue", baseType="identifier").text = "explanation"
+    if not EXPORT[q.type.value].scored:
+        return
+    cond = ET.SubElement(ET.SubElement(rp, "responseCondition"), "responseIf")
+    if q.type.value == "numeric":
+        test = ET.SubElement(cond, "equal", toleranceMode="absolute", tolerance=f"{q.tolerance:g} {q.tolerance:g}")
+    else:
+        test = ET.SubElement(cond, "match")
+    ET.SubElement(test, "variable", identifier="RESPONSE")
+    ET.SubElement(test, "correct", identifier="RESPONSE")
+    score = ET.SubElement(cond, "setOutcomeValue", identifier="SCORE")
+    ET.SubElement(score, "baseValue", baseType="float").text = str(float(q.points))
+
+
+def item_xml(q: Question, res: Result) -> str:
+    """One question as a QTI 2.1 assessmentItem document."""
+    label = f"crmtrain topic={q.topic.value} pool={q.pool} refs={','.join(q.refs)}"
+    item = ET.Element("assessmentItem", {"xmlns": NS, "identifier": q.id, "title": q.id, "label": label[:256],
+                                         "adaptive": "false", "timeDependent": "false"})
+    kind = EXPORT[q.type.value]
+    body = ET.Element("itemBody")
+    _paragraphs(body, q.text)
+    cardinality, base_type, correct = kind.interaction(body, q)
+    response = ET.SubElement(item, "responseDeclaration", identifier="RESPONSE", cardinality=cardinality, baseType=base_type)
+    if correct:
+        values = ET.SubElement(response, "correctResponse")
+        for value in correct:
+            ET.SubElement(values, "value").text = value
+    for ident, base, default in (("SCORE", "float", "0"), ("MAXSCORE", "float", str(float(q.points)))):
+        outcome = ET.SubElement(item, "outcomeDeclaration", identifier=ident, cardinality="single", baseType=base)
+        ET.SubElement(ET.SubElement(outcome, "defaultValue"), "value").text = default
+    if q.explanation:
+        ET.SubElement(item, "outcomeDeclaration", identifier="FEEDBACK", cardinality="single", baseType="identifier")
+    item.append(body)
+    _processing(item, q)
+    if q.explanation:
+        feedback = ET.SubElement(item, "modalFeedback", outcomeIdentifier="FEEDBACK", identifier="explanation", showHide="show")
+        _paragraphs(feedback, q.explanation)
+    if not kind.scored:
+        res.note(q.id, "an open answer: the LMS leaves it to a person to score")
+    if any(_MARKDOWN.search(t) for t in (q.text, q.explanation, *(o.text for o in q.options))):
+        res.note(q.id, "markdown formatting (bold, lists, links) is written as plain text")
+    ET.indent(item, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(item, encoding="unicode") + "\n"
+
+
+def manifest_xml(ids: list[str]) -> str:
+    """The content package's imsmanifest.xml: one resource per item file."""
+    root = ET.Element("manifest", {"xmlns": CP, "identifier": "crmtrain-question-bank"})
+    ET.SubElement(root, "organizations")
+    resources = ET.SubElement(root, "resources")
+    for qid in ids:
+        res = ET.SubElement(resources, "resource", identifier=f"item-{qid}", type=ITEM_TYPE, href=f"items/{qid}.xml")
+        ET.SubElement(res, "file", href=f"items/{qid}.xml")
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def export_qti(questions: list[Question] | tuple[Question, ...]) -> tuple[bytes, Result]:
+    """The bank as a QTI 2.1 content package (zip bytes, the same for the same bank) and notes."""
+    res = Result()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        def put(name: str, text: str) -> None:
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))  # fixed: the same bank, the same bytes
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text.encode("utf-8"))
+
+        put("imsmanifest.xml", manifest_xml([q.id for q in questions]))
+        for q in questions:
+            put(f"items/{q.id}.xml", item_xml(q, res))
+    return out.getvalue(), res
