@@ -129,12 +129,16 @@ def _seal_option(salt, qid, qtype, answer, options, tolerance):
     return {"hash": _digest(salt, qid, qtype, answer)}
 
 
-def _verify_option(key, qid, qtype, response):
+def _verify_hash(key, qid, qtype, response, canonical: Callable[[Any], str]) -> Verdict:
     if response is None:
         return Verdict(False)
-    if _digest(key["salt"], qid, qtype, str(response)) == key["hash"]:
+    if _digest(key["salt"], qid, qtype, canonical(response)) == key["hash"]:
         return Verdict(True)
     return Verdict(False, wrong=(str(response),))
+
+
+def _verify_option(key, qid, qtype, response):
+    return _verify_hash(key, qid, qtype, response, str)
 
 
 def _reveal_option(key, qid, qtype, options):
@@ -146,11 +150,7 @@ def _seal_boolean(salt, qid, qtype, answer, options, tolerance):
 
 
 def _verify_boolean(key, qid, qtype, response):
-    if response is None:
-        return Verdict(False)
-    if _digest(key["salt"], qid, qtype, _canonical_bool(response)) == key["hash"]:
-        return Verdict(True)
-    return Verdict(False, wrong=(str(response),))
+    return _verify_hash(key, qid, qtype, response, _canonical_bool)
 
 
 def _reveal_boolean(key, qid, qtype, options):
