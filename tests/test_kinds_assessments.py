@@ -52,4 +52,8 @@ def test_reports_compare_the_first_assessment_with_the_last():
     d = data.validate(synthetic(n_trainees=12, n_items=8, seed=4))
     t = tables.trainees(d)
     assert (t["change"].dropna() == (t[f"{LAST}_score"] - t[f"{FIRST}_score"]).dropna()).all()
-    assert list(retention.retention_detail(d).columns) == ["trainee_id", "ref", "topic", FIRST, LAST, "status"]
+    detail = retention.retention_detail(d)
+    assert {FIRST, LAST} <= set(detail.columns) and len(detail)
+    knew = {(True, True): "learned", (True, False): "forgotten", (False, True): "learned_later",
+            (False, False): "never_learned"}
+    assert [knew[(a, b)] for a, b in zip(detail[FIRST], detail[LAST])] == list(detail["status"])
