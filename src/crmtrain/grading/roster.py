@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import Problem, UserError
 from . import gradebook
 from .course import Course
 from .gradebook import Trainee
@@ -65,7 +65,7 @@ def read_roster(path: str | Path) -> tuple[Trainee, ...]:
             f"(the header must name {', '.join(COLUMNS)})"
         )
     col = {c: header.index(c) for c in COLUMNS}
-    problems: list[str] = []
+    problems: list[Problem] = []
     trainees: list[Trainee] = []
     first_line: dict[str, int] = {}
     for lineno, row in enumerate(rows, start=2):
@@ -74,8 +74,8 @@ def read_roster(path: str | Path) -> tuple[Trainee, ...]:
         values = {c: (row[i].strip() if i < len(row) else "") for c, i in col.items()}
         bad = _row_problems(values)
         if not bad and values["id"] in first_line:
-            bad.append(f"id: {values['id']!r} is already on line {first_line[values['id']]}")
-        problems.extend(f"{label}:{lineno}: {p}" for p in bad)
+            bad.append(("id", f"{values['id']!r} is already on line {first_line[values['id']]}"))
+        problems.extend(Problem(label, lineno, 0, field, message) for field, message in bad)
         if not bad:
             first_line[values["id"]] = lineno
             trainees.append(Trainee(values["id"], values["name"], values["email"]))
@@ -87,22 +87,21 @@ def read_roster(path: str | Path) -> tuple[Trainee, ...]:
     return tuple(trainees)
 
 
-def _row_problems(v: dict[str, str]) -> list[str]:
+def _row_problems(v: dict[str, str]) -> list[tuple[str, str]]:
+    """(column, message) for each problem of one row."""
     out = []
     if not v["id"]:
-        out.append("id: is empty")
+        out.append(("id", "is empty"))
     elif not _ID.match(v["id"]) or len(v["id"]) > MAX_LEN:
-        out.append(
-            f"id: {v['id']!r} is not a login name (letters, digits, '.', '_', '-', '@'; no spaces or '+')"
-        )
+        out.append(("id", f"{v['id']!r} is not a login name (letters, digits, '.', '_', '-', '@'; no spaces or '+')"))
     if not v["name"]:
-        out.append("name: is empty")
+        out.append(("name", "is empty"))
     elif len(v["name"]) > MAX_LEN:
-        out.append(f"name: longer than {MAX_LEN} characters")
+        out.append(("name", f"longer than {MAX_LEN} characters"))
     if not v["email"]:
-        out.append("email: is empty")
+        out.append(("email", "is empty"))
     elif not _EMAIL.match(v["email"]) or len(v["email"]) > MAX_LEN:
-        out.append(f"email: {v['email']!r} is not an email address")
+        out.append(("email", f"{v['email']!r} is not an email address"))
     return out
 
 
