@@ -115,6 +115,7 @@ def layer_of(module: str) -> str:
 
 
 def top(name: str) -> str:
+    """The top-level package of a dotted name: ``nbgrader.api`` → ``nbgrader``."""
     return name.split(".")[0]
 
 
