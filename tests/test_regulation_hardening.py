@@ -247,7 +247,7 @@ def test_a_flood_of_problems_lists_the_first_hundred(tmp_path, capsys):
     *problems, summary = capsys.readouterr().err.splitlines()
     assert summary == f"{path}: 300 problems in the regulation (the first 100 are listed)"
     first_alias = text.splitlines().index("  - *q") + 1
-    assert len(problems) == 100 and problems[0] == (f"{path}:{first_alias}:5: questions[4].id: "
+    assert len(problems) == 100 and problems[0] == (f"{path}:{first_alias}:5: questions[6].id: "
                                                     "duplicate question id 'q-technical' (first used at item 0)")
 
 

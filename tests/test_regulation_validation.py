@@ -82,7 +82,7 @@ CASES = [
      "client_work.lead_classification.rules[1].then", "class 'C' is not one of the classes (A, B)", "C"),
     ("too many questions drawn", [("      - {pool: initial, count: 2}", "      - {pool: initial, count: 3}  # <-")],
      "assessments.initial.draw[0].count", "asks for 3 questions but pool 'initial' has only 2 left", "3"),
-    ("follow-up repeats initial", [("    draw:\n      - {pool: followup, count: 2}", "    include:\n      - q-technical  # <-\n    draw:\n      - {pool: followup, count: 2}")],
+    ("follow-up repeats initial", [("    draw:\n      - {pool: followup, count: 4}", "    include:\n      - q-technical  # <-\n    draw:\n      - {pool: followup, count: 4}")],
      "assessments.followup.include[0]", "question 'q-technical' is also in the initial assessment", "q-technical"),
     ("deadline with two units", [("deadline: {hours: 2}", "deadline: {hours: 2, days: 1}  # <-")],
      "client_work.contact_timing.rules[0].deadline.days", "give exactly one of 'minutes', 'hours', 'days'", "days"),

@@ -81,7 +81,30 @@ def report(reg: Regulation) -> list[PartReport]:
     for part in ("summary", "order_processing", "client_work"):
         if part not in tested_parts:
             parts["tests"].gaps.append((("questions",), f"no question tests part '{PART_TITLES[part]}'"))
+    parts["tests"].gaps += list(retest_gaps(reg))
     return list(parts.values())
+
+
+def retest_gaps(reg: Regulation) -> Iterator[tuple[Loc, str]]:
+    """Items the first assessment tests that a later one cannot re-test, and what question to add for each."""
+    from ..kinds.assessments import ASSESSMENT_KINDS, FIRST
+    from ..kinds.questions import question_kind
+    from .selection import select
+
+    items = index(reg)
+    for u in select(reg).uncovered:
+        spec = getattr(reg.assessments, u.assessment)
+        pool = spec.draw[0].pool if spec.draw else "core"
+        q = u.questions[0]
+        kind = question_kind(q.type)
+        # An open question's item is re-tested just as well by one that grades itself.
+        qtype = "single" if not kind.autograded else q.type.value
+        title = items[u.ref].title if u.ref in items else u.ref
+        asked = ", ".join(x.id for x in u.questions)
+        yield (("assessments", u.assessment),
+               f"the {ASSESSMENT_KINDS[u.assessment].label} cannot re-test '{u.ref}' ({title}), which the "
+               f"{ASSESSMENT_KINDS[FIRST].label} tests with {asked}: add {'an' if qtype[0] in 'aeiou' else 'a'} {qtype} question on topic "
+               f"'{q.topic.value}' with refs [{u.ref}] (pool '{pool}') that no other assessment asks")
 
 
 KIND_HINTS = {
