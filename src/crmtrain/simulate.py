@@ -27,6 +27,7 @@ from typing import Any
 
 from .regulation.models import Question, Regulation
 from .regulation.selection import select
+from .runtime.check import ANSWERS_FILE
 
 KERNEL_TIMEOUT = 120
 
@@ -139,7 +140,7 @@ class SimulatedTrainee:
         # What the trainee saves: the notebook as they ran it (answers live in answers.json).
         run.cells.pop()
         nbformat.write(run, path)
-        saved = json.loads((self.folder(assessment) / "answers.json").read_text(encoding="utf-8"))["answers"]
+        saved = json.loads((self.folder(assessment) / ANSWERS_FILE).read_text(encoding="utf-8"))["answers"]
         for qid, value in intended.items():
             q = by_id[qid]
             if q.answer is not None and _right(q, saved.get(qid)) != _right(q, value):
