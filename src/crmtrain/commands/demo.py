@@ -79,8 +79,11 @@ def _retention_and_review(course_root: Path, spec: str, root: Path, out: TextIO)
               f"+ learned, F forgotten, L learned later, - never learned, · not compared):\n")
     for row in m.itertuples(index=False):
         out.write(f"  {row.trainee_id:<12} " + "".join(SYMBOLS[v] for v in row[2:]) + "\n")
-    cells = len(m) * len(refs)
-    out.write(f"  {filled} of {cells} trainee × item cells compared"
+    r = data.results
+    sat = r[r["submitted"]].groupby("trainee_id", observed=True)["assessment"].nunique()
+    both = int((sat >= 2).sum())
+    cells = both * len(refs)
+    out.write(f"  {filled} of the {cells} cells of the {both} trainees who sat both assessments are compared"
               + (f" ({filled / cells:.0%})" if cells else "") + "\n\n")
     review.run(course_root, spec, str(root / "trainees" / "{trainee}"), None, out)
     if len(plan):

@@ -113,8 +113,10 @@ def _moments(a: pd.DataFrame) -> pd.DataFrame:
             "discriminative_efficiency", "upper_facility", "lower_facility"]
     if a.empty:
         return pd.DataFrame(columns=cols)
-    key = pd.MultiIndex.from_arrays([a["assessment"], a["item"]])
-    codes, uniq = pd.factorize(key)
+    # Group codes from the two keys' own codes: factorising a MultiIndex builds 800k tuples.
+    (ac, av), (ic, iv) = _codes(a["assessment"]), _codes(a["item"])
+    uniq_pairs, codes = np.unique(ac.astype(np.int64) * (len(iv) + 1) + ic, return_inverse=True)
+    uniq = [(av[u // (len(iv) + 1)], iv[u % (len(iv) + 1)]) for u in uniq_pairs]
     k = len(uniq)
     x, y, t, m = (a[c].to_numpy(dtype=float) for c in ("x", "y", "total", "m"))
 
@@ -147,6 +149,14 @@ def _moments(a: pd.DataFrame) -> pd.DataFrame:
     s.insert(0, "item", [str(v[1]) for v in uniq])
     s.insert(0, "assessment", [str(v[0]) for v in uniq])
     return s[cols]
+
+
+def _codes(s: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer codes of a column and the values they stand for (a categorical's own, else factorised)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(), list(s.cat.categories)
+    codes, values = pd.factorize(s)
+    return codes, list(values)
 
 
 def _wrong_answers(g: pd.DataFrame) -> pd.DataFrame:

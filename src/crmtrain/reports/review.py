@@ -36,8 +36,7 @@ from ..kinds.assessments import FIRST, LAST
 from .data import ReportData
 
 REASONS = ("forgotten", "never_learned", "missed")
-COLUMNS = ["trainee_id", "name", "ref", "part", "section_title", "title", "reason", "last_tested", "review_on",
-           "interval_days", "then_on"]
+COLUMNS = ["trainee_id", "name", "ref", "title", "reason", "last_tested", "review_on", "interval_days", "then_on"]
 NONE, WRONG, RIGHT = 0, 1, 2
 
 
@@ -96,14 +95,14 @@ def review_plan(data: ReportData, answers: pd.DataFrame, today: dt.date | None =
     k["last_tested"] = _day([days[LAST] if b != NONE else days[FIRST] for _, b in pairs])
     info = data.items.drop_duplicates("ref").reset_index(drop=True)
     doc = {r: n for n, r in enumerate(info["ref"])}
-    k = k.merge(info[["ref", "part", "section_title", "title"]], on="ref", how="left")
-    k["title"] = k["title"].fillna(k["ref"])
-    k[["part", "section_title"]] = k[["part", "section_title"]].fillna("")
+    titles = dict(zip(info["ref"], info["title"]))
+    k["title"] = k["ref"].map(lambda r: titles.get(r, r)).astype(str)  # once per distinct ref (categorical)
     names = data.roster.set_index("trainee_id")["name"]
     k["name"] = k["trainee_id"].map(names)
     pos = {t: n for n, t in enumerate(data.roster["trainee_id"])}
-    k["_r"] = k["trainee_id"].map(pos).fillna(len(pos))
-    k["_d"] = k["ref"].map(doc).fillna(len(doc))
+    # Mapping a categorical gives a categorical, which sorts by category order: sort on numbers.
+    k["_r"] = k["trainee_id"].map(pos).astype(float).fillna(len(pos))
+    k["_d"] = k["ref"].map(doc).astype(float).fillna(len(doc))
     k["ref"] = k["ref"].astype(str)
     return k.sort_values(["_r", "review_on", "_d"], kind="stable")[COLUMNS].reset_index(drop=True)
 
