@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.crmtrain-installed
 
-.PHONY: demo test golden build i18n clean document-pictures
+.PHONY: demo test golden build i18n labextension clean document-pictures
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ document-pictures: $(STAMP)
 # Recompile the gettext catalogs after editing src/crmtrain/locale/*/LC_MESSAGES/crmtrain.po
 i18n: $(STAMP)
 	$(BIN)/python -m crmtrain.i18n compile
+
+# Rebuild crmtrain's JupyterLab extension (labextension/, TypeScript) into the Python package,
+# against the JupyterLab installed in the venv; node and npm from the npm registry.
+labextension: $(STAMP)
+	rm -rf src/crmtrain/jupyter/labextensions/crmtrain-lab
+	cd labextension && npm ci --no-audit --no-fund --loglevel=error && \
+	  JUPYTERLAB_CORE="$$($(abspath $(BIN))/python -c 'import jupyterlab, os; print(os.path.join(os.path.dirname(jupyterlab.__file__), "staging"))')" \
+	  npm run build
 
 clean:
 	rm -rf $(VENV) .pytest_cache build-output

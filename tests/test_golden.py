@@ -14,14 +14,15 @@ from pathlib import Path
 import pytest
 from golden import GoldenSet, texts
 
-from crmtrain.commands.build import COURSE, WORKBOOKS, build_files
+from crmtrain.commands.build import COURSE, DASHBOARD, WORKBOOKS, build_files
 from crmtrain.regulation.loader import load
 from crmtrain.samples import SAMPLES, sample_path
 
 ROOT = Path(__file__).resolve().parents[1]
 # Where each sample's committed build lives: the English one at the top, as a user's would.
 BUILDS = {name: ROOT if name == "en" else ROOT / "examples" / name for name in SAMPLES}
-OWNED = ((WORKBOOKS, "*.ipynb"), (f"{COURSE}/source", "**/*"), (COURSE, "nbgrader_config.py"), (COURSE, "crmtrain.json"))
+OWNED = ((WORKBOOKS, "*.ipynb"), (f"{COURSE}/source", "**/*"), (COURSE, "nbgrader_config.py"), (COURSE, "crmtrain.json"),
+         (COURSE, DASHBOARD))
 
 
 @pytest.mark.parametrize("name", BUILDS)

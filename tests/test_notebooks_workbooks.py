@@ -56,8 +56,10 @@ def test_flowcharts_pipeline_and_decision_table_are_drawn(built):
             assert step.label.replace('"', "#quot;") in text  # readable even where Mermaid is not rendered
     client = "\n".join(c.source for c in notebooks["03-client-work.ipynb"].cells if c.cell_type == "markdown")
     assert "```mermaid\nstateDiagram-v2" in client
-    for rule in reg.client_work.lead_classification.rules:
-        assert f"| {rule.id} |" in client
+    # The decision table numbers its rules (ids are internal) and shows each rule's note.
+    for n, rule in enumerate(reg.client_work.lead_classification.rules, 1):
+        assert f"| {n} |" in client and f"| {rule.id} |" not in client
+        assert " ".join(rule.note.split()) in client
     drills = [c.metadata.get("crmtrain", {}).get("drill") for nb in notebooks.values() for c in nb.cells]
     assert {"lead", "pipeline", "process", "callback"} <= set(drills)
 
@@ -111,9 +113,12 @@ def test_questions_are_placed_with_their_section_and_none_from_assessments(built
 
 def test_build_command_writes_and_reports(tmp_path, capsys):
     assert main(["build", "sample:ru", "--out", str(tmp_path)]) == 0
-    assert "6 changed" in capsys.readouterr().out
+    assert "5 notebooks for trainees" in capsys.readouterr().out
     assert main(["build", "sample:ru", "--out", str(tmp_path)]) == 0
-    assert "0 changed" in capsys.readouterr().out
+    assert "(0 changed)" in capsys.readouterr().out
+    # The trainees' folder holds only their workbooks; the dashboard is in the course folder.
+    assert sorted(p.name for p in (tmp_path / "workbooks").iterdir()) == [f"{n}.ipynb" for n in NOTEBOOKS]
+    assert (tmp_path / "assignments" / "dashboard.ipynb").is_file()
     intro = nbformat.read(tmp_path / "workbooks" / "00-introduction.ipynb", 4)
     assert intro.cells[1].source.startswith("## Как работать с тетрадями")
 

@@ -41,10 +41,10 @@ def test_out_naming_a_file_is_a_clear_error(tmp_path, capsys, where):
     assert target.read_text(encoding="utf-8") == "not a folder"
 
 
-def dashboard_reference(workbooks) -> str:
-    source = next(c.source for c in nbformat.read(workbooks / "specialist-dashboard.ipynb", 4).cells
+def dashboard_reference(course) -> str:
+    source = next(c.source for c in nbformat.read(course / "dashboard.ipynb", 4).cells
                   if "dash.load(" in c.source)
-    return re.search(r"dash\.load\('\.\./assignments', '([^']*)'\)", source).group(1)
+    return re.search(r"dash\.load\('\.', '([^']*)'\)", source).group(1)
 
 
 def test_a_relative_build_is_found_again_from_the_dashboards_and_the_courses_folder(tmp_path, monkeypatch):
@@ -53,9 +53,9 @@ def test_a_relative_build_is_found_again_from_the_dashboards_and_the_courses_fol
     monkeypatch.chdir(tmp_path / "company")
     assert main(["build", "regulation.yaml", "--out", "../training"]) == 0
     workbooks, course = tmp_path / "training" / "workbooks", tmp_path / "training" / "assignments"
-    ref = dashboard_reference(workbooks)
+    ref = dashboard_reference(course)
     assert ref == "../../company/regulation.yaml"
-    monkeypatch.chdir(workbooks)  # Jupyter runs the dashboard's kernel in its folder
+    monkeypatch.chdir(course)  # Jupyter runs the dashboard's kernel in its folder (the course)
     assert resolve(ref).resolve() == (tmp_path / "company" / "regulation.yaml").resolve()
     monkeypatch.chdir(tmp_path)  # `crmtrain report --course training/assignments` from elsewhere
     assert json.loads((course / "crmtrain.json").read_text(encoding="utf-8")) == {"regulation": "../../company/regulation.yaml"}
@@ -64,7 +64,7 @@ def test_a_relative_build_is_found_again_from_the_dashboards_and_the_courses_fol
 
 def test_a_sample_is_recorded_by_name(tmp_path):
     assert main(["build", "sample:freight", "--out", str(tmp_path)]) == 0
-    assert dashboard_reference(tmp_path / "workbooks") == "sample:freight"
+    assert dashboard_reference(tmp_path / "assignments") == "sample:freight"
     assert recorded_regulation(tmp_path / "assignments") == sample_path("freight")
 
 

@@ -47,7 +47,11 @@ def test_lead_drill_grades_by_the_decision_table_over_many_leads(reg):
         for cls in spec["classes"]:
             d.radio.value = cls["id"]
             assert d.check() is (cls["id"] == rule["then"])
-        assert rule["id"] in d.feedback.value
+        # The trainee reads the rule's row number in the table and its note, never its id.
+        number = spec["rules"].index(rule) + 1
+        assert (f"Rule {number} of the table" if lang == "en" else f"правило {number} таблицы") in d.feedback.value
+        assert rule["id"] not in d.feedback.value
+        assert not rule.get("note") or rule["note"] in d.feedback.value
     assert fired == {r["id"] for r in spec["rules"]}, "every rule of the table is drilled"
 
 

@@ -7,6 +7,18 @@ written into a small *state folder* that is put in front of Jupyter's search pat
     <state>/config/labconfig/page_config.json                 instructor-only nbgrader panels off
     <state>/data/kernels/python3/kernel.json                  "python3" = this interpreter
 
+and crmtrain's own JupyterLab extension, prebuilt inside this package (``crmtrain/jupyter/
+labextensions/crmtrain-lab``, source in the repository's ``labextension/``, rebuilt with
+``make labextension``), is put on JUPYTER_PATH. It makes crmtrain's notebooks show no code
+and run by themselves when opened. ``pip install`` also copies it to
+``share/jupyter/labextensions/``, so a JupyterLab started any other way in the same
+environment has it too.
+
+The JupyterHub set-up reuses this module: :func:`prepare` writes the state folder for a
+language and :func:`environment` returns the variables a single-user server needs, so
+JupyterLab there speaks the regulation's language (the language pack ``LANGUAGE_PACKS``
+names must be installed) and has the same defaults and extension.
+
 The settings are *defaults*, so anything the trainee changes in Settings still wins, and the
 trainee's own nbgrader configuration (course id, exchange folder) is still read. The browser
 suite starts its server from the same :func:`command`, so it tests exactly these settings.
@@ -22,6 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FIRST_NOTEBOOK = "00-introduction.ipynb"
+# crmtrain's labextension lives in <DATA_DIR>/labextensions/, a Jupyter data folder.
+DATA_DIR = Path(__file__).resolve().parent / "jupyter"
+# The regulation's language -> JupyterLab's locale, and the PyPI package that provides it
+# (a dependency of crmtrain). English is JupyterLab's own.
+LOCALES = {"en": "en", "ru": "ru_RU"}
+LANGUAGE_PACKS = {"ru": "jupyterlab-language-pack-ru-RU"}
 DEFAULT_PORT = 8888
 HOST = "127.0.0.1"
 
@@ -68,17 +86,45 @@ def default_state_dir() -> Path:
     return Path(base) / "crmtrain" / "lab"
 
 
-def prepare(state_dir: Path, python: str = sys.executable) -> tuple[Path, Path]:
+def settings(lang: str = "en") -> dict[str, dict]:
+    """JupyterLab setting defaults for trainees who read ``lang`` (menus in that language)."""
+    locale = LOCALES.get(lang, "en")
+    return {**SETTINGS, "@jupyterlab/translation-extension:plugin": {"locale": locale}}
+
+
+def notebook_language(root: Path) -> str:
+    """The language of the crmtrain notebooks in ``root`` (from their metadata); "en" if none."""
+    for path in sorted(Path(root).glob("*.ipynb")):
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        except (OSError, ValueError, AttributeError):
+            continue
+        lang = meta.get("crmtrain", {}).get("lang") if isinstance(meta.get("crmtrain"), dict) else None
+        if isinstance(lang, str) and lang:
+            return lang
+    return "en"
+
+
+def prepare(state_dir: Path, python: str = sys.executable, lang: str = "en") -> tuple[Path, Path]:
     """Write the settings and the kernelspec into ``state_dir``; return (config dir, data dir)."""
     config, data = state_dir / "config", state_dir / "data"
     labconfig = config / "labconfig"
     labconfig.mkdir(parents=True, exist_ok=True)
-    _write_json(labconfig / "default_setting_overrides.json", SETTINGS)
+    _write_json(labconfig / "default_setting_overrides.json", settings(lang))
     _write_json(labconfig / "page_config.json", {"disabledExtensions": {p: True for p in DISABLED_PLUGINS}})
     kernel = data / "kernels" / "python3"
     kernel.mkdir(parents=True, exist_ok=True)
     _write_json(kernel / "kernel.json", kernel_spec(python))
     return config, data
+
+
+def environment(config: Path, data: Path, env: dict[str, str] | None = None,
+                config_dirs: tuple[Path, ...] = ()) -> dict[str, str]:
+    """``env`` (default: this process's) with the state folder and crmtrain's extension on Jupyter's paths."""
+    environ = dict(os.environ if env is None else env)
+    environ["JUPYTER_CONFIG_PATH"] = _prepend(environ.get("JUPYTER_CONFIG_PATH"), *config_dirs, config)
+    environ["JUPYTER_PATH"] = _prepend(environ.get("JUPYTER_PATH"), data, DATA_DIR)
+    return environ
 
 
 def kernel_spec(python: str = sys.executable) -> dict:
@@ -116,17 +162,20 @@ def command(
     token: str,
     open_notebook: str | None = FIRST_NOTEBOOK,
     open_browser: bool = True,
+    lang: str | None = None,
     config_dirs: tuple[Path, ...] = (),
     env: dict[str, str] | None = None,
     extra_args: tuple[str, ...] = (),
 ) -> LabCommand:
-    """The ``jupyter lab`` command for ``root``; ``config_dirs`` go first on JUPYTER_CONFIG_PATH."""
+    """The ``jupyter lab`` command for ``root``; ``config_dirs`` go first on JUPYTER_CONFIG_PATH.
+
+    ``lang`` picks JupyterLab's language; by default that of the notebooks in ``root``.
+    """
     root = Path(root).resolve()
-    config, data = prepare(Path(state_dir) if state_dir else default_state_dir())
+    lang = lang or notebook_language(root)
+    config, data = prepare(Path(state_dir) if state_dir else default_state_dir(), lang=lang)
     port = port or free_port()
-    environ = dict(os.environ if env is None else env)
-    environ["JUPYTER_CONFIG_PATH"] = _prepend(environ.get("JUPYTER_CONFIG_PATH"), *config_dirs, config)
-    environ["JUPYTER_PATH"] = _prepend(environ.get("JUPYTER_PATH"), data)
+    environ = environment(config, data, env, config_dirs)
     # The token goes through the environment so it does not show in the process list.
     environ["JUPYTER_TOKEN"] = token
     argv = [

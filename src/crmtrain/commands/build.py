@@ -22,32 +22,33 @@ if TYPE_CHECKING:  # pydantic loads only when a regulation is read
 
 WORKBOOKS = "workbooks"
 COURSE = "assignments"
-DASHBOARD = "specialist-dashboard.ipynb"
+# The specialist's dashboard lives in the course folder, where the specialist works; the
+# trainees' folder holds only what trainees open.
+DASHBOARD = "dashboard.ipynb"
 # What the course remembers about its regulation, so `crmtrain report` finds it by itself.
 COURSE_RECORD = "crmtrain.json"
 
 
 def workbook_files(reg: Regulation, regulation: str = "sample:en") -> dict[str, str]:
-    """The trainees' workbooks and, beside them, the specialist's dashboard (reading ../assignments)."""
+    """The trainees' workbooks, nothing else."""
     from ..notebooks.cells import render
     from ..notebooks.workbooks import build_workbooks
-    from ..reports.dashboard import build_dashboard
 
-    notebooks = build_workbooks(reg)
-    notebooks[DASHBOARD] = build_dashboard(f"../{COURSE}", regulation)
-    return {name: render(nb) for name, nb in notebooks.items()}
+    return {name: render(nb) for name, nb in build_workbooks(reg).items()}
 
 
 def course_files(reg: Regulation, *, regulation: str = "sample:en", exchange: str | Path = DEFAULT_EXCHANGE,
                  course_id: str = DEFAULT_COURSE_ID) -> dict[str, str]:
-    """The nbgrader course folder: ``nbgrader_config.py``, the assessments' ``source/`` and the record."""
+    """The nbgrader course folder: ``nbgrader_config.py``, the assessments' ``source/``, the record, the dashboard."""
     from ..notebooks.assessments import build_assessments
     from ..notebooks.cells import render
+    from ..reports.dashboard import build_dashboard
 
     timezone = reg.client_work.contact_timing.calendar.timezone
     files = {CONFIG_NAME: config_text(course_id, exchange, timezone=timezone)}
     files.update({f"source/{path}": render(nb) for path, nb in build_assessments(reg).items()})
     files[COURSE_RECORD] = json.dumps({"regulation": regulation}, indent=2) + "\n"
+    files[DASHBOARD] = render(build_dashboard(".", regulation))
     return files
 
 
@@ -82,11 +83,11 @@ def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_
     ref = reference(spec, path, workbooks)
     notebooks = workbook_files(reg, ref)
     changed = write_files(workbooks, notebooks)
-    out.write(f"Workbooks: {len(notebooks) - 1} notebooks and the specialist's dashboard in {workbooks}/ "
-              f"({len(changed)} changed)\n")
+    out.write(f"Workbooks: {len(notebooks)} notebooks for trainees in {workbooks}/ ({len(changed)} changed)\n")
     files = course_files(reg, regulation=ref, exchange=exchange, course_id=course_id)
     changed = write_files(course, files)
     out.write(f"Assessments: nbgrader course '{course_id}' in {course}/ "
               f"({len(files)} files, {len(changed)} changed; exchange {exchange})\n")
+    out.write(f"The specialist's dashboard: {course / DASHBOARD}\n")
     out.write(f"Open the workbooks in JupyterLab:  crmtrain lab {workbooks}\n")
     return 0

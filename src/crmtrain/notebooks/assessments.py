@@ -75,8 +75,9 @@ def assessment_notebook(reg: Regulation, name: str, title: str, description: str
         _("{questions}, {points} points in all; you pass with {mark}% of the points.").format(
             questions=tr.ngettext("{n} question", "{n} questions", len(questions)).format(n=len(questions)),
             points=total, mark=mark),
-        _("First run the whole notebook: menu **Run → Run All Cells**. Then answer every question by clicking; "
-          "each answer is saved at once. You will see your score after the responsible specialist grades the assessment."),
+        _("The answer fields appear under the questions a few seconds after the notebook opens. Answer every question "
+          "by clicking; each answer is saved at once. You will see your score after the responsible specialist grades "
+          "the assessment."),
         **_locked("intro"),
     )
     nb.code("from crmtrain.runtime import Assessment\n" + call("test = Assessment", name, lang=reg.meta.language.value),
@@ -94,8 +95,8 @@ def assessment_notebook(reg: Regulation, name: str, title: str, description: str
         else:
             nb.code(hidden_test(q), hidden=False, **_locked(q.id, crm, grade=True, points=q.points))
     nb.markdown(f"## {_('When you are done')}",
-                _("Check that every question says “Saved”. Then save the notebook and press **Submit** "
-                  "in the Assignment List. You can submit again until the due date; the last submission counts."),
+                _("Check that every question says “Saved”. Then open **Nbgrader → Assignment List** in the menu and press "
+                  "**Submit** next to this assessment. You can submit again until the due date; the last submission counts."),
                 **_locked("outro"))
     return nb.notebook(assessment=name, max_points=total, pass_mark=mark)
 

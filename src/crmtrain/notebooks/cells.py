@@ -13,6 +13,8 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from ..i18n import translation
+
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -36,13 +38,13 @@ class NotebookBuilder:
     def markdown(self, *parts: str, **metadata) -> NotebookNode:
         """Add a markdown cell joining non-empty parts with blank lines."""
         text = "\n\n".join(p.strip() for p in parts if p and p.strip())
-        cell = new_markdown_cell(text, id=self._id(), metadata=dict(metadata))
+        cell = new_markdown_cell(text, id=self._id(), metadata=_locked(metadata))
         self.cells.append(cell)
         return cell
 
     def code(self, source: str, hidden: bool = True, **metadata) -> NotebookNode:
         """Add a code cell; hidden ones show only their output (widgets), not the code."""
-        md = dict(metadata)
+        md = _locked(metadata)
         if hidden:
             md["jupyter"] = {"source_hidden": True}
             md["tags"] = sorted({*md.get("tags", ()), "crmtrain"})
@@ -55,8 +57,24 @@ class NotebookBuilder:
         nb = new_notebook(cells=list(self.cells))
         nb.metadata.kernelspec = dict(KERNELSPEC)
         nb.metadata.language_info = {"name": "python"}
-        nb.metadata.crmtrain = {"notebook": self.name, "lang": self.lang, **metadata}
+        nb.metadata.crmtrain = {"notebook": self.name, "lang": self.lang, "ui": ui_words(self.lang), **metadata}
         return nb
+
+
+def _locked(metadata: dict) -> dict:
+    # Trainees read and click; JupyterLab then offers no editing, deleting or source view.
+    return {"editable": False, "deletable": False, **metadata}
+
+
+def ui_words(lang: str) -> dict[str, str]:
+    """What crmtrain's JupyterLab extension says in the notebook's toolbar, in its language."""
+    _ = translation(lang).gettext
+    return {
+        "loading": _("The exercises are loading…"),
+        "failed": _("The exercises did not start."),
+        "restart": _("Start the exercises again"),
+        "restartHint": _("Restart the exercises of this notebook; your saved answers stay"),
+    }
 
 
 def call(target: str, *args, **kwargs) -> str:

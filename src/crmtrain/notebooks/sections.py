@@ -14,7 +14,7 @@ from ..i18n import deadline_text
 from ..kinds.drills import DRILL_KINDS
 from ..rules.calendar import UNITS
 from .diagrams import fence, flowchart, state_diagram
-from .markup import table
+from .markup import image, indent, link, rich_table, table
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -25,29 +25,33 @@ def summary_topic(ctx, topic: Topic) -> list[str]:
     for block in topic.blocks:
         parts += [f"### {block.title}", block.body]
     if topic.links:
-        parts.append(f"**{ctx._('Links')}:** " + " · ".join(f"[{link.title}]({link.url})" for link in topic.links))
-    parts += [f"![{img.alt}]({img.path})" for img in topic.images]
+        parts.append(f"**{ctx._('Links')}:** " + " · ".join(link(item.title, item.url) for item in topic.links))
+    parts += [image(img.alt, img.path) for img in topic.images]
     return parts
 
 
 def process_section(ctx, proc: Process) -> list[str]:
-    """A process: description, flowchart, and the steps as a table for reading without the diagram."""
+    """A process: description, flowchart, and the steps as a list for reading without the diagram.
+
+    A list, not a table: step instructions are Markdown and may hold lists, tables and
+    several paragraphs, which a table cell cannot.
+    """
     _ = ctx._
-    rows = []
-    for s in proc.steps:
-        if s.kind in ("start", "end"):
-            continue
-        how = s.instructions
+    names = {x.id: x.label for x in proc.steps}
+    entries = []
+    for s in (s for s in proc.steps if s.kind not in ("start", "end")):
+        parts = [f"{len(entries) + 1}. **{s.label}**" + (f" — *{s.role}*" if s.role else "")]
+        if s.instructions.strip():
+            parts.append(indent(s.instructions, 3))
         if s.kind == "decision":
-            names = {x.id: x.label for x in proc.steps}
-            how += " " + "; ".join(f"{b.label} → {names[b.next]}" for b in s.branches)
-        rows.append([s.label, s.role, how.strip()])
+            parts.append("\n".join(f"   - {b.label} → {names[b.next]}" for b in s.branches))
+        entries.append("\n\n".join(parts))
     return [
         f"## {proc.title}",
         proc.description,
         fence(flowchart(proc)),
         f"### {_('Steps and how to do them in the CRM')}",
-        table([_("Step"), _("Who"), _("How in the CRM")], rows),
+        "\n\n".join(entries),
     ]
 
 
@@ -82,20 +86,24 @@ def client_work_sections(ctx) -> list[Section]:
     lc = cw.lead_classification
     crit = {c.name: c for c in lc.criteria}
     classes = {c.id: c for c in lc.classes}
-    rule_rows = [[r.id, *[describe_condition(crit[c.name].model_dump(mode="json"),
-                                             r.when[c.name], labels) if c.name in r.when else "—"
-                          for c in lc.criteria], f"**{classes[r.then].name}**"] for r in lc.rules]
+    # Rules by their row number (ids are internal); their notes say why, as the format promises.
+    notes = any(r.note for r in lc.rules)
+    rule_rows = [[str(n), *[describe_condition(crit[c.name].model_dump(mode="json"),
+                                               r.when[c.name], labels) if c.name in r.when else "—"
+                            for c in lc.criteria], f"**{classes[r.then].name}**", *([r.note] if notes else [])]
+                 for n, r in enumerate(lc.rules, 1)]
     leads = Section(lc.id, [
         f"## {lc.title}", lc.body,
-        table([_("Class"), _("What it means"), _("What to do")], [[c.name, c.description, c.action] for c in lc.classes]),
+        rich_table([_("Class"), _("What it means"), _("What to do")], [[c.name, c.description, c.action] for c in lc.classes]),
         f"### {_('The classification table')}",
         _("Go down the rules in order: the first rule whose conditions all hold gives the class. A dash means any value."),
-        table([_("Rule"), *[c.label + (f", {c.unit}" if c.unit else "") for c in lc.criteria], _("Class")], rule_rows),
+        table([_("Rule"), *[c.label + (f", {c.unit}" if c.unit else "") for c in lc.criteria], _("Class"),
+               *([_("Why")] if notes else [])], rule_rows),
     ], drill_of("lead", lc))
 
     pr = cw.proposal
     proposal = Section(pr.id, [f"## {pr.title}", pr.body,
-                               table([_("Case"), _("Where to take it"), _("Who approves")],
+                               rich_table([_("Case"), _("Where to take it"), _("Who approves")],
                                      [[s.case, s.source, s.approver or "—"] for s in pr.sources])])
 
     ct = cw.contact_timing
@@ -108,7 +116,7 @@ def client_work_sections(ctx) -> list[Section]:
         _("Working time: {days}, {opens}–{closes} ({tz}). Holidays: {holidays}. Deadlines count working time only: "
           "the clock stops at closing time, at weekends and on holidays.").format(
             days=days, opens=cal.opens, closes=cal.closes, tz=cal.timezone, holidays=holidays),
-        table([_("Event"), _("What to do"), _("Deadline")],
+        rich_table([_("Event"), _("What to do"), _("Deadline")],
               [[r.event, r.action, describe_deadline(r.deadline.model_dump(exclude_none=True), labels)] for r in ct.rules]),
     ], drill_of("callback", ct))
 
@@ -121,16 +129,16 @@ def client_work_sections(ctx) -> list[Section]:
     pipeline = Section(pl.id, [
         f"## {pl.title}", pl.body,
         fence(state_diagram(pl, fields)),
-        table([_("Status"), _("Meaning")], [[s.name, s.description] for s in pl.statuses]),
+        rich_table([_("Status"), _("Meaning")], [[s.name, s.description] for s in pl.statuses]),
         f"### {_('Allowed transitions and what to fill in first')}",
-        table([_("From"), _("To"), _("Fill in first"), _("Note")],
+        rich_table([_("From"), _("To"), _("Fill in first"), _("Note")],
               [[names[t.source], names[t.to], ", ".join(fields[f] for f in t.requires) or "—", t.note or ""] for t in pl.transitions]),
     ], drill_of("pipeline", pl))
 
     tk = cw.tasks
     attach = {"lead": _("lead"), "contact": _("contact"), "company": _("company"), "deal": _("deal")}
     tasks = Section(tk.id, [f"## {tk.title}", tk.body,
-                            table([_("When"), _("Task"), _("Attach to"), _("Due")],
+                            rich_table([_("When"), _("Task"), _("Attach to"), _("Due")],
                                   [[r.when, r.task, attach[r.attach_to], r.due or "—"] for r in tk.rules])])
     return [leads, proposal, timing, conversion, pipeline, tasks]
 

@@ -47,8 +47,8 @@ def build_workbooks(reg: Regulation) -> dict[str, NotebookNode]:
 
 def _start(ctx: Context, name: str, title: str, questions: list[Question]) -> NotebookBuilder:
     nb = NotebookBuilder(name, ctx.lang, title)
-    nb.markdown(f"# {title}", ctx._("Run the whole workbook first: menu **Run → Run All Cells**. "
-                                    "Then read from top to bottom and answer the exercises by clicking."))
+    nb.markdown(f"# {title}", ctx._("Read from top to bottom. The exercises appear under the text a few seconds "
+                                    "after the workbook opens; answer them by clicking."))
     nb.code("from crmtrain.runtime import Workbook\n"
             + call("wb = Workbook", name, lang=ctx.lang, questions=[q.id for q in questions]))
     return nb
@@ -91,7 +91,7 @@ def introduction(ctx: Context) -> NotebookNode:
         "\n".join(f"{i}. [{title}]({name}.ipynb)" for i, (name, title) in enumerate(parts, 1)),
         _("In each workbook:"),
         "\n".join(f"- {line}" for line in (
-            _("open it and choose **Run → Run All Cells** in the menu; exercises appear under the text;"),
+            _("open it by a double click in the list of files on the left; a few seconds later the exercises appear under the text;"),
             _("answer by clicking and press **Check**: you see at once whether you are right, and why;"),
             _("your answers are saved automatically in this folder, so you can close the workbook and come back later;"),
             _("at the bottom of each workbook your score shows what to review."),
@@ -101,23 +101,27 @@ def introduction(ctx: Context) -> NotebookNode:
     sp = m.specialist
     nb.markdown(
         f"## {_('Who to ask')}",
-        _("The responsible specialist for the CRM rollout is **{name}**{role}. They check knowledge, help "
-          "with the system and answer questions: {contact}.").format(
+        # Neutral wording: the format does not say how to refer to the specialist grammatically.
+        _("The responsible specialist for the CRM rollout is **{name}**{role}. Questions about the system and "
+          "the regulation, and about the assessments, go to the responsible specialist: {contact}.").format(
             name=sp.name, role=f" ({sp.role})" if sp.role else "", contact=sp.contact),
     )
     sel = select(reg)
-    lines = []
+    # One sub-section per assessment: its description is Markdown and may have several paragraphs.
+    described = []
     for kind in ASSESSMENT_KINDS.values():
         name, when = kind.name, _(kind.when)
         a = getattr(reg.assessments, name)
         qs = sel.questions[name]
         count = ctx.ngettext("{n} question", "{n} questions", len(qs)).format(n=len(qs))
-        lines.append(f"- **{a.title}** — {when}. " + _("{count}, pass mark {mark}%, to be handed in within {days} days of release.").format(
-            count=count, mark=a.pass_mark or m.pass_mark, days=a.due_days) + (f" {a.description}" if a.description else ""))
+        described += [f"### {a.title}", f"{when[:1].upper()}{when[1:]}. " + _("{count}, pass mark {mark}%, to be handed in within {days} days of release.").format(
+            count=count, mark=a.pass_mark or m.pass_mark, days=a.due_days), a.description]
     nb.markdown(
         f"## {_('Assessments')}",
         _("Knowledge is checked twice. Both assessments mix technical questions, business processes, and work with clients."),
-        "\n".join(lines),
+        *described,
+        # nbgrader's menu and buttons are not translated by JupyterLab's language packs: the
+        # catalog keeps their English names, which are what the trainee sees.
         _("The responsible specialist releases an assessment; you find it in JupyterLab under **Nbgrader → Assignment List**, "
           "fetch it, answer by clicking, and press **Submit**. The workbooks are your preparation."),
     )

@@ -28,7 +28,7 @@ first one reads the gradebook and the regulation, the others show the report tab
 charts. Filter with the boxes above each table; the full tables are in the exported files."""
 
 
-def build_dashboard(course_dir: str | None = "../assignments", regulation: str | None = None, *,
+def build_dashboard(course_dir: str | None = ".", regulation: str | None = None, *,
                     demo_trainees: int | None = None) -> NotebookNode:
     """The dashboard notebook; with ``demo_trainees`` it shows synthetic data instead of the course."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook

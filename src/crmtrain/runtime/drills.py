@@ -117,8 +117,12 @@ class LeadDrill(Drill):
         crit = {c["name"]: c for c in self.spec["criteria"]}
         conds = [f"{crit[n]['label']}: {conditions.describe_condition(crit[n], v, self._labels())}"
                  for n, v in rule.get("when", {}).items()]
-        why = self._("Rule {rule} is the first that matches ({conditions}), so the class is {cls}.").format(
-            rule=rule["id"], conditions="; ".join(conds) or self._("any lead"), cls=names[rule["then"]])
+        # Rules are shown by their row number in the workbook's table; their ids are internal.
+        number = next(i for i, r in enumerate(self.spec["rules"], 1) if r is rule or r.get("id") == rule.get("id"))
+        why = self._("Rule {n} of the table is the first that matches ({conditions}), so the class is {cls}.").format(
+            n=number, conditions="; ".join(conds) or self._("any lead"), cls=names[rule["then"]])
+        if rule.get("note"):
+            why += " " + self._("Why: {note}").format(note=rule["note"])
         return answer == rule["then"], esc(why)
 
 

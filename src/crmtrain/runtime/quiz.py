@@ -97,12 +97,10 @@ class Quiz:
         self.attempts = 0
         self.revealed = False
         self.saved = True
-        points = spec.get("points", 1)
-        header = esc(f"{self.id} · " + tr.ngettext("{n} point", "{n} points", points).format(n=points))
+        # No header: question ids are the specialist's, and workbook quizzes count questions, not points.
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f'{STYLE}<span style="{MUTED}">{header}</span>'),
-                widgets.HTML(spec["text_html"]),
+                widgets.HTML(STYLE + spec["text_html"]),
                 self.input.widget,
                 widgets.HBox([self.check_button, self.retry_button, self.reveal_button]),
                 self.feedback,

@@ -54,8 +54,8 @@ def box(kind: str, inner_html: str) -> str:
 
 
 def refs_text(refs: Iterable[Mapping[str, str]], tr: gettext.NullTranslations) -> str:
-    """Plain "See regulation: Interface (S-interface)" line ("" if there are no refs)."""
-    items = [f"{r.get('title') or r['id']} ({r['id']})" for r in refs if r.get("id")]
+    """Plain "See regulation: Interface; Access" line ("" if there are no refs); ids stay internal."""
+    items = list(dict.fromkeys(r.get("title") or r["id"] for r in refs if r.get("id")))
     if not items:
         return ""
     return tr.gettext("See regulation: {refs}").format(refs="; ".join(items))

@@ -156,7 +156,7 @@ class Workbook:
         return Tally(correct, answered, len(self.questions), tuple(review))
 
     def score_html(self) -> str:
-        """The score line as HTML, e.g. "7 of 9 correct — review: Interface (Q003)"."""
+        """The score line as HTML, e.g. "7 of 9 correct — review: Interface, Access"."""
         tr, t = self.tr, self.tally()
         head = tr.gettext("{correct} of {total} correct").format(correct=t.correct, total=t.total)
         text = f"<b>{esc(head)}</b>"
@@ -165,7 +165,7 @@ class Workbook:
             more = tr.ngettext("{n} question still to answer", "{n} questions still to answer", left)
             text += " · " + esc(more.format(n=left))
         if t.review:
-            items = ", ".join(title if title == qid else f"{title} ({qid})" for qid, title in t.review)
+            items = ", ".join(dict.fromkeys(title for _qid, title in t.review))
             text += " — " + esc(tr.gettext("review: {items}").format(items=items))
         elif not left and t.total:
             text += " — " + esc(tr.gettext("well done!"))
