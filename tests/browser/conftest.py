@@ -46,11 +46,11 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="session")
 def lab_server_factory(tmp_path_factory) -> Iterator[Callable[..., LabServer]]:
-    """``factory(root, config_dirs=())`` starts a LabServer; all of them stop after the session."""
+    """``factory(root, config_dirs=(), lang=None)`` starts a LabServer; all of them stop after the session."""
     servers: list[LabServer] = []
 
-    def start(root: Path, config_dirs: tuple[Path, ...] = ()) -> LabServer:
-        servers.append(LabServer(root, tmp_path_factory.mktemp("lab"), config_dirs).start())
+    def start(root: Path, config_dirs: tuple[Path, ...] = (), lang: str | None = None) -> LabServer:
+        servers.append(LabServer(root, tmp_path_factory.mktemp("lab"), config_dirs, lang).start())
         return servers[-1]
 
     yield start

@@ -34,21 +34,25 @@ START_TIMEOUT_S = 90  # measured ~4 s on 2 cores; generous for a cold CI machine
 WAIT_MS = 30_000  # for any one thing to show up: a widget, a diagram, feedback (busy CI machines)
 
 
-def copy_workbooks(dest: Path) -> Path:
+BUILDS = {"en": WORKBOOKS, "ru": REPO / "examples" / "ru" / "workbooks"}  # committed builds by language
+
+
+def copy_workbooks(dest: Path, source: Path = WORKBOOKS) -> Path:
     """Copy the committed built workbooks (only those the builder makes) into ``dest``."""
     from crmtrain.notebooks.workbooks import NOTEBOOKS
 
     dest.mkdir(parents=True)
     for name in NOTEBOOKS:
-        shutil.copy2(WORKBOOKS / f"{name}.ipynb", dest)
+        shutil.copy2(source / f"{name}.ipynb", dest)
     return dest
 
 
 class LabServer:
     """``jupyter lab`` on 127.0.0.1 serving ``root``; ``work`` holds its home, settings and log."""
 
-    def __init__(self, root: Path, work: Path, config_dirs: tuple[Path, ...] = ()) -> None:
+    def __init__(self, root: Path, work: Path, config_dirs: tuple[Path, ...] = (), lang: str | None = None) -> None:
         self.root, self.work, self.config_dirs = Path(root), Path(work), tuple(config_dirs)
+        self.lang = lang  # JupyterLab's language; None: that of the notebooks in root
         self.token = secrets.token_hex(16)
         self.log_path = self.work / "server.log"
         self.proc: subprocess.Popen | None = None
@@ -69,7 +73,7 @@ class LabServer:
         self.work.mkdir(parents=True, exist_ok=True)
         for _attempt in range(3):  # the free port may be taken between probing and binding
             cmd = lab.command(self.root, state_dir=self.work / "state", port=lab.free_port(0),
-                              token=self.token, open_notebook=None, open_browser=False,
+                              token=self.token, open_notebook=None, open_browser=False, lang=self.lang,
                               config_dirs=self.config_dirs, env=self._env(),
                               extra_args=("--LabApp.expose_app_in_browser=True",))
             self.base = cmd.url.rsplit("/lab", 1)[0]

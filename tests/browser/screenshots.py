@@ -19,7 +19,7 @@ from playwright.sync_api import Locator, expect, sync_playwright  # noqa: E402
 
 from crmtrain.regulation.loader import load  # noqa: E402
 from crmtrain.samples import resolve  # noqa: E402
-from harness import REPO, LabServer, copy_workbooks, launch_browser, new_page  # noqa: E402
+from harness import BUILDS, REPO, LabServer, copy_workbooks, launch_browser, new_page  # noqa: E402
 from trainee import Trainee  # noqa: E402
 
 OUT = REPO / "docs" / "screenshots"
@@ -47,7 +47,7 @@ def quiz_pictures(trainee: Trainee, out: Path) -> None:
     """A wrong answer with its nudge, and a right one with the explanation."""
     reg = load(resolve("sample:en"))
     trainee.open("01-summary.ipynb")
-    trainee.run_all()
+    trainee.exercises_appear()
     question = reg.question("pr-tech-01")
     quiz = trainee.quiz("pr-tech-01")
     trainee.choose(quiz, next(o.text for o in question.options if o.id != question.answer))
@@ -75,7 +75,7 @@ def diagram_picture(trainee: Trainee, out: Path) -> None:
 def drill_picture(trainee: Trainee, out: Path) -> None:
     """The lead classification drill after a check."""
     trainee.open("03-client-work.ipynb")
-    trainee.run_all()
+    trainee.exercises_appear()
     kind, drill = next((k, d) for k, d in trainee.drills() if k == "lead")
     drill.scroll_into_view_if_needed()
     trainee.click(drill.get_by_role("button", name="Next"))
@@ -87,24 +87,40 @@ def drill_picture(trainee: Trainee, out: Path) -> None:
     save(trainee, out, "drill")
 
 
+def russian_picture(trainee: Trainee, out: Path) -> None:
+    """The Russian build as opened: JupyterLab's menus in Russian, a quiz, no code, no Run All."""
+    trainee.open("01-summary.ipynb")
+    trainee.exercises_appear()
+    reg = load(resolve("sample:ru"))
+    quiz = trainee.quiz("pr-tech-02")
+    question = reg.question("pr-tech-02")
+    trainee.choose(quiz, "Верно" if question.answer else "Неверно")
+    trainee.check(quiz)
+    to_top(trainee, quiz, above=260)
+    save(trainee, out, "russian")
+
+
 def main(out: Path = OUT) -> int:
     out.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "root"
-        copy_workbooks(root / "workbooks")
-        server = LabServer(root, Path(tmp) / "work").start()
+        copy_workbooks(root / "en" / "workbooks")
+        copy_workbooks(root / "ru" / "workbooks", BUILDS["ru"])
+        servers = {lang: LabServer(root / lang, Path(tmp) / f"work-{lang}", lang=lang).start() for lang in ("en", "ru")}
         try:
             with sync_playwright() as playwright:
                 browser = launch_browser(playwright)
-                for take in (quiz_pictures, diagram_picture, drill_picture):
+                for take, lang in ((quiz_pictures, "en"), (diagram_picture, "en"), (drill_picture, "en"),
+                                   (russian_picture, "ru")):
                     page = new_page(browser, WIDTH, HEIGHT)
-                    take(Trainee(page, server, "workbooks"), out)
+                    take(Trainee(page, servers[lang], "workbooks"), out)
                     page.context.close()
-                    server.shutdown_kernels()
+                    servers[lang].shutdown_kernels()
                 browser.close()
         finally:
-            server.stop()
+            for server in servers.values():
+                server.stop()
     print(f"done in {time.monotonic() - start:.0f} s")
     return 0
 

@@ -3,7 +3,7 @@
 Release the English sample's initial assessment to a one-trainee roster; in the browser the
 trainee fetches it in the Assignment List, answers every question by clicking (radio
 buttons, check boxes, ↑ for ordering, a number with a decimal comma, an open answer typed
-in), reloads the page, restarts the kernel and runs all again and finds every answer
+in), reloads the page, restarts the kernel (the cells run again by themselves) and finds every answer
 restored, then submits in the Assignment List. Collect and `crmtrain grade` must score it
 exactly as the clicks imply (from the key) and as answers.json holds.
 """
@@ -18,8 +18,8 @@ import shutil
 import pytest
 from harness import REPO, new_page
 from playwright.sync_api import expect
-from trainee import (Trainee, assessment_item, assessment_items, assessment_restart_and_run_all,
-                     assessment_run_all, open_assignment_list, ordered_texts, tick, save_notebook, type_text)
+from trainee import (Trainee, assessment_item, assessment_items, assessment_restart,
+                     assessment_ran_all, open_assignment_list, ordered_texts, tick, save_notebook, type_text)
 
 from crmtrain import cli
 from crmtrain.grading import collect, release, results, roster
@@ -142,9 +142,10 @@ def _take_the_assessment(person: Trainee, course: Course, home) -> None:
     assert (home / A / f"{A}.ipynb").is_file()
     person.shot("fetched")
 
-    # Open, Run All, answer every question by clicking.
+    # Open: the answer boxes appear by themselves; answer every question by clicking.
     person.open(f"{A}.ipynb")
-    assessment_run_all(person)
+    assessment_ran_all(person)
+    assert not person.page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty")
     by_id = {q.id: q for q in questions(REG, A)}
     qids = assessment_items(person)
     assert sorted(qids) == sorted(by_id)
@@ -184,11 +185,11 @@ def _take_the_assessment(person: Trainee, course: Course, home) -> None:
             answers[qid] = on_disk[qid]
     assert on_disk == answers
 
-    # Back later: the page reloads, the kernel restarts, Run All again.
+    # Back later: the page reloads, the kernel restarts (the toolbar's button), everything is back.
     save_notebook(person)
     person.open(f"{A}.ipynb")
     person.shot("reloaded")
-    assessment_restart_and_run_all(person)
+    assessment_restart(person)
     expect(person.panel.get_by_text(f"Your answers to {len(qids)} questions were restored.")).to_be_visible()
     for qid in qids:
         q, item = by_id[qid], assessment_item(person, qid)

@@ -77,7 +77,7 @@ def practise_pipeline(trainee: Trainee, drill: Locator) -> None:
 
 def test_process_drills_in_order_processing(trainee):
     trainee.open("02-order-processing.ipynb")
-    trainee.run_all()
+    trainee.exercises_appear()
     drills = trainee.drills()
     assert [kind for kind, _ in drills] == ["process"] * len(REG.order_processing.processes)
     for kind, drill in drills:
@@ -88,7 +88,7 @@ def test_process_drills_in_order_processing(trainee):
 
 def test_lead_callback_and_pipeline_drills_in_client_work(trainee):
     trainee.open("03-client-work.ipynb")
-    trainee.run_all()
+    trainee.exercises_appear()
     drills = trainee.drills()
     assert sorted(kind for kind, _ in drills) == ["callback", "lead", "pipeline"]
     for kind, drill in drills:

@@ -19,7 +19,7 @@ def texts(qid: str) -> dict[str, str]:
 def test_wrong_then_right_answer_changes_feedback_and_score(trainee):
     trainee.open(WORKBOOK)
     trainee.shot("opened")
-    trainee.run_all()
+    trainee.exercises_appear()
     total = trainee.count("item")
     assert trainee.score().startswith(f"0 of {total} correct · {total} questions still to answer")
     trainee.shot("ran-all")
@@ -50,7 +50,7 @@ def test_wrong_then_right_answer_changes_feedback_and_score(trainee):
 
     # Back the next day: the page reloads, the kernel restarts, the answer is still there.
     trainee.save_and_reload()
-    trainee.restart_and_run_all()
+    trainee.restart_kernel()
     expect(trainee.panel.locator(".crmtrain-notice")).to_contain_text("Welcome back! Your answer to 1 question was restored.")
     quiz = trainee.quiz(qid)
     expect(quiz.locator(".crmtrain-feedback")).to_contain_text("✓ Correct!")
@@ -61,7 +61,7 @@ def test_wrong_then_right_answer_changes_feedback_and_score(trainee):
 
 def test_every_question_type_answers_by_clicking(trainee):
     trainee.open(WORKBOOK)
-    trainee.run_all()
+    trainee.exercises_appear()
     total = trainee.count("item")
 
     # Multiple choice: tick every right option.

@@ -1,4 +1,8 @@
-"""A trainee at the browser: open a workbook, Run All, click answers, read feedback; step screenshots.
+"""A trainee at the browser: open a workbook, click answers, read feedback; step screenshots.
+
+crmtrain's JupyterLab extension runs a workbook's cells by itself once the kernel is ready
+(and after every restart), so nothing here chooses Run All: :meth:`Trainee.open` waits for
+that run, which the extension counts in the panel's ``data-crmtrain-runs`` attribute.
 
 Locators use what a trainee sees (menu items, button names, option texts) plus the stable
 CSS classes the runtime puts on its widgets (``crmtrain-quiz``, ``crmtrain-check``, ...).
@@ -75,11 +79,23 @@ class Trainee:
         self.page.goto(self.server.url(f"lab/tree/{self.folder}/{name}", reset=True))
         expect(self.panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
         if kernel:
-            self.wait_settled()
+            self.wait_ready()
             # Count the kernel's "idle" reports, so a click can wait for the one it caused.
             self.page.evaluate("""() => { window.__crmtrainIdle = 0;
               window.jupyterapp.shell.currentWidget.sessionContext.statusChanged.connect(
                 (_, status) => { if (status === 'idle') window.__crmtrainIdle++; }); }""")
+
+    def runs(self) -> int:
+        """How often the extension has run this notebook's cells (0 until the kernel is ready)."""
+        return int(self.panel.get_attribute("data-crmtrain-runs") or 0)
+
+    def wait_ready(self, runs: int = 1) -> None:
+        """Wait until the extension has run every cell ``runs`` times and the kernel is idle."""
+        self.page.wait_for_function(
+            """(n) => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+                       return p && Number(p.dataset.crmtrainRuns || 0) >= n && p.dataset.crmtrainState !== 'loading'; }""",
+            arg=runs, timeout=RUN_TIMEOUT_MS, polling=100)
+        self.wait_settled(all_cells=True)
 
     def wait_settled(self, all_cells: bool = False, timeout: float = RUN_TIMEOUT_MS) -> None:
         """Wait for the kernel to be idle (and, if ``all_cells``, for every code cell to have run)."""
@@ -90,21 +106,23 @@ class Trainee:
         self.page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{re.escape(title)}$")).click()
         self.page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
 
-    def run_all(self) -> None:
-        """Menu Run → Run All Cells, as the workbook asks; wait until every widget is on screen."""
-        self.menu("Run", "runmenu:run-all")
+    def exercises_appear(self) -> None:
+        """Every quiz and drill of the open workbook is on screen (without Run All), no cell failed."""
         self._ran_all()
 
-    def restart_and_run_all(self) -> None:
-        """Menu Kernel → Restart Kernel and Run All Cells…, confirmed; wait for every widget again."""
-        before = self.page.evaluate("() => window.__crmtrainIdle")
-        self.menu("Kernel", "runmenu:restart-and-run-all")
+    def restart_kernel(self, menu: str = "Kernel") -> None:
+        """Menu Kernel → Restart Kernel…, confirmed; the extension runs every cell again by itself."""
+        before = self.runs()
+        self.menu(menu, "kernelmenu:restart")
         self.page.locator(".jp-Dialog .jp-mod-accept").click()
-        # Until the rerun starts, the cells still show the old run: wait for one idle per code cell.
-        code_cells = sum(1 for c in self.notebook.cells if c.cell_type == "code")
-        self.page.wait_for_function("(n) => window.__crmtrainIdle >= n", arg=before + code_cells,
-                                    timeout=RUN_TIMEOUT_MS)
+        self.wait_ready(before + 1)
         self._ran_all()
+
+    def restart_exercises(self) -> None:
+        """The toolbar's one button that starts the exercises again (in the trainee's language)."""
+        before = self.runs()
+        self.panel.locator("button.crmtrain-restart").click()
+        self.wait_ready(before + 1)
 
     def save_and_reload(self) -> None:
         """File → Save, then load the page again (the kernel keeps running), as after closing the tab."""
@@ -140,8 +158,9 @@ class Trainee:
     # --- quizzes -----------------------------------------------------------------------------
 
     def quiz(self, qid: str) -> Locator:
-        """The question widget whose header reads ``<qid> · n point(s)``."""
-        quiz = self.panel.locator(".crmtrain-quiz").filter(has_text=re.compile(rf"^\s*{re.escape(qid)} ·"))
+        """The widget of question ``qid`` (quizzes appear in the order of their cells; ids are not shown)."""
+        items = [c.metadata["crmtrain"]["item"] for c in self.notebook.cells if "item" in c.metadata.get("crmtrain", {})]
+        quiz = self.panel.locator(".crmtrain-quiz").nth(items.index(qid))
         quiz.scroll_into_view_if_needed()
         return quiz
 
@@ -176,13 +195,13 @@ class Trainee:
 
     def order(self, quiz: Locator, wanted: list[str]) -> None:
         """Put an ordering question's rows into ``wanted`` (texts) with its ↑ buttons."""
-        rows = quiz.locator(".widget-hbox, .jupyter-widget-hbox").filter(has=quiz.page.get_by_role("button", name="↑"))
+        rows = order_rows(quiz)
         for place, text in enumerate(wanted):
             # A row reads "↑ ↓ 3. text": the buttons, the place, the item.
             current = [re.sub(r"^[↑↓\s]*\d+\.\s*", "", words(t)) for t in rows.all_inner_texts()]
             at = current.index(text)
             for row in range(at, place, -1):
-                self.click(rows.nth(row).get_by_role("button", name="↑"))
+                self.click(rows.nth(row).locator("button").first)
 
     def check(self, quiz: Locator) -> str:
         """Press Check; return the feedback text once it shows."""
@@ -223,20 +242,9 @@ def assessment_ran_all(person: Trainee) -> None:
     assert errors.count() == 0, "a cell failed:\n" + "\n".join(errors.all_inner_texts())
 
 
-def assessment_run_all(person: Trainee) -> None:
-    """Menu Run → Run All Cells on an assessment notebook."""
-    person.menu("Run", "runmenu:run-all")
-    assessment_ran_all(person)
-
-
-def assessment_restart_and_run_all(person: Trainee) -> None:
-    """Menu Kernel → Restart Kernel and Run All Cells…, confirmed, on an assessment notebook."""
-    before = person.page.evaluate("() => window.__crmtrainIdle")
-    person.menu("Kernel", "runmenu:restart-and-run-all")
-    person.page.locator(".jp-Dialog .jp-mod-accept").click()
-    code_cells = sum(1 for c in person.notebook.cells if c.cell_type == "code")
-    person.page.wait_for_function("(n) => window.__crmtrainIdle >= n", arg=before + code_cells,
-                                  timeout=RUN_TIMEOUT_MS)
+def assessment_restart(person: Trainee) -> None:
+    """The toolbar's restart button on an assessment notebook: every answer box comes back."""
+    person.restart_exercises()
     assessment_ran_all(person)
 
 
@@ -271,7 +279,7 @@ def save_notebook(person: Trainee) -> None:
 
 def ordered_texts(item: Locator) -> list[str]:
     """An ordering question's rows as shown, top to bottom (without the place numbers)."""
-    rows = item.locator(".widget-hbox, .jupyter-widget-hbox").filter(has=item.page.get_by_role("button", name="↑"))
+    rows = order_rows(item)
     return [re.sub(r"^[↑↓\s]*\d+\.\s*", "", words(t)) for t in rows.all_inner_texts()]
 
 
@@ -280,3 +288,8 @@ def open_assignment_list(page: Page) -> None:
     page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Nbgrader$")).click()
     page.locator('.lm-Menu-item[data-command="nbgrader:open-assignment-list"]').click()
     expect(page.locator("#released_assignments_list")).to_be_visible()
+
+
+def order_rows(widget: Locator) -> Locator:
+    """An ordering question's rows: [↑][↓] place. text (the buttons are named "Move up/down")."""
+    return widget.locator(".widget-hbox, .jupyter-widget-hbox").filter(has=widget.page.locator('button[title]:not([title=""])'))
