@@ -20,7 +20,7 @@ FIELDS = [f.label for f in REG.client_work.pipeline.fields]
 # kind -> the explanation's pattern naming the right option
 NAMED = {
     "process": re.compile(r"Next comes “(.+?)”"),
-    "lead": re.compile(r"so the class is (.+)\.$"),
+    "lead": re.compile(r"so the class is (.+?)\.(?:\s|$)"),  # a rule note may follow
     "callback": re.compile(r"the latest moment is (.+)\.$"),
 }
 

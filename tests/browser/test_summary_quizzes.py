@@ -50,7 +50,8 @@ def test_wrong_then_right_answer_changes_feedback_and_score(trainee):
 
     # Back the next day: the page reloads, the kernel restarts, the answer is still there.
     trainee.save_and_reload()
-    trainee.restart_kernel()
+    trainee.restart_exercises()
+    trainee.exercises_appear()
     expect(trainee.panel.locator(".crmtrain-notice")).to_contain_text("Welcome back! Your answer to 1 question was restored.")
     quiz = trainee.quiz(qid)
     expect(quiz.locator(".crmtrain-feedback")).to_contain_text("✓ Correct!")
