@@ -80,11 +80,16 @@ class Status extends Widget {
 }
 
 /**
- * Names for screen readers where a widget only shows a symbol: a button such as "↑" whose
- * tooltip says "Move up" is announced by its tooltip, and a group of radio buttons is a
- * radio group. Runs whenever the kernel redraws a widget.
+ * Keys for the widget, and names for screen readers where a widget only shows a symbol: a
+ * button such as "↑" whose tooltip says "Move up" is announced by its tooltip, and a group
+ * of radio buttons is a radio group. Runs whenever the kernel redraws a widget.
  */
 function label(root: HTMLElement): void {
+  // Lumino stops looking for a shortcut at an element with this attribute, but it tests the
+  // focused element itself first (":focus" selectors), so the controls need it themselves.
+  root.querySelectorAll<HTMLElement>('input, button, textarea, select, [tabindex]').forEach(control => {
+    control.setAttribute('data-lm-suppress-shortcuts', 'true');
+  });
   root.querySelectorAll<HTMLButtonElement>('button[title]').forEach(button => {
     if (!/\p{L}/u.test(button.textContent ?? '') && !button.hasAttribute('aria-label')) {
       button.setAttribute('aria-label', button.title);

@@ -292,4 +292,4 @@ def open_assignment_list(page: Page) -> None:
 
 def order_rows(widget: Locator) -> Locator:
     """An ordering question's rows: [↑][↓] place. text (the buttons are named "Move up/down")."""
-    return widget.locator(".widget-hbox, .jupyter-widget-hbox").filter(has=widget.page.locator('button[title]:not([title=""])'))
+    return widget.locator(".widget-hbox, .jupyter-widget-hbox").filter(has_text=re.compile(r"^\s*↑\s*↓"))
