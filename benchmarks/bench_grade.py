@@ -1,7 +1,15 @@
 """Grading 40 submissions: ``crmtrain grade`` (parallel) against stock serial ``nbgrader autograde``.
 
 Run: .venv/bin/python benchmarks/bench_grade.py [--trainees 40] [--keep DIR]
+     .venv/bin/python benchmarks/bench_grade.py --trainees 1000 --no-stock   # crmtrain alone, at scale
+     .venv/bin/python benchmarks/bench_grade.py --trainees 12 --profile 10    # where crmtrain's time goes
 Prints markdown tables for docs/benchmarks.md.
+
+Stock nbgrader runs with nbgrader's default preprocessors (what a user of plain nbgrader
+has): its copy of the course config loses crmtrain's two ``Autograde`` chains, so it runs
+every notebook in a kernel. With ``--no-stock`` only 40 submissions go through the real
+exchange; the others are copies of those collected folders under new trainee ids (same
+files, same answers as their trainee's plan), which is what collect would leave.
 
 Set-up: the English sample's course is built into a temporary folder; 40 trainees fetch the
 initial assessment through the real exchange, their answers (chosen as ``crmtrain.simulate``
@@ -46,6 +54,87 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, subprocess.Co
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, env=env(), capture_output=True, text=True)
     return time.perf_counter() - start, done
+
+
+def stock_config(root: Path) -> None:
+    """The course config with nbgrader's default Autograde chains (crmtrain's two removed)."""
+    path = root / "nbgrader_config.py"
+    out, skip = [], False
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith(("c.Autograde.sanitize_preprocessors", "c.Autograde.autograde_preprocessors")):
+            skip = True
+        if not skip:
+            out.append(line)
+        if skip and line.startswith("]"):
+            skip = False
+    path.write_text("".join(out), encoding="utf-8")
+
+
+def clone(course, answers: dict, total: int) -> dict:
+    """More collected submissions: copies of the real ones under new ids (``--no-stock`` at scale)."""
+    from crmtrain.grading.roster import import_roster
+
+    ids = sorted(answers)
+    more = {}
+    for i in range(len(ids), total):
+        src = ids[i % len(ids)]
+        new = f"t{i + 1:04d}"
+        shutil.copytree(course.submitted_dir(src, A), course.submitted_dir(new, A))
+        more[new] = answers[src]
+    staff = course.root.parent / "staff-more.csv"
+    staff.write_text("id,name,email\n" + "".join(f"{t},Trainee {t},{t}@example.com\n" for t in more), encoding="utf-8")
+    import_roster(course, staff)
+    return {**answers, **more}
+
+
+def profile(course, trainees: list[str]) -> list[tuple[str, float]]:
+    """Grade ``trainees`` in this process under cProfile: seconds per submission in each part."""
+    import cProfile
+    import pstats
+
+    from crmtrain.grading import _worker
+
+    _worker.init(str(course.root), quiet=False)
+    _worker.grade_trainee(trainees[0], (A,))  # warm: first-use costs are not per submission
+    prof = cProfile.Profile()
+    start = time.perf_counter()
+    prof.enable()
+    for t in trainees[1:]:
+        _worker.grade_trainee(t, (A,))
+    prof.disable()
+    wall = (time.perf_counter() - start) / (len(trainees) - 1)
+    stats = pstats.Stats(prof).stats
+    n = len(trainees) - 1
+    parts = {"crmtrain intake (vetting the folder)": ("intake.py", "vet"),
+             "nbgrader: set-up, file copies, gradebook rows (init_assignment)": ("autograde.py", "init_assignment"),
+             "crmtrain: the released notebook in place of the trainee's": ("plugins.py", "preprocess", "UseReleased"),
+             "nbgrader: restoring locked cells from the gradebook (OverwriteCells)": ("overwritecells.py", "preprocess"),
+             "nbgrader: checking cell metadata, twice (CheckCellMetadata)": ("checkcellmetadata.py", "preprocess"),
+             "crmtrain: scoring answers.json without a kernel (ScoreAnswers)": ("plugins.py", "preprocess", "ScoreAnswers"),
+             "nbgrader: saving grades and comments (SaveAutoGrades)": ("saveautogrades.py", "preprocess"),
+             "nbgrader: late penalties (AssignLatePenalties)": ("latesubmission.py", "preprocess"),
+             "nbformat: reading, validating and writing notebooks": ("nbformat/__init__.py", "read"),
+             "crmtrain: answers.json notes and the graded marker": ("_worker.py", "_answer_notes")}
+    rows = []
+    for name, (file, func, *cls) in parts.items():
+        total = 0.0
+        for (path, _line, fn), (_cc, _nc, _tt, ct, _callers) in stats.items():
+            if path.endswith(file) and fn == func:
+                if cls and not _defines(path, _line, cls[0]):
+                    continue
+                total += ct
+        rows.append((name, total / n))
+    rest = ("the rest: nbconvert's exporter and writer, the Autograde app, logging", wall - sum(v for _, v in rows))
+    return [("wall time per submission (under the profiler)", wall), *rows, rest]
+
+
+def _defines(path: str, line: int, cls: str) -> bool:
+    """Whether the function at ``path:line`` belongs to a class named like ``cls``."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()[:line]
+    for text in reversed(lines):
+        if text.startswith("class "):
+            return text[6:].startswith(cls)
+    return False
 
 
 def setup(root: Path, n: int):
@@ -121,11 +210,52 @@ def execution(course, trainee: str, runs: int = 3) -> float:
     return statistics.median(samples)
 
 
+def at_scale(n: int, keep: str | None) -> int:
+    """crmtrain grade on ``n`` collected submissions: total and per-submission time."""
+    from crmtrain.grading.autograde import usable_cpus
+    from crmtrain.simulate import expected_scores
+
+    tmp = Path(keep or tempfile.mkdtemp(prefix="bench-grade-")).absolute()
+    tmp.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    reg, course, answers = setup(tmp / "ours", min(n, 40))
+    answers = clone(course, answers, n)
+    print(f"set-up: {n} collected submissions in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    load0 = os.getloadavg()
+    t_ours, done = timed(["crmtrain", "grade", A, "--course", str(course.root)])
+    load1 = os.getloadavg()
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    ours = scores(course.root)
+    key = {t: expected_scores(reg, A, a) for t, a in answers.items()}
+    assert ours == key, "the scores differ from those computed from the key"
+    print(f"\nMachine: {os.cpu_count()} CPUs ({usable_cpus()} usable); load average {load0[0]:.2f} before, "
+          f"{load1[0]:.2f} after (1-minute).\n")
+    print(f"| {n} submissions, `crmtrain grade` ({usable_cpus()} workers) | wall time | per submission |")
+    print("|---|---|---|")
+    print(f"| total | {t_ours:.1f} s ({t_ours / 60:.1f} min) | {t_ours / n:.3f} s |")
+    print(f"\nScores: all {n} equal to those computed from the key.")
+    if not keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--trainees", type=int, default=40)
     p.add_argument("--keep", metavar="DIR", help="work in DIR (kept) instead of a temporary folder")
+    p.add_argument("--no-stock", action="store_true", help="time crmtrain alone (40 real submissions, the rest copies)")
+    p.add_argument("--profile", type=int, metavar="N", help="only profile grading N submissions in one process")
     args = p.parse_args()
+    if args.profile:
+        tmp = Path(tempfile.mkdtemp(prefix="bench-grade-"))
+        _, course, _ = setup(tmp / "ours", args.profile)
+        print("| where crmtrain's time goes, per submission | s |\n|---|---|")
+        for name, value in profile(course, sorted(course.submitted_trainees(A))):
+            print(f"| {name} | {value:.3f} |")
+        shutil.rmtree(tmp, ignore_errors=True)
+        return 0
+    if args.no_stock:
+        return at_scale(args.trainees, args.keep)
     from crmtrain.grading.autograde import usable_cpus
     from crmtrain.simulate import autograded_max, expected_scores
 
@@ -136,6 +266,7 @@ def main() -> int:
     reg, course, answers = setup(tmp / "ours", args.trainees)
     stock_root = tmp / "stock"
     shutil.copytree(course.root, stock_root)
+    stock_config(stock_root)
     print(f"set-up: {args.trainees} submissions fetched, answered, submitted and collected in "
           f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
 

@@ -103,11 +103,12 @@ def vet(course: Course, trainee: str, assessment: str) -> Intake:
         released = _read_notebook(course.release_dir(assessment) / name)
         mine = _read_notebook(folder / name) if os.path.lexists(folder / name) else None
         if mine is None:
+            why = "is missing"
             if os.path.lexists(folder / name):
+                why = "is not a notebook"
                 aside.mkdir(parents=True, exist_ok=True)
                 os.replace(folder / name, aside / name)
             shutil.copyfile(course.release_dir(assessment) / name, folder / name)
-            why = "is not a notebook" if os.path.lexists(aside / name) else "is missing"
             notes.append(f"{name} {why}: graded from answers.json")
         elif released is not None and (changed := _changes(mine, released)):
             notes.append(f"{name}: {changed} ignored (the released notebook is graded)")
