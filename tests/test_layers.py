@@ -53,7 +53,7 @@ LAYERS: dict[str, set[str]] = {
     "lab": set(),  # JupyterLab set up for trainees
     "commands": {"changes", "document", "errors", "files", "grading", "i18n", "interchange", "kinds", "lab", "notebooks",
                  "regulation", "reports", "rules", "runtime", "samples", "simulate", "speedups"},
-    "cli": {"commands", "errors", "kinds", "speedups"},  # kinds: the assessments the commands accept
+    "cli": {"commands", "errors", "grading", "kinds", "speedups"},  # kinds: the assessments; grading: its defaults
     "__main__": {"cli"},
 }
 # Third-party packages allowed only in these layers.

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from .errors import UserError
+from .grading.defaults import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE
 from .kinds.assessments import ASSESSMENTS
 from .speedups import skip_unused_validators
 
@@ -166,9 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="generate the trainee workbooks (and the assessment course) from a regulation")
     p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
     p.add_argument("--out", default=".", metavar="DIR", help="folder that receives workbooks/ and assignments/ (default: .)")
-    p.add_argument("--exchange", default="/srv/nbgrader/exchange", metavar="DIR",
-                   help="nbgrader exchange folder shared with trainees (default: nbgrader's /srv/nbgrader/exchange)")
-    p.add_argument("--course-id", default="crm-training", help="nbgrader course id (default: crm-training)")
+    p.add_argument("--exchange", default=DEFAULT_EXCHANGE, metavar="DIR",
+                   help=f"nbgrader exchange folder shared with trainees (default: nbgrader's {DEFAULT_EXCHANGE})")
+    p.add_argument("--course-id", default=DEFAULT_COURSE_ID, help=f"nbgrader course id (default: {DEFAULT_COURSE_ID})")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("roster", help="manage the trainees of the course")

@@ -2,11 +2,8 @@
 parallel autograde and feedback, all over nbgrader's Python API.
 
 Importing this package (or any module but ``plugins`` and ``_worker``) does not import
-nbgrader: commands import it inside the functions that need it, so the CLI stays quick.
+nbgrader: commands import it inside the functions that need it, so the CLI stays quick (for
+its help it reads only :mod:`.defaults`, a module without imports).
 The hidden tests' answer check runs inside trainee kernels, so it lives in
 :mod:`crmtrain.runtime.check`.
 """
-
-from .course import ANSWERS_FILE, ASSESSMENTS, Course, config_text, trainee_config_text, write_config
-
-__all__ = ["ANSWERS_FILE", "ASSESSMENTS", "Course", "config_text", "trainee_config_text", "write_config"]

@@ -30,10 +30,10 @@ from typing import Any
 from ..errors import UserError
 from ..kinds.assessments import ASSESSMENTS
 from ..runtime.check import ANSWERS_FILE
+from .defaults import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE
 
 CONFIG_NAME = "nbgrader_config.py"
-DEFAULT_COURSE_ID = "crm-training"
-DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"  # nbgrader's own default: where a shared JupyterHub keeps it
+GRADEBOOK = "gradebook.db"  # nbgrader's sqlite gradebook in the course folder
 FETCHED_DIR = "fetched"  # exchange/<course>/fetched/: one marker per fetch (see fetchlog.py)
 PLUGINS = "crmtrain.grading.plugins"
 LATE_PENALTIES = ("none", "zero")
@@ -212,7 +212,7 @@ class Course:
 
     @property
     def db_path(self) -> Path:
-        return self.root / "gradebook.db"
+        return self.root / GRADEBOOK
 
     @property
     def db_url(self) -> str:

@@ -17,11 +17,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..grading.course import GRADEBOOK
 from ..kinds.questions import QUESTION_KINDS
 from ..kinds.assessments import ASSESSMENTS
 from .data import ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normalise
-
-GRADEBOOK = "gradebook.db"
 
 
 def load_report_data(course_root: Path, regulation) -> ReportData:
