@@ -128,15 +128,16 @@ def test_the_regulation_answer_becomes_the_stored_key(qtype, answer, key):
     assert q.kind is QUESTION_KINDS[qtype] and q.key == key
 
 
-WRONG_CAN_BE_RIGHT = pytest.mark.xfail(strict=True, reason=(
-    "known quirk kept so that the demo prints the same tables: the simulator drops a random "
-    "choice per ticked option, so its 'wrong' multiple-choice answer is sometimes the key"))
-
-
-@pytest.mark.parametrize("qtype", [pytest.param(t, marks=WRONG_CAN_BE_RIGHT) if t == "multiple" else t
-                                   for t in AUTOGRADED_TYPES])
+@pytest.mark.parametrize("qtype", AUTOGRADED_TYPES)
 def test_simulated_wrong_answers_are_wrong(qtype):
     kind, rng = QUESTION_KINDS[qtype], random.Random(3)
     key = ANSWER_OF[qtype]
     for _ in range(20):
         assert not kind.is_correct(kind.wrong(key, OPTIONS.get(qtype, []), 0.5, rng), key, 0.5)
+
+
+@pytest.mark.parametrize("key", [["a"], ["a", "b", "c", "d"], ["b", "d"]])
+def test_a_simulated_wrong_multiple_choice_answer_is_wrong_whatever_the_key(key):
+    kind, rng = QUESTION_KINDS["multiple"], random.Random(7)
+    for _ in range(50):
+        assert not kind.is_correct(kind.wrong(key, OPTIONS["multiple"], 0.0, rng), key, 0.0)

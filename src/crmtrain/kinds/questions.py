@@ -177,9 +177,10 @@ def _wrong_true_false(key, ids, tolerance, rng):
 
 def _wrong_multiple(key, ids, tolerance, rng):
     others = [i for i in ids if i not in key]
-    if others and (len(key) == 1 or rng.random() < 0.5):
+    if others and (len(key) <= 1 or rng.random() < 0.5):
         return key + [rng.choice(others)]
-    return [i for i in key if i != rng.choice(key)]
+    dropped = rng.choice(key)  # drawn once: one ticked option left out, so never the key itself
+    return [i for i in key if i != dropped]
 
 
 def _wrong_numeric(key, ids, tolerance, rng):
