@@ -118,8 +118,3 @@ def workbook_changes(old: Regulation, new: Regulation) -> list[NotebookChange]:
         out.append(NotebookChange("every workbook", note="the new version number reseals every quiz key; "
                                                          "the introduction names the version and date"))
     return out
-
-
-def added_ids(changes: list[Change]) -> set[str]:
-    """Ids of the items added in the new version."""
-    return {c.id for c in changes if c.status == ADDED}
