@@ -18,7 +18,7 @@ import sys
 
 import nbformat
 import pytest
-from grading_fixtures import ASSESSMENT, Trainee, blank_gradebook, make_course, subprocess_env  # noqa: F401
+from grading_fixtures import ASSESSMENT, Trainee, make_course, subprocess_env
 
 from crmtrain.grading import autograde, collect, release, results
 

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
-from grading_fixtures import ASSESSMENT, ITEMS, Trainee, blank_gradebook, make_course, subprocess_env  # noqa: F401
+from grading_fixtures import ASSESSMENT, ITEMS, Trainee, make_course, subprocess_env
 
 from crmtrain.grading import autograde, collect, release, results, status
 from crmtrain.grading.course import Course

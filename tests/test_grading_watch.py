@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from grading_fixtures import ASSESSMENT, Trainee, blank_gradebook, course, subprocess_env  # noqa: F401
+from grading_fixtures import ASSESSMENT, Trainee, subprocess_env
 
 from crmtrain.errors import UserError
 from crmtrain.grading import autograde, release, results
