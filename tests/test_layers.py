@@ -45,7 +45,7 @@ LAYERS: dict[str, set[str]] = {
     "notebooks": {"i18n", "kinds", "regulation", "rules", "runtime"},
     "document": {"errors", "files", "i18n", "kinds", "notebooks", "regulation"},  # the regulation as HTML/PDF
     "interchange": {"errors", "kinds", "regulation"},  # questions as Moodle XML, GIFT, spreadsheets
-    "grading": {"errors", "kinds", "regulation", "runtime"},  # the only code touching nbgrader
+    "grading": {"errors", "i18n", "kinds", "regulation", "runtime"},  # the only code touching nbgrader
     # What changed between two versions, who learned the old one (the gradebook), retraining notebooks.
     "changes": {"errors", "grading", "kinds", "notebooks", "regulation"},
     "simulate": {"grading", "kinds", "regulation", "runtime"},  # demo trainees who click the real widgets

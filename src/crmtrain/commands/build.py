@@ -40,13 +40,15 @@ def workbook_files(reg: Regulation, regulation: str = "sample:en") -> dict[str, 
 def course_files(reg: Regulation, *, regulation: str = "sample:en", exchange: str | Path = DEFAULT_EXCHANGE,
                  course_id: str = DEFAULT_COURSE_ID) -> dict[str, str]:
     """The nbgrader course folder: ``nbgrader_config.py``, the assessments' ``source/``, the record, the dashboard."""
-    from ..notebooks.assessments import build_assessments
+    from ..notebooks.assessments import build_answer_notes, build_assessments
     from ..notebooks.cells import render
     from ..reports.dashboard import build_dashboard
 
     timezone = reg.client_work.contact_timing.calendar.timezone
     files = {CONFIG_NAME: config_text(course_id, exchange, timezone=timezone)}
     files.update({f"source/{path}": render(nb) for path, nb in build_assessments(reg).items()})
+    files.update({path: json.dumps(notes, indent=2, ensure_ascii=False) + "\n"
+                  for path, notes in build_answer_notes(reg).items()})
     files[COURSE_RECORD] = json.dumps({"regulation": regulation}, indent=2) + "\n"
     files[DASHBOARD] = render(build_dashboard(".", regulation))
     return files

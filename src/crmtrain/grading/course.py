@@ -69,7 +69,8 @@ c.Autograde.exclude_overwriting = {exclude!r}
 # with two steps of crmtrain's: the released notebook is graded in place of the trainee's
 # copy (so added, edited or retyped cells and changed metadata count for nothing), and the
 # answer checks crmtrain generated are scored from answers.json as data, without a kernel,
-# in place of nbgrader's Execute (any other grade cell still runs in a kernel).
+# in place of nbgrader's Execute (any other grade cell still runs in a kernel). ShowAnswers
+# then writes each answer under its question as static HTML, for formgrader and feedback.
 c.Autograde.sanitize_preprocessors = [
     "{plugins}.UseReleasedNotebook",
     "nbgrader.preprocessors.ClearOutput",
@@ -80,6 +81,7 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.Autograde.autograde_preprocessors = [
     "{plugins}.ScoreAnswers",
+    "{plugins}.ShowAnswers",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

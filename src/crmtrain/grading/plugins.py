@@ -15,6 +15,7 @@ it at module level.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import stat
@@ -184,6 +185,49 @@ def _safe_path():
             os.environ["PYTHONSAFEPATH"] = old
 
 
+class ShowAnswers(NbGraderPreprocessor):
+    """Write each trainee's answer under its question, as static HTML (see :mod:`.shown`).
+
+    Runs right after :class:`ScoreAnswers`, on the vetted ``answers.json`` it wrote into the
+    autograded folder; the key comes from the item's test cell, which nbgrader restored from
+    the gradebook. So the formgrader, the feedback and the autograded notebook all show what
+    the trainee answered, and no widget output is left in any of them.
+    """
+
+    def preprocess(self, nb, resources):
+        from nbformat import NotebookNode
+
+        from . import scoring, shown
+
+        coursedir = CourseDirectory(config=self.config)
+        nbg = resources["nbgrader"]
+        notes = shown.read_notes(coursedir.root, nbg["assignment"])
+        lang = str(nb.metadata.get("crmtrain", {}).get("lang") or notes.get("lang") or "en")
+        try:
+            with open(os.path.join(resources["metadata"]["path"], ANSWERS_FILE), encoding="utf-8") as f:
+                saved = json.load(f).get("answers", {})
+        except (OSError, ValueError, AttributeError):
+            saved = {}
+        keys = {}
+        for cell in nb.cells:
+            call = scoring.parse_check(cell.source) if cell.cell_type == "code" and is_grade(cell) else None
+            if call is not None and len(call.args) >= 3:
+                keys[call.item] = (call.args[2], float(dict(call.kwargs).get("tolerance", 0.0)))
+        for cell in nb.cells:
+            item = cell.metadata.get("crmtrain", {}).get("item")
+            if cell.cell_type != "code" or not item or cell.metadata.get("nbgrader", {}).get("grade_id") != f"{item}-answer":
+                continue
+            spec = shown.item_spec(cell.source)
+            if spec is None:
+                continue
+            key, tol = keys.get(item, (None, 0.0))
+            answer = saved.get(item) if isinstance(saved, dict) else None
+            outputs = shown.answer_outputs(spec, answer, key, tolerance=tol, lang=lang,
+                                           note=(notes.get("items") or {}).get(item), contact=str(notes.get("contact", "")))
+            cell.outputs = [NotebookNode(o) for o in outputs]
+        return nb, resources
+
+
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 
 
@@ -193,11 +237,26 @@ class HideKey(NbGraderPreprocessor):
     Those cells hold the key in their hidden part and, when a test fails, a traceback quoting
     it. What stays is what the trainee's released copy showed (the part before the hidden
     tests, e.g. a comment in their language) and the cell's metadata, so the feedback still
-    shows the points per item.
+    shows the points per item. Widget outputs go (HTML cannot render them), and so do the
+    correct answers and explanations where the assessment hides them (``show_answers``).
     """
 
+    def preprocess(self, nb, resources):
+        from . import shown
+
+        nbg = resources.get("nbgrader", {})
+        notes = shown.read_notes(CourseDirectory(config=self.config).root, nbg.get("assignment", ""))
+        self._show_answers = bool(notes.get("show_answers"))
+        return super().preprocess(nb, resources)
+
     def preprocess_cell(self, cell, resources, index):
+        from .shown import KEY
+
         if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell):
             cell.source = cell.source.split(BEGIN_HIDDEN)[0].rstrip()
             cell.outputs = []
+        elif cell.cell_type == "code":  # widgets cannot render in HTML: keep only static outputs
+            cell.outputs = [o for o in cell.get("outputs", ())
+                            if not any("widget" in mime for mime in o.get("data", {}))
+                            and (getattr(self, "_show_answers", False) or not o.get("metadata", {}).get(KEY))]
         return cell, resources

@@ -32,10 +32,13 @@ class AssessmentKind:
     label: str  # how specialists' reports and messages name it ("follow-up")
     when: str  # msgid: when trainees take it, for the summary workbook
     colour: str  # of its marks in the report charts
+    # Whether its feedback shows the correct answers unless the regulation says otherwise
+    # (``show_answers``): not after the initial, whose items come back in the follow-up.
+    shows_answers: bool = True
 
 
 _KINDS = (
-    AssessmentKind("initial", "initial", N_("right after the CRM rollout"), "#4c72b0"),
+    AssessmentKind("initial", "initial", N_("right after the CRM rollout"), "#4c72b0", shows_answers=False),
     AssessmentKind("followup", "follow-up", N_("after some time has passed, to check what stuck"), "#dd8452"),
 )
 

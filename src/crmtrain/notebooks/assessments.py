@@ -105,3 +105,38 @@ def build_assessments(reg: Regulation) -> dict[str, NotebookNode]:
     """Both assessments' source notebooks, by path inside the course's ``source/`` folder."""
     return {f"{name}/{name}.ipynb": build_assessment(reg, name) for name in ASSESSMENTS}
 
+
+
+# The workbook each regulation part is taught in (see notebooks.workbooks.BUILDERS).
+PART_WORKBOOKS = {"summary": "01-summary", "order_processing": "02-order-processing",
+                  "client_work": "03-client-work"}
+
+
+def answer_notes(reg: Regulation, name: str, questions) -> dict:
+    """What grading writes under each answer (see grading.shown): never released to trainees.
+
+    Per item its explanation and the regulation items to re-read (with the workbook that
+    teaches them); for the assessment whether the correct answers are shown and how to reach
+    the responsible specialist.
+    """
+    from ..kinds.assessments import ASSESSMENT_KINDS
+
+    items = index(reg)
+    spec = getattr(reg.assessments, name, None)
+    show = spec.show_answers if spec is not None and spec.show_answers is not None else \
+        ASSESSMENT_KINDS[name].shows_answers if name in ASSESSMENT_KINDS else False
+    sp = reg.meta.specialist
+    contact = f"{sp.name}{f' ({sp.role})' if sp.role else ''}, {sp.contact}"
+    notes = {}
+    for q in questions:
+        refs = [{"title": items[r].title, "workbook": f"{PART_WORKBOOKS[items[r].part]}.ipynb"}
+                for r in q.refs if r in items and items[r].part in PART_WORKBOOKS]
+        notes[q.id] = {"explanation": q.explanation, "refs": refs}
+    return {"assessment": name, "lang": reg.meta.language.value, "show_answers": bool(show),
+            "contact": contact, "items": notes}
+
+
+def build_answer_notes(reg: Regulation) -> dict[str, dict]:
+    """Each assessment's notes, by path inside the course folder (``notes/<name>.json``)."""
+    sel = select(reg)
+    return {f"notes/{name}.json": answer_notes(reg, name, sel.questions[name]) for name in ASSESSMENTS}

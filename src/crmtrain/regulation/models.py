@@ -211,6 +211,9 @@ class Assessment(Model):
     due_days: int = Field(7, ge=0)
     include: tuple[Id, ...] = ()
     draw: tuple[Draw, ...] = ()
+    show_answers: bool | None = Field(
+        None, description="whether the trainees' feedback shows the correct answers; unset: hidden "
+                          "for the initial (its items come back in the follow-up), shown for the others")
 
     @model_validator(mode="after")
     def _not_empty(self) -> "Assessment":

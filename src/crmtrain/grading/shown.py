@@ -1,0 +1,162 @@
+"""What a graded notebook shows under each question: the trainee's answer, as static HTML.
+
+Trainees answer with widgets, which nbconvert-based views (the formgrader, the feedback
+HTML, the autograded notebook opened anywhere) cannot render. While grading, the
+:class:`~crmtrain.grading.plugins.ShowAnswers` step fills each answer cell's outputs with
+one ``text/html`` output written here, from the vetted ``answers.json``:
+
+* an open answer as its text (escaped: it is the trainee's, never markup);
+* chosen options, numbers, true/false and orders with the option *text*, each marked right
+  or wrong against the key of the item's test cell;
+* an unanswered item says so;
+* under it the correct answer and the explanation (which states it), then the regulation
+  items to re-read and how to reach the specialist. The specialist always sees the first;
+  the trainee's feedback drops it where the assessment's ``show_answers`` setting hides it.
+
+The per-assessment notes (explanations, refs, the setting, the specialist's contact) come
+from ``<course>/notes/<assessment>.json``, which ``crmtrain build`` writes beside the
+gradebook (never released). Everything the trainee reads is in the regulation's language.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import json
+import os
+from typing import Any
+
+from ..i18n import translation
+from ..runtime.check import is_correct
+
+NOTES_DIR = "notes"  # <course>/notes/<assessment>.json
+MARK = "crmtrain-answer"  # the output's metadata key, so other steps know it is ours
+KEY = "crmtrain-key"  # ... on the output holding the correct answer and the explanation
+
+
+def read_notes(course_root: str, assessment: str) -> dict[str, Any]:
+    """The built notes of an assessment; {} when the course has none (built before they existed)."""
+    try:
+        with open(os.path.join(course_root, NOTES_DIR, f"{assessment}.json"), encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def item_spec(source: str) -> dict[str, Any] | None:
+    """The spec of an answer cell ``test.item({...})`` (read as a literal, never run)."""
+    try:
+        body = ast.parse(source).body
+        call = body[0].value if len(body) == 1 and isinstance(body[0], ast.Expr) else None
+        if not (isinstance(call, ast.Call) and call.args):
+            return None
+        spec = ast.literal_eval(call.args[0])
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError, AttributeError):
+        return None
+    return spec if isinstance(spec, dict) else None
+
+
+def _texts(spec: dict) -> dict[str, str]:
+    return {str(o.get("id")): str(o.get("text", "")) for o in spec.get("options", ()) if isinstance(o, dict)}
+
+
+def _value(qtype: str, value: Any, spec: dict, _) -> str:
+    """One answer value in words: option text for ids, yes/no for booleans, number with unit."""
+    texts = _texts(spec)
+    if qtype == "true_false":
+        return _("True") if value is True else _("False")
+    if qtype == "numeric":
+        unit = spec.get("unit", "")
+        return f"{value:g} {unit}".strip() if isinstance(value, (int, float)) else str(value)
+    return texts.get(str(value), str(value))
+
+
+def _mark(ok: bool | None, _) -> str:
+    if ok is None:
+        return ""
+    return (f' <span class="crmtrain-right">✔ {html.escape(_("right"))}</span>' if ok
+            else f' <span class="crmtrain-wrong">✘ {html.escape(_("wrong"))}</span>')
+
+
+def answer_outputs(spec: dict, answer: Any, key: Any, *, tolerance: float = 0.0, lang: str = "en",
+                   note: dict | None = None, contact: str = "") -> list[dict]:
+    """The outputs shown under one question. ``key`` is None for items graded by hand.
+
+    Three outputs: the answer with its verdict; the correct answer and the explanation
+    (marked :data:`KEY`: feedback drops it where the assessment hides the answers, the
+    formgrader always shows it to the specialist); the items to re-read and the contact.
+    """
+    _ = translation(lang).gettext
+    qtype = str(spec.get("type", ""))
+    esc = html.escape
+    blank = answer is None or answer == "" or answer == []
+    right = None if key is None or blank else is_correct(qtype, answer, key, tolerance)
+    parts = []
+    if blank:
+        parts.append(f"<p><strong>{esc(_('Not answered.'))}</strong></p>")
+    elif qtype == "open":
+        parts.append(f"<p><strong>{esc(_('Your answer:'))}</strong></p>")
+        parts.append(f'<blockquote style="white-space: pre-wrap">{esc(str(answer))}</blockquote>')
+    elif qtype in ("multiple", "ordering") and isinstance(answer, list):
+        parts.append(f"<p><strong>{esc(_('Your answer:'))}</strong></p>")
+        rows = []
+        for i, v in enumerate(answer):
+            if not isinstance(key, list):
+                ok = None
+            elif qtype == "ordering":
+                ok = i < len(key) and key[i] == v
+            else:
+                ok = v in key
+            rows.append(f"<li>{esc(_value(qtype, v, spec, _))}{_mark(ok, _)}</li>")
+        tag = "ol" if qtype == "ordering" else "ul"
+        parts.append(f"<{tag}>{''.join(rows)}</{tag}>")
+    else:
+        parts.append(f"<p><strong>{esc(_('Your answer:'))}</strong> {esc(_value(qtype, answer, spec, _))}</p>")
+    if key is None:
+        parts.append(f"<p><em>{esc(_('Graded by hand by the responsible specialist.'))}</em></p>")
+    elif not blank:
+        verdict = _("The answer is right.") if right else _("The answer is wrong.")
+        parts.append(f'<p class="{"crmtrain-right" if right else "crmtrain-wrong"}"><strong>'
+                     f'{"✔" if right else "✘"} {esc(verdict)}</strong></p>')
+    outputs = [output("".join(parts), _plain(qtype, answer, spec, _), MARK)]
+    note = note or {}
+    solution = []
+    if key is not None and not right:
+        shown = key if isinstance(key, list) else [key]
+        words = (" → " if qtype == "ordering" else ", ").join(_value(qtype, k, spec, _) for k in shown)
+        solution.append(f"<p><strong>{esc(_('Correct answer:'))}</strong> {esc(words)}</p>")
+    if note.get("explanation"):
+        solution.append(f'<p><strong>{esc(_("Explanation:"))}</strong></p>'
+                        f'<p style="white-space: pre-wrap">{esc(note["explanation"].strip())}</p>')
+    if solution:
+        outputs.append(output("".join(solution), "", KEY))
+    more = []
+    refs = note.get("refs") or []
+    if refs:
+        rows = []
+        for r in refs:
+            where = esc(r.get("title", ""))
+            if r.get("workbook"):
+                where += " — " + esc(_("workbook {name}").format(name=r["workbook"]))
+            rows.append(f"<li>{where}</li>")
+        more.append(f"<p><strong>{esc(_('Re-read in the regulation:'))}</strong></p><ul>{''.join(rows)}</ul>")
+    if contact and not right:
+        more.append(f"<p><em>{esc(_('Questions about this item: {contact}.').format(contact=contact))}</em></p>")
+    if more:
+        outputs.append(output("".join(more), "", MARK))
+    return outputs
+
+
+def _plain(qtype: str, answer: Any, spec: dict, _) -> str:
+    if answer is None or answer == "" or answer == []:
+        return _("Not answered.")
+    if isinstance(answer, list):
+        return "; ".join(_value(qtype, v, spec, _) for v in answer)
+    return _value(qtype, answer, spec, _) if qtype != "open" else str(answer)
+
+
+def output(text_html: str, plain: str, mark: str = MARK) -> dict:
+    """A display_data output nbconvert renders as HTML (and text viewers as ``plain``)."""
+    return {"output_type": "display_data", "metadata": {mark: True},
+            "data": {"text/html": text_html, "text/plain": plain}}
