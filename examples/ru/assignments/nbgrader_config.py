@@ -25,7 +25,8 @@ c.Autograde.exclude_overwriting = {'initial': ['answers.json'], 'followup': ['an
 # with two steps of crmtrain's: the released notebook is graded in place of the trainee's
 # copy (so added, edited or retyped cells and changed metadata count for nothing), and the
 # answer checks crmtrain generated are scored from answers.json as data, without a kernel,
-# in place of nbgrader's Execute (any other grade cell still runs in a kernel).
+# in place of nbgrader's Execute (any other grade cell still runs in a kernel). ShowAnswers
+# then writes each answer under its question as static HTML, for formgrader and feedback.
 c.Autograde.sanitize_preprocessors = [
     "crmtrain.grading.plugins.UseReleasedNotebook",
     "nbgrader.preprocessors.ClearOutput",
@@ -36,6 +37,7 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.Autograde.autograde_preprocessors = [
     "crmtrain.grading.plugins.ScoreAnswers",
+    "crmtrain.grading.plugins.ShowAnswers",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
