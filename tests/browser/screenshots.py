@@ -64,7 +64,7 @@ def quiz_pictures(trainee: Trainee, out: Path) -> None:
 
 def diagram_picture(trainee: Trainee, out: Path) -> None:
     """A business process with branches (complaints and returns) as Mermaid draws it."""
-    trainee.open("02-order-processing.ipynb", kernel=False)
+    trainee.open("02-order-processing.ipynb")  # with its exercises loaded, as a trainee sees it
     diagrams = trainee.panel.locator(".jp-RenderedMermaid")
     drawn = sum("```mermaid" in c.source for c in trainee.notebook.cells)
     expect(diagrams.locator("img")).to_have_count(drawn)
