@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..kinds.questions import question_kind
 from ..regulation.models import Question
 from .common import Result
 
@@ -96,7 +97,7 @@ def _processing(item: ET.Element, q: Question) -> None:
     if not EXPORT[q.type.value].scored:
         return
     cond = ET.SubElement(ET.SubElement(rp, "responseCondition"), "responseIf")
-    if q.type.value == "numeric":
+    if question_kind(q.type).tolerance:  # a number within a tolerance, not an exact match
         test = ET.SubElement(cond, "equal", toleranceMode="absolute", tolerance=f"{q.tolerance:g} {q.tolerance:g}")
     else:
         test = ET.SubElement(cond, "match")
