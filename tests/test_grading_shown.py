@@ -58,3 +58,53 @@ def test_every_type_shows_its_answer_in_words(spec, answer, key, expected):
 def test_the_trainee_reads_it_in_the_regulations_language():
     shown = html(answer_outputs(SPEC, None, ["a"], lang="ru", note=NOTE))
     assert "Нет ответа." in shown and "Перечитайте в регламенте" in shown
+
+
+def sample(**initial):
+    from crmtrain.regulation.loader import load
+    from crmtrain.samples import sample_path
+
+    reg = load(sample_path("en"))
+    if initial:
+        a = reg.assessments
+        reg = reg.model_copy(update={"assessments": a.model_copy(update={"initial": a.initial.model_copy(update=initial)})})
+    return reg
+
+
+@pytest.mark.parametrize("setting, initial, followup", [(None, False, True), (True, True, True), (False, False, True)])
+def test_show_answers_is_a_setting_per_assessment_hidden_for_the_initial_by_default(setting, initial, followup):
+    from crmtrain.notebooks.assessments import build_answer_notes
+
+    notes = build_answer_notes(sample(show_answers=setting) if setting is not None else sample())
+    assert notes["notes/initial.json"]["show_answers"] is initial
+    assert notes["notes/followup.json"]["show_answers"] is followup
+    item = next(iter(notes["notes/initial.json"]["items"].values()))
+    assert item["explanation"] and item["refs"][0]["workbook"].endswith(".ipynb")
+
+
+def test_feedback_drops_the_key_where_the_assessment_hides_it_and_the_leak_scan_knows_its_explanations(tmp_path):
+    import json
+
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from crmtrain.grading.course import write_config
+    from crmtrain.grading.leaks import hidden_notes
+    from crmtrain.grading.plugins import HideKey
+    from crmtrain.grading.course import Course
+
+    write_config(tmp_path, "crm-test", tmp_path / "exchange")
+    course = Course.load(tmp_path)
+    explanation = "The top bar holds the global search and the notifications."
+    for name, show in (("initial", False), ("followup", True)):
+        (tmp_path / "notes").mkdir(exist_ok=True)
+        (tmp_path / "notes" / f"{name}.json").write_text(json.dumps(
+            {"show_answers": show, "items": {"q": {"explanation": explanation}}}), encoding="utf-8")
+    assert hidden_notes(course, "initial") == [explanation] and hidden_notes(course, "followup") == []
+    for name, kept in (("initial", 2), ("followup", 3)):
+        cell = new_code_cell("test.item({})", outputs=[*answer_outputs(SPEC, ["a"], ["a", "b"], note=NOTE),
+                                                       {"output_type": "display_data", "metadata": {},
+                                                        "data": {"application/vnd.jupyter.widget-view+json": {}}}])
+        step = HideKey(config=course.nbgrader_config())
+        nb, _ = step.preprocess(new_notebook(cells=[cell]), {"nbgrader": {"assignment": name}})
+        assert len(nb.cells[0].outputs) == kept and not any(
+            "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in nb.cells[0].outputs)
