@@ -53,6 +53,7 @@ def test_the_specialist_grades_an_open_answer_in_the_formgrader(day, formgrader,
     import csv
     import io
 
+    from crmtrain.commands import course as course_commands
     from crmtrain.commands import report
     from crmtrain.simulate import questions
 
@@ -98,6 +99,10 @@ def test_the_specialist_grades_an_open_answer_in_the_formgrader(day, formgrader,
 
     with Gradebook(course.db_url, course.course_id) as gb:
         assert gb.find_comment(first.id, ASSESSMENT, ASSESSMENT, tid).manual_comment == COMMENT
+    shown = io.StringIO()
+    assert course_commands.status(str(course.root), ASSESSMENT, shown) == 0
+    line = next(ln for ln in shown.getvalue().splitlines() if ln.strip().startswith(tid))
+    assert f"{before + 2:g}/22" in line
     out = io.StringIO()
     assert report.run(str(course.root), None, tmp_path, "csv", out) == 0
     rows = {r["trainee_id"]: r for r in csv.DictReader((tmp_path / "trainees.csv").open(encoding="utf-8-sig"))}
