@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.crmtrain-installed
 
-.PHONY: demo test golden build i18n labextension clean document-pictures
+HUB_PREFIX ?= /opt/crmtrain-hub
+
+.PHONY: demo test golden build i18n labextension clean document-pictures hub-install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +37,11 @@ document-pictures: $(STAMP)
 	    $(BIN)/crmtrain document sample:$$lang --out build-output/document-$$lang && \
 	    pdftoppm -r 60 -png -f 1 -l 3 build-output/document-$$lang/regulation.pdf docs/document/$$lang-page; \
 	done
+
+# JupyterHub, configurable-http-proxy (npm) and crmtrain for `crmtrain hub`, into $(HUB_PREFIX)
+# (run as root; the hub suite in `make test` also does it on first use).
+hub-install: $(STAMP)
+	$(BIN)/crmtrain hub install --prefix $(HUB_PREFIX) --source .
 
 # Recompile the gettext catalogs after editing src/crmtrain/locale/*/LC_MESSAGES/crmtrain.po
 i18n: $(STAMP)

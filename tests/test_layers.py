@@ -51,13 +51,15 @@ LAYERS: dict[str, set[str]] = {
     "simulate": {"grading", "kinds", "regulation", "runtime"},  # demo trainees who click the real widgets
     "reports": {"errors", "grading", "i18n", "kinds", "regulation", "samples"},  # pandas over grading's results
     "lab": set(),  # JupyterLab set up for trainees
-    "commands": {"changes", "document", "errors", "files", "grading", "i18n", "interchange", "kinds", "lab", "notebooks",
+    # JupyterHub for a team: accounts, roster sync, the hub's configuration (runs inside it), backup.
+    "hub": {"errors", "grading", "lab"},
+    "commands": {"changes", "document", "errors", "files", "grading", "hub", "i18n", "interchange", "kinds", "lab", "notebooks",
                  "regulation", "reports", "rules", "runtime", "samples", "simulate", "speedups"},
-    "cli": {"commands", "errors", "grading", "kinds", "speedups"},  # kinds: the assessments; grading: its defaults
+    "cli": {"commands", "errors", "grading", "hub", "kinds", "speedups"},  # kinds: the assessments; grading, hub: their defaults
     "__main__": {"cli"},
 }
 # Third-party packages allowed only in these layers.
-ONLY_IN = {"nbgrader": {"grading"}, "pandas": {"reports"}}
+ONLY_IN = {"nbgrader": {"grading"}, "pandas": {"reports"}, "jupyterhub": {"hub"}}
 # The kernel runtime: the crmtrain packages it may reach, and the only third-party imports there.
 KERNEL = {"root": "runtime", "packages": {"crmtrain", "runtime", "rules", "i18n", "kinds"},
           "third_party": {"ipywidgets", "IPython"}}

@@ -62,6 +62,7 @@ SETTINGS: dict[str, dict] = {
 DISABLED_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                     "@jupyter/nbgrader:course-list")
 DISABLED_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+INSTRUCTOR_DISABLED_PLUGINS = ("@jupyter/nbgrader:course-list",)
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,19 @@ def notebook_language(root: Path) -> str:
     return "en"
 
 
-def prepare(state_dir: Path, python: str = sys.executable, lang: str = "en") -> tuple[Path, Path]:
-    """Write the settings and the kernelspec into ``state_dir``; return (config dir, data dir)."""
+def prepare(state_dir: Path, python: str = sys.executable, lang: str = "en", *,
+            instructor: bool = False) -> tuple[Path, Path]:
+    """Write the settings and the kernelspec into ``state_dir``; return (config dir, data dir).
+
+    ``instructor`` keeps nbgrader's instructor panels (the specialist on a shared hub) but for
+    the course list, which needs JupyterHub API scopes nbgrader does not document.
+    """
     config, data = state_dir / "config", state_dir / "data"
     labconfig = config / "labconfig"
     labconfig.mkdir(parents=True, exist_ok=True)
     _write_json(labconfig / "default_setting_overrides.json", settings(lang))
-    _write_json(labconfig / "page_config.json", {"disabledExtensions": {p: True for p in DISABLED_PLUGINS}})
+    disabled = INSTRUCTOR_DISABLED_PLUGINS if instructor else DISABLED_PLUGINS
+    _write_json(labconfig / "page_config.json", {"disabledExtensions": {p: True for p in disabled}})
     kernel = data / "kernels" / "python3"
     kernel.mkdir(parents=True, exist_ok=True)
     _write_json(kernel / "kernel.json", kernel_spec(python))
@@ -204,6 +211,12 @@ def command(
 
 def _prepend(current: str | None, *paths: Path) -> str:
     return os.pathsep.join([*(str(p) for p in paths), *([current] if current else [])])
+
+
+def server_config(instructor: bool = False) -> dict:
+    """``jupyter_server_config.json`` for a shared server: nbgrader's instructor side off for trainees."""
+    off = DISABLED_SERVER_EXTENSIONS[1:] if instructor else DISABLED_SERVER_EXTENSIONS
+    return {"ServerApp": {"jpserver_extensions": {name: False for name in off}}}
 
 
 def _write_json(path: Path, value: object) -> None:

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..grading.course import CONFIG_NAME, DEFAULT_COURSE_ID, DEFAULT_EXCHANGE, config_text
+from ..grading.course import CONFIG_NAME, DEFAULT_COURSE_ID, DEFAULT_EXCHANGE, config_text, existing_db_url
 
 if TYPE_CHECKING:  # pydantic loads only when a regulation is read
     from ..regulation.models import Regulation
@@ -38,14 +38,14 @@ def workbook_files(reg: Regulation, regulation: str = "sample:en") -> dict[str, 
 
 
 def course_files(reg: Regulation, *, regulation: str = "sample:en", exchange: str | Path = DEFAULT_EXCHANGE,
-                 course_id: str = DEFAULT_COURSE_ID) -> dict[str, str]:
+                 course_id: str = DEFAULT_COURSE_ID, db_url: str | None = None) -> dict[str, str]:
     """The nbgrader course folder: ``nbgrader_config.py``, the assessments' ``source/``, the record, the dashboard."""
     from ..notebooks.assessments import build_answer_notes, build_assessments
     from ..notebooks.cells import render
     from ..reports.dashboard import build_dashboard
 
     timezone = reg.client_work.contact_timing.calendar.timezone
-    files = {CONFIG_NAME: config_text(course_id, exchange, timezone=timezone)}
+    files = {CONFIG_NAME: config_text(course_id, exchange, timezone=timezone, db_url=db_url)}
     files.update({f"source/{path}": render(nb) for path, nb in build_assessments(reg).items()})
     files.update({path: json.dumps(notes, indent=2, ensure_ascii=False) + "\n"
                   for path, notes in build_answer_notes(reg).items()})
@@ -68,7 +68,7 @@ def build_files(reg: Regulation, regulation: str = "sample:en", *, exchange: str
 
 
 def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_EXCHANGE,
-        course_id: str = DEFAULT_COURSE_ID) -> int:
+        course_id: str = DEFAULT_COURSE_ID, db_url: str | None = None) -> int:
     """Build ``OUT/workbooks`` and the course in ``OUT/assignments``; say what changed and what next."""
     from ..errors import UserError
     from ..files import write_files
@@ -86,7 +86,9 @@ def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_
     notebooks = workbook_files(reg, ref)
     changed = write_files(workbooks, notebooks)
     out.write(f"Workbooks: {len(notebooks)} notebooks for trainees in {workbooks}/ ({len(changed)} changed)\n")
-    files = course_files(reg, regulation=ref, exchange=exchange, course_id=course_id)
+    # Without --db-url a rebuild keeps the gradebook server the course already names.
+    files = course_files(reg, regulation=ref, exchange=exchange, course_id=course_id,
+                         db_url=db_url or existing_db_url(course))
     changed = write_files(course, files)
     out.write(f"Assessments: nbgrader course '{course_id}' in {course}/ "
               f"({len(files)} files, {len(changed)} changed; exchange {exchange})\n")

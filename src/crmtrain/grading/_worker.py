@@ -24,7 +24,7 @@ from nbgrader.apps.api import NbGraderAPI  # noqa: F401
 from sqlalchemy.orm import configure_mappers
 
 from . import _fastpath, answers, gradebook, intake, markers
-from .course import ANSWERS_FILE, BUSY_TIMEOUT_S, Course, nbgrader_cause
+from .course import ANSWERS_FILE, Course, nbgrader_cause
 from .items import assessment_items
 
 configure_mappers()  # the gradebook's ORM set-up, done once here rather than per worker
@@ -61,7 +61,7 @@ def init(root: str, quiet: bool = True) -> None:
     course = Course.load(root)
     # sqlite's busy timeout: a writer that finds the gradebook locked waits this long (the
     # pysqlite default of 5 s is thin when several workers commit at once).
-    api = course.api(**{"CourseDirectory.db_url": f"{course.db_url}?timeout={BUSY_TIMEOUT_S}"})
+    api = course.api(**{"CourseDirectory.db_url": course.writer_db_url})
     _state.update(course=course, api=api)
 
 

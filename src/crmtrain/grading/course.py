@@ -61,7 +61,7 @@ c.NbGraderAPI.timezone = {timezone!r}
 # A late submission is recorded with its delay; "none" keeps the score, "zero" zeroes it.
 c.LateSubmissionPlugin.penalty_method = {late_penalty!r}
 
-# Trainees answer with widgets; each answer is saved to {answers!r} next to the notebook.
+{db_url_line}# Trainees answer with widgets; each answer is saved to {answers!r} next to the notebook.
 # Submit carries that file and autograde copies it; never replace it with a source copy.
 c.Autograde.exclude_overwriting = {exclude!r}
 
@@ -105,8 +105,39 @@ c.GenerateFeedback.HTMLExporter.preprocessors = ["{plugins}.HideKey"]
 '''
 
 
-def config_text(course_id: str, exchange_dir: str | Path, *, timezone: str = "UTC", late_penalty: str = "none") -> str:
-    """The text of ``nbgrader_config.py`` (deterministic: same arguments, same bytes)."""
+_DB_URL_TEMPLATE = """\
+# The gradebook lives in a database server, so several graders can work at once.
+c.CourseDirectory.db_url = {db_url!r}
+
+"""
+DB_SCHEMES = ("sqlite", "postgresql")
+
+
+def check_db_url(db_url: str | None) -> None:
+    """UserError unless ``db_url`` is None or an sqlite:// or postgresql:// address."""
+    if db_url is None:
+        return
+    scheme = db_url.split("://", 1)[0].split("+", 1)[0] if "://" in db_url else ""
+    if scheme not in DB_SCHEMES:
+        raise UserError(f"gradebook address {db_url!r} must start with sqlite:/// or postgresql://")
+
+
+def existing_db_url(root: str | Path) -> str | None:
+    """The ``db_url`` an existing course configuration sets (so a rebuild keeps it), if any."""
+    path = Path(root) / CONFIG_NAME
+    if not path.is_file():
+        return None
+    value = _read_settings(path).get("CourseDirectory.db_url")
+    return value if isinstance(value, str) and value else None
+
+
+def config_text(course_id: str, exchange_dir: str | Path, *, timezone: str = "UTC", late_penalty: str = "none",
+                db_url: str | None = None) -> str:
+    """The text of ``nbgrader_config.py`` (deterministic: same arguments, same bytes).
+
+    ``db_url`` puts the gradebook in a database server (``postgresql://...``) instead of the
+    course folder's ``gradebook.db``.
+    """
     if not _COURSE_ID.match(course_id or ""):
         raise UserError(f"course id {course_id!r} must be letters, digits, '.', '_' or '-' (no spaces)")
     try:
@@ -115,7 +146,9 @@ def config_text(course_id: str, exchange_dir: str | Path, *, timezone: str = "UT
         raise UserError(f"unknown time zone {timezone!r} (use a name such as 'Europe/Moscow' or 'UTC')") from None
     if late_penalty not in LATE_PENALTIES:
         raise UserError(f"late penalty {late_penalty!r} must be one of: {', '.join(LATE_PENALTIES)}")
+    check_db_url(db_url)
     return _CONFIG_TEMPLATE.format(
+        db_url_line=(_DB_URL_TEMPLATE.format(db_url=db_url) if db_url else ""),
         course_id=course_id,
         exchange=str(Path(exchange_dir).expanduser().absolute()),
         timezone=timezone,
@@ -146,6 +179,7 @@ def trainee_config_text(course_id: str, exchange_dir: str | Path) -> str:
         f"c.CourseDirectory.course_id = {course_id!r}\n"
         f"c.Exchange.root = {str(Path(exchange_dir).expanduser().absolute())!r}\n"
         f'c.ExchangeFactory.fetch_assignment = "{PLUGINS}.RecordingFetchAssignment"\n'
+        f'c.ExchangeFactory.submit = "{PLUGINS}.PrivateSubmit"\n'
     )
 
 
@@ -184,6 +218,7 @@ class Course:
     course_id: str
     exchange_dir: Path
     timezone: str = "UTC"
+    database: str | None = None  # CourseDirectory.db_url when the config sets one
 
     @classmethod
     def load(cls, root: str | Path) -> "Course":
@@ -204,7 +239,10 @@ class Course:
             raise UserError("the course configuration is incomplete", problems)
         tz = settings.get("NbGraderAPI.timezone", "UTC")
         exchange_dir = (root / Path(exchange).expanduser()).absolute()  # relative: to the course
-        return cls(root, course_id, exchange_dir, tz if isinstance(tz, str) else "UTC")
+        db_url = settings.get("CourseDirectory.db_url")
+        if db_url is not None and not isinstance(db_url, str):
+            raise UserError(f"{path}: c.CourseDirectory.db_url must be a string such as 'postgresql://...'")
+        return cls(root, course_id, exchange_dir, tz if isinstance(tz, str) else "UTC", db_url or None)
 
     # --- paths ----------------------------------------------------------------------------
 
@@ -218,7 +256,16 @@ class Course:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.db_path}"
+        """The gradebook's address: the configured server, else ``gradebook.db`` here."""
+        return self.database or f"sqlite:///{self.db_path}"
+
+    @property
+    def writer_db_url(self) -> str:
+        """``db_url`` for writers: sqlite gets a generous busy timeout (workers commit at once)."""
+        url = self.db_url
+        if not url.startswith("sqlite:"):
+            return url
+        return f"{url}{'&' if '?' in url else '?'}timeout={BUSY_TIMEOUT_S}"
 
     def source_dir(self, assessment: str) -> Path:
         return self.root / "source" / assessment

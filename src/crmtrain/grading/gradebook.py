@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UserError
-from .course import ASSESSMENTS, BUSY_TIMEOUT_S, Course, nbgrader_tools_on_path
+from .course import ASSESSMENTS, Course, nbgrader_tools_on_path
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def _open(course: Course, *, readonly: bool = False) -> Iterator[Any]:
 
     # A generous sqlite busy timeout: grading workers may be committing at the same time.
     # course_id="" makes Gradebook create no course row, so a reader never writes.
-    gb = Gradebook(f"{course.db_url}?timeout={BUSY_TIMEOUT_S}", "" if readonly else course.course_id)
+    gb = Gradebook(course.writer_db_url, "" if readonly else course.course_id)
     try:
         yield gb
     finally:
@@ -279,7 +279,7 @@ def snapshot(course: Course, assessments: tuple[str, ...] = ASSESSMENTS) -> Snap
                               SubmittedNotebook, TaskCell)
     from sqlalchemy import func, select
 
-    if not course.db_path.is_file():
+    if course.database is None and not course.db_path.is_file():  # a gradebook server is always there
         raise UserError(f"no gradebook at {course.db_path}: nothing has been autograded in this course yet")
     with _open(course, readonly=True) as gb:
         run = gb.db.execute

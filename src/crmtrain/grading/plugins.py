@@ -6,6 +6,7 @@ it at module level.
 
 * :class:`RecordingFetchAssignment` is the stock fetch plus a marker in ``fetched/``;
 * :class:`RecordingReleaseAssignment` is the stock release plus creating ``fetched/``;
+* :class:`PrivateSubmit` is the stock submit, closed to other trainees;
 * :class:`SafeCollect` is the stock collect, but links stay links and pipes stay behind;
 * :class:`UseReleasedNotebook` grades the released notebook, not the trainee's copy;
 * :class:`ScoreAnswers` scores crmtrain's answer checks from answers.json, without a kernel;
@@ -22,7 +23,8 @@ import stat
 from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.exchange.default import ExchangeCollect, ExchangeFetchAssignment, ExchangeReleaseAssignment
+from nbgrader.exchange.default import (ExchangeCollect, ExchangeFetchAssignment, ExchangeReleaseAssignment,
+                                       ExchangeSubmit)
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.utils import get_username, ignore_patterns, is_grade, is_solution
 
@@ -55,6 +57,31 @@ class RecordingReleaseAssignment(ExchangeReleaseAssignment):
     def init_dest(self) -> None:
         super().init_dest()
         fetchlog.ensure_folder(Path(self.course_path) / FETCHED_DIR)
+
+
+# A submission's folder: rwx for the trainee and the specialist's group (the specialist may
+# clean inbound/ up), nothing for anyone else. The files inside keep nbgrader's modes: only
+# those who may enter the folder reach them.
+SUBMISSION_DIR_MODE = 0o770
+
+
+class PrivateSubmit(ExchangeSubmit):
+    """``nbgrader submit`` whose copy in ``inbound/`` other trainees can neither read nor change.
+
+    Stock nbgrader makes a submission's folder world-writable and its files world-readable,
+    and relies on a random name nobody can list. ``inbound/`` is setgid, so the new folder
+    belongs to the specialist's group: closing it to "others" keeps it open to collect and
+    shut to every other trainee, even one who learns the name. (A folder that did not get
+    that group, on a file system without setgid semantics, keeps nbgrader's modes.)
+    """
+
+    def copy_files(self) -> None:
+        super().copy_files()
+        dest = Path(self.inbound_path) / self.assignment_filename
+        if dest.stat().st_gid == Path(self.inbound_path).stat().st_gid:
+            os.chmod(dest, SUBMISSION_DIR_MODE)
+        else:
+            self.log.warning("%s did not get the group of inbound/; left readable to all", dest)
 
 
 class SafeCollect(ExchangeCollect):
@@ -140,6 +167,8 @@ class ScoreAnswers(Execute):
         vetted = os.path.join(folder, ANSWERS_FILE)
         others = []
         for i, cell in enumerate(nb.cells):
+            if cell.cell_type == "code" and not is_grade(cell) and "item" in cell.metadata.get("crmtrain", {}):
+                cell.outputs = [NotebookNode(o) for o in answer_shown(cell.source, saved.answers)]
             if cell.cell_type != "code" or not is_grade(cell):
                 continue
             call = scoring.parse_check(cell.source)
@@ -169,6 +198,35 @@ class ScoreAnswers(Execute):
         for j, i in enumerate(keep):
             if i in wanted:
                 nb.cells[i].outputs = run.cells[j].outputs
+
+
+def answer_shown(source: str, saved: dict) -> list[dict]:
+    """The output an item's answer cell gets in the graded notebook: the saved answer in words.
+
+    No kernel runs the answer cells, so without this the specialist would grade an open
+    answer in formgrader without seeing it. Option ids are shown as their texts.
+    """
+    import ast
+
+    try:
+        call = ast.parse(source.strip(), mode="eval").body
+        spec = ast.literal_eval(call.args[0])
+        qid = spec["id"]
+    except (SyntaxError, ValueError, AttributeError, IndexError, KeyError, TypeError):
+        return []
+    if qid not in saved:
+        text = f"{qid}: (no answer)"
+    else:
+        value = saved[qid]
+        texts = {o.get("id"): o.get("text") for o in spec.get("options", ()) if isinstance(o, dict)}
+        if isinstance(value, list):
+            shown = "; ".join(str(texts.get(v, v)) for v in value)
+        elif isinstance(value, str):
+            shown = str(texts.get(value, value))
+        else:
+            shown = str(value)
+        text = f"{qid}: {shown}"
+    return [{"output_type": "display_data", "metadata": {}, "data": {"text/plain": text}}]
 
 
 @contextlib.contextmanager

@@ -29,8 +29,10 @@ def load_report_data(course_root: Path, regulation) -> ReportData:
     from ..grading.course import Course
     from ..grading.items import assessment_items
 
+    from ..grading.course import existing_db_url
+
     db = Path(course_root) / GRADEBOOK
-    if not db.is_file():
+    if existing_db_url(course_root) is None and not db.is_file():  # a gradebook server is there from the start
         raise UserError(f"no gradebook at {db}: nothing has been autograded in this course yet")
     course = Course.load(course_root)
     snap = gradebook.snapshot(course)
@@ -177,8 +179,9 @@ def response_text(value: Any, qtype: str = "") -> str:
 
 
 def course_root(path: str | Path) -> Path:
-    """The folder holding gradebook.db: ``path`` itself or its ``assignments/`` (the build output)."""
+    """The course folder: ``path`` itself or its ``assignments/`` (the build output)."""
     path = Path(path)
-    if not (path / GRADEBOOK).is_file() and (path / "assignments" / GRADEBOOK).is_file():
-        return path / "assignments"
+    for name in (GRADEBOOK, "nbgrader_config.py"):  # a course on a gradebook server has no gradebook.db
+        if not (path / name).is_file() and (path / "assignments" / name).is_file():
+            return path / "assignments"
     return path

@@ -1,0 +1,136 @@
+"""``crmtrain hub ...``: a JupyterHub for the team on this server (see :mod:`crmtrain.hub`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import UserError
+from ..hub import accounts, install as installer
+from ..hub.site import AUTHENTICATORS, Site, check_login
+
+
+def install(prefix: str, source: str, out: TextIO = sys.stdout) -> int:
+    """``crmtrain hub install``: JupyterHub, the proxy and crmtrain into PREFIX."""
+    done = installer.install(prefix, source, log=lambda text: print(text, file=out, flush=True))
+    out.write(f"Installed into {done.prefix}: {done.jupyterhub}, {done.proxy}\n"
+              f"Next: sudo {done.prefix / 'bin' / 'crmtrain'} hub config REGULATION --specialist LOGIN\n")
+    return 0
+
+
+def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, ip: str, port: int,
+           hub_port: int, proxy_api_port: int, db_url: str | None, course_id: str, authenticator: str,
+           course_home: str | None, python_path: list[str] | None, out: TextIO = sys.stdout) -> int:
+    """``crmtrain hub config``: write the hub's configuration and build the course as the specialist."""
+    from ..grading.course import check_db_url
+    from ..hub import setup, users
+
+    accounts.require_root("crmtrain hub config")
+    missing = installer.missing(prefix)
+    if missing:
+        raise UserError(f"{prefix} lacks {', '.join(missing)}: run `sudo crmtrain hub install --prefix {prefix}` first")
+    check_login(specialist, "specialist")
+    check_db_url(db_url)
+    if authenticator not in AUTHENTICATORS:
+        raise UserError(f"authenticator {authenticator!r}: choose {' or '.join(AUTHENTICATORS)}")
+    password = None
+    if not accounts.exists(specialist):
+        password = accounts.create(specialist, "crmtrain specialist")
+    accounts.private_home(specialist)
+    home = Path(course_home) if course_home else accounts.home(specialist) / "course"
+    accounts.run_as(specialist, ["mkdir", "-p", "-m", "700", str(home)], what=f"creating {home}")
+    spec = regulation or "sample:en"
+    if not spec.startswith("sample:"):
+        source = Path(spec).expanduser().absolute()
+        if not source.is_file():
+            raise UserError(f"regulation file not found: {spec}")
+        copy = home / "regulation.yaml"
+        if source != copy:
+            shutil.copyfile(source, copy)
+            entry = accounts.pwd.getpwnam(specialist)
+            os.chown(copy, entry.pw_uid, entry.pw_gid)
+        spec = str(copy)
+    site = Site(Path(site_dir).absolute(), specialist, home.absolute(), spec, prefix=Path(prefix).absolute(), ip=ip,
+                port=port, hub_port=hub_port, proxy_api_port=proxy_api_port, course_id=course_id, db_url=db_url,
+                authenticator=authenticator, python_path=tuple(python_path or ()))
+    setup.write_site(site)
+    setup.build_course(site)
+    setup.write_jupyter_config(site)  # again, now that the workbooks say the regulation's language
+    passwords = users.write_passwords(site, {specialist: password} if password else {})
+    out.write(f"Hub configured in {site.root} (JupyterHub {site.url}, {authenticator} login)\n"
+              f"  course: {site.course_dir} (the specialist {specialist}'s), exchange: {site.exchange}\n"
+              f"  gradebook: {db_url or site.course_dir / 'gradebook.db'}\n")
+    if passwords:
+        out.write(f"  created the account {specialist}; its initial password is in {passwords} (root only)\n")
+    out.write(f"Next: sudo crmtrain hub users sync staff.csv --site {site.root}\n"
+              f"      sudo crmtrain hub start --site {site.root}   (or: systemctl enable --now "
+              f"{site.root / 'crmtrain-hub.service'})\n")
+    return 0
+
+
+def users_sync(site_dir: str, csv_path: str, out: TextIO = sys.stdout) -> int:
+    """``crmtrain hub users sync staff.csv``: accounts, homes and workbooks for the roster."""
+    from ..hub import users
+
+    site = Site.load(site_dir)
+    result = users.sync(site, csv_path)
+    total = len(result.added) + len(result.enabled) + len(result.kept)
+    out.write(f"{total} trainees on the hub: {len(result.added)} added, {len(result.enabled)} enabled again, "
+              f"{len(result.kept)} unchanged; {len(result.disabled)} disabled (homes and work kept)\n")
+    for label, names in (("added", result.added), ("enabled again", result.enabled), ("disabled", result.disabled)):
+        if names:
+            out.write(f"  {label}: {', '.join(names)}\n")
+    out.write(f"  workbooks updated in {result.workbooks_updated} home(s)\n")
+    if result.passwords:
+        out.write(f"  initial passwords of new accounts: {result.passwords} (root only; hand them out, then delete it)\n")
+    return 0
+
+
+def start(site_dir: str, out: TextIO = sys.stdout) -> int:
+    """``crmtrain hub start``: run JupyterHub in the foreground (it replaces this process)."""
+    site = Site.load(site_dir)
+    accounts.require_root("crmtrain hub start")
+    jupyterhub = site.prefix / "bin" / "jupyterhub"
+    if not jupyterhub.exists():
+        raise UserError(f"{jupyterhub} not found: run `sudo crmtrain hub install` first")
+    out.write(f"Starting JupyterHub on {site.url} (Ctrl+C stops the hub; trainees' servers keep running)\n")
+    out.flush()
+    argv = [str(jupyterhub), "-f", str(site.config_path)]
+    os.chdir(site.root)
+    os.execv(argv[0], argv)
+    return 0  # reached only when a test replaces os.execv
+
+
+def status(site_dir: str, out: TextIO = sys.stdout) -> int:
+    """``crmtrain hub status``: logged in, and unsubmitted answers."""
+    from ..hub import status as hub_status
+
+    site = Site.load(site_dir)
+    accounts.require_root("crmtrain hub status")
+    out.write(hub_status.render(site, hub_status.status(site)))
+    return 0
+
+
+def backup(site_dir: str, archive: str, out: TextIO = sys.stdout) -> int:
+    """``crmtrain hub backup ARCHIVE``."""
+    from ..hub import backup as hub_backup
+
+    site = Site.load(site_dir)
+    manifest = hub_backup.backup(site, archive)
+    out.write(f"Backed up the gradebook ({manifest['gradebook'] or 'none yet'}), the course, the exchange and "
+              f"{len(manifest['homes'])} trainees' work into {archive}\n")
+    return 0
+
+
+def restore(site_dir: str, archive: str, out: TextIO = sys.stdout) -> int:
+    """``crmtrain hub restore ARCHIVE``."""
+    from ..hub import backup as hub_backup
+
+    site = Site.load(site_dir)
+    manifest = hub_backup.restore(site, archive)
+    out.write(f"Restored the backup of {manifest['made']}: gradebook ({manifest['gradebook'] or 'none'}), course, "
+              f"exchange and {len(manifest['homes'])} trainees' work\n")
+    return 0

@@ -1,0 +1,171 @@
+"""``crmtrain hub backup`` / ``restore``: the gradebook, the exchange and the trainees' work.
+
+One ``.tar.gz`` (readable by root only) holds:
+
+    manifest.json          what is inside, the course id and when it was made
+    gradebook.db | .sql    the gradebook: a consistent sqlite copy, or pg_dump of PostgreSQL
+    course/...             the specialist's course folder (sources, submissions, feedback, roster)
+    exchange/...           nbgrader's exchange (released, submitted, feedback, fetch markers)
+    homes/<user>/...       each trainee's workbooks (with progress) and fetched assessments
+
+Owners and permissions are kept by name, so a backup restores onto a new server after
+``crmtrain hub config`` and ``users sync`` made the same accounts. Restore puts files back
+over what is there (never deleting anything else) and replaces the gradebook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import pwd
+import sqlite3
+import tarfile
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from ..errors import UserError
+from ..grading.course import ASSESSMENTS
+from . import accounts, workbooks
+from .site import Site, Users
+
+FORMAT = 1
+GRADEBOOK = "gradebook.db"
+
+
+def trainee_folders() -> tuple[str, ...]:
+    """What of a trainee's home is their course work: the workbooks and the assessments."""
+    return (workbooks.FOLDER, *ASSESSMENTS)
+
+
+def backup(site: Site, archive: str | Path) -> dict:
+    """Write the archive; return its manifest."""
+    accounts.require_root("crmtrain hub backup")
+    archive = Path(archive)
+    users = Users.load(site.users_path)
+    manifest = {"format": FORMAT, "course_id": site.course_id, "specialist": site.specialist,
+                "made": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                "gradebook": None, "homes": []}
+    fd = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        manifest["gradebook"] = _add_gradebook(site, tar)
+        if site.course_home.is_dir():
+            tar.add(site.course_home, "course", filter=lambda m: None if m.name == f"course/assignments/{GRADEBOOK}"
+                    or m.name.startswith(f"course/assignments/{GRADEBOOK}-") else _plain(m))
+        if site.exchange.is_dir():
+            tar.add(site.exchange, "exchange", filter=_plain)
+        for name in sorted(set(users.trainees) | set(users.disabled)):
+            if not accounts.exists(name):
+                continue
+            home = accounts.home(name)
+            kept = [f for f in trainee_folders() if (home / f).is_dir()]
+            for folder in kept:
+                tar.add(home / folder, f"homes/{name}/{folder}", filter=_plain)
+            if kept:
+                manifest["homes"].append(name)
+        data = (json.dumps(manifest, indent=2) + "\n").encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size, info.mode, info.mtime = len(data), 0o600, int(dt.datetime.now().timestamp())
+        tar.addfile(info, io.BytesIO(data))
+    return manifest
+
+
+def restore(site: Site, archive: str | Path) -> dict:
+    """Put the archive's files back and replace the gradebook; return its manifest."""
+    accounts.require_root("crmtrain hub restore")
+    try:
+        tar = tarfile.open(archive, "r:gz")
+    except (OSError, tarfile.TarError) as exc:
+        raise UserError(f"{archive}: not a crmtrain hub backup ({exc})") from None
+    with tar:
+        try:
+            manifest = json.loads(tar.extractfile("manifest.json").read())
+        except (KeyError, ValueError, AttributeError):
+            raise UserError(f"{archive}: not a crmtrain hub backup (no manifest.json)") from None
+        if manifest.get("course_id") != site.course_id:
+            raise UserError(f"{archive} is a backup of course {manifest.get('course_id')!r}, "
+                            f"this hub runs {site.course_id!r}")
+        missing = [n for n in manifest.get("homes", []) if not accounts.exists(n)]
+        if missing:
+            raise UserError(f"{archive}: no account for {', '.join(missing)}: "
+                            "run `crmtrain hub users sync` with the roster first")
+        for member in tar.getmembers():
+            target = _destination(site, member.name)
+            if target is None or not (member.isfile() or member.isdir()):
+                continue
+            base, relative = target
+            member.name = relative
+            tar.extract(member, base, filter="fully_trusted")
+        _restore_gradebook(site, tar, manifest.get("gradebook"))
+    return manifest
+
+
+def _destination(site: Site, name: str) -> tuple[Path, str] | None:
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or len(path.parts) < 2:
+        return None
+    top, rest = path.parts[0], PurePosixPath(*path.parts[1:])
+    if top == "course":
+        return site.course_home, str(rest)
+    if top == "exchange":
+        return site.exchange, str(rest)
+    if top == "homes" and len(path.parts) >= 3 and path.parts[2] in trainee_folders():
+        return accounts.home(path.parts[1]), str(PurePosixPath(*path.parts[2:]))
+    return None
+
+
+def _plain(member: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    """Only files and folders: links and devices in a home have no place in a backup."""
+    return member if (member.isfile() or member.isdir()) else None
+
+
+def _add_gradebook(site: Site, tar: tarfile.TarFile) -> str | None:
+    with tempfile.TemporaryDirectory() as tmp:
+        if site.db_url and site.db_url.startswith("postgresql"):
+            dump = accounts.run_as(site.specialist, ["pg_dump", "--clean", "--if-exists", "--no-owner",
+                                                     libpq_url(site.db_url)], what="pg_dump of the gradebook")
+            path = Path(tmp) / "gradebook.sql"
+            path.write_text(dump.stdout, encoding="utf-8")
+            tar.add(path, "gradebook.sql")
+            return "gradebook.sql"
+        db = site.course_dir / GRADEBOOK
+        if not db.is_file():
+            return None
+        copy = Path(tmp) / GRADEBOOK
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as src, sqlite3.connect(copy) as dst:
+            src.backup(dst)  # consistent even while a grader writes
+        tar.add(copy, GRADEBOOK)
+        return GRADEBOOK
+
+
+def _restore_gradebook(site: Site, tar: tarfile.TarFile, name: str | None) -> None:
+    if name is None:
+        return
+    data = tar.extractfile(name).read()
+    entry = pwd.getpwnam(site.specialist)
+    if name == "gradebook.sql":
+        if not (site.db_url or "").startswith("postgresql"):
+            raise UserError("the backup's gradebook is a PostgreSQL dump but this hub's gradebook is sqlite "
+                            "(crmtrain hub config --db-url postgresql://...)")
+        with tempfile.NamedTemporaryFile("wb", suffix=".sql", delete=False) as fh:
+            fh.write(data)
+        try:
+            os.chown(fh.name, entry.pw_uid, entry.pw_gid)
+            accounts.run_as(site.specialist, ["psql", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", fh.name,
+                                              libpq_url(site.db_url)], what="restoring the gradebook with psql")
+        finally:
+            os.unlink(fh.name)
+        return
+    db = site.course_dir / GRADEBOOK
+    tmp = db.with_name(f".{GRADEBOOK}.restoring")
+    tmp.write_bytes(data)
+    os.chown(tmp, entry.pw_uid, entry.pw_gid)
+    tmp.chmod(0o600)
+    tmp.replace(db)
+
+
+def libpq_url(db_url: str) -> str:
+    """An SQLAlchemy address as PostgreSQL's own tools take it (no ``+driver``)."""
+    scheme, rest = db_url.split("://", 1)
+    return f"{scheme.split('+', 1)[0]}://{rest}"

@@ -1,0 +1,129 @@
+"""JupyterHub's configuration for a crmtrain hub, applied inside the hub process.
+
+The generated ``jupyterhub_config.py`` calls :func:`configure`. Choices made here:
+
+* **Login**: PAM (system passwords) or NativeAuthenticator; either way only the specialist and
+  the trainees ``users.json`` lists as active may log in, read at every login, so a roster
+  sync takes effect without a restart.
+* **Servers**: JupyterHub's local process spawner starts JupyterLab as the user, in their home,
+  from the hub's prefix; trainees and the specialist get their own Jupyter settings folder
+  (``JUPYTER_CONFIG_PATH``), so only the specialist has formgrader and the instructor panels.
+  Before each start the hub copies the newest workbooks into the trainee's home.
+* **Restarts lose nothing**: servers and the proxy keep running while the hub is down
+  (``cleanup_servers``/``cleanup_proxy`` off, a fixed proxy token), and the hub's state is in
+  ``state/``; a restarted hub reconnects to them.
+* **Formgrader in its own tab**: JupyterHub ≥ 4.1 sends ``frame-ancestors 'none'``, so
+  nbgrader's formgrader panel (an iframe) stays blank. The specialist's menu Course →
+  Formgrader (written by :mod:`.setup`) opens ``/user/<specialist>/formgrader`` in a browser
+  tab instead; the policy is not weakened.
+* **Roles**: the specialist may see and stop servers in the hub's admin page but not open a
+  trainee's server or files; the ``crmtrain`` service (``crmtrain hub status`` and ``users
+  sync``) may read users and stop servers.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import secrets
+from pathlib import Path
+
+from ..lab import DATA_DIR, FIRST_NOTEBOOK
+from . import workbooks
+from .site import Site, Users
+
+SERVICE = "crmtrain"
+SERVICE_SCOPES = ["list:users", "read:users", "read:users:activity", "read:servers", "servers"]
+SPECIALIST_SCOPES = ["admin-ui", "list:users", "read:users", "read:users:activity", "read:servers", "servers",
+                     "self"]
+
+
+def configure(c, settings_path: str) -> None:
+    """Fill JupyterHub's config object ``c`` from ``hub.json``."""
+    site = Site.load(Path(settings_path).parent)
+    state = site.state_dir
+    c.JupyterHub.bind_url = f"http://{site.ip}:{site.port}"
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = site.hub_port
+    c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+    c.JupyterHub.cleanup_servers = False
+    c.JupyterHub.cleanup_proxy = False
+    c.ConfigurableHTTPProxy.command = [str(site.prefix / "node" / "node_modules" / ".bin" / "configurable-http-proxy")]
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{site.proxy_api_port}"
+    c.ConfigurableHTTPProxy.pid_file = str(state / "jupyterhub-proxy.pid")
+    c.ConfigurableHTTPProxy.auth_token = _secret(state / "proxy-token")
+
+    c.JupyterHub.authenticator_class = authenticator_class(site)
+    if site.authenticator == "native":
+        c.Authenticator.admin_users = {site.specialist}  # approves sign-ups at /hub/authorize
+        c.NativeAuthenticator.open_signup = False
+    c.JupyterHub.services = [{"name": SERVICE, "api_token": site.token_path.read_text(encoding="utf-8").strip()}]
+    c.JupyterHub.load_roles = [
+        {"name": "crmtrain-service", "scopes": SERVICE_SCOPES, "services": [SERVICE]},
+        {"name": "crmtrain-specialist", "scopes": SPECIALIST_SCOPES, "users": [site.specialist]},
+    ]
+
+    c.Spawner.cmd = [str(site.prefix / "bin" / "jupyterhub-singleuser")]
+    c.Spawner.default_url = "/lab"
+    c.Spawner.notebook_dir = "~"
+    c.Spawner.start_timeout = 180  # a cold JupyterLab on a busy two-core server
+    c.Spawner.http_timeout = 180
+    c.Spawner.pre_spawn_hook = lambda spawner: prepare_server(site, spawner)
+
+
+def authenticator_class(site: Site):
+    """PAM or NativeAuthenticator, letting in only the specialist and the active trainees."""
+    if site.authenticator == "native":
+        from nativeauthenticator import NativeAuthenticator as base
+    else:
+        from jupyterhub.auth import PAMAuthenticator as base
+
+    class RosterAuthenticator(base):
+        """Logs in the specialist and the trainees ``users.json`` lists as active."""
+
+        def check_allowed(self, username, authentication=None):
+            return username == site.specialist or username in Users.load(site.users_path).trainees
+
+    RosterAuthenticator.__name__ = f"Roster{base.__name__}"
+    return RosterAuthenticator
+
+
+def server_environment(site: Site, username: str) -> dict[str, str]:
+    """What a user's server gets in its environment, by role."""
+    role = "specialist" if username == site.specialist else "trainee"
+    base = site.jupyter_dir(role)
+    env = {
+        "JUPYTER_CONFIG_PATH": str(base / "config"),
+        # crmtrain's own JupyterLab extension sits in the package, as for `crmtrain lab`.
+        "JUPYTER_PATH": os.pathsep.join([str(base / "data"), str(DATA_DIR)]),
+        "PATH": os.pathsep.join([str(site.prefix / "bin"), "/usr/local/bin", "/usr/bin", "/bin"]),
+    }
+    if site.python_path:
+        env["PYTHONPATH"] = os.pathsep.join(site.python_path)
+    return env
+
+
+def prepare_server(site: Site, spawner) -> None:
+    """Before a server starts: its environment, and a trainee's newest workbooks."""
+    name = spawner.user.name
+    spawner.environment.update(server_environment(site, name))
+    if name == site.specialist:
+        return
+    entry = pwd.getpwnam(name)
+    home = Path(entry.pw_dir)
+    try:
+        workbooks.install(site.workbooks_dir, home, entry.pw_uid, entry.pw_gid)
+    except OSError as exc:  # a missing build must not keep the trainee out of their files
+        spawner.log.warning("crmtrain: could not update the workbooks of %s: %s", name, exc)
+    first = f"{workbooks.FOLDER}/{FIRST_NOTEBOOK}"
+    if (home / first).is_file():
+        spawner.default_url = f"/lab/tree/{first}"  # a trainee starts where `crmtrain lab` starts
+
+
+def _secret(path: Path) -> str:
+    if not path.exists():
+        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,158 @@
+"""A hub's settings and folders: ``<site>/hub.json``, written by ``crmtrain hub config``.
+
+Layout (``/srv/crmtrain`` by default; root owns everything but the exchange's course folder)::
+
+    hub.json                  these settings
+    jupyterhub_config.py      two lines: crmtrain.hub.hubconfig reads hub.json
+    crmtrain-hub.service      a systemd unit that runs the hub
+    users.json                who may log in (written by `hub users sync`, read at each login)
+    state/        (0700)      JupyterHub's database, cookie secret, the status service's token
+    jupyter/trainee/          Jupyter settings every trainee's server reads (JUPYTER_CONFIG_PATH)
+    jupyter/specialist/       the same for the specialist, with nbgrader's instructor side
+    exchange/     (1777)      nbgrader's exchange; exchange/<course>/ belongs to the specialist
+
+The specialist's course (``crmtrain build`` output: workbooks/ and assignments/) lives in the
+specialist's home, ``~/course`` unless told otherwise, and is written as the specialist.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from ..errors import UserError
+from . import AUTHENTICATORS, DEFAULT_PREFIX
+from . import DEFAULT_SITE as _DEFAULT_SITE
+
+DEFAULT_SITE = Path(_DEFAULT_SITE)
+SETTINGS = "hub.json"
+# Login names the shadow tools accept everywhere (Debian allows more; portable wins).
+_LOGIN = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
+
+
+def check_login(name: str, what: str = "user name") -> str:
+    """``name`` if it can be a system login name, else a UserError saying what is allowed."""
+    if not _LOGIN.match(name or ""):
+        raise UserError(f"{what} {name!r} cannot be a login name on the server: use lower-case letters, "
+                        "digits, '-' and '_', starting with a letter (at most 32)")
+    return name
+
+
+@dataclass(frozen=True)
+class Site:
+    """The settings of one hub; paths are absolute."""
+
+    root: Path
+    specialist: str
+    course_home: Path  # the build output: workbooks/ and assignments/ (the nbgrader course)
+    regulation: str
+    prefix: Path = Path(DEFAULT_PREFIX)
+    ip: str = "127.0.0.1"
+    port: int = 8000  # where people connect (the proxy)
+    hub_port: int = 8081  # JupyterHub itself, on 127.0.0.1 (the proxy and the servers talk to it)
+    proxy_api_port: int = 8001  # the proxy's REST API, on 127.0.0.1
+    course_id: str = "crm-training"
+    db_url: str | None = None
+    authenticator: str = "pam"
+    python_path: tuple[str, ...] = field(default=())  # prepended to PYTHONPATH (tests: the checkout's src)
+
+    # --- files and folders -------------------------------------------------------------------
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / SETTINGS
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / "jupyterhub_config.py"
+
+    @property
+    def users_path(self) -> Path:
+        return self.root / "users.json"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / "state"
+
+    @property
+    def token_path(self) -> Path:
+        return self.state_dir / "status-service-token"
+
+    @property
+    def exchange(self) -> Path:
+        return self.root / "exchange"
+
+    def jupyter_dir(self, role: str) -> Path:
+        """``jupyter/trainee`` or ``jupyter/specialist``: that role's config and data folders."""
+        return self.root / "jupyter" / role
+
+    @property
+    def course_dir(self) -> Path:
+        return self.course_home / "assignments"
+
+    @property
+    def workbooks_dir(self) -> Path:
+        return self.course_home / "workbooks"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.ip}:{self.port}"
+
+    # --- reading and writing -----------------------------------------------------------------
+
+    def save(self) -> Path:
+        """Write ``hub.json`` (sorted keys: the same settings give the same bytes)."""
+        data = {k: (str(v) if isinstance(v, Path) else list(v) if isinstance(v, tuple) else v)
+                for k, v in asdict(self).items()}
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.settings_path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return self.settings_path
+
+    @classmethod
+    def load(cls, root: str | Path = DEFAULT_SITE) -> "Site":
+        """Read ``<root>/hub.json``; a UserError saying to run ``crmtrain hub config`` if absent."""
+        root = Path(root).absolute()
+        path = root / SETTINGS
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UserError(f"{root} is not a crmtrain hub: {SETTINGS} is missing (run `crmtrain hub config` first)") from None
+        except (OSError, ValueError) as exc:
+            raise UserError(f"{path}: cannot read the hub's settings: {exc}") from None
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise UserError(f"{path}: unknown settings: {', '.join(unknown)}")
+        try:
+            return cls(**{**data, "root": root, "course_home": Path(data["course_home"]),
+                          "prefix": Path(data.get("prefix", DEFAULT_PREFIX)),
+                          "python_path": tuple(data.get("python_path", ()))})
+        except (KeyError, TypeError) as exc:
+            raise UserError(f"{path}: incomplete settings ({exc})") from None
+
+
+@dataclass(frozen=True)
+class Users:
+    """Who may log in: the active trainees, the specialist, and disabled trainees (kept, locked)."""
+
+    trainees: tuple[str, ...] = ()
+    disabled: tuple[str, ...] = ()
+    created: tuple[str, ...] = ()  # system accounts crmtrain made (the only ones it ever locks)
+
+    def save(self, path: Path) -> None:
+        text = json.dumps({"trainees": sorted(self.trainees), "disabled": sorted(self.disabled),
+                           "created": sorted(self.created)}, indent=2) + "\n"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.chmod(0o644)
+        tmp.replace(path)  # the hub reads it at every login: never half-written
+
+    @classmethod
+    def load(cls, path: Path) -> "Users":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        return cls(tuple(data.get("trainees", ())), tuple(data.get("disabled", ())), tuple(data.get("created", ())))

@@ -1,0 +1,127 @@
+"""``crmtrain hub status``: who is logged in, and who has answers they have not submitted.
+
+Logged in comes from the running hub (its REST API, as the ``crmtrain`` service). Unsubmitted
+answers come from the files: a trainee's ``~/<assessment>/answers.json`` (saved at every
+click) newer than their latest submission in the exchange's ``inbound/`` — or no submission
+at all. Root reads both; nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pwd
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..grading.course import ANSWERS_FILE, ASSESSMENTS
+from ..grading.fetchlog import parse_timestamp
+from . import api
+from .site import Site, Users
+
+
+@dataclass(frozen=True)
+class Work:
+    assessment: str
+    saved: dt.datetime | None  # answers.json's last change (UTC), None when never answered
+    submitted: dt.datetime | None  # the latest submission (UTC)
+
+    @property
+    def unsubmitted(self) -> bool:
+        return self.saved is not None and (self.submitted is None or self.saved > self.submitted)
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str  # trainee, specialist, disabled
+    server: str  # running, stopped, unknown (hub down)
+    last_activity: str
+    work: tuple[Work, ...]
+
+
+@dataclass(frozen=True)
+class Status:
+    hub_up: bool
+    people: tuple[Person, ...]
+
+    @property
+    def logged_in(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.people if p.server == "running")
+
+    @property
+    def unsubmitted(self) -> tuple[tuple[str, str], ...]:
+        return tuple((p.name, w.assessment) for p in self.people for w in p.work if w.unsubmitted)
+
+
+def status(site: Site) -> Status:
+    """The hub's users, their servers and their unsubmitted answers."""
+    users = Users.load(site.users_path)
+    try:
+        hub = {u["name"]: u for u in api.users(site)}
+        up = True
+    except api.HubDown:
+        hub, up = {}, False
+    submissions = latest_submissions(site.exchange / site.course_id / "inbound")
+    people = []
+    roles = [(site.specialist, "specialist")] + [(t, "trainee") for t in users.trainees] \
+        + [(t, "disabled") for t in users.disabled]
+    for name, role in roles:
+        model = hub.get(name, {})
+        running = bool(model.get("server")) or any(s.get("ready") for s in (model.get("servers") or {}).values())
+        server = ("running" if running else "stopped") if up else "unknown"
+        activity = (model.get("last_activity") or "")[:16].replace("T", " ")
+        work = () if role == "specialist" else tuple(_work(name, a, submissions) for a in ASSESSMENTS)
+        people.append(Person(name, role, server, activity, work))
+    return Status(up, tuple(people))
+
+
+def latest_submissions(inbound: Path) -> dict[tuple[str, str], dt.datetime]:
+    """(trainee, assessment) -> the latest submission's time, from ``inbound/``'s folder names."""
+    found: dict[tuple[str, str], dt.datetime] = {}
+    if not inbound.is_dir():
+        return found
+    for entry in inbound.iterdir():
+        parts = entry.name.split("+")
+        if len(parts) < 3:
+            continue
+        when = parse_timestamp(parts[2])
+        key = (parts[0], parts[1])
+        if when is not None and (key not in found or when > found[key]):
+            found[key] = when
+    return found
+
+
+def _work(name: str, assessment: str, submissions) -> Work:
+    try:
+        home = Path(pwd.getpwnam(name).pw_dir)
+    except KeyError:
+        return Work(assessment, None, submissions.get((name, assessment)))
+    answers = home / assessment / ANSWERS_FILE
+    saved = None
+    if answers.is_file():
+        saved = dt.datetime.fromtimestamp(answers.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+    return Work(assessment, saved, submissions.get((name, assessment)))
+
+
+def render(site: Site, st: Status) -> str:
+    """The status as a table for the terminal."""
+    lines = [f"Hub {site.url}: " + ("running" if st.hub_up else "NOT RUNNING (start it: crmtrain hub start)"),
+             f"Logged in (server running): {', '.join(st.logged_in) or 'nobody'}"]
+    pending = st.unsubmitted
+    lines.append("Answers not submitted: " + (", ".join(f"{n} ({a})" for n, a in pending) or "none"))
+    lines.append("")
+    header = ["user", "role", "server", "last active (UTC)", *ASSESSMENTS]
+    rows = [[p.name, p.role, p.server, p.last_activity or "-", *(_cell(w) for w in p.work)] for p in st.people]
+    rows = [r + [""] * (len(header) - len(r)) for r in rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    for row in [header, *rows]:
+        lines.append("  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _cell(w: Work) -> str:
+    if w.unsubmitted:
+        return "NOT SUBMITTED" + (" (changed since)" if w.submitted else "")
+    if w.submitted:
+        return f"submitted {w.submitted:%Y-%m-%d %H:%M}"
+    return "-"

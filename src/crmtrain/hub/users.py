@@ -1,0 +1,119 @@
+"""``crmtrain hub users sync staff.csv``: the roster becomes the hub's users.
+
+Every trainee gets a system account (created with a random initial password when missing),
+a home only they can read, and the newest workbooks; the gradebook's roster is updated as
+the specialist. A trainee no longer in the file is *disabled*: kept out of the hub, their
+server stopped, their account locked if crmtrain created it — their home, answers and grades
+stay. Listing them again enables them again. Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import pwd
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UserError
+from ..grading.roster import read_roster
+from . import accounts, api, workbooks
+from .setup import user_env
+from .site import Site, Users, check_login
+
+ROSTER_COPY = "staff.csv"  # the specialist's copy of the roster, beside the course
+PASSWORDS = "initial-passwords.csv"  # in state/ (root only): hand these out, then delete the file
+
+
+@dataclass(frozen=True)
+class Sync:
+    added: tuple[str, ...]
+    enabled: tuple[str, ...]  # listed again after being disabled
+    disabled: tuple[str, ...]
+    kept: tuple[str, ...]
+    passwords: Path | None  # where new accounts' passwords were written, if any
+    workbooks_updated: int
+
+
+def sync(site: Site, roster_csv: str | Path) -> Sync:
+    """Make the hub's users match the roster (root only)."""
+    people = read_roster(roster_csv)
+    bad = []
+    for person in people:
+        try:
+            check_login(person.id, "id")
+        except UserError as exc:
+            bad.append(f"{Path(roster_csv).name}: {exc}")
+    if site.specialist in {p.id for p in people}:
+        bad.append(f"{Path(roster_csv).name}: {site.specialist!r} is the specialist, not a trainee")
+    if bad:
+        raise UserError(f"{Path(roster_csv).name}: {len(bad)} problem(s); no account was changed", bad)
+    accounts.require_root("crmtrain hub users sync")
+
+    before = Users.load(site.users_path)
+    listed = [p.id for p in people]
+    created, passwords = set(before.created), {}
+    added, enabled, kept = [], [], []
+    for person in people:
+        if not accounts.exists(person.id):
+            passwords[person.id] = accounts.create(person.id, person.name)
+            created.add(person.id)
+            added.append(person.id)
+        elif person.id in before.disabled:
+            if person.id in created:
+                accounts.unlock(person.id)
+            enabled.append(person.id)
+        else:
+            kept.append(person.id)
+    gone = sorted((set(before.trainees) | set(before.disabled)) - set(listed))
+    newly_disabled = sorted(set(before.trainees) - set(listed))
+    for name in newly_disabled:
+        if name in created and accounts.exists(name):
+            accounts.lock(name)
+    # Log-ins check users.json: from here on the disabled cannot log in any more.
+    Users(tuple(listed), tuple(gone), tuple(sorted(created))).save(site.users_path)
+    for name in newly_disabled:
+        try:
+            api.stop_server(site, name)
+        except api.HubDown:
+            pass  # not running: nothing to stop
+
+    updated = 0
+    for name in listed:
+        entry = pwd.getpwnam(name)
+        home = accounts.private_home(name)
+        updated += bool(workbooks.install(site.workbooks_dir, home, entry.pw_uid, entry.pw_gid))
+    _import_roster(site, roster_csv)
+    return Sync(tuple(added), tuple(enabled), tuple(newly_disabled), tuple(kept),
+                write_passwords(site, passwords), updated)
+
+
+def write_passwords(site: Site, passwords: dict[str, str]) -> Path | None:
+    """Append new accounts' initial passwords to ``state/initial-passwords.csv`` (root only)."""
+    if not passwords:
+        return None
+    path = site.state_dir / PASSWORDS
+    new = not path.exists()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if new:
+        writer.writerow(["login", "initial password"])
+    writer.writerows(sorted(passwords.items()))
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(buffer.getvalue())
+    return path
+
+
+def _import_roster(site: Site, roster_csv: str | Path) -> None:
+    """``crmtrain roster import`` as the specialist, from a copy of the file they own."""
+    entry = pwd.getpwnam(site.specialist)
+    copy = site.course_home / ROSTER_COPY
+    shutil.copyfile(roster_csv, copy)
+    os.chown(copy, entry.pw_uid, entry.pw_gid)
+    copy.chmod(0o600)
+    accounts.run_as(site.specialist, [str(site.prefix / "bin" / "python"), "-m", "crmtrain", "roster", "import",
+                                      str(copy), "--course", str(site.course_dir)],
+                    env=user_env(site), what="crmtrain roster import")

@@ -1,0 +1,252 @@
+"""The hub's configuration as files and data: no root, no servers (these run everywhere)."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from ruamel.yaml import YAML
+from traitlets.config import Config
+
+from crmtrain import cli, lab
+from crmtrain.errors import UserError
+from crmtrain.grading.course import Course, config_text, existing_db_url, write_config
+from crmtrain.hub import backup, hubconfig, install, status
+from crmtrain.hub.setup import hub_config_text, unit_text
+from crmtrain.hub.site import Site, Users, check_login
+
+REPO = Path(__file__).resolve().parents[2]
+DEPLOY = REPO / "deploy" / "kubernetes"
+
+
+def make_site(tmp_path: Path, **kw) -> Site:
+    site = Site(tmp_path / "site", "anna", tmp_path / "home" / "anna" / "course", "sample:en", prefix=tmp_path / "opt",
+                **kw)
+    site.save()
+    site.state_dir.mkdir()
+    site.token_path.write_text("t0ken\n", encoding="utf-8")
+    return site
+
+
+def test_the_settings_round_trip_and_are_deterministic(tmp_path):
+    site = make_site(tmp_path, port=8123, db_url="postgresql://grader@/gb?host=/run/pg", python_path=("/x/src",))
+    first = site.settings_path.read_bytes()
+    loaded = Site.load(site.root)
+    assert loaded == site
+    loaded.save()
+    assert site.settings_path.read_bytes() == first
+    assert loaded.course_dir == tmp_path / "home" / "anna" / "course" / "assignments"
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "is not a crmtrain hub: hub.json is missing (run `crmtrain hub config` first)"),
+    ("{", "cannot read the hub's settings"),
+    ('{"specialist": "a", "course_home": "/c", "regulation": "r", "colour": 1}', "unknown settings: colour"),
+    ('{"specialist": "a", "regulation": "r"}', "incomplete settings"),
+])
+def test_a_broken_site_says_what_is_wrong(tmp_path, content, message):
+    if content is not None:
+        (tmp_path / "hub.json").write_text(content, encoding="utf-8")
+    with pytest.raises(UserError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Site.load(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["Anna", "1anna", "anna smith", "anna+1", "a" * 33, "", "анна"])
+def test_roster_ids_that_cannot_be_logins_are_refused(name):
+    with pytest.raises(UserError, match="cannot be a login name on the server: use lower-case letters"):
+        check_login(name, "id")
+
+
+def test_a_roster_with_bad_logins_changes_no_account(tmp_path):
+    site = make_site(tmp_path)
+    staff = tmp_path / "staff.csv"
+    staff.write_text("id,name,email\nAnna.S,Anna,a@example.com\nanna,Spec,s@example.com\nbob,Bob,b@example.com\n",
+                     encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        from crmtrain.hub.users import sync
+
+        sync(site, staff)
+    assert str(err.value) == "staff.csv: 2 problem(s); no account was changed"
+    assert err.value.lines == ("staff.csv: id 'Anna.S' cannot be a login name on the server: use lower-case letters, "
+                               "digits, '-' and '_', starting with a letter (at most 32)",
+                               "staff.csv: 'anna' is the specialist, not a trainee")
+    assert not site.users_path.exists()
+
+
+def test_jupyterhub_config_file_only_points_at_the_settings(tmp_path):
+    site = make_site(tmp_path)
+    text = hub_config_text(site)
+    assert text == hub_config_text(site) and "sys.path" not in text
+    compile(text, "jupyterhub_config.py", "exec")
+    assert f"configure(c, {str(site.settings_path)!r})" in text
+    assert f"ExecStart={site.prefix}/bin/jupyterhub -f {site.config_path}" in unit_text(site)
+
+
+def test_jupyterhub_gets_pam_roles_persistence_and_the_local_spawner(tmp_path):
+    site = make_site(tmp_path, port=8123, hub_port=8124, proxy_api_port=8125)
+    c = Config()
+    hubconfig.configure(c, str(site.settings_path))
+    assert c.JupyterHub.bind_url == "http://127.0.0.1:8123" and c.JupyterHub.hub_port == 8124
+    assert c.JupyterHub.cleanup_servers is False and c.JupyterHub.cleanup_proxy is False
+    assert c.ConfigurableHTTPProxy.auth_token == (site.state_dir / "proxy-token").read_text().strip()
+    assert c.Spawner.cmd == [str(site.prefix / "bin" / "jupyterhub-singleuser")]
+    assert c.JupyterHub.services == [{"name": "crmtrain", "api_token": "t0ken"}]
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    assert roles["crmtrain-specialist"]["users"] == ["anna"]
+    assert not any(s.startswith(("access:", "admin:users")) for s in roles["crmtrain-specialist"]["scopes"])
+    from jupyterhub.auth import PAMAuthenticator
+
+    auth_class = c.JupyterHub.authenticator_class
+    assert issubclass(auth_class, PAMAuthenticator)
+    Users(("bob",), ("carl",), ()).save(site.users_path)
+    auth = auth_class()
+    assert [auth.check_allowed(n) for n in ("anna", "bob", "carl", "dave")] == [True, True, False, False]
+
+
+def test_each_role_gets_its_own_jupyter_settings(tmp_path):
+    site = make_site(tmp_path, python_path=("/x/src",))
+    trainee, specialist = (hubconfig.server_environment(site, n) for n in ("bob", "anna"))
+    assert trainee["JUPYTER_CONFIG_PATH"] == str(site.jupyter_dir("trainee") / "config")
+    assert specialist["JUPYTER_CONFIG_PATH"] == str(site.jupyter_dir("specialist") / "config")
+    assert trainee["PYTHONPATH"] == "/x/src" and trainee["PATH"].startswith(str(site.prefix / "bin"))
+    spawner = SimpleNamespace(user=SimpleNamespace(name="anna"), environment={}, log=None)
+    hubconfig.prepare_server(site, spawner)
+    assert spawner.environment == specialist
+
+
+def test_only_the_specialist_gets_formgrader(tmp_path):
+    config, _ = lab.prepare(tmp_path / "t", python="/opt/py")
+    page = json.loads((config / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
+    assert page["@jupyter/nbgrader:formgrader"] and page["@jupyter/nbgrader:create-assignment"]
+    config, data = lab.prepare(tmp_path / "s", python="/opt/py", instructor=True)
+    page = json.loads((config / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
+    assert list(page) == ["@jupyter/nbgrader:course-list"]
+    assert json.loads((data / "kernels" / "python3" / "kernel.json").read_text())["argv"][0] == "/opt/py"
+    trainee, instructor = lab.server_config(), lab.server_config(instructor=True)
+    assert trainee["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+    assert "nbgrader.server_extensions.formgrader" not in instructor["ServerApp"]["jpserver_extensions"]
+
+
+def test_the_gradebook_address_is_kept_in_the_course_and_by_a_rebuild(tmp_path):
+    url = "postgresql://grader@/crmtrain?host=/run/pg&port=5433"
+    write_config(tmp_path, "crm", tmp_path / "x")
+    assert Course.load(tmp_path).db_url == f"sqlite:///{tmp_path / 'gradebook.db'}"
+    (tmp_path / "nbgrader_config.py").write_text(config_text("crm", tmp_path / "x", db_url=url), encoding="utf-8")
+    course = Course.load(tmp_path)
+    assert course.db_url == course.writer_db_url == url and existing_db_url(tmp_path) == url
+    assert cli.main(["build", "sample:en", "--out", str(tmp_path / "b"), "--db-url", url]) == 0
+    assert cli.main(["build", "sample:en", "--out", str(tmp_path / "b")]) == 0
+    assert Course.load(tmp_path / "b" / "assignments").db_url == url
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "gradebook.db", "postgres//x"])
+def test_a_gradebook_address_must_be_sqlite_or_postgresql(url):
+    with pytest.raises(UserError, match="must start with sqlite:/// or postgresql://"):
+        config_text("crm", "/x", db_url=url)
+
+
+def test_status_knows_answers_saved_after_the_last_submission(tmp_path):
+    inbound = tmp_path / "inbound"
+    inbound.mkdir()
+    for name in ("ann+initial+2026-12-01 10:00:00.000000 UTC+abc", "ann+initial+2026-12-01 11:00:00.5 UTC+def",
+                 "bob+followup+2026-12-02 09:00:00.000000 UTC", "junk"):
+        (inbound / name).mkdir()
+    found = status.latest_submissions(inbound)
+    assert found == {("ann", "initial"): dt.datetime(2026, 12, 1, 11, 0, 0, 500000),
+                     ("bob", "followup"): dt.datetime(2026, 12, 2, 9)}
+    at = dt.datetime(2026, 12, 1, 11)
+    assert status.Work("initial", at + dt.timedelta(minutes=5), at).unsubmitted
+    assert status.Work("initial", at, None).unsubmitted
+    assert not status.Work("initial", at - dt.timedelta(minutes=5), at).unsubmitted
+    assert not status.Work("initial", None, None).unsubmitted
+
+
+@pytest.mark.parametrize("member", ["/etc/passwd", "course/../../etc/passwd", "homes/ann/.ssh/authorized_keys",
+                                    "homes/ann", "state/proxy-token", "manifest.json"])
+def test_restore_writes_only_where_a_backup_belongs(tmp_path, member):
+    assert backup._destination(make_site(tmp_path), member) is None
+
+
+def test_postgresql_addresses_lose_the_driver_for_its_own_tools():
+    assert backup.libpq_url("postgresql+psycopg2://g@/db?host=/s") == "postgresql://g@/db?host=/s"
+
+
+def test_an_install_is_redone_when_the_dependencies_change(tmp_path):
+    prefix, source = tmp_path / "opt", tmp_path / "src"
+    source.mkdir()
+    (source / "pyproject.toml").write_text('dependencies = ["a"]\n', encoding="utf-8")
+    for path in (install.paths(prefix).python, install.paths(prefix).jupyterhub, install.paths(prefix).proxy):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("", encoding="utf-8")
+    assert not install.up_to_date(prefix, source)
+    (prefix / install.STAMP).write_text(install.stamp(source), encoding="utf-8")
+    assert install.up_to_date(prefix, source)
+    (source / "pyproject.toml").write_text('dependencies = ["a", "b"]\n', encoding="utf-8")
+    assert not install.up_to_date(prefix, source)
+
+
+def test_the_install_lists_what_is_missing(tmp_path):
+    assert install.missing(tmp_path) == ["Python environment", "JupyterHub", "configurable-http-proxy"]
+    assert "jupyterhub>=5" in install.PYTHON_PACKAGES and any(p.startswith("configurable-http-proxy")
+                                                              for p in install.NPM_PACKAGES)
+
+
+# --- Zero to JupyterHub -------------------------------------------------------------------------
+
+def test_the_helm_values_configure_image_exchange_gradebook_and_formgrader():
+    values = YAML(typ="safe").load((DEPLOY / "values.yaml").read_text(encoding="utf-8"))
+    single = values["singleuser"]
+    assert single["image"]["name"].endswith("crmtrain-singleuser") and single["defaultUrl"] == "/lab"
+    [exchange] = single["storage"]["extraVolumes"]
+    [mount] = single["storage"]["extraVolumeMounts"]
+    assert mount == {"name": exchange["name"], "mountPath": "/srv/nbgrader/exchange"}
+    claims = {d["metadata"]["name"]: d for d in YAML(typ="safe").load_all((DEPLOY / "exchange-pvc.yaml").read_text())}
+    assert claims[exchange["persistentVolumeClaim"]["claimName"]]["spec"]["accessModes"] == ["ReadWriteMany"]
+    extra_config = values["hub"]["extraConfig"]["crmtrain"]
+    compile(extra_config, "extraConfig", "exec")
+    assert "crmtrain-course" in extra_config and "crmtrain-course" in claims
+    files = single["extraFiles"]
+    for key, spec in files.items():
+        assert set(spec) in ({"mountPath", "stringData"}, {"mountPath", "data"}), key
+        if spec["mountPath"].endswith(".py"):
+            tree = ast.parse(spec["stringData"])
+            plugins = [n.value.value for n in ast.walk(tree) if isinstance(n, ast.Assign)
+                       and isinstance(n.value, ast.Constant) and str(n.value.value).startswith("crmtrain.")]
+            from crmtrain.grading import plugins as module
+
+            assert all(hasattr(module, p.rsplit(".", 1)[1]) for p in plugins), plugins
+    assert files["trainee-server"]["data"] == lab.server_config()
+    assert files["specialist-server"]["data"] == lab.server_config(instructor=True)
+    assert files["trainee-lab"]["data"]["disabledExtensions"] == {p: True for p in lab.DISABLED_PLUGINS}
+    assert single["extraEnv"]["PGPASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == "crmtrain-gradebook"
+    assert values["hub"]["config"]["JupyterHub"]["authenticator_class"] == "azuread"
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    assert 'pip install --no-cache-dir /tmp/crmtrain "psycopg[binary]"' in dockerfile
+
+
+def test_a_rebuild_updates_the_workbooks_in_a_home_and_keeps_the_progress(tmp_path):
+    from crmtrain.hub import workbooks
+
+    build, home = tmp_path / "build", tmp_path / "home"
+    build.mkdir()
+    home.mkdir()
+    (build / "01-summary.ipynb").write_text("v1", encoding="utf-8")
+    (build / "specialist-dashboard.ipynb").write_text("for the specialist", encoding="utf-8")
+    ids = os.getuid(), os.getgid()
+    assert workbooks.install(build, home, *ids) == ["01-summary.ipynb"]
+    progress = home / "workbooks" / ".01-summary.progress.json"
+    progress.write_text('{"questions": {"q1": {"correct": true}}}', encoding="utf-8")
+    assert workbooks.install(build, home, *ids) == []  # nothing new: nothing written
+    (build / "01-summary.ipynb").write_text("v2", encoding="utf-8")
+    (build / "01-summary.ipynb").rename(build / "02-next.ipynb")
+    (build / "01-summary.ipynb").write_text("v2", encoding="utf-8")
+    assert workbooks.install(build, home, *ids) == ["01-summary.ipynb", "02-next.ipynb"]
+    assert (home / "workbooks" / "01-summary.ipynb").read_text() == "v2"
+    assert progress.read_text() == '{"questions": {"q1": {"correct": true}}}'
+    assert not (home / "workbooks" / "specialist-dashboard.ipynb").exists()
+    assert oct((home / "workbooks").stat().st_mode & 0o777) == "0o700"
