@@ -22,7 +22,7 @@ import subprocess
 import pytest
 from hub_harness import ARTIFACTS, Postgres, in_kernel, log_in
 from playwright.sync_api import expect
-from trainee import (Trainee, assessment_item, assessment_items, assessment_run_all, open_assignment_list, tick,
+from trainee import (Trainee, assessment_item, assessment_items, assessment_ran_all, open_assignment_list, tick,
                      type_text, words)
 
 from crmtrain import cli
@@ -106,7 +106,7 @@ def story(live_hub, chromium, tmp_path_factory):
         person = told.people[name] = Trainee(page, server, "workbooks", tmp_path_factory.mktemp(f"shots-{name}"))
         # A workbook: Run All, one quiz answered rightly, progress saved beside it.
         person.open("01-summary.ipynb")
-        person.run_all()
+        person.exercises_appear()
         qid = next(c.metadata["crmtrain"]["item"] for c in person.notebook.cells
                    if "item" in c.metadata.get("crmtrain", {}) and REG.question(c.metadata["crmtrain"]["item"]).type.value == "single")
         question = REG.question(qid)
@@ -121,7 +121,7 @@ def story(live_hub, chromium, tmp_path_factory):
         expect(page.locator("#fetched_assignments_list")).to_contain_text(A)
         person.folder = A
         person.open(f"{A}.ipynb")
-        assessment_run_all(person)
+        assessment_ran_all(person)
         told.answers[name] = answer_everything(person, shift)
         saved = json.loads((server.root / A / "answers.json").read_text(encoding="utf-8"))
         for qid, value in told.answers[name].items():  # multiple choice is kept in the order shown
