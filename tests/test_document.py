@@ -84,9 +84,13 @@ def test_the_pdf_has_a_title_page_contents_and_four_parts(printed):
 def test_the_tables_hold_the_rules_deadlines_fields_and_tasks(printed):
     lang, out, reg = printed
     html = (out / "regulation.html").read_text(encoding="utf-8")
-    cells = set(re.findall(r"<td>(.*?)</td>", html, re.S))
+    # A cell's text, whatever inline markup (bold class names, paragraphs) it is drawn with.
+    cells = {re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", html, re.S)}
     cw = reg.client_work
-    assert {r.id for r in cw.lead_classification.rules} <= cells
+    # Rules go by their row number, as in the workbooks (ids are internal), with their notes.
+    rules = cw.lead_classification.rules
+    assert {str(n) for n in range(1, len(rules) + 1)} <= cells
+    assert {r.note for r in rules if r.note} <= {unescape(c) for c in cells}
     assert {c.name for c in cw.lead_classification.classes} <= cells
     assert {r.event for r in cw.contact_timing.rules} <= {unescape(c) for c in cells}
     assert {r.task for r in cw.tasks.rules} <= {unescape(c) for c in cells}
