@@ -141,3 +141,55 @@ def test_a_simulated_wrong_multiple_choice_answer_is_wrong_whatever_the_key(key)
     kind, rng = QUESTION_KINDS["multiple"], random.Random(7)
     for _ in range(50):
         assert not kind.is_correct(kind.wrong(key, OPTIONS["multiple"], 0.0, rng), key, 0.0)
+
+
+# Partial credit (docs/measurement.md): the share of the points a saved answer earns.
+# Multiple choice: (right options ticked - wrong options ticked) / right options, never below 0.
+# Ordering: the share of all pairs of options the answer puts in the right relative order.
+CREDIT = [
+    ("multiple", ["a", "c"], ["a", "c"], 1.0),
+    ("multiple", ["c", "a"], ["a", "c"], 1.0),
+    ("multiple", ["a"], ["a", "c"], 0.5),
+    ("multiple", ["a", "b"], ["a", "c"], 0.0),  # one right, one wrong
+    ("multiple", ["a", "c", "d"], ["a", "c"], 0.5),
+    ("multiple", ["a", "b", "d"], ["a", "c", "d"], 1 / 3),
+    ("multiple", ["b", "d"], ["a", "c"], 0.0),  # never below 0
+    ("multiple", ["a", "b", "c", "d"], ["a", "c"], 0.0),  # ticking everything earns nothing
+    ("multiple", [], ["a", "c"], 0.0),
+    ("multiple", "a", ["a", "c"], 0.0),  # not a list of ids
+    ("multiple", ["a", "a", "c"], ["a", "c"], 0.0),  # an option twice: not what the widget saves
+    ("ordering", ["s1", "s2", "s3"], ["s1", "s2", "s3"], 1.0),
+    ("ordering", ["s2", "s1", "s3"], ["s1", "s2", "s3"], 2 / 3),  # one neighbouring swap
+    ("ordering", ["s3", "s1", "s2"], ["s1", "s2", "s3"], 1 / 3),  # the last moved first
+    ("ordering", ["s3", "s2", "s1"], ["s1", "s2", "s3"], 0.0),  # reversed
+    ("ordering", ["s1", "s2", "s4", "s3"], ["s1", "s2", "s3", "s4"], 5 / 6),
+    ("ordering", ["s1", "s2"], ["s1", "s2", "s3"], 0.0),  # not every option
+    ("ordering", ["s1", "s1", "s2"], ["s1", "s2", "s3"], 0.0),
+    ("ordering", ["s1", "s2", "x"], ["s1", "s2", "s3"], 0.0),
+]
+
+
+@pytest.mark.parametrize("qtype, answer, key, share", CREDIT)
+def test_partial_credit_is_the_documented_share(qtype, answer, key, share):
+    kind = question_kind(qtype)
+    assert kind.credit(answer, key, 0.0) == pytest.approx(share)
+    assert kind.score(answer, key, 3, partial=True) == round(3 * share, 4)
+    assert kind.score(answer, key, 3) == (3.0 if share == 1.0 else 0.0)  # without it: all or nothing
+
+
+@pytest.mark.parametrize("qtype, answer, key, tol, right", ANSWERS)
+def test_partial_credit_never_changes_a_right_answer_or_an_all_or_nothing_type(qtype, answer, key, tol, right):
+    kind = question_kind(qtype)
+    if not kind.autograded:
+        return
+    earned = kind.score(answer, key, 2, tol, partial=True)
+    if right:
+        assert earned == 2.0
+    elif kind.credit is None:
+        assert earned == 0.0
+    else:
+        assert 0.0 <= earned < 2.0
+
+
+def test_only_choice_types_with_parts_give_partial_credit():
+    assert [k.name for k in QUESTION_KINDS.values() if k.credit is not None] == ["multiple", "ordering"]

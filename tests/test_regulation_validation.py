@@ -55,6 +55,8 @@ CASES = [
      "questions[0].answer", "correct answer 'c' is not among the options (a, b)", "c"),
     ("true/false answer", [("    answer: true", "    answer: maybe  # <-")],
      "questions[1].answer", "true or false", "maybe"),
+    ("partial credit on a single-choice question", [("    answer: a", "    answer: a\n    partial_credit: true  # <-")],
+     "questions[0].partial_credit", "'partial_credit' applies to multiple or ordering questions only", "true"),
     ("unknown ref", [("    refs: [access]", "    refs: [acess]  # <-")],
      "questions[0].refs[0]", "unknown regulation item 'acess' (did you mean 'access'?)", "acess"),
     ("edge to unknown step", [("          next: decide", "          next: decid  # <-")],

@@ -56,8 +56,8 @@ class QuestionKind:
     guess: Callable[[int], float] = lambda k: 0.0  # numbers and texts cannot be guessed
     unordered: bool = False  # the answer is a set of ids: order carries no meaning
     hint: str = ""  # msgid shown under the question in an assessment ("" for none)
-    # Partial credit, for later: (answer, key, tolerance) -> share of the points in [0, 1].
-    # None means all or nothing by ``check``.
+    # Partial credit, when the regulation asks for it: (answer, key, tolerance) -> share of the
+    # points in [0, 1]. None: the type is all or nothing by ``check`` even then.
     credit: Callable[[Any, Any, float], float] | None = None
 
     @property
@@ -74,11 +74,19 @@ class QuestionKind:
                              f"(expected one of {', '.join(AUTOGRADED_TYPES)})")
         return self.check(answer, key, tolerance)
 
-    def score(self, answer: Any, key: Any, points: float, tolerance: float = 0.0) -> float:
-        """Points a saved answer earns: all or nothing, unless the kind gives partial credit."""
-        if self.credit is not None:
-            return float(points) * self.credit(answer, key, tolerance) if answer is not None else 0.0
-        return float(points) if self.is_correct(answer, key, tolerance) else 0.0
+    def score(self, answer: Any, key: Any, points: float, tolerance: float = 0.0, partial: bool = False) -> float:
+        """Points a saved answer earns: all or nothing, or partial credit if asked and the kind has it.
+
+        Partial points are rounded to 4 decimals (the hidden test prints them; nbgrader reads
+        that number back), and a right answer always earns exactly ``points``.
+        """
+        if answer is None:
+            return 0.0
+        if self.is_correct(answer, key, tolerance):
+            return float(points)
+        if partial and self.credit is not None:
+            return round(float(points) * self.credit(answer, key, tolerance), 4)
+        return 0.0
 
 
 # --- answer checks: pure functions on the stored form ------------------------------------
@@ -110,6 +118,28 @@ def _check_numeric(answer, key, tolerance):
     if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
         return False
     return abs(float(answer) - float(key)) <= float(tolerance) + 1e-9
+
+
+# --- partial credit: share of the points in [0, 1] (docs/measurement.md) -------------------
+
+
+def _credit_multiple(answer, key, tolerance):
+    """(right options ticked - wrong options ticked) / right options, never below 0."""
+    if _ids(answer) is None or len(set(answer)) != len(answer) or not key:
+        return 0.0  # not a set of option ids, as the widget saves it
+    chosen, right = set(answer), set(key)
+    return max(0.0, (len(chosen & right) - len(chosen - right)) / len(right))
+
+
+def _credit_ordering(answer, key, tolerance):
+    """The share of all pairs of options that the answer puts in the right relative order."""
+    if _ids(answer) is None or len(answer) != len(key) or sorted(answer) != sorted(key):
+        return 0.0  # not an ordering of exactly the options: nothing to compare
+    if len(key) < 2:
+        return 1.0
+    place = {item: i for i, item in enumerate(answer)}
+    pairs = [(a, b) for i, a in enumerate(key) for b in key[i + 1:]]
+    return sum(place[a] < place[b] for a, b in pairs) / len(pairs)
 
 
 # --- the regulation's answer: canonical form and its flaws --------------------------------
@@ -224,6 +254,7 @@ _KINDS = (
                  saved_as="a list of the chosen option ids (order ignored)",
                  canonical=_as_list, check=_check_multiple, answer_problem=_problem_multiple,
                  key="marks", widget="MultipleChoice", wrong=_wrong_multiple, unordered=True, choice=True, guess=_guess_multiple,
+                 credit=_credit_multiple,
                  hint=N_("Tick all that apply.")),
     QuestionKind("true_false", autograded=True, options=False, saved_as="true or false",
                  canonical=_as_is, check=_check_true_false, answer_problem=_problem_true_false,
@@ -234,7 +265,8 @@ _KINDS = (
     QuestionKind("ordering", autograded=True, options=True,
                  saved_as="a list of option ids in the trainee's order",
                  canonical=_as_list, check=_check_ordering, answer_problem=_problem_ordering,
-                 key="order", widget="Ordering", wrong=_wrong_ordering, guess=_guess_ordering),
+                 key="order", widget="Ordering", wrong=_wrong_ordering, guess=_guess_ordering,
+                 credit=_credit_ordering),
     QuestionKind("open", autograded=False, options=False,
                  saved_as="the text (graded by hand, never checked)",
                  canonical=_as_is, check=None, answer_problem=_problem_open, key=None, widget="TextAnswer",
@@ -245,6 +277,7 @@ QUESTION_KINDS: dict[str, QuestionKind] = {k.name: k for k in _KINDS}
 QUESTION_TYPES: tuple[str, ...] = tuple(QUESTION_KINDS)
 AUTOGRADED_TYPES: tuple[str, ...] = tuple(k.name for k in _KINDS if k.autograded)
 PRACTICE_TYPES: tuple[str, ...] = tuple(k.name for k in _KINDS if k.practice)
+CREDIT_TYPES: tuple[str, ...] = tuple(k.name for k in _KINDS if k.credit is not None)
 
 
 def question_kind(name: Any) -> QuestionKind:

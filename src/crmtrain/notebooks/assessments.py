@@ -36,11 +36,17 @@ def _locked(grade_id: str, crm: dict | None = None, **kw) -> dict:
     return md
 
 
-def hidden_test(q: Question) -> str:
-    """The source of an autograded item's test cell; only the comment survives release."""
+def hidden_test(q: Question, partial: bool = False) -> str:
+    """The source of an autograded item's test cell; only the comment survives release.
+
+    ``partial`` is the assessment's ``partial_credit``; a question with partial credit passes
+    its points, so the check prints the points a partly right answer earns.
+    """
     args = [repr(q.id), repr(q.type.value), repr(q.key)]
     if q.kind.tolerance and q.tolerance:
         args.append(f"tolerance={q.tolerance!r}")
+    if q.partial(partial):
+        args.append(f"points={q.points!r}")
     return ("# Scored when the responsible specialist grades the assessment.\n"
             "### BEGIN HIDDEN TESTS\n"
             "from crmtrain.runtime.check import check\n"
@@ -60,10 +66,11 @@ def build_assessment(reg: Regulation, name: str) -> NotebookNode:
     """The nbgrader source notebook of one assessment (a name in ``kinds.assessments``)."""
     spec = getattr(reg.assessments, name)
     return assessment_notebook(reg, name, spec.title, spec.description, select(reg).questions[name],
-                               spec.pass_mark or reg.meta.pass_mark)
+                               spec.pass_mark or reg.meta.pass_mark, partial=spec.partial_credit)
 
 
-def assessment_notebook(reg: Regulation, name: str, title: str, description: str, questions, mark: int) -> NotebookNode:
+def assessment_notebook(reg: Regulation, name: str, title: str, description: str, questions, mark: int,
+                        partial: bool = False) -> NotebookNode:
     """An nbgrader source notebook asking ``questions`` (any assessment: the two, or a re-test)."""
     tr = translation(reg.meta.language.value)
     _ = tr.gettext
@@ -93,7 +100,7 @@ def assessment_notebook(reg: Regulation, name: str, title: str, description: str
         if not q.kind.autograded:
             nb.markdown(_("*Graded by hand.*"), **_locked(q.id, crm, task=True, points=q.points))
         else:
-            nb.code(hidden_test(q), hidden=False, **_locked(q.id, crm, grade=True, points=q.points))
+            nb.code(hidden_test(q, partial), hidden=False, **_locked(q.id, crm, grade=True, points=q.points))
     nb.markdown(f"## {_('When you are done')}",
                 _("Check that every question says “Saved”. Then open **Nbgrader → Assignment List** in the menu and press "
                   "**Submit** next to this assessment. You can submit again until the due date; the last submission counts."),

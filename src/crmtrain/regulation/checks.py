@@ -75,6 +75,9 @@ def question_shapes(reg: Regulation) -> Found:
                 continue
         elif q.options:
             yield (*at, "options"), f"a {t} question has no options"
+        if q.partial_credit and kind.credit is None:
+            takes = " or ".join(k.name for k in QUESTION_KINDS.values() if k.credit is not None)
+            yield (*at, "partial_credit"), f"'partial_credit' applies to {takes} questions only"
         if ans is None:
             if kind.autograded:
                 yield (*at, "answer"), f"a {t} question needs an 'answer'"

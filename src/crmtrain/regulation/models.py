@@ -186,11 +186,19 @@ class Question(Model):
     explanation: str = ""
     points: int = Field(1, ge=1, le=100)
     pool: Id = "core"
+    partial_credit: bool | None = Field(
+        None, description="multiple and ordering only: a partly right answer earns part of the points; "
+                          "unset: as the assessment says")
 
     @property
     def kind(self) -> QuestionKind:
         """The record of this question's type."""
         return question_kind(self.type)
+
+    def partial(self, assessment_default: bool = False) -> bool:
+        """Whether this question earns partial credit in an assessment with that default."""
+        wanted = assessment_default if self.partial_credit is None else self.partial_credit
+        return wanted and self.kind.credit is not None
 
     @property
     def key(self) -> Any:
@@ -214,6 +222,8 @@ class Assessment(Model):
     show_answers: bool | None = Field(
         None, description="whether the trainees' feedback shows the correct answers; unset: hidden "
                           "for the initial (its items come back in the follow-up), shown for the others")
+    partial_credit: bool = Field(
+        False, description="partial credit for its multiple and ordering questions that do not say otherwise")
 
     @model_validator(mode="after")
     def _not_empty(self) -> "Assessment":

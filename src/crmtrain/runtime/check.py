@@ -11,7 +11,9 @@ The generated test cell of an autograded item is::
 nbgrader strips the hidden part from the released notebook and puts it back when grading,
 so the key (the last arguments) exists only in the source notebook and the gradebook. A
 wrong or missing answer raises AssertionError, which nbgrader scores as 0; a right one
-passes silently (full points). Messages never quote the key: failed test output appears in
+passes silently (full points). With partial credit (the regulation's ``partial_credit``) the
+cell also passes the item's ``points``; a partly right answer then makes the call return the
+points it earns, and that number, the cell's output, is nbgrader's own partial credit. Messages never quote the key: failed test output appears in
 the autograded notebook, and the feedback plugin drops it anyway.
 
 ``answers.json`` (next to the notebook; written atomically by the assessment widgets) is a
@@ -58,10 +60,21 @@ def is_correct(qtype: str, answer: Any, key: Any, tolerance: float = 0.0) -> boo
     return kind.is_correct(answer, key, tolerance)
 
 
-def check(item: str, qtype: str, key: Any, tolerance: float = 0.0, path: str | Path = ANSWERS_FILE) -> None:
-    """Pass silently if the saved answer to ``item`` is right; AssertionError otherwise."""
+def check(item: str, qtype: str, key: Any, tolerance: float = 0.0, points: float | None = None,
+          path: str | Path = ANSWERS_FILE) -> float | None:
+    """None if the saved answer to ``item`` is right; AssertionError if it earns nothing.
+
+    With ``points`` (partial credit), a partly right answer returns the points it earns.
+    """
     answer = saved_answer(item, path)
     if answer is None:
         raise AssertionError(f"{item}: no answer was saved")
-    if not is_correct(qtype, answer, key, tolerance):
+    if points is None:
+        if not is_correct(qtype, answer, key, tolerance):
+            raise AssertionError(f"{item}: the answer is not correct")
+        return None
+    is_correct(qtype, answer, key, tolerance)  # the same errors for an unknown type
+    earned = QUESTION_KINDS[qtype].score(answer, key, points, tolerance, partial=True)
+    if earned <= 0:
         raise AssertionError(f"{item}: the answer is not correct")
+    return None if earned >= points else earned
