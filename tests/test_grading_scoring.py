@@ -48,6 +48,20 @@ def test_the_outputs_are_those_of_a_kernel(tmp_path, answer, outputs):
     assert all("'a'" not in json.dumps(o) for o in got)  # never the key
 
 
+@pytest.mark.parametrize("answer, outputs", [
+    (["a", "c"], []),  # right: no output, full points
+    (["a"], [("execute_result", "1.5")]),  # half the right options: the number is nbgrader's partial credit
+    (["a", "c", "d"], [("execute_result", "1.5")]),
+    (["b", "d"], [("error", "Q1: the answer is not correct")]),  # nothing earned scores 0, as before
+])
+def test_a_partial_credit_check_outputs_the_points_earned(tmp_path, answer, outputs):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"answers": {"Q1": answer}}))
+    got = run_check(parse_check("from crmtrain.runtime.check import check\n"
+                                "check('Q1', 'multiple', ['a', 'c'], points=3)"), path)
+    assert [(o["output_type"], o["data"]["text/plain"] if "data" in o else o["evalue"]) for o in got] == outputs
+
+
 @pytest.mark.parametrize("text, kept, note", [
     ('{"answers": {"Q1": "a", "Q2": ["x", "y"], "Q3": 2.5, "Q4": true}}', {"Q1": "a", "Q2": ["x", "y"], "Q3": 2.5, "Q4": True}, ""),
     ('{"answers": {"Q1": {"$ne": 1}, "Q2": [1, 2]}}', {}, "2 answers of the wrong type ignored"),

@@ -204,6 +204,21 @@ def test_cronbach_alpha_by_hand_and_by_the_covariance_formula(data):
     assert i["advice"] == "" and i["note"] == "4 complete sittings; advice needs 20 (16 more)"
 
 
+def test_partial_credit_scores_are_used_as_they_are():
+    """With partial credit I3 (2 points) earns fractions: A 2, B 1.5, C 1.3333, D 0.5."""
+    initial = {"A": [(1, "b"), (1, "a"), (2, "a,c")], "B": [(1, "b"), (0, "d"), (1.5, "a,c,d")],
+               "C": [(0, "c"), (1, "a"), (1.3333, "a")], "D": [(1, "b"), (0, "d"), (0.5, "a,b")], "E": None}
+    data = make(sittings={**SITTINGS, "initial": initial})
+    i3 = item_analysis(data).set_index("item").loc["I3"]
+    x = np.array([2, 1.5, 1.3333, 0.5])
+    assert i3["facility"] == pytest.approx(x.mean() / 2) and i3["sd"] == pytest.approx(x.std(ddof=1) / 2)
+    assert i3["wrong_answer"] in {"a,c,d", "a", "a,b"}  # partly right answers are not full marks
+    scores = np.array([[1, 1, 2], [1, 0, 1.5], [0, 1, 1.3333], [1, 0, 0.5]])
+    c = np.cov(scores, rowvar=False)
+    alpha = assessment_statistics(data).set_index("assessment").loc["initial", "alpha"]
+    assert alpha == pytest.approx(3 / 2 * (1 - np.trace(c) / c.sum()))
+
+
 def test_alpha_of_a_large_consistent_test_is_read_like_moodle():
     st = assessment_statistics(synthetic(400, 30, seed=3)).set_index("assessment")
     a = st.loc["initial"]

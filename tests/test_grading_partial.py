@@ -1,0 +1,92 @@
+"""Partial credit: stock nbgrader and ``crmtrain grade`` give a partly right answer the same points.
+
+The fixture assessment's multiple-choice item Q002 (3 points, right: mz11 and mz14) and
+ordering item Q005 (2 points, right: or93, or91, or92) ask for partial credit, as the notebook
+builder writes it for ``partial_credit: true``: their checks pass the points. Four trainees
+submit partly right answers. Stock ``nbgrader autograde`` — nbgrader's default preprocessors,
+every grade cell run in a real kernel, the printed number read as partial credit — grades a
+copy of the course; ``crmtrain grade`` (its kernel-less scoring of the checks) grades the
+course itself. Both give every item the points the documented rule gives (docs/measurement.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from grading_fixtures import ASSESSMENT, COURSE_ID, Trainee, blank_gradebook, make_course, subprocess_env  # noqa: F401
+from nbgrader.api import Gradebook
+
+from crmtrain.grading import autograde, collect, release, results
+
+pytestmark = pytest.mark.nbgrader
+
+PARTIAL = {"Q002": 3, "Q005": 2}  # item -> its points, passed to the check for partial credit
+RIGHT = {"Q001": "opt-kx72", "Q002": ["opt-mz11", "opt-mz14"], "Q003": 24, "Q004": True,
+         "Q005": ["opt-or93", "opt-or91", "opt-or92"]}
+# trainee -> (answers to Q002 and Q005, the points they earn by the rule)
+SUBMISSIONS = {
+    "half": ({"Q002": ["opt-mz11"], "Q005": ["opt-or91", "opt-or93", "opt-or92"]},
+             {"Q002": 1.5, "Q005": 1.3333}),  # 1 of 2 right options; 2 of 3 pairs in order
+    "extra": ({"Q002": ["opt-mz11", "opt-mz12", "opt-mz14"], "Q005": ["opt-or92", "opt-or91", "opt-or93"]},
+              {"Q002": 1.5, "Q005": 0.0}),  # 2 right - 1 wrong of 2; reversed
+    "wrong": ({"Q002": ["opt-mz12", "opt-mz13"], "Q005": ["opt-or93", "opt-or92", "opt-or91"]},
+              {"Q002": 0.0, "Q005": 1.3333}),  # never below 0; one neighbouring swap
+    "right": ({}, {"Q002": 3.0, "Q005": 2.0}),
+}
+
+
+def _ask_for_partial_credit(course) -> None:
+    src = course.source_dir(ASSESSMENT) / f"{ASSESSMENT}.ipynb"
+    nb = nbformat.read(src, as_version=4)
+    for cell in nb.cells:
+        points = PARTIAL.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+        if points and cell.metadata["nbgrader"].get("grade"):
+            assert cell.source.count(")\n### END HIDDEN TESTS") == 1
+            cell.source = cell.source.replace(")\n### END HIDDEN TESTS", f", points={points})\n### END HIDDEN TESTS")
+    nbformat.write(nb, src)
+
+
+def _stock_copy(course, tmp_path):
+    """The collected course with nbgrader's own configuration only: no crmtrain preprocessor."""
+    root = tmp_path / "stock"
+    shutil.copytree(course.root, root)
+    (root / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
+        f"c.Autograde.exclude_overwriting = {{{ASSESSMENT!r}: ['answers.json']}}\n", encoding="utf-8")
+    return root
+
+
+def test_stock_nbgrader_and_crmtrain_grade_give_the_same_partial_credit(tmp_path, blank_gradebook):  # noqa: F811
+    course = make_course(tmp_path / "course", tmp_path / "exchange")
+    shutil.copy(blank_gradebook, course.db_path)
+    _ask_for_partial_credit(course)
+    release.release(course, ASSESSMENT, due=dt.datetime.utcnow() + dt.timedelta(days=1))
+    for name, (given, _) in SUBMISSIONS.items():
+        t = Trainee(name, tmp_path / "home" / name, course)
+        folder = t.fetch()
+        (folder / "answers.json").write_text(json.dumps({"answers": {**RIGHT, **given}}), encoding="utf-8")
+        t.submit()
+    collect.collect(course, ASSESSMENT)
+    stock_root = _stock_copy(course, tmp_path)
+
+    stock = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSESSMENT, "--force"], cwd=stock_root,
+                           env=subprocess_env(), capture_output=True, text=True, timeout=900)
+    assert stock.returncode == 0, stock.stderr[-3000:]
+    graded = autograde.grade(course, [ASSESSMENT], workers=1)
+    assert all(o.ok for o in graded.outcomes) and len(graded.outcomes) == len(SUBMISSIONS)
+
+    ours = {r.trainee: r for r in results.results(course, ASSESSMENT)}
+    with Gradebook(f"sqlite:///{stock_root / 'gradebook.db'}") as gb:
+        for name, (_, earned) in SUBMISSIONS.items():
+            theirs = {i: gb.find_grade(i, ASSESSMENT, ASSESSMENT, name).score for i in RIGHT}
+            assert {i: theirs[i] for i in PARTIAL} == pytest.approx(earned, abs=1e-9)
+            assert {i: ours[name].item(i).score for i in RIGHT} == pytest.approx(theirs, abs=1e-9)
+            assert ours[name].score == pytest.approx(gb.find_submission(ASSESSMENT, name).score, abs=1e-9)
+            assert ours[name].score == pytest.approx(2 + 1 + 1 + sum(earned.values()), abs=1e-9)
