@@ -19,7 +19,7 @@ import sys
 
 import nbformat
 import pytest
-from grading_fixtures import ASSESSMENT, COURSE_ID, Trainee, blank_gradebook, make_course, subprocess_env  # noqa: F401
+from grading_fixtures import ASSESSMENT, COURSE_ID, Trainee, make_course, subprocess_env
 from nbgrader.api import Gradebook
 
 from crmtrain.grading import autograde, collect, release, results
@@ -63,7 +63,7 @@ def _stock_copy(course, tmp_path):
     return root
 
 
-def test_stock_nbgrader_and_crmtrain_grade_give_the_same_partial_credit(tmp_path, blank_gradebook):  # noqa: F811
+def test_stock_nbgrader_and_crmtrain_grade_give_the_same_partial_credit(tmp_path, blank_gradebook):
     course = make_course(tmp_path / "course", tmp_path / "exchange")
     shutil.copy(blank_gradebook, course.db_path)
     _ask_for_partial_credit(course)
