@@ -83,34 +83,13 @@ def scan(folders: Iterable[Path], needles: Iterable[str]) -> list[str]:
     return hits
 
 
-def hidden_notes(course: Course, assessment: str) -> list[str]:
-    """The explanation lines of an assessment whose answers its feedback hides (they state them).
-
-    Empty where the assessment shows the answers (``show_answers``) or has no built notes.
-    """
-    from .shown import read_notes
-
-    notes = read_notes(str(course.root), assessment)
-    if notes.get("show_answers", True):
-        return []
-    found = []
-    for note in (notes.get("items") or {}).values():
-        for line in str((note or {}).get("explanation", "")).splitlines():
-            s = line.strip().lstrip("-*").strip()
-            if len(s) >= 24:
-                found.append(s)
-    return found
-
-
 def find_key_material(course: Course, assessment: str, folders: Iterable[Path]) -> list[str]:
     """Hits of this assessment's hidden-test lines (and the markers) under ``folders``.
 
-    Where the assessment hides the answers, its explanations count as key material too.
     """
     needles = list(MARKERS)
     for nb in course.source_notebooks(assessment):
         needles.extend(hidden_lines(nb))
-    needles.extend(hidden_notes(course, assessment))
     return scan(folders, needles)
 
 

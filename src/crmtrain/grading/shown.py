@@ -9,9 +9,11 @@ one ``text/html`` output written here, from the vetted ``answers.json``:
 * chosen options, numbers, true/false and orders with the option *text*, each marked right
   or wrong against the key of the item's test cell;
 * an unanswered item says so;
-* under it the correct answer and the explanation (which states it), then the regulation
-  items to re-read and how to reach the specialist. The specialist always sees the first;
-  the trainee's feedback drops it where the assessment's ``show_answers`` setting hides it.
+* under a wrong answer the correct one. The specialist always sees it; the trainee's
+  feedback drops it where the assessment's ``show_answers`` setting hides it;
+* the explanation, the regulation items to re-read and how to reach the specialist, which
+  every trainee sees: the follow-up asks other questions on the same items (parallel forms),
+  so explaining the rule gives nothing away while the key of this question stays hidden.
 
 The per-assessment notes (explanations, refs, the setting, the specialist's contact) come
 from ``<course>/notes/<assessment>.json``, which ``crmtrain build`` writes beside the
@@ -31,7 +33,7 @@ from ..runtime.check import is_correct
 
 NOTES_DIR = "notes"  # <course>/notes/<assessment>.json
 MARK = "crmtrain-answer"  # the output's metadata key, so other steps know it is ours
-KEY = "crmtrain-key"  # ... on the output holding the correct answer and the explanation
+KEY = "crmtrain-key"  # ... on the output holding the correct answer
 
 
 def read_notes(course_root: str, assessment: str) -> dict[str, Any]:
@@ -83,9 +85,9 @@ def answer_outputs(spec: dict, answer: Any, key: Any, *, tolerance: float = 0.0,
                    note: dict | None = None, contact: str = "") -> list[dict]:
     """The outputs shown under one question. ``key`` is None for items graded by hand.
 
-    Three outputs: the answer with its verdict; the correct answer and the explanation
-    (marked :data:`KEY`: feedback drops it where the assessment hides the answers, the
-    formgrader always shows it to the specialist); the items to re-read and the contact.
+    Three outputs: the answer with its verdict; the correct answer (marked :data:`KEY`:
+    feedback drops it where the assessment hides the answers, the formgrader always shows it
+    to the specialist); the explanation, the items to re-read and the contact.
     """
     _ = translation(lang).gettext
     qtype = str(spec.get("type", ""))
@@ -126,12 +128,12 @@ def answer_outputs(spec: dict, answer: Any, key: Any, *, tolerance: float = 0.0,
         shown = key if isinstance(key, list) else [key]
         words = (" → " if qtype == "ordering" else ", ").join(_value(qtype, k, spec, _) for k in shown)
         solution.append(f"<p><strong>{esc(_('Correct answer:'))}</strong> {esc(words)}</p>")
-    if note.get("explanation"):
-        solution.append(f'<p><strong>{esc(_("Explanation:"))}</strong></p>'
-                        f'<p style="white-space: pre-wrap">{esc(note["explanation"].strip())}</p>')
     if solution:
         outputs.append(output("".join(solution), "", KEY))
     more = []
+    if note.get("explanation"):
+        more.append(f'<p><strong>{esc(_("Explanation:"))}</strong></p>'
+                    f'<p style="white-space: pre-wrap">{esc(note["explanation"].strip())}</p>')
     refs = note.get("refs") or []
     if refs:
         rows = []
