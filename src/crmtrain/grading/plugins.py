@@ -167,8 +167,6 @@ class ScoreAnswers(Execute):
         vetted = os.path.join(folder, ANSWERS_FILE)
         others = []
         for i, cell in enumerate(nb.cells):
-            if cell.cell_type == "code" and not is_grade(cell) and "item" in cell.metadata.get("crmtrain", {}):
-                cell.outputs = [NotebookNode(o) for o in answer_shown(cell.source, saved.answers)]
             if cell.cell_type != "code" or not is_grade(cell):
                 continue
             call = scoring.parse_check(cell.source)
@@ -198,35 +196,6 @@ class ScoreAnswers(Execute):
         for j, i in enumerate(keep):
             if i in wanted:
                 nb.cells[i].outputs = run.cells[j].outputs
-
-
-def answer_shown(source: str, saved: dict) -> list[dict]:
-    """The output an item's answer cell gets in the graded notebook: the saved answer in words.
-
-    No kernel runs the answer cells, so without this the specialist would grade an open
-    answer in formgrader without seeing it. Option ids are shown as their texts.
-    """
-    import ast
-
-    try:
-        call = ast.parse(source.strip(), mode="eval").body
-        spec = ast.literal_eval(call.args[0])
-        qid = spec["id"]
-    except (SyntaxError, ValueError, AttributeError, IndexError, KeyError, TypeError):
-        return []
-    if qid not in saved:
-        text = f"{qid}: (no answer)"
-    else:
-        value = saved[qid]
-        texts = {o.get("id"): o.get("text") for o in spec.get("options", ()) if isinstance(o, dict)}
-        if isinstance(value, list):
-            shown = "; ".join(str(texts.get(v, v)) for v in value)
-        elif isinstance(value, str):
-            shown = str(texts.get(value, value))
-        else:
-            shown = str(value)
-        text = f"{qid}: {shown}"
-    return [{"output_type": "display_data", "metadata": {}, "data": {"text/plain": text}}]
 
 
 @contextlib.contextmanager
