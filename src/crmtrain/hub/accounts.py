@@ -85,7 +85,12 @@ def run_as(name: str, argv: list[str], *, env: dict[str, str] | None = None, cwd
            what: str = "") -> subprocess.CompletedProcess:
     """Run ``argv`` as the account ``name`` (root only); UserError with its output if it fails."""
     entry = pwd.getpwnam(name)
-    environ = {"HOME": entry.pw_dir, "USER": name, "LOGNAME": name, "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    # Not root's PATH: it may name folders the account cannot run from (a venv whose python
+    # lives in root's home, put first by nbgrader_tools_on_path), which nbgrader would then try
+    # for `alembic`. The program's own folder and the system's are what the account needs.
+    own = [str(Path(argv[0]).parent)] if os.path.isabs(argv[0]) else []
+    path = os.pathsep.join([*own, "/usr/local/bin", "/usr/bin", "/bin"])
+    environ = {"HOME": entry.pw_dir, "USER": name, "LOGNAME": name, "PATH": path,
                "LANG": os.environ.get("LANG", "C.UTF-8"), **(env or {})}
     result = subprocess.run(argv, capture_output=True, text=True, env=environ, cwd=cwd or entry.pw_dir,
                             user=entry.pw_uid, group=entry.pw_gid, extra_groups=_groups(name, entry.pw_gid))
