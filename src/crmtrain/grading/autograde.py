@@ -162,10 +162,12 @@ def grade_unlocked(
                 done(raw, 1)
             else:
                 retry.append(raw)
-        # Again, one at a time: no other worker competes for the gradebook, and a submission
-        # that killed its worker cannot take others down with it.
-        for raw in _round(course, 1, [(r.trainee, (r.assessment,)) for r in retry]):
-            done(raw, 2)
+        # Again, one at a time, each in a pool of its own: no other worker competes for the
+        # gradebook, and a submission that kills its worker breaks only its own pool, so it
+        # cannot take the others down with it.
+        for r in retry:
+            for raw in _round(course, 1, [(r.trainee, (r.assessment,))]):
+                done(raw, 2)
     finally:
         bar.stop()
     order = {(t, a): i for i, (t, a) in enumerate((t, a) for t, aa in todo.items() for a in aa)}
