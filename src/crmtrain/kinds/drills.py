@@ -35,25 +35,26 @@ class DrillKind:
     widget: str  # class name of its Drill in crmtrain.runtime.drills
     heading: str  # msgid: the drill's heading in the workbook
     hint: str  # msgid: what to do, under the heading
+    topic: str  # the test topic (TestTopic) of its cases when an assessment asks one
     by_alias: bool = False  # the spec is the part dumped with its YAML aliases ("from")
 
 
 _KINDS = (
     DrillKind("lead", "client_work.lead_classification", "decision_table", "LeadDrill",
               N_("Drill: classify the lead"),
-              N_("A new lead is described. Pick its class by the table above. Press **Next** for another lead.")),
+              N_("A new lead is described. Pick its class by the table above. Press **Next** for another lead."), "sales"),
     DrillKind("pipeline", "client_work.pipeline", "pipeline", "PipelineDrill",
               N_("Drill: may the deal move?"),
               N_("A deal is in one status and should move to another. Is that allowed, and what must be filled in "
-                 "first? Press **Next** for another case."), by_alias=True),
+                 "first? Press **Next** for another case."), "sales", by_alias=True),
     DrillKind("process", "order_processing.processes[]", "processes", "ProcessDrill",
               N_("Drill: what comes next?"),
               N_("A random step of this process is shown. Choose the step that follows it. Press **Next** for a new "
-                 "case.")),
+                 "case."), "processes"),
     DrillKind("callback", "client_work.contact_timing", "calendar", "CallbackDrill",
               N_("Drill: what is the latest moment?"),
               N_("An event happens at the time shown. Choose the latest moment to react by the rules above. "
-                 "Press **Next** for another case.")),
+                 "Press **Next** for another case."), "sales"),
 )
 
 DRILL_KINDS: dict[str, DrillKind] = {k.name: k for k in _KINDS}
