@@ -24,7 +24,10 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+
+from .guessing import ORDERS, SUBSETS, Responses, expected_share
 
 
 def N_(message: str) -> str:
@@ -59,6 +62,8 @@ class QuestionKind:
     # Partial credit, when the regulation asks for it: (answer, key, tolerance) -> share of the
     # points in [0, 1]. None: the type is all or nothing by ``check`` even then.
     credit: Callable[[Any, Any, float], float] | None = None
+    # What a random response is, for the guess score under partial credit (kinds/guessing.py).
+    responses: Responses | None = None
 
     @property
     def practice(self) -> bool:
@@ -87,6 +92,13 @@ class QuestionKind:
         if partial and self.credit is not None:
             return round(float(points) * self.credit(answer, key, tolerance), 4)
         return 0.0
+
+    def guess_score(self, option_ids: Sequence[str], key: Any = None, partial: bool = False) -> float:
+        """Moodle's random guess score: the expected share of the points from a random response."""
+        if not partial or self.credit is None or self.responses is None or key is None:
+            return self.guess(len(option_ids))
+        frozen = tuple(key) if isinstance(key, (list, tuple)) else key
+        return _partial_guess(self.name, tuple(option_ids), frozen)
 
 
 # --- answer checks: pure functions on the stored form ------------------------------------
@@ -242,6 +254,16 @@ def _guess_ordering(k: int) -> float:
     return 1 / math.factorial(k) if k else 0.0
 
 
+@lru_cache(maxsize=1024)
+def _partial_guess(name: str, ids: tuple[str, ...], key: Any) -> float:
+    # Cached: the reports ask once per question and assessment, and an ordering of 7 has 5040 responses.
+    kind = QUESTION_KINDS[name]
+    key = list(key) if isinstance(key, tuple) else key
+    right = len(set(key) & set(ids)) if isinstance(key, list) else 1
+    return expected_share(kind.responses, ids, right,
+                          lambda r: 1.0 if kind.is_correct(r, key) else kind.credit(r, key, 0.0))
+
+
 # --- the registry ---------------------------------------------------------------------------
 
 _KINDS = (
@@ -254,7 +276,7 @@ _KINDS = (
                  saved_as="a list of the chosen option ids (order ignored)",
                  canonical=_as_list, check=_check_multiple, answer_problem=_problem_multiple,
                  key="marks", widget="MultipleChoice", wrong=_wrong_multiple, unordered=True, choice=True, guess=_guess_multiple,
-                 credit=_credit_multiple,
+                 credit=_credit_multiple, responses=SUBSETS,
                  hint=N_("Tick all that apply.")),
     QuestionKind("true_false", autograded=True, options=False, saved_as="true or false",
                  canonical=_as_is, check=_check_true_false, answer_problem=_problem_true_false,
@@ -266,7 +288,7 @@ _KINDS = (
                  saved_as="a list of option ids in the trainee's order",
                  canonical=_as_list, check=_check_ordering, answer_problem=_problem_ordering,
                  key="order", widget="Ordering", wrong=_wrong_ordering, guess=_guess_ordering,
-                 credit=_credit_ordering),
+                 credit=_credit_ordering, responses=ORDERS),
     QuestionKind("open", autograded=False, options=False,
                  saved_as="the text (graded by hand, never checked)",
                  canonical=_as_is, check=None, answer_problem=_problem_open, key=None, widget="TextAnswer",

@@ -91,7 +91,7 @@ def _items(snap, items: dict, regulation, refs_index) -> pd.DataFrame:
     for a in ASSESSMENTS:
         for it in items.get(a, ()):
             pts = [cell_points[(a, it.notebook, g)] for g in it.grade_ids if (a, it.notebook, g) in cell_points]
-            meta = _meta(questions.get(it.id), refs_index, it)
+            meta = _meta(questions.get(it.id), refs_index, it, getattr(regulation.assessments, a).partial_credit)
             rows.append({"assessment": a, "item": it.id, "points": float(sum(pts)) if pts else float(it.points), **meta})
     return pd.DataFrame(rows, columns=["assessment", "item", "points", "topic", "part", "refs", "qtype", "text",
                                        "options", "guess"])
@@ -135,8 +135,11 @@ def _item_scores(grades, items: dict) -> pd.Series:
     return per["score"].where(per["gaps"] == 0)
 
 
-def _meta(q, refs_index, item) -> dict:
-    """Topic, part (of the first ref the regulation knows), refs, type, text, option ids and random guess score."""
+def _meta(q, refs_index, item, partial: bool = False) -> dict:
+    """Topic, part (of the first ref the regulation knows), refs, type, text, option ids and random guess score.
+
+    ``partial`` is the assessment's ``partial_credit``: a guess earns more where partial credit is given.
+    """
     from ..kinds.questions import question_kind
 
     if q is None:  # not in this regulation: what the notebook says
@@ -144,7 +147,8 @@ def _meta(q, refs_index, item) -> dict:
                 "options": "", "guess": np.nan}
     part = next((refs_index[r].part for r in q.refs if r in refs_index), "")
     return {"topic": q.topic.value, "part": part, "refs": " ".join(q.refs), "qtype": q.type.value, "text": q.text,
-            "options": " ".join(o.id for o in q.options), "guess": question_kind(q.type).guess(len(q.options))}
+            "options": " ".join(o.id for o in q.options),
+            "guess": question_kind(q.type).guess_score([o.id for o in q.options], q.key, q.partial(partial))}
 
 
 def _take(values: pd.Series, index: np.ndarray) -> pd.Categorical:

@@ -6,8 +6,9 @@ questions only) and R_ti = T_t − x_ti the rest-of-test score. Per question, ov
 trainees with a graded answer:
 
 * ``facility``: mean(x)/m (Moodle's facility index); ``sd``: sample SD (n − 1) of x/m;
-* ``random_guess``: the expected score of a uniform guess (the question kind's ``guess``,
-  :mod:`crmtrain.kinds.questions`);
+* ``random_guess``: the expected score of a random response (the question kind's
+  ``guess_score``, :mod:`crmtrain.kinds.questions`), with partial credit where the question
+  gets it in that assessment;
 * ``intended_weight``: m_i / Σ m; ``effective_weight``: Cov(x_i, T) / Var(T), the share of
   the total-score variance the question carries (the shares add up to 1);
 * ``discrimination_index``: Pearson r(x_i, R_i) — Moodle's 100 × r, kept as a share like every
