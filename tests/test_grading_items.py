@@ -52,3 +52,72 @@ def test_every_code_cell_must_be_a_locked_nbgrader_cell(tmp_path):
         "nb: cell 2: code cell 'setup' must be locked (trainees never type code)",
         f"nb: cell {len(nb.cells)}: code cell without an nbgrader grade_id (it would be dropped when grading)",
     ]
+
+
+DRAW = {"item": "pick", "slot": "draw", "topic": "sales", "type": "single", "points": 1, "refs": [],
+        "candidates": [{"item": "q-a", "type": "single", "topic": "sales", "refs": ["r1"]},
+                       {"item": "q-b", "type": "single", "topic": "sales", "refs": ["r2"]}]}
+CASE = {"item": "lead-case", "slot": "case", "case": "lead", "topic": "sales", "type": "case", "points": 2,
+        "refs": ["lead-classification"]}
+
+
+def _slot_notebook(path, *metas):
+    import json
+
+    cells = [{"cell_type": "code", "source": "", "outputs": [], "execution_count": None,
+              "metadata": {"crmtrain": m, "nbgrader": {"grade": True, "grade_id": m["item"], "points": m["points"],
+                                                       "locked": True, "solution": False}}} for m in metas]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    return path
+
+
+def test_slots_come_back_with_what_each_trainee_was_asked(tmp_path):
+    from crmtrain.rules.variants import draw_index
+
+    draw, case = read_items(_slot_notebook(tmp_path / "initial.ipynb", DRAW, CASE))
+    assert (draw.slot, [q.id for q in draw.candidates], draw.autograded) == ("draw", ["q-a", "q-b"], True)
+    assert (case.slot, case.case, case.type, case.autograded, case.guess) == ("case", "lead", "case", True, None)
+    for t in ("anna", "boris", "vera"):
+        got = draw.asked("crm", "initial", t)
+        assert got == draw.candidates[draw_index(2, "crm", "initial", t, "pick")]
+        assert got.refs == {"q-a": ("r1",), "q-b": ("r2",)}[got.id]
+        assert case.asked("crm", "initial", t).id == "lead-case"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"slot": "lottery"}, "slot 'lottery' is not 'case' or 'draw'"),
+    ({"candidates": []}, "draw slot 'pick' has no candidates"),
+    ({"candidates": [{"item": "q-a", "type": "open", "topic": "sales", "refs": []}]},
+     "candidate 'q-a' has type 'open', not an autograded question type"),
+    ({"candidates": [{"item": "q-a", "type": "single"}]}, "a candidate lacks one of item, type, topic, refs"),
+    ({"candidates": [{"item": "q-a", "type": "single", "topic": "sales", "refs": []}] * 2},
+     "draw slot 'pick' lists a candidate more than once"),
+    ({"type": "multiple"}, "draw slot 'pick' has type 'multiple'; its candidates make it 'single'"),
+])
+def test_a_malformed_draw_slot_is_named(tmp_path, change, message):
+    with pytest.raises(UserError) as err:
+        read_items(_slot_notebook(tmp_path / "initial.ipynb", {**DRAW, **change}))
+    assert any(message in line for line in err.value.lines), err.value.lines
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"case": "astrology"}, "case 'astrology' is not one of lead, pipeline, process, callback"),
+    ({"type": "single"}, "case slot 'lead-case' has type 'single', not 'case'"),
+    ({"guess": 2}, "guess 2 is not a share between 0 and 1"),
+])
+def test_a_malformed_case_slot_is_named(tmp_path, change, message):
+    with pytest.raises(UserError) as err:
+        read_items(_slot_notebook(tmp_path / "initial.ipynb", {**CASE, **change}))
+    assert any(message in line for line in err.value.lines), err.value.lines
+
+
+def test_a_question_both_fixed_and_drawn_is_refused(tmp_path):
+    from crmtrain.grading.course import Course, write_config
+
+    write_config(tmp_path, "crm", tmp_path / "exchange")
+    folder = tmp_path / "source" / "initial"
+    folder.mkdir(parents=True)
+    fixed = {"item": "q-b", "topic": "sales", "refs": [], "type": "single", "points": 1}
+    _slot_notebook(folder / "initial.ipynb", fixed, DRAW)
+    with pytest.raises(UserError, match="has items more than once: q-b"):
+        assessment_items(Course.load(tmp_path), "initial")

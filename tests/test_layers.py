@@ -45,7 +45,8 @@ LAYERS: dict[str, set[str]] = {
     "notebooks": {"i18n", "kinds", "regulation", "rules", "runtime"},
     "document": {"errors", "files", "i18n", "kinds", "notebooks", "regulation"},  # the regulation as HTML/PDF
     "interchange": {"errors", "kinds", "regulation"},  # questions as Moodle XML, GIFT, spreadsheets
-    "grading": {"errors", "i18n", "kinds", "regulation", "runtime"},  # the only code touching nbgrader
+    # The only code touching nbgrader; rules: the per-trainee seeds and cases it grades and shows.
+    "grading": {"errors", "i18n", "kinds", "regulation", "rules", "runtime"},
     # What changed between two versions, who learned the old one (the gradebook), retraining notebooks.
     "changes": {"errors", "grading", "kinds", "notebooks", "regulation"},
     "simulate": {"grading", "kinds", "regulation", "runtime"},  # demo trainees who click the real widgets

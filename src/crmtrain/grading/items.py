@@ -4,6 +4,11 @@ The notebook builder writes ``metadata["crmtrain"]`` on every cell of an item::
 
     {"item": "Q012", "topic": "sales", "refs": ["lead-classes"], "type": "single", "points": 2}
 
+A *slot* (docs/regulation-format.md, ``slots:``) differs per trainee and says so:
+``"slot": "case"`` with the drill kind in ``"case"`` (type ``"case"``), or ``"slot": "draw"``
+with its ``"candidates"`` (``[{"item", "type", "topic", "refs"}]``, type the candidates' common
+one or ``"mixed"``). :meth:`Item.asked` says which question a trainee got in it.
+
 and nbgrader metadata on the cell that carries the item's points: an autograder test cell
 (``grade: true, solution: false``, code) for autograded types, a task cell (``task: true``,
 markdown) for open answers. The item's nbgrader ``grade_id`` cells are what the gradebook
@@ -19,11 +24,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..kinds.questions import QUESTION_TYPES, question_kind
+from ..kinds.drills import DRILL_KINDS
+from ..kinds.questions import QUESTION_KINDS, QUESTION_TYPES, question_kind
+from ..rules.variants import draw_index
 from .course import Course
 
 ITEM_FIELDS = ("item", "topic", "refs", "type", "points")
 TYPES = QUESTION_TYPES
+CASE_TYPE = "case"  # the type of a case slot's item: a rule-generated case, graded by its engine
+MIXED_TYPE = "mixed"  # a draw slot whose candidates are of different types
+CANDIDATE_FIELDS = ("item", "type", "topic", "refs")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The question one trainee got at one position of an assessment (statistics are kept per question)."""
+
+    id: str  # the question's id: a bank question's, or the slot's own for a case
+    type: str  # a question type, or "case"
+    topic: str
+    refs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -35,10 +55,25 @@ class Item:
     points: float
     notebook: str  # notebook name without .ipynb (nbgrader's notebook id)
     grade_ids: tuple[str, ...]  # nbgrader cells scoring this item (tests or task)
+    slot: str = ""  # "" for a question everyone gets; "case" or "draw" for a slot
+    case: str = ""  # a case slot's drill kind (kinds/drills.py)
+    candidates: tuple[Asked, ...] = ()  # a draw slot's questions, in the notebook's order
+    guess: float | None = None  # a case slot's random guess score, when the builder gives one
 
     @property
     def autograded(self) -> bool:
-        return question_kind(self.type).autograded
+        """Whether a check scores it (slots always are: a case by its engine, a draw's candidates by theirs)."""
+        return bool(self.slot) or question_kind(self.type).autograded
+
+    def asked(self, course_id: str, assessment: str, trainee: str) -> Asked:
+        """What ``trainee`` was asked here: for a draw, the candidate their seed picks (rules.variants)."""
+        if self.slot == "draw":
+            return self.candidates[draw_index(len(self.candidates), course_id, assessment, trainee, self.id)]
+        return Asked(self.id, self.type, self.topic, self.refs)
+
+    def questions(self) -> tuple[Asked, ...]:
+        """Every question this position can ask: the draw's candidates, else the item itself."""
+        return self.candidates if self.slot == "draw" else (Asked(self.id, self.type, self.topic, self.refs),)
 
 
 def _graded(nbg: dict) -> bool:
@@ -70,14 +105,13 @@ def read_items(path: str | Path, *, label: str | None = None) -> tuple[Item, ...
         if missing:
             problems.append(f"{where}: crmtrain metadata lacks {', '.join(missing)}")
             continue
-        if crm["type"] not in TYPES:
-            problems.append(f"{where}: type {crm['type']!r} is not one of {', '.join(TYPES)}")
+        problems.extend(f"{where}: {p}" for p in _slot_problems(crm))
         qid = str(crm["item"])
         if qid not in meta:
             meta[qid] = crm
             order.append(qid)
             grades[qid] = []
-        elif any(meta[qid][f] != crm[f] for f in ITEM_FIELDS):
+        elif any(meta[qid].get(f) != crm.get(f) for f in (*ITEM_FIELDS, *SLOT_FIELDS)):
             problems.append(f"{where}: item {qid} metadata differs from its first cell")
         if _graded(nbg):
             grades[qid].append((str(nbg.get("grade_id")), float(nbg.get("points", 0))))
@@ -100,11 +134,66 @@ def read_items(path: str | Path, *, label: str | None = None) -> tuple[Item, ...
                 points=float(crm["points"]),
                 notebook=path.stem,
                 grade_ids=tuple(g for g, _ in graded),
+                **_slot_fields(crm),
             )
         )
     if problems:
         raise UserError(f"{label}: the assessment notebook's item metadata is inconsistent", problems)
     return tuple(items)
+
+
+SLOT_FIELDS = ("slot", "case", "candidates", "guess")
+
+
+def _slot_problems(crm: dict) -> list[str]:
+    """What is wrong with an item's type and slot fields (a fixed question's type must be a question type)."""
+    slot, qtype = crm.get("slot"), crm["type"]
+    if slot is None:
+        return [] if qtype in TYPES else [f"type {qtype!r} is not one of {', '.join(TYPES)}"]
+    if slot == "case":
+        problems = [] if qtype == CASE_TYPE else [f"case slot {crm['item']!r} has type {qtype!r}, not {CASE_TYPE!r}"]
+        if crm.get("case") not in DRILL_KINDS:
+            problems.append(f"case slot {crm['item']!r}: case {crm.get('case')!r} is not one of {', '.join(DRILL_KINDS)}")
+        guess = crm.get("guess")
+        if guess is not None and not (isinstance(guess, (int, float)) and 0 <= guess <= 1):
+            problems.append(f"case slot {crm['item']!r}: guess {guess!r} is not a share between 0 and 1")
+        return problems
+    if slot != "draw":
+        return [f"item {crm['item']!r}: slot {slot!r} is not 'case' or 'draw'"]
+    cands = crm.get("candidates")
+    if not isinstance(cands, list) or not cands:
+        return [f"draw slot {crm['item']!r} has no candidates"]
+    problems = []
+    for c in cands:
+        if not isinstance(c, dict) or any(f not in c for f in CANDIDATE_FIELDS):
+            problems.append(f"draw slot {crm['item']!r}: a candidate lacks one of {', '.join(CANDIDATE_FIELDS)}")
+        elif not (c["type"] in QUESTION_KINDS and QUESTION_KINDS[c["type"]].autograded):
+            problems.append(f"draw slot {crm['item']!r}: candidate {c['item']!r} has type {c['type']!r}, "
+                            "not an autograded question type")
+    if problems:
+        return problems
+    ids = [str(c["item"]) for c in cands]
+    if len(set(ids)) < len(ids):
+        problems.append(f"draw slot {crm['item']!r} lists a candidate more than once")
+    types = {c["type"] for c in cands}
+    want = types.pop() if len(types) == 1 else MIXED_TYPE
+    if qtype != want:
+        problems.append(f"draw slot {crm['item']!r} has type {qtype!r}; its candidates make it {want!r}")
+    return problems
+
+
+def _slot_fields(crm: dict) -> dict:
+    """The Item fields of a slot (none for a fixed question)."""
+    slot = crm.get("slot")
+    if slot is None:
+        return {}
+    # Malformed candidates are left out here: _slot_problems has named them, and the items are not returned.
+    cands = tuple(Asked(str(c["item"]), str(c["type"]), str(c["topic"]), tuple(str(r) for r in c["refs"]))
+                  for c in crm.get("candidates") or () if isinstance(c, dict) and all(f in c for f in CANDIDATE_FIELDS)
+                  ) if slot == "draw" else ()
+    guess = crm.get("guess")
+    return {"slot": str(slot), "case": str(crm.get("case") or ""), "candidates": cands,
+            "guess": float(guess) if isinstance(guess, (int, float)) else None}
 
 
 def cell_problems(path: str | Path, *, label: str | None = None) -> list[str]:
@@ -133,8 +222,11 @@ def assessment_items(course: Course, assessment: str) -> tuple[Item, ...]:
     found: list[Item] = []
     for nb in course.source_notebooks(assessment):
         found.extend(read_items(nb, label=str(nb.relative_to(course.root))))
+    # A question asked at two positions (twice, or also as a draw's candidate) would merge two
+    # positions into one item's statistics and could be asked twice of one trainee.
     seen: set[str] = set()
-    dupes = sorted({i.id for i in found if i.id in seen or seen.add(i.id)})
+    ids = [i.id for i in found] + [q.id for i in found if i.slot == "draw" for q in i.candidates]
+    dupes = sorted({i for i in ids if i in seen or seen.add(i)})
     if dupes:
         raise UserError(f"assessment {assessment!r} has items more than once: {', '.join(dupes)}")
     return tuple(found)

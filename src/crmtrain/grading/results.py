@@ -1,4 +1,8 @@
-"""Scores from the gradebook, per trainee and per item (points, topic, refs), for reports."""
+"""Scores from the gradebook, per trainee and per item (points, topic, refs), for reports.
+
+A slot's score is filed under the question the trainee was asked there (a draw's drawn
+question, or the case slot itself), with the slot's id beside it: statistics are per question.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ class ItemScore:
     points: float  # the most the item is worth
     score: float | None  # None while it waits for manual grading
     needs_manual_grade: bool
+    slot: str = ""  # the slot's id when the item was asked in a slot ("" for a fixed question)
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,9 @@ class TraineeResult:
     items: tuple[ItemScore, ...]
 
     def item(self, item_id: str) -> ItemScore:
+        """The score of a question (a drawn one by its own id) or of a slot (by the slot's id)."""
         for i in self.items:
-            if i.item == item_id:
+            if i.item == item_id or i.slot == item_id:
                 return i
         raise KeyError(item_id)
 
@@ -55,7 +61,9 @@ def results(course: Course, assessment: str) -> tuple[TraineeResult, ...]:
             gs = [by_cell[(it.notebook, gid)] for gid in it.grade_ids if (it.notebook, gid) in by_cell]
             pending = any(g.needs_manual_grade or g.score is None for g in gs)
             score = None if pending or not gs else float(sum(g.score for g in gs))
-            scored.append(ItemScore(it.id, it.topic, it.refs, it.type, it.points, score, pending))
+            q = it.asked(course.course_id, assessment, sub.trainee)
+            scored.append(ItemScore(q.id, q.topic, q.refs, q.type, it.points, score, pending,
+                                    it.id if it.slot else ""))
         out.append(TraineeResult(trainee=sub.trainee, assessment=assessment, score=sub.score,
                                  max_score=sub.max_score, late_penalty=sub.late_penalty,
                                  seconds_late=sub.seconds_late, submitted_at=sub.timestamp,

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import UserError
 from ..kinds.assessments import ASSESSMENTS, described
+from ..grading.items import CASE_TYPE
 from ..kinds.questions import QUESTION_TYPES
 
 PARTS = ("summary", "order_processing", "client_work")
@@ -24,18 +25,20 @@ RESULTS = {
     "assessment": described(),
     "trainee_id": "nbgrader student id",
     "trainee_name": "display name ('' if unknown)",
-    "item": "question id; the nbgrader grade cell is named after it",
+    "item": "question id (at a draw slot the question this trainee drew); a case slot's own id",
     "topic": "test area: technical, processes or sales",
     "part": "regulation part of the question's first ref: summary, order_processing, client_work ('' if unknown)",
     "refs": "regulation item ids the question tests, joined by ' '",
-    "qtype": f"{', '.join(QUESTION_TYPES[:-1])} or {QUESTION_TYPES[-1]}",
+    "qtype": f"{', '.join(QUESTION_TYPES)} or {CASE_TYPE} (a rule-generated case of a slot)",
     "points": "maximum points of the question (float)",
     "score": "points scored; NaN if not submitted or not graded yet (open answers await the specialist)",
     "correct": "score >= points (False where score is NaN)",
     "response": "the saved answer as text: option id, ids joined by ',', number, text ('' if none)",
     "submitted": "the trainee submitted this assessment (rows exist for every roster trainee)",
     "late": "submitted after the due date (extensions included)",
+    "slot": "the slot's id where the assessment asks each trainee their own case or drawn question ('' elsewhere)",
 }
+OPTIONAL_RESULTS = {"slot": ""}  # results columns a producer may leave out, with their value then
 ASSESSMENT_COLUMNS = {
     "assessment": described(),
     "title": "the assessment's title",
@@ -53,10 +56,11 @@ ITEM_COLUMNS = {
 }
 QUESTION_COLUMNS = {"assessment": described(), "item": "question id", "text": "question text"}
 # Optional columns of ``questions``: item analysis uses them when present.
-QUESTION_EXTRA = {"options": "option ids of a choice question, joined by ' '",
+QUESTION_EXTRA = {"slot": "the slot asking it ('' for a question everyone gets)",
+                  "options": "option ids of a choice question, joined by ' '",
                   "guess": "random guess score: expected share of the points from a uniform guess (0..1)"}
 
-_CATEGORICAL = ("assessment", "trainee_id", "trainee_name", "item", "topic", "part", "refs", "qtype", "response")
+_CATEGORICAL = ("assessment", "trainee_id", "trainee_name", "item", "topic", "part", "refs", "qtype", "response", "slot")
 
 
 @dataclass
@@ -87,7 +91,7 @@ def empty(columns: dict[str, str]) -> pd.DataFrame:
 
 def normalise(data: ReportData) -> ReportData:
     """A copy with canonical dtypes (categoricals for the repeated strings of ``results``)."""
-    r = data.results
+    r = data.results.assign(**{c: v for c, v in OPTIONAL_RESULTS.items() if c not in data.results})
     r = r[[c for c in RESULTS if c in r] + [c for c in r if c not in RESULTS]].copy()
     for col in RESULTS:
         if col not in r:
@@ -114,7 +118,8 @@ def normalise(data: ReportData) -> ReportData:
 def validate(data: ReportData) -> ReportData:
     """``data`` normalised; UserError listing every problem if it does not fit the schema."""
     problems: list[str] = []
-    for name, frame, columns in (("results", data.results, RESULTS), ("assessments", data.assessments, ASSESSMENT_COLUMNS),
+    required = {c: v for c, v in RESULTS.items() if c not in OPTIONAL_RESULTS}
+    for name, frame, columns in (("results", data.results, required), ("assessments", data.assessments, ASSESSMENT_COLUMNS),
                                  ("roster", data.roster, ROSTER_COLUMNS), ("items", data.items, ITEM_COLUMNS)):
         missing = [c for c in columns if c not in frame.columns]
         if missing:

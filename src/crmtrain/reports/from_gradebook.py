@@ -4,6 +4,11 @@ Pure pandas: :mod:`crmtrain.grading.gradebook` reads nbgrader's gradebook into t
 :mod:`crmtrain.grading.items` says which graded cells score which item (their ``grade_ids``,
 from the assessment notebook's metadata), and :mod:`crmtrain.grading.answers` reads the saved
 answers. Topics, refs and titles come from the regulation; lateness is nbgrader's.
+
+Statistics are per *question*: at a draw slot each trainee's row names the question they drew
+(``Item.asked``, from the course id and the trainee id, as grading derives it), and the
+``slot`` column keeps the slot's id; a case slot is an item of its own (``qtype`` "case").
+Grades and saved answers are filed by *position* (the slot id, or the fixed question's id).
 """
 
 from __future__ import annotations
@@ -38,11 +43,12 @@ def load_report_data(course_root: Path, regulation) -> ReportData:
     snap = gradebook.snapshot(course)
     items = {a: assessment_items(course, a) for a in ASSESSMENTS if a in snap.due}
     saved = answers.all_answers(course, [(s.assessment, s.trainee) for s in snap.submissions])
-    return build(snap, items, saved, regulation)
+    return build(snap, items, saved, regulation, course.course_id)
 
 
-def build(snap, items: dict, saved: dict, regulation) -> ReportData:
-    """ReportData from a gradebook snapshot, each assessment's items and the saved answers."""
+def build(snap, items: dict, saved: dict, regulation, course_id: str = "") -> ReportData:
+    """ReportData from a gradebook snapshot, each assessment's items, the saved answers and the course id
+    (which, with the trainee's id, says what each trainee drew at a draw slot)."""
     from ..regulation.items import index
     from ..regulation.selection import select
 
@@ -55,8 +61,8 @@ def build(snap, items: dict, saved: dict, regulation) -> ReportData:
     subs = pd.DataFrame([(s.assessment, s.trainee, s.seconds_late > 0) for s in snap.submissions],
                         columns=["assessment", "trainee_id", "late"])
 
-    results = _grid(item_rows, roster)
-    key = pd.MultiIndex.from_arrays([results["assessment"], results["trainee_id"], results["item"]])
+    results = _grid(item_rows, roster, items, course_id)
+    key = pd.MultiIndex.from_arrays([results["assessment"], results["trainee_id"], results["position"]])
     per_item = _item_scores(snap.grades, items)
     results["score"] = per_item.reindex(key).to_numpy() if len(per_item) else np.nan
     sub_key = pd.MultiIndex.from_arrays([results["assessment"], results["trainee_id"]])
@@ -65,57 +71,76 @@ def build(snap, items: dict, saved: dict, regulation) -> ReportData:
     results["late"] = sub_index["late"].reindex(sub_key).fillna(False).to_numpy(dtype=bool)
     results.loc[~results["submitted"], "score"] = np.nan
     results["correct"] = correct_of(results["score"], results["points"])
-    responses = _responses(saved, dict(zip(item_rows["item"], item_rows["qtype"])))
+    responses = _responses(saved, items, course_id)
     results["response"] = pd.Categorical(responses.reindex(key).fillna("").to_numpy(dtype=object) if len(responses)
                                          else np.full(len(results), "", dtype=object))
+    results = results.drop(columns="position")
 
     rows = []
     for a in ASSESSMENTS:
         spec = getattr(regulation.assessments, a)
-        mine = item_rows[item_rows["assessment"] == a]
+        mine = item_rows[item_rows["assessment"] == a].drop_duplicates("position")  # a draw's candidates: once
         planned = sum(q.points for q in selected.get(a, ())) if mine.empty else mine["points"].sum()
         rows.append({"assessment": a, "title": spec.title, "pass_mark": spec.pass_mark or regulation.meta.pass_mark,
                      "max_points": float(planned), "due": snap.due.get(a)})
     ref_items = pd.DataFrame([(i.id, i.part, i.section, i.title, refs_index[i.section].title
                                if i.section in refs_index else i.section) for i in refs_index.values()],
                              columns=list(ITEM_COLUMNS))
-    texts = item_rows[["assessment", "item", "text", "options", "guess"]].reset_index(drop=True)
+    texts = item_rows[["assessment", "item", "slot", "text", "options", "guess"]].reset_index(drop=True)
     return normalise(ReportData(results, assessment_frame(rows), roster, ref_items, texts))
 
 
 def _items(snap, items: dict, regulation, refs_index) -> pd.DataFrame:
-    """One row per (assessment, item) in notebook order; points are what nbgrader's cells carry."""
+    """One row per (assessment, question) in notebook order — a draw slot's candidates one row each —
+    with its ``position`` (slot id or question id); points are what nbgrader's cells carry."""
     questions = {q.id: q for q in regulation.questions}
     cell_points = {(c.assessment, c.notebook, c.name): c.max_score for c in snap.cells}
     rows = []
     for a in ASSESSMENTS:
         for it in items.get(a, ()):
             pts = [cell_points[(a, it.notebook, g)] for g in it.grade_ids if (a, it.notebook, g) in cell_points]
-            meta = _meta(questions.get(it.id), refs_index, it, getattr(regulation.assessments, a).partial_credit)
-            rows.append({"assessment": a, "item": it.id, "points": float(sum(pts)) if pts else float(it.points), **meta})
-    return pd.DataFrame(rows, columns=["assessment", "item", "points", "topic", "part", "refs", "qtype", "text",
-                                       "options", "guess"])
+            points = float(sum(pts)) if pts else float(it.points)
+            for q in it.questions():
+                meta = _meta(questions.get(q.id), refs_index, q, it, regulation,
+                             getattr(regulation.assessments, a).partial_credit)
+                rows.append({"assessment": a, "item": q.id, "position": it.id, "slot": it.id if it.slot else "",
+                             "points": points, **meta})
+    return pd.DataFrame(rows, columns=["assessment", "item", "position", "slot", "points", "topic", "part", "refs",
+                                       "qtype", "text", "options", "guess"])
 
 
-def _grid(items: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
-    """Every roster trainee × every item of each released assessment, trainee-major, as categoricals
-    built from index arrays (800k repeated strings would cost seconds to factorise)."""
+def _grid(rows: pd.DataFrame, roster: pd.DataFrame, items: dict, course_id: str) -> pd.DataFrame:
+    """Every roster trainee × every position of each released assessment, trainee-major, as categoricals
+    built from index arrays (800k repeated strings would cost seconds to factorise). At a draw slot
+    the row is the question the trainee drew (one seed per trainee and slot: linear in trainees)."""
     n_t = len(roster)
+    trainees = [str(t) for t in roster["trainee_id"]]
+    first = {(a, p): i for i, (a, p) in reversed(list(enumerate(zip(rows["assessment"], rows["position"]))))}
     item_idx, trainee_idx = [np.zeros(0, dtype=int)], [np.zeros(0, dtype=int)]
     for a in ASSESSMENTS:
-        pos = np.flatnonzero(items["assessment"].to_numpy() == a)
-        item_idx.append(np.tile(pos, n_t))
-        trainee_idx.append(np.repeat(np.arange(n_t), len(pos)))
+        columns = []
+        for it in items.get(a, ()):
+            start = first[(a, it.id)]
+            if it.slot == "draw":
+                ids = {q.id: k for k, q in enumerate(it.candidates)}
+                columns.append(start + np.fromiter((ids[it.asked(course_id, a, t).id] for t in trainees),
+                                                   dtype=int, count=n_t))
+            else:
+                columns.append(np.full(n_t, start))
+        if columns:
+            item_idx.append(np.column_stack(columns).reshape(-1))
+            trainee_idx.append(np.repeat(np.arange(n_t), len(columns)))
     item_idx, trainee_idx = np.concatenate(item_idx), np.concatenate(trainee_idx)
     return pd.DataFrame({
-        **{c: _take(items[c], item_idx) for c in ("assessment", "item", "topic", "part", "refs", "qtype")},
+        **{c: _take(rows[c], item_idx) for c in ("assessment", "item", "topic", "part", "refs", "qtype", "slot",
+                                                 "position")},
         "trainee_id": _take(roster["trainee_id"], trainee_idx), "trainee_name": _take(roster["name"], trainee_idx),
-        "points": items["points"].to_numpy(dtype=float)[item_idx],
+        "points": rows["points"].to_numpy(dtype=float)[item_idx],
     })
 
 
 def _item_scores(grades, items: dict) -> pd.Series:
-    """Score per (assessment, trainee_id, item): the sum of its cells, NaN if any cell is ungraded."""
+    """Score per (assessment, trainee_id, position): the sum of its cells, NaN if any cell is ungraded."""
     owner = {(a, it.notebook, g): it.id for a, its in items.items() for it in its for g in it.grade_ids}
     if not len(grades):
         return pd.Series(dtype=float)
@@ -135,20 +160,33 @@ def _item_scores(grades, items: dict) -> pd.Series:
     return per["score"].where(per["gaps"] == 0)
 
 
-def _meta(q, refs_index, item, partial: bool = False) -> dict:
+def _meta(q, refs_index, asked, item, regulation, partial: bool = False) -> dict:
     """Topic, part (of the first ref the regulation knows), refs, type, text, option ids and random guess score.
 
     ``partial`` is the assessment's ``partial_credit``: a guess earns more where partial credit is given.
     """
     from ..kinds.questions import question_kind
 
+    if item.slot == "case":  # a rule-generated case: what the notebook says, the drill's heading as its text
+        return {"topic": item.topic, "part": next((refs_index[r].part for r in item.refs if r in refs_index), ""),
+                "refs": " ".join(item.refs), "qtype": item.type, "text": _case_text(item.case, regulation),
+                "options": "", "guess": np.nan if item.guess is None else item.guess}
     if q is None:  # not in this regulation: what the notebook says
-        return {"topic": item.topic, "part": "", "refs": " ".join(item.refs), "qtype": item.type, "text": "",
+        return {"topic": asked.topic, "part": "", "refs": " ".join(asked.refs), "qtype": asked.type, "text": "",
                 "options": "", "guess": np.nan}
     part = next((refs_index[r].part for r in q.refs if r in refs_index), "")
     return {"topic": q.topic.value, "part": part, "refs": " ".join(q.refs), "qtype": q.type.value, "text": q.text,
             "options": " ".join(o.id for o in q.options),
             "guess": question_kind(q.type).guess_score([o.id for o in q.options], q.key, q.partial(partial))}
+
+
+def _case_text(kind: str, regulation) -> str:
+    """A case slot's text in the report: its drill kind's heading, in the regulation's language."""
+    from ..i18n import translation
+    from ..kinds.drills import DRILL_KINDS
+
+    drill = DRILL_KINDS.get(kind)
+    return translation(regulation.meta.language.value).gettext(drill.heading) if drill else kind
 
 
 def _take(values: pd.Series, index: np.ndarray) -> pd.Categorical:
@@ -157,9 +195,15 @@ def _take(values: pd.Series, index: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(cat.codes[index], categories=cat.categories)
 
 
-def _responses(saved: dict, qtype: dict[str, str]) -> pd.Series:
-    """Saved answers as text, indexed by (assessment, trainee_id, item)."""
-    rows = [(a, t, item, v.strip() if isinstance(v, str) else response_text(v, qtype.get(item, "")))
+def _responses(saved: dict, items: dict, course_id: str) -> pd.Series:
+    """Saved answers as text, indexed by (assessment, trainee_id, position); a draw's by the drawn question's type."""
+    by_id = {(a, it.id): it for a, its in items.items() for it in its}
+
+    def qtype(a: str, t: str, position: str) -> str:
+        it = by_id.get((a, position))
+        return "" if it is None else it.asked(course_id, a, t).type if it.slot == "draw" else it.type
+
+    rows = [(a, t, item, v.strip() if isinstance(v, str) else response_text(v, qtype(a, t, item)))
             for (a, t), answers in saved.items() for item, v in answers.items()]
     frame = pd.DataFrame(rows, columns=["assessment", "trainee_id", "item", "response"])
     return frame.drop_duplicates(["assessment", "trainee_id", "item"]).set_index(["assessment", "trainee_id", "item"])["response"]

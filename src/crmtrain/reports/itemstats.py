@@ -19,6 +19,11 @@ trainees with a graded answer:
 * ``wrong_answer``/``wrong_share``: the most common wrong response and its share of answers;
   ``never_chosen``: the options of a choice question nobody picked.
 
+A per-trainee slot (``slot`` column) is analysed per *question*: a drawn question's figures
+are over the trainees who drew it (its rest score R is still the rest of *their* test), a case
+slot is one item of its own. Weights and reliability count positions: a draw slot's
+candidates share its one place in the test.
+
 ``flag`` is plain advice for the specialist, and stays empty until a question has
 :attr:`Bounds.min_responses` answers: below that ``note`` says how many more are needed,
 since a handful of answers makes every figure noise.
@@ -32,15 +37,17 @@ import numpy as np
 import pandas as pd
 
 from ..kinds.questions import QUESTION_KINDS
-from .data import ReportData
+from .data import CASE_TYPE, ReportData
 
 GROUP_SHARE = 0.27
-COLUMNS = ["assessment", "item", "text", "topic", "part", "refs", "qtype", "points", "n", "facility", "sd",
+COLUMNS = ["assessment", "item", "slot", "text", "topic", "part", "refs", "qtype", "points", "n", "facility", "sd",
            "random_guess", "intended_weight", "effective_weight", "discrimination_index",
            "discriminative_efficiency", "upper_facility", "lower_facility", "wrong_answer", "wrong_share",
            "never_chosen", "flag", "note"]
 CHOICE_TYPES = tuple(k.name for k in QUESTION_KINDS.values() if k.choice)  # options can go unchosen
 HAND_GRADED = tuple(k.name for k in QUESTION_KINDS.values() if not k.autograded)  # no wrong answer to count
+# Each trainee answers their own case: the same wrong answer to different cases says nothing.
+NO_COMMON_WRONG = (*HAND_GRADED, CASE_TYPE)
 
 
 @dataclass(frozen=True)
@@ -60,9 +67,16 @@ def item_analysis(data: ReportData, bounds: Bounds | None = None) -> pd.DataFram
     """One row per (assessment, question) with the figures above, the advice and the sample-size note."""
     bounds = bounds or Bounds()
     r = data.results
-    meta = r[["assessment", "item", "topic", "part", "refs", "qtype", "points"]].drop_duplicates(["assessment", "item"])
-    meta = meta.astype({c: str for c in ("assessment", "item", "topic", "part", "refs", "qtype")}).reset_index(drop=True)
-    meta["intended_weight"] = meta["points"] / meta.groupby("assessment")["points"].transform("sum")
+    meta = r[["assessment", "item", "slot", "topic", "part", "refs", "qtype", "points"]].drop_duplicates(
+        ["assessment", "item"])
+    meta = meta.astype({c: str for c in ("assessment", "item", "slot", "topic", "part", "refs", "qtype")}
+                       ).reset_index(drop=True)
+    # A draw slot's candidates share one position: its points count once in the test's total.
+    position = meta["slot"].where(meta["slot"] != "", meta["item"])
+    meta = _in_test_order(meta, position, data.questions)
+    position = meta["slot"].where(meta["slot"] != "", meta["item"])
+    planned = meta.assign(_p=position).drop_duplicates(["assessment", "_p"]).groupby("assessment")["points"].sum()
+    meta["intended_weight"] = meta["points"] / meta["assessment"].map(planned)
     g = r[r["submitted"] & r["score"].notna()]
     a = _answers_with_totals(g)
     s = _moments(a)
@@ -86,6 +100,19 @@ def item_analysis(data: ReportData, bounds: Bounds | None = None) -> pd.DataFram
     out["flag"] = flags(out, bounds)
     out["note"] = notes(out, bounds)
     return out[COLUMNS]
+
+
+def _in_test_order(meta: pd.DataFrame, position: pd.Series, questions: pd.DataFrame) -> pd.DataFrame:
+    """Questions in the test's order (positions as the results first show them); a draw's candidates
+    in the order the questions table lists them (the notebook's), since trainees meet them in any order."""
+    if not (meta["slot"] != "").any():
+        return meta
+    listed = {k: n for n, k in enumerate(zip(questions["assessment"].astype(str), questions["item"].astype(str)))} \
+        if len(questions) else {}
+    first = {k: n for n, k in reversed(list(enumerate(zip(meta["assessment"], position))))}
+    keys = pd.DataFrame({"p": [first[k] for k in zip(meta["assessment"], position)],
+                         "q": [listed.get(k, len(listed)) for k in zip(meta["assessment"], meta["item"])]})
+    return meta.iloc[keys.sort_values(["p", "q"], kind="stable").index].reset_index(drop=True)
 
 
 def _answers_with_totals(g: pd.DataFrame) -> pd.DataFrame:
@@ -162,7 +189,7 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, list]:
 
 def _wrong_answers(g: pd.DataFrame) -> pd.DataFrame:
     """The most common wrong response per closed question (ties: the alphabetically first)."""
-    w = g[~g["correct"] & ~g["qtype"].isin(HAND_GRADED) & (g["response"] != "")]
+    w = g[~g["correct"] & ~g["qtype"].isin(NO_COMMON_WRONG) & (g["response"] != "")]
     if w.empty:
         return pd.DataFrame(columns=["assessment", "item", "wrong_answer", "wrong_count"])
     c = (pd.DataFrame({"assessment": w["assessment"].values, "item": w["item"].values, "wrong_answer": w["response"].values})
@@ -240,7 +267,8 @@ def assessment_statistics(data: ReportData, bounds: Bounds | None = None) -> pd.
     """Per assessment: Cronbach's alpha, error ratio and standard error over the complete sittings.
 
     A sitting counts when every question of the assessment is graded (an open answer still
-    awaiting the specialist leaves it out). ``alpha`` = k/(k−1) × (1 − Σ Var(x_i) / Var(T))
+    awaiting the specialist leaves it out). The k items are the test's positions: at a draw
+    slot x_i is the score of whichever question the trainee drew. ``alpha`` = k/(k−1) × (1 − Σ Var(x_i) / Var(T))
     (Moodle's coefficient of internal consistency, as a share), ``error_ratio`` = √(1 − alpha),
     ``standard_error`` = error_ratio × SD(T) in points; variances with n − 1.
     """
@@ -251,11 +279,13 @@ def assessment_statistics(data: ReportData, bounds: Bounds | None = None) -> pd.
     rows = []
     for name in [str(v) for v in data.assessments["assessment"]]:
         mine = r[(r["assessment"] == name) & r["submitted"]]
-        items = r.loc[r["assessment"] == name, "item"].nunique()
+        ours = r[r["assessment"] == name]
+        ours = ours.assign(_p=_positions(ours))
+        items = ours["_p"].nunique()
         if mine.empty or items == 0:
             rows.append({"assessment": name, "sittings": 0, "items": int(items), "advice": "", "note": "no sittings yet"})
             continue
-        grid = pd.DataFrame({"t": mine["trainee_id"].to_numpy(), "i": mine["item"].to_numpy(),
+        grid = pd.DataFrame({"t": mine["trainee_id"].to_numpy(), "i": _positions(mine),
                              "x": mine["score"].to_numpy(dtype=float)}).pivot(index="t", columns="i", values="x")
         grid = grid.dropna()
         n, k = grid.shape
@@ -265,12 +295,20 @@ def assessment_statistics(data: ReportData, bounds: Bounds | None = None) -> pd.
         er = np.sqrt(1 - alpha) if alpha == alpha and alpha <= 1 else np.nan
         sd = np.sqrt(var_t) if var_t == var_t else np.nan
         row = {"assessment": name, "sittings": n, "items": k,
-               "max_points": float(r.loc[r["assessment"] == name].drop_duplicates("item")["points"].sum()),
+               "max_points": float(ours.drop_duplicates("_p")["points"].sum()),
                "mean_points": total.mean(), "sd_points": sd, "alpha": alpha, "error_ratio": er,
                "standard_error": er * sd if er == er else np.nan}
         row["advice"], row["note"] = _reliability_advice(row, bounds)
         rows.append(row)
     return pd.DataFrame(rows, columns=cols)
+
+
+def _positions(r: pd.DataFrame) -> np.ndarray:
+    """Each row's place in the test: its slot's id, or the question's own id."""
+    in_slot = (r["slot"] != "").to_numpy()
+    if not in_slot.any():  # no slots: skip converting 400k categorical values to strings
+        return r["item"].to_numpy()
+    return np.where(in_slot, r["slot"].astype(str).to_numpy(), r["item"].astype(str).to_numpy())
 
 
 def _reliability_advice(row: dict, bounds: Bounds) -> tuple[str, str]:

@@ -5,6 +5,10 @@ a difficulty, a discrimination and a guessing floor, so the item statistics mean
 Each assessment has two deliberately broken items (a miskeyed one that strong trainees get
 wrong, and a trivial one) so the item-analysis flags have something to find. Skill drops a
 little (and unevenly) by the follow-up, so retention shows both forgetting and late learning.
+
+``draws`` and ``cases`` turn the first positions of each assessment into per-trainee slots: a
+draw slot asks each trainee one of ``candidates`` questions (equal points, each its own item
+with its own difficulty), a case slot a rule-generated case of its own (``qtype`` "case").
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import pandas as pd
 
 from ..kinds.questions import AUTOGRADED_TYPES, QUESTION_KINDS, QUESTION_TYPES
 
-from .data import ASSESSMENTS, ReportData, assessment_frame, normalise
+from .data import ASSESSMENTS, CASE_TYPE, ReportData, assessment_frame, normalise
 
 # (ref, part, section, title, section title): a small regulation like the sample's.
 CATALOGUE = (
@@ -91,9 +95,12 @@ QTYPES = np.array([t for t in QUESTION_TYPES if t in MIX])
 QTYPE_P = np.array([MIX[t].share for t in QTYPES])
 OPTIONS = {t: " ".join("abcd"[:N_OPTIONS]) for t, k in QUESTION_KINDS.items() if k.options}
 GUESS = {t: k.guess(N_OPTIONS if k.options else 0) for t, k in QUESTION_KINDS.items()}
+# A synthetic case: classify a lead into one of four classes (the answers differ per case).
+CASE = Mix(0.0, 2.0, 0.25, lambda rng: ["hot", "warm", "cold", "dead"])
+GUESS[CASE_TYPE] = 0.25
 
 
-def _questions(rng: np.random.Generator, prefix: str, n: int) -> pd.DataFrame:
+def _questions(rng: np.random.Generator, prefix: str, n: int, broken: bool = True) -> pd.DataFrame:
     """Item metadata and IRT parameters for one assessment."""
     topics = np.array(["technical", "processes", "sales"])[np.arange(n) % 3]
     qtype = rng.choice(QTYPES, size=n, p=QTYPE_P)
@@ -110,7 +117,7 @@ def _questions(rng: np.random.Generator, prefix: str, n: int) -> pd.DataFrame:
         "a": rng.uniform(0.6, 2.0, n), "b": rng.normal(-0.6, 1.0, n),
         "c": np.array([MIX[t].floor for t in qtype], dtype=float),
     })
-    if n >= 4:  # the broken ones: a miskeyed item (negative slope) and a trivial one
+    if broken and n >= 4:  # the broken ones: a miskeyed item (negative slope) and a trivial one
         q.loc[n - 2, ["a", "b", "c"]] = (-1.0, 0.0, 0.0)
         q.loc[n - 1, ["a", "b", "c"]] = (1.0, -5.0, 0.0)
     return q
@@ -118,7 +125,30 @@ def _questions(rng: np.random.Generator, prefix: str, n: int) -> pd.DataFrame:
 
 def _answers(qtype: str, rng: np.random.Generator) -> list[str]:
     """The right answer first, then three wrong ones (the first wrong one is the attractive one)."""
-    return MIX[qtype].answers(rng)
+    return (CASE if qtype == CASE_TYPE else MIX[qtype]).answers(rng)
+
+
+def _slots(rng: np.random.Generator, q: pd.DataFrame, prefix: str, draws: int, candidates: int, cases: int,
+           n_trainees: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """``q`` with its first positions made slots, plus the draws' other candidates; and which question
+    each trainee gets at each position (trainees × positions, indexes into the returned frame)."""
+    n = len(q)
+    q = q.assign(slot="")
+    asked = np.tile(np.arange(n), (n_trainees, 1))
+    extra = []
+    for j in range(draws):
+        slot = f"{prefix}-draw{j + 1}"
+        q.loc[j, "slot"] = slot
+        more = _questions(rng, f"{prefix}{j + 1:02d}", candidates - 1, broken=False)
+        more = more.assign(item=[f"{q.loc[j, 'item']}{chr(98 + k)}" for k in range(candidates - 1)], slot=slot,
+                           points=q.loc[j, "points"])  # every candidate is worth the slot's points
+        ids = np.concatenate([[j], n + sum(len(e) for e in extra) + np.arange(candidates - 1)])
+        asked[:, j] = ids[rng.integers(0, candidates, n_trainees)]
+        extra.append(more)
+    for j in range(draws, draws + cases):
+        slot = f"{prefix}-case{j - draws + 1}"
+        q.loc[j, ["item", "slot", "qtype", "points", "c"]] = (slot, slot, CASE_TYPE, CASE.points, CASE.floor)
+    return pd.concat([q, *extra], ignore_index=True), asked
 
 
 def _expand(values, index: np.ndarray) -> pd.Categorical:
@@ -128,9 +158,14 @@ def _expand(values, index: np.ndarray) -> pd.Categorical:
 
 
 def synthetic(n_trainees: int = 30, n_items: int = 40, *, seed: int = 0, followup: bool = True,
-              missing: float = 0.05, never: float = 0.02, late: float = 0.1, pending: float = 0.0) -> ReportData:
-    """N trainees × n_items per assessment; ``pending`` leaves that share of open answers ungraded."""
+              missing: float = 0.05, never: float = 0.02, late: float = 0.1, pending: float = 0.0,
+              draws: int = 0, candidates: int = 3, cases: int = 0) -> ReportData:
+    """N trainees × n_items per assessment; ``pending`` leaves that share of open answers ungraded;
+    ``draws`` draw slots of ``candidates`` questions and ``cases`` case slots come first in each."""
+    if draws + cases > max(n_items - 2, 0) or (draws and candidates < 2):
+        raise ValueError("slots need positions of their own (all but the two broken items) and two candidates")
     rng = np.random.default_rng(seed)
+    slot_rng = np.random.default_rng([seed, 1])  # its own stream: a course without slots stays as it was
     ids = [f"t{i + 1:05d}" for i in range(n_trainees)]
     names = [f"{FIRST[i % len(FIRST)][0]} {LAST[(i // len(FIRST)) % len(LAST)][FIRST[i % len(FIRST)][1]]}"
              for i in range(n_trainees)]
@@ -142,35 +177,39 @@ def synthetic(n_trainees: int = 30, n_items: int = 40, *, seed: int = 0, followu
     qs, cols, assessments = [], {k: [] for k in ("a", "t", "q", "score", "resp", "sub", "late")}, []
     flat: list[str] = []
     for k, name in enumerate(ASSESSMENTS if followup else ASSESSMENTS[:1]):
-        q = _questions(rng, name[0].upper(), n_items).assign(assessment=name)
+        q, asked = _slots(slot_rng, _questions(rng, name[0].upper(), n_items), name[0].upper(), draws, candidates,
+                          cases, n_trainees)
+        q = q.assign(assessment=name)
         answers = [_answers(t, rng) for t in q["qtype"]]
         submitted = ~nothing & (rng.random(n_trainees) >= missing)
         is_late = submitted & (rng.random(n_trainees) < late)
         # P(correct) for every trainee × item, then scores, then which answer was given.
-        z = 1.7 * q["a"].to_numpy() * (skill[name][:, None] - q["b"].to_numpy())
-        p = q["c"].to_numpy() + (1 - q["c"].to_numpy()) / (1 + np.exp(-z))
+        qa, qb, qc = (q[c].to_numpy(dtype=float)[asked] for c in ("a", "b", "c"))  # trainee × position
+        z = 1.7 * qa * (skill[name][:, None] - qb)
+        p = qc + (1 - qc) / (1 + np.exp(-z))
         right = rng.random(p.shape) < p
-        pts = q["points"].to_numpy()
+        pts = q["points"].to_numpy(dtype=float)[asked]
         partial = ~right & (pts > 1) & (rng.random(p.shape) < 0.5)
         score = np.where(right, pts, np.where(partial, pts / 2, 0.0))
         score[~submitted] = np.nan
-        score[(rng.random(p.shape) < pending) & ~q["qtype"].isin(AUTOGRADED_TYPES).to_numpy()] = np.nan
+        hand = ~q["qtype"].isin([*AUTOGRADED_TYPES, CASE_TYPE]).to_numpy()[asked]
+        score[(rng.random(p.shape) < pending) & hand] = np.nan
         pick = np.where(right, 0, rng.choice(3, size=p.shape, p=[0.6, 0.25, 0.15]) + 1)
-        pick = np.minimum(pick, [len(a) - 1 for a in answers])  # true/false has one wrong answer
-        resp = len(flat) + pick + 4 * np.arange(n_items)
+        pick = np.minimum(pick, np.array([len(a) - 1 for a in answers])[asked])  # true/false has one wrong answer
+        resp = len(flat) + pick + 4 * asked
         resp[~submitted] = -1  # -> the trailing "" below
         flat += [a[i] if i < len(a) else "" for a in answers for i in range(4)]
         n = n_trainees * n_items
         cols["a"].append(np.full(n, k))
         cols["t"].append(np.repeat(np.arange(n_trainees), n_items))
-        cols["q"].append(np.tile(np.arange(n_items), n_trainees) + sum(len(x) for x in qs))
+        cols["q"].append(asked.reshape(n) + sum(len(x) for x in qs))
         cols["score"].append(score.reshape(n))
         cols["resp"].append(resp.reshape(n))
         cols["sub"].append(np.repeat(submitted, n_items))
         cols["late"].append(np.repeat(is_late, n_items))
         qs.append(q)
         assessments.append({"assessment": name, "title": f"{name.capitalize()} test", "pass_mark": (75, 80)[k],
-                            "max_points": float(pts.sum()), "due": pd.Timestamp(2024, 3 + 3 * k, 15, 18)})
+                            "max_points": float(q["points"].to_numpy()[:n_items].sum()), "due": pd.Timestamp(2024, 3 + 3 * k, 15, 18)})
     qt = pd.concat(qs, ignore_index=True)
     a, t, qi = (np.concatenate(cols[c]) for c in ("a", "t", "q"))
     score = np.concatenate(cols["score"])
@@ -178,12 +217,12 @@ def synthetic(n_trainees: int = 30, n_items: int = 40, *, seed: int = 0, followu
     results = pd.DataFrame({
         "assessment": pd.Categorical.from_codes(a, categories=list(ASSESSMENTS)),
         "trainee_id": pd.Categorical.from_codes(t, categories=ids), "trainee_name": _expand(names, t),
-        **{c: _expand(qt[c], qi) for c in ("item", "topic", "part", "refs", "qtype")},
+        **{c: _expand(qt[c], qi) for c in ("item", "topic", "part", "refs", "qtype", "slot")},
         "points": points, "score": score, "correct": np.nan_to_num(score, nan=-1) >= points,
         "response": _expand(flat + [""], np.concatenate(cols["resp"])),
         "submitted": np.concatenate(cols["sub"]), "late": np.concatenate(cols["late"]),
     })
-    questions = pd.DataFrame({"assessment": qt["assessment"], "item": qt["item"],
+    questions = pd.DataFrame({"assessment": qt["assessment"], "item": qt["item"], "slot": qt["slot"],
                               "text": [f"Synthetic {t} question on {r}" for t, r in zip(qt["qtype"], qt["refs"])],
                               "options": [OPTIONS.get(t, "") for t in qt["qtype"]],
                               "guess": [GUESS[t] for t in qt["qtype"]]})
