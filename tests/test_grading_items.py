@@ -121,3 +121,12 @@ def test_a_question_both_fixed_and_drawn_is_refused(tmp_path):
     _slot_notebook(folder / "initial.ipynb", fixed, DRAW)
     with pytest.raises(UserError, match="has items more than once: q-b"):
         assessment_items(Course.load(tmp_path), "initial")
+
+
+def test_a_draw_uses_the_course_id_the_notebook_was_built_with(tmp_path):
+    from crmtrain.rules.variants import draw_index
+
+    [draw] = read_items(_slot_notebook(tmp_path / "initial.ipynb", {**DRAW, "course": "built-as"}))
+    trainees = [f"t{n}" for n in range(20)]
+    assert [draw.asked("other", "initial", t).id for t in trainees] == [
+        draw.candidates[draw_index(2, "built-as", "initial", t, "pick")].id for t in trainees]

@@ -59,6 +59,7 @@ class Item:
     case: str = ""  # a case slot's drill kind (kinds/drills.py)
     candidates: tuple[Asked, ...] = ()  # a draw slot's questions, in the notebook's order
     guess: float | None = None  # a case slot's random guess score, when the builder gives one
+    course: str = ""  # the course id the slot's seeds were built with ("" : the Course's own)
 
     @property
     def autograded(self) -> bool:
@@ -66,9 +67,13 @@ class Item:
         return bool(self.slot) or question_kind(self.type).autograded
 
     def asked(self, course_id: str, assessment: str, trainee: str) -> Asked:
-        """What ``trainee`` was asked here: for a draw, the candidate their seed picks (rules.variants)."""
+        """What ``trainee`` was asked here: for a draw, the candidate their seed picks (rules.variants).
+
+        The seed's course is the one the notebook was built with (its metadata), else ``course_id``.
+        """
         if self.slot == "draw":
-            return self.candidates[draw_index(len(self.candidates), course_id, assessment, trainee, self.id)]
+            course = self.course or course_id
+            return self.candidates[draw_index(len(self.candidates), course, assessment, trainee, self.id)]
         return Asked(self.id, self.type, self.topic, self.refs)
 
     def questions(self) -> tuple[Asked, ...]:
@@ -142,7 +147,7 @@ def read_items(path: str | Path, *, label: str | None = None) -> tuple[Item, ...
     return tuple(items)
 
 
-SLOT_FIELDS = ("slot", "case", "candidates", "guess")
+SLOT_FIELDS = ("slot", "case", "candidates", "guess", "course")
 
 
 def _slot_problems(crm: dict) -> list[str]:
@@ -193,7 +198,7 @@ def _slot_fields(crm: dict) -> dict:
                   ) if slot == "draw" else ()
     guess = crm.get("guess")
     return {"slot": str(slot), "case": str(crm.get("case") or ""), "candidates": cands,
-            "guess": float(guess) if isinstance(guess, (int, float)) else None}
+            "guess": float(guess) if isinstance(guess, (int, float)) else None, "course": str(crm.get("course") or "")}
 
 
 def cell_problems(path: str | Path, *, label: str | None = None) -> list[str]:
