@@ -6,11 +6,23 @@ builder writes ``wb.drill(name, spec)`` under the record's heading and hint, the
 shows it with the record's widget, and the trainee's progress file tallies it as
 ``drill:<name>``.
 
-Adding a drill kind means one :class:`DrillKind` entry below, the rule engine's case
-generator (``random_case`` and a grader in ``crmtrain/rules/``), its widget (a ``Drill``
-subclass in ``crmtrain/runtime/drills.py`` named by ``widget``), the builder call that places
-it in a workbook (``notebooks/sections.py`` or ``notebooks/workbooks.py``), and its tests in
-``tests/test_runtime_drills.py``.
+The same kinds are the rule-generated items of an assessment (a ``slots:`` entry with
+``case: <name>``): one case per trainee, graded by the hidden test with the same rules, under
+the record's ``topic``.
+
+Adding a drill kind means:
+
+* one :class:`DrillKind` entry below;
+* the rule engine's case generator in ``crmtrain/rules/`` (``random_case``) and, in
+  ``crmtrain/rules/cases.py``, a ``CaseRules`` subclass whose ``kind`` is the record's name: the
+  JSON case (never holding its answer), the key in answers.json form, the grader and the
+  random guess score;
+* its widget, a ``Drill`` subclass in ``crmtrain/runtime/drills.py`` named by ``widget``:
+  the case's HTML, its inputs, reading and restoring an answer, the explanation after Check
+  (the assessment's case slot shows the same widget without buttons);
+* the builder call that places it in a workbook (``notebooks/sections.py`` or
+  ``notebooks/workbooks.py``) and the spec an assessment slot passes (``notebooks/assessments.py``);
+* its tests in ``tests/test_runtime_drills.py`` and ``tests/test_rules_cases.py``.
 
 Standard library only: this module runs inside trainee kernels.
 """

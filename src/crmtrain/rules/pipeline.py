@@ -59,8 +59,8 @@ def _terminal(pipeline: dict) -> set[str]:
     return {s["id"] for s in pipeline.get("statuses", ()) if s.get("terminal")}
 
 
-def random_case(pipeline: dict, rng: random.Random) -> dict:
-    """A 'may the deal move?' drill: {from, to, allowed, requires}, allowed about half the time."""
+def askable_moves(pipeline: dict) -> tuple[list[dict], list[tuple[str, str]]]:
+    """What a drill may ask: (allowed transitions, forbidden (from, to) pairs)."""
     ids = _status_ids(pipeline)
     known = set(ids)
     valid = [t for t in pipeline.get("transitions", ())
@@ -70,6 +70,12 @@ def random_case(pipeline: dict, rng: random.Random) -> dict:
     terminal, sources = _terminal(pipeline), {t["from"] for t in valid}
     askable = [s for s in ids if s not in terminal or s in sources]
     forbidden = [(a, b) for a in askable for b in ids if a != b and transition(pipeline, a, b) is None]
+    return valid, forbidden
+
+
+def random_case(pipeline: dict, rng: random.Random) -> dict:
+    """A 'may the deal move?' drill: {from, to, allowed, requires}, allowed about half the time."""
+    valid, forbidden = askable_moves(pipeline)
     if not valid and not forbidden:
         raise ValueError("the pipeline has no transitions between known statuses to ask about")
     if valid and (not forbidden or rng.random() < 0.5):

@@ -1,8 +1,13 @@
 """Drills: a fresh random case from the regulation's own rules at every "Next".
 
-Each drill asks with the rule engine in :mod:`crmtrain.rules` and grades with the same engine,
-so the answer key cannot drift from the regulation. One class per kind; which class shows
-which kind is said by the kind's record (``DrillKind.widget`` in ``crmtrain.kinds.drills``).
+Each drill draws its case with :func:`crmtrain.rules.cases.new_case` and grades with
+:func:`~crmtrain.rules.cases.grade_case`, the same generator and grader as an assessment's
+case slot, so the answer key cannot drift from the regulation and a trainee practises what
+they are graded on. One class per kind; which class shows which kind is said by the kind's
+record (``DrillKind.widget`` in ``crmtrain.kinds.drills``). Assessments reuse the classes
+with ``controls=False``: the same case and inputs, without Check, Next and feedback.
+
+Answers are read and restored in the form answers.json keeps them (``rules/cases.py``).
 """
 
 from __future__ import annotations
@@ -11,46 +16,65 @@ import datetime as dt
 import gettext
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as widgets
 
 from ..i18n import deadline_text
 from ..kinds.drills import DRILL_KINDS
-from ..rules import calendar, conditions, decision_table, pipeline, processes
+from ..rules import calendar, cases, conditions, decision_table, pipeline
 from .ui import box, esc
 
 OnResult = Callable[[bool], None]  # called with whether the checked answer was right
 
 
 class Drill:
-    """A case, an answer input, Check and Next buttons, and feedback; subclasses fill in the case."""
+    """A case and an answer input; with ``controls``, Check and Next buttons and feedback too."""
 
-    def __init__(self, spec: dict, tr: gettext.NullTranslations, lang: str, rng: random.Random,
-                 on_result: OnResult | None = None) -> None:
+    kind: ClassVar[str]
+
+    def __init__(self, spec: Any, tr: gettext.NullTranslations, lang: str, rng: random.Random | None = None,
+                 on_result: OnResult | None = None, *, start: dt.date | None = None, case: dict | None = None,
+                 controls: bool = True) -> None:
         self.spec, self.tr, self.lang, self.rng = spec, tr, lang, rng
         self._ = tr.gettext
         self.on_result = on_result
+        # Workbook practice is about now; assessments pass the regulation's date instead.
+        self.start = start or dt.date.today()
         self.prompt = widgets.HTML()
-        self.feedback = widgets.HTML()
-        self.check_button = widgets.Button(description=self._("Check"), button_style="primary", icon="check")
-        self.next_button = widgets.Button(description=self._("Next"), icon="forward")
-        self.check_button.on_click(lambda _b: self.check())
-        self.next_button.on_click(lambda _b: self.next())
         self.inputs = widgets.VBox()
-        self.widget = widgets.VBox([self.prompt, self.inputs, widgets.HBox([self.check_button, self.next_button]),
-                                    self.feedback], layout=widgets.Layout(border="1px solid #d0d7de", padding="8px"))
+        parts: list[widgets.Widget] = [self.prompt, self.inputs]
+        if controls:
+            self.feedback = widgets.HTML()
+            self.check_button = widgets.Button(description=self._("Check"), button_style="primary", icon="check")
+            self.next_button = widgets.Button(description=self._("Next"), icon="forward")
+            self.check_button.on_click(lambda _b: self.check())
+            self.next_button.on_click(lambda _b: self.next())
+            parts += [widgets.HBox([self.check_button, self.next_button]), self.feedback]
+        self.widget = widgets.VBox(parts, layout=widgets.Layout(border="1px solid #d0d7de", padding="8px"))
         self.widget.add_class("crmtrain-drill")
         self.case: dict = {}
-        self.next()
+        if case is None:
+            self.next()
+        else:
+            self.show(case)
+
+    @property
+    def case_spec(self) -> Any:
+        """The spec in the form ``rules.cases`` takes for this kind."""
+        return self.spec
 
     def next(self) -> None:
         """Draw a new case and reset the input and feedback."""
-        self.case = self.new_case()
-        self.prompt.value = self.render_case()
-        self.inputs.children = self.make_inputs()
+        self.show(cases.new_case(self.kind, self.case_spec, self.rng, self.start, gaps=True))
         self.feedback.value = ""
         self.check_button.disabled = False
+
+    def show(self, case: dict) -> None:
+        """Show ``case`` with fresh, empty inputs."""
+        self.case = case
+        self.prompt.value = self.render_case()
+        self.inputs.children = self.make_inputs()
 
     def check(self) -> bool | None:
         """Grade the current input with the rule engine; show why; None if nothing is chosen yet."""
@@ -58,32 +82,49 @@ class Drill:
         if answer is None:
             self.feedback.value = box("info", esc(self._("Choose an answer first.")))
             return None
-        correct, why = self.grade(answer)
+        correct = cases.grade_case(self.kind, self.case_spec, self.case, answer)
         head = self._("Correct!") if correct else self._("Not quite.")
-        self.feedback.value = box("ok" if correct else "retry", f"<b>{esc(head)}</b> {why}")
+        self.feedback.value = box("ok" if correct else "retry", f"<b>{esc(head)}</b> {esc(self.explain())}")
         if self.on_result:
             self.on_result(correct)
         return correct
 
-    # Subclasses: draw a case, show it, build inputs, read and grade an answer.
-    def new_case(self) -> dict: raise NotImplementedError
+    def key(self) -> Any:
+        """The right answer to the current case (answers.json form)."""
+        return cases.case_key(self.kind, self.case_spec, self.case)
+
+    def controls(self) -> list[widgets.Widget]:
+        """The widgets whose value is the answer."""
+        return [self.radio]
+
+    def watch(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` whenever the trainee changes the answer (assessments save then)."""
+        for control in self.controls():
+            control.observe(lambda _change: callback(), names="value")
+
+    def read_answer(self) -> Any:
+        """The answer in answers.json form, None if nothing is chosen."""
+        return self.radio.value
+
+    def set_answer(self, answer: Any) -> None:
+        """Show a saved answer; one that is not an option is ignored (the case may have changed)."""
+        known = [value for _, value in self.radio.options]
+        self.radio.value = answer if isinstance(answer, str) and answer in known else None
+
+    # Subclasses: show the case, build inputs, say why the right answer is right.
     def render_case(self) -> str: raise NotImplementedError
     def make_inputs(self) -> list[widgets.Widget]: raise NotImplementedError
-    def read_answer(self) -> Any: raise NotImplementedError
-    def grade(self, answer: Any) -> tuple[bool, str]: raise NotImplementedError
+    def explain(self) -> str: raise NotImplementedError
 
 
-def _choice(options: list[tuple[str, str]]) -> widgets.RadioButtons:
-    radio = widgets.RadioButtons(options=options, value=None, layout=widgets.Layout(width="auto"))
-    return radio
+def _choice(options: list[tuple[str, Any]]) -> widgets.RadioButtons:
+    return widgets.RadioButtons(options=options, value=None, layout=widgets.Layout(width="auto"))
 
 
 class LeadDrill(Drill):
     """Classify a generated lead with the decision table."""
 
-
-    def new_case(self) -> dict:
-        return decision_table.random_lead(self.spec, self.rng)
+    kind = "lead"
 
     def _labels(self) -> dict:
         return {"yes": self._("yes"), "no": self._("no"), "any": self._("any"), "or": self._("or"),
@@ -98,21 +139,20 @@ class LeadDrill(Drill):
         return conditions.format_number(value, self._labels()) + unit
 
     def render_case(self) -> str:
-        rows = "".join(f"<li>{esc(c['label'])}: <b>{esc(self._value(c, self.case[c['name']]))}</b></li>"
-                       for c in self.spec["criteria"] if c["name"] in self.case)
+        lead = self.case["lead"]
+        rows = "".join(f"<li>{esc(c['label'])}: <b>{esc(self._value(c, lead[c['name']]))}</b></li>"
+                       for c in self.spec["criteria"] if c["name"] in lead)
         return f"<p>{esc(self._('A new lead:'))}</p><ul>{rows}</ul><p>{esc(self._('Which class is it?'))}</p>"
 
     def make_inputs(self):
-        self.radio = _choice([(c["name"], c["id"]) for c in self.spec["classes"]])
+        names = {c["id"]: c["name"] for c in self.spec["classes"]}
+        self.radio = _choice([(names[cid], cid) for cid in self.case["options"] if cid in names])
         return [self.radio]
 
-    def read_answer(self):
-        return self.radio.value
-
-    def grade(self, answer):
-        rule = decision_table.classify(self.spec, self.case)
+    def explain(self):
+        rule = decision_table.classify(self.spec, self.case["lead"])
         if rule is None:
-            return False, esc(self._("No rule covers this lead: tell the responsible specialist, the table has a gap."))
+            return self._("No rule covers this lead: tell the responsible specialist, the table has a gap.")
         names = {c["id"]: c["name"] for c in self.spec["classes"]}
         crit = {c["name"]: c for c in self.spec["criteria"]}
         conds = [f"{crit[n]['label']}: {conditions.describe_condition(crit[n], v, self._labels())}"
@@ -123,15 +163,13 @@ class LeadDrill(Drill):
             n=number, conditions="; ".join(conds) or self._("any lead"), cls=names[rule["then"]])
         if rule.get("note"):
             why += " " + self._("Why: {note}").format(note=rule["note"])
-        return answer == rule["then"], esc(why)
+        return why
 
 
 class PipelineDrill(Drill):
     """May the deal move from one status to another, and what must be filled in first?"""
 
-
-    def new_case(self) -> dict:
-        return pipeline.random_case(self.spec, self.rng)
+    kind = "pipeline"
 
     def _name(self, sid: str) -> str:
         return next(s["name"] for s in self.spec["statuses"] if s["id"] == sid)
@@ -142,116 +180,105 @@ class PipelineDrill(Drill):
 
     def make_inputs(self):
         self.allowed = _choice([(self._("Allowed"), True), (self._("Not allowed"), False)])
-        self.fields = {f["id"]: widgets.Checkbox(description=f["label"], indent=False, value=False)
-                       for f in self.spec.get("fields", ())}
+        labels = {f["id"]: f["label"] for f in self.spec.get("fields", ())}
+        self.fields = {fid: widgets.Checkbox(description=labels[fid], indent=False, value=False)
+                       for fid in self.case["fields"] if fid in labels}
         return [self.allowed, widgets.HTML(f"<p>{esc(self._('If allowed, what must be filled in first?'))}</p>"),
                 widgets.VBox(list(self.fields.values()))]
+
+    def controls(self):
+        return [self.allowed, *self.fields.values()]
 
     def read_answer(self):
         if self.allowed.value is None:
             return None
-        return self.allowed.value, sorted(f for f, box_ in self.fields.items() if box_.value)
+        if self.allowed.value is False:
+            return [cases.PipelineRules.FORBIDDEN]
+        return [cases.PipelineRules.ALLOWED, *sorted(f for f, box_ in self.fields.items() if box_.value)]
 
-    def grade(self, answer):
-        allowed, filled = answer
+    def set_answer(self, answer):
+        given = cases.CASES[self.kind].normal(answer)
+        self.allowed.value = None if given is None else given[0] == cases.PipelineRules.ALLOWED
+        for fid, box_ in self.fields.items():
+            box_.value = bool(given) and fid in given[1:]
+
+    def explain(self):
         labels = {f["id"]: f["label"] for f in self.spec.get("fields", ())}
-        if not self.case["allowed"]:
+        key = self.key()
+        if key[0] == cases.PipelineRules.FORBIDDEN:
             targets = [self._name(t) for t in pipeline.allowed_targets(self.spec, self.case["from"])]
-            why = self._("This move is not in the regulation. From this status a deal may go to: {targets}.").format(
+            return self._("This move is not in the regulation. From this status a deal may go to: {targets}.").format(
                 targets=", ".join(targets) or self._("nowhere (it is final)"))
-            return allowed is False, esc(why)
-        need = sorted(self.case["requires"])
-        why = self._("The move is allowed once these are filled in: {fields}.").format(
-            fields=", ".join(labels[f] for f in need) or self._("nothing extra"))
-        return allowed is True and filled == need, esc(why)
+        return self._("The move is allowed once these are filled in: {fields}.").format(
+            fields=", ".join(labels[f] for f in key[1:]) or self._("nothing extra"))
 
 
 class ProcessDrill(Drill):
-    """What is the next step of this process after a given step (and decision outcome)?"""
+    """What is the next step of this process after a given step (and decision outcome)?
 
+    A workbook drill's spec is one process; an assessment's is a list of them (the case names one).
+    """
 
-    def new_case(self) -> dict:
-        return processes.random_case(self.spec, self.rng)
+    kind = "process"
+
+    @property
+    def case_spec(self):
+        return self.spec if isinstance(self.spec, list) else [self.spec]
+
+    def _process(self) -> dict:
+        return cases.process_of(self.case_spec, self.case)
 
     def _label(self, sid: str) -> str:
-        return next(s["label"] for s in self.spec["steps"] if s["id"] == sid)
+        return next(s["label"] for s in self._process()["steps"] if s["id"] == sid)
 
     def render_case(self) -> str:
         step = esc(self._label(self.case["step"]))
         if self.case["branch"]:
             text = self._("Step “{step}” ended with the answer “{branch}”. What comes next?")
-            return "<p>" + esc(text.format(step="\x00", branch=self.case["branch"])).replace("\x00", f"<b>{step}</b>") + "</p>"
-        return "<p>" + esc(self._("After step “{step}”, what comes next?").format(step="\x00")).replace("\x00", f"<b>{step}</b>") + "</p>"
+            html = esc(text.format(step="\x00", branch=self.case["branch"])).replace("\x00", f"<b>{step}</b>")
+        else:
+            html = esc(self._("After step “{step}”, what comes next?").format(step="\x00")).replace("\x00", f"<b>{step}</b>")
+        if isinstance(self.spec, list):  # an assessment's case stands alone: say which process it is
+            html = f"<b>{esc(self._process().get('title') or self._process()['id'])}</b>. " + html
+        return f"<p>{html}</p>"
 
     def make_inputs(self):
         self.radio = _choice([(self._label(s), s) for s in self.case["options"]])
         return [self.radio]
 
-    def read_answer(self):
-        return self.radio.value
-
-    def grade(self, answer):
-        target = next(s for s in self.spec["steps"] if s["id"] == self.case["answer"])
+    def explain(self):
+        target = next(s for s in self._process()["steps"] if s["id"] == self.key())
         who = f" ({target['role']})" if target.get("role") else ""
-        why = self._("Next comes “{step}”{who}.").format(step=target["label"], who=who)
-        return answer == self.case["answer"], esc(why)
+        return self._("Next comes “{step}”{who}.").format(step=target["label"], who=who)
 
 
 class CallbackDrill(Drill):
     """The latest moment to react to an event, by the contact timing rules and working calendar."""
 
+    kind = "callback"
 
-    def new_case(self) -> dict:
-        rule = self.rng.choice(self.spec["rules"])
-        cal = self.spec["calendar"]
-        event = calendar.random_event(cal, self.rng, dt.date.today())
-        answer = calendar.deadline(cal, rule["deadline"], event)
-        options = {answer}
-        for wrong in _plausible_mistakes(cal, rule["deadline"], event):
-            if len(options) >= 4:
-                break
-            options.add(wrong)
-        step = dt.timedelta(hours=1) if "days" not in rule["deadline"] else dt.timedelta(days=1)
-        while len(options) < 4:
-            options.add(answer + step * self.rng.choice((-2, -1, 1, 2)))
-        ordered = sorted(options)
-        return {"rule": rule, "event": event, "answer": answer, "options": ordered}
-
-    def when(self, moment: dt.datetime) -> str:
+    def when(self, moment: dt.datetime | str) -> str:
         """A moment as the trainee reads it: weekday, date, time."""
+        if isinstance(moment, str):
+            moment = cases.moment(moment)
         day = weekday_short(self._)[moment.weekday()]
         date = moment.strftime("%d.%m.%Y") if self.lang == "ru" else moment.strftime("%Y-%m-%d")
         return f"{day} {date} {moment:%H:%M}"
 
     def render_case(self) -> str:
-        r = self.case["rule"]
+        r = cases.rule_of(self.spec, self.case)
         return "<p>" + esc(self._("Event: {event}. It happened on {when}.").format(event=r["event"], when=self.when(self.case["event"]))) + \
             "</p><p>" + esc(self._("What is the latest moment to act (“{action}”)?").format(action=r["action"])) + "</p>"
 
     def make_inputs(self):
-        self.radio = _choice([(self.when(m), i) for i, m in enumerate(self.case["options"])])
+        self.radio = _choice([(self.when(m), m) for m in self.case["options"]])
         return [self.radio]
 
-    def read_answer(self):
-        return self.radio.value
-
-    def grade(self, answer):
-        r = self.case["rule"]
+    def explain(self):
+        r = cases.rule_of(self.spec, self.case)
         labels = {u: lambda n, u=u: deadline_text(self.tr, u, n) for u in calendar.UNITS}
-        why = self._("The rule gives {deadline}, counted in working time only, so the latest moment is {when}.").format(
-            deadline=calendar.describe_deadline(r["deadline"], labels), when=self.when(self.case["answer"]))
-        return self.case["options"][answer] == self.case["answer"], esc(why)
-
-
-def _plausible_mistakes(cal: dict, deadline: dict, event: dt.datetime):
-    """Answers a trainee gets by forgetting one part of the rule: hours, weekends, holidays."""
-    unit, amount = calendar.parse_deadline(deadline)
-    if unit != "days":
-        yield event + dt.timedelta(minutes=amount * (60 if unit == "hours" else 1))
-    else:
-        yield dt.datetime.combine(event.date() + dt.timedelta(days=amount), event.time())
-    yield calendar.deadline({**cal, "holidays": []}, deadline, event)
-    yield calendar.deadline({**cal, "workdays": list(calendar.WEEKDAYS), "holidays": []}, deadline, event)
+        return self._("The rule gives {deadline}, counted in working time only, so the latest moment is {when}.").format(
+            deadline=calendar.describe_deadline(r["deadline"], labels), when=self.when(self.key()))
 
 
 def weekday_short(_) -> tuple[str, ...]:

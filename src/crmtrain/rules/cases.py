@@ -1,0 +1,231 @@
+"""Rule-generated cases: one generator and one grader per drill kind, for drills and assessments.
+
+A workbook drill draws a fresh case at every "Next"; an assessment's case slot draws one per
+trainee from the slot's seed (:mod:`.variants`), and the hidden test draws it again to grade.
+Both go through :func:`new_case`, so what a trainee practises is what they are graded on.
+
+A case is plain JSON: everything the trainee sees (ids into the spec, the options to choose
+from, moments as ``"YYYY-MM-DDTHH:MM"``) and *never* the answer, because the assessment
+records the case it showed in ``answers.json``, a file the trainee owns. The answer is
+recomputed from the spec with the rule engine (:func:`case_key`), in the form answers.json
+keeps it:
+
+* ``lead`` — the class id; ``process`` — the next step's id; ``callback`` — the moment;
+* ``pipeline`` — ``["allowed", required field ids sorted...]`` or ``["not-allowed"]``.
+
+Each kind is one :class:`CaseRules` subclass whose ``kind`` is the drill kind's name in
+``crmtrain.kinds.drills`` (this package may import nothing of crmtrain, so the classes
+register themselves; a test checks they match the registry). Generation is deterministic for
+a given ``rng`` and ``start``: callback events count from ``start``, never from today.
+
+Standard library only: this module runs inside trainee kernels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any, ClassVar
+
+from . import calendar, decision_table, pipeline, processes
+
+MOMENT = "%Y-%m-%dT%H:%M"  # how a case writes a moment: minutes are the engines' resolution
+# A lead table with a gap can draw a lead no rule covers; an assessment redraws it (a case
+# without a right answer is unfair), at most this often before giving up.
+LEAD_ATTEMPTS = 200
+CALLBACK_OPTIONS = 4
+
+CASES: dict[str, "CaseRules"] = {}
+
+
+class CaseRules:
+    """How one drill kind draws a case, what its right answer is, and how an answer is graded."""
+
+    kind: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        CASES[cls.kind] = cls()
+
+    def draw(self, spec: Any, rng: random.Random, start: dt.date, gaps: bool) -> dict:
+        """A new case (no answer in it)."""
+        raise NotImplementedError
+
+    def key(self, spec: Any, case: dict) -> Any:
+        """The right answer in answers.json form (None if the rules give none)."""
+        raise NotImplementedError
+
+    def normal(self, answer: Any) -> Any:
+        """An answer as comparable with the key (None if it has the wrong shape)."""
+        return answer if isinstance(answer, str) else None
+
+    def guess(self, spec: Any) -> float:
+        """The expected score fraction of an answer picked at random."""
+        raise NotImplementedError
+
+
+class LeadRules(CaseRules):
+    kind = "lead"
+
+    def draw(self, spec, rng, start, gaps):
+        for _ in range(1 if gaps else LEAD_ATTEMPTS):
+            lead = decision_table.random_lead(spec, rng)
+            if gaps or decision_table.classify(spec, lead) is not None:
+                return {"lead": lead, "options": [c["id"] for c in spec["classes"]]}
+        raise ValueError("no rule of the lead table covers the leads drawn; fill the table's gaps")
+
+    def key(self, spec, case):
+        rule = decision_table.classify(spec, case["lead"])
+        return None if rule is None else rule["then"]
+
+    def guess(self, spec):
+        return 1 / len(spec["classes"])
+
+
+class PipelineRules(CaseRules):
+    kind = "pipeline"
+    ALLOWED, FORBIDDEN = "allowed", "not-allowed"
+
+    def draw(self, spec, rng, start, gaps):
+        case = pipeline.random_case(spec, rng)
+        return {"from": case["from"], "to": case["to"], "fields": [f["id"] for f in spec.get("fields", ())]}
+
+    def key(self, spec, case):
+        t = pipeline.transition(spec, case["from"], case["to"])
+        return [self.FORBIDDEN] if t is None else [self.ALLOWED, *sorted(set(t.get("requires") or ()))]
+
+    def normal(self, answer):
+        if not (isinstance(answer, list) and answer and all(isinstance(a, str) for a in answer)):
+            return None
+        if answer[0] == self.FORBIDDEN:
+            return [self.FORBIDDEN]  # fields ticked before choosing "not allowed" do not count
+        return [self.ALLOWED, *sorted(set(answer[1:]))] if answer[0] == self.ALLOWED else None
+
+    def guess(self, spec):
+        # A random click picks the verdict at random and, if "allowed", any subset of the fields;
+        # random_case asks an allowed move half the time when both kinds of move exist.
+        valid, forbidden = pipeline.askable_moves(spec)
+        share_allowed = 0.5 if valid and forbidden else float(bool(valid))
+        fields = len(spec.get("fields", ()))
+        return share_allowed * 0.5 * 2.0 ** -fields + (1 - share_allowed) * 0.5
+
+
+class ProcessRules(CaseRules):
+    """Spec: a list of process specs; the case says which process it asks about."""
+
+    kind = "process"
+
+    def draw(self, spec, rng, start, gaps):
+        # One process: no draw, so a workbook drill's cases do not depend on how it is wrapped.
+        process = spec[0] if len(spec) == 1 else rng.choice(spec)
+        case = processes.random_case(process, rng)
+        return {"process": process["id"], "step": case["step"], "branch": case["branch"], "options": case["options"]}
+
+    def key(self, spec, case):
+        return processes.next_step(process_of(spec, case), case["step"], case["branch"])
+
+    def guess(self, spec):
+        # random_case picks a (step, branch) pair uniformly and offers 2-4 options by a fixed rule.
+        shares = []
+        for process in spec:
+            ids = [s["id"] for s in process.get("steps", ())]
+            pairs = [(s["id"], target) for s in process.get("steps", ()) if s.get("kind") != "end"
+                     for _, target in processes.successors(process, s["id"]) if target in ids]
+            options = [1 + _distractors(len([i for i in ids if i not in (target, step)])) for step, target in pairs]
+            if options:  # a process without a step to ask about is never drawn from (random_case refuses it)
+                shares.append(sum(1 / n for n in options) / len(options))
+        return sum(shares) / len(shares) if shares else 0.0
+
+
+def _distractors(pool: int) -> int:
+    """How many wrong options processes.random_case offers from ``pool`` other steps."""
+    n = min(pool, 3 if pool >= 3 else 2)
+    return n + 1 if n < 2 else n  # a tiny process adds the asked step itself
+
+
+def process_of(spec: list[dict], case: dict) -> dict:
+    """The process spec a process case asks about."""
+    return next(p for p in spec if p["id"] == case["process"])
+
+
+class CallbackRules(CaseRules):
+    kind = "callback"
+
+    def draw(self, spec, rng, start, gaps):
+        rule = rng.choice(spec["rules"])
+        cal = spec["calendar"]
+        event = calendar.random_event(cal, rng, start)
+        answer = calendar.deadline(cal, rule["deadline"], event)
+        options = {answer}
+        for wrong in plausible_mistakes(cal, rule["deadline"], event):
+            if len(options) >= CALLBACK_OPTIONS:
+                break
+            options.add(wrong)
+        step = dt.timedelta(hours=1) if "days" not in rule["deadline"] else dt.timedelta(days=1)
+        while len(options) < CALLBACK_OPTIONS:
+            options.add(answer + step * rng.choice((-2, -1, 1, 2)))
+        return {"rule": rule["id"], "event": event.strftime(MOMENT),
+                "options": [m.strftime(MOMENT) for m in sorted(options)]}
+
+    def key(self, spec, case):
+        rule = rule_of(spec, case)
+        return calendar.deadline(spec["calendar"], rule["deadline"], moment(case["event"])).strftime(MOMENT)
+
+    def guess(self, spec):
+        return 1 / CALLBACK_OPTIONS
+
+
+def rule_of(spec: dict, case: dict) -> dict:
+    """The contact timing rule a callback case asks about."""
+    return next(r for r in spec["rules"] if r["id"] == case["rule"])
+
+
+def moment(text: str) -> dt.datetime:
+    """A case's moment as a datetime."""
+    return dt.datetime.strptime(text, MOMENT)
+
+
+def plausible_mistakes(cal: dict, deadline: dict, event: dt.datetime):
+    """Answers a trainee gets by forgetting one part of the rule: hours, weekends, holidays."""
+    unit, amount = calendar.parse_deadline(deadline)
+    if unit != "days":
+        yield event + dt.timedelta(minutes=amount * (60 if unit == "hours" else 1))
+    else:
+        yield dt.datetime.combine(event.date() + dt.timedelta(days=amount), event.time())
+    yield calendar.deadline({**cal, "holidays": []}, deadline, event)
+    yield calendar.deadline({**cal, "workdays": list(calendar.WEEKDAYS), "holidays": []}, deadline, event)
+
+
+# --- the interface by kind name ---------------------------------------------------------------
+
+def _rules(kind: str) -> CaseRules:
+    try:
+        return CASES[kind]
+    except KeyError:
+        raise ValueError(f"unknown case kind {kind!r}; the kinds are {', '.join(CASES)}") from None
+
+
+def new_case(kind: str, spec: Any, rng: random.Random, start: dt.date | str, *, gaps: bool = False) -> dict:
+    """A JSON case of ``kind`` drawn with ``rng``; ``start``: the first day an event may fall on.
+
+    ``gaps=True`` (workbook drills) keeps a lead no rule covers, so the drill can point at the gap.
+    """
+    day = start if isinstance(start, dt.date) else dt.date.fromisoformat(start)
+    return _rules(kind).draw(spec, rng, day, gaps)
+
+
+def case_key(kind: str, spec: Any, case: dict) -> Any:
+    """The right answer to ``case`` in answers.json form (None: the rules give none)."""
+    return _rules(kind).key(spec, case)
+
+
+def grade_case(kind: str, spec: Any, case: dict, answer: Any) -> bool:
+    """Whether ``answer`` (as saved in answers.json) is the right answer to ``case``."""
+    rules = _rules(kind)
+    key = rules.key(spec, case)
+    return key is not None and rules.normal(answer) == key
+
+
+def guess(kind: str, spec: Any) -> float:
+    """The expected score fraction of a random answer (the item's random guess score)."""
+    return _rules(kind).guess(spec)
