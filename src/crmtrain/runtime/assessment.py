@@ -9,9 +9,13 @@ answer. There is no feedback here: the key is not in the trainee's notebook at a
 
     {"format": 1, "assessment": "initial", "trainee": "ivanova",
      "answers": {"Q012": "opt-b", "Q013": ["a", "c"], "Q014": 2.5, "Q015": "text..."},
-     "saved_at": {"Q012": "2027-02-01T10:02:11+00:00", ...}}
+     "saved_at": {"Q012": "2027-02-01T10:02:11+00:00", ...},
+     "shown": {"lead-case": {"case": {...}}}}
 
-Options are shuffled per trainee and question; the saved answer is the option id.
+Options are shuffled per trainee and question; the saved answer is the option id. A slot
+that differs per trainee (a rule-generated case, :mod:`.cases`) records what it showed under
+``"shown"``, for the specialist's reading only: grading derives the case again from the
+trainee id, never from this file.
 """
 
 from __future__ import annotations
@@ -49,9 +53,9 @@ def trainee_id() -> str:
 class Assessment:
     """One assessment notebook: ``test.item({...})`` per question, answers in answers.json."""
 
-    def __init__(self, name: str, lang: str = "en", *, trainee: str | None = None,
+    def __init__(self, name: str, lang: str = "en", *, course: str = "", trainee: str | None = None,
                  folder: str | os.PathLike | None = None) -> None:
-        self.name, self.lang = name, lang
+        self.name, self.lang, self.course = name, lang, course  # course: the nbgrader course id (variant seeds)
         self.tr = translation(lang)
         self.trainee = trainee or trainee_id()
         self.store = JsonStore(Path(folder if folder is not None else os.getcwd()) / ANSWERS_FILE)
@@ -59,6 +63,8 @@ class Assessment:
         answers, saved_at = data.get("answers"), data.get("saved_at")
         self.answers: dict[str, Any] = dict(answers) if isinstance(answers, dict) else {}
         self.saved_at: dict[str, str] = dict(saved_at) if isinstance(saved_at, dict) else {}
+        shown = data.get("shown")
+        self.shown: dict[str, Any] = dict(shown) if isinstance(shown, dict) else {}
         self.items: dict[str, AssessmentItem] = {}
         self.save_error: OSError | None = None
         self.notice = widgets.HTML(self._notice())
@@ -84,6 +90,16 @@ class Assessment:
         self.items[item.id] = item
         display(item.bundle(), raw=True)
 
+    def case(self, spec: dict) -> None:
+        """Show this trainee's rule-generated case of a slot, restored and saved like a question."""
+        from .cases import case_input
+
+        answer_input = case_input(self, spec)
+        if answer_input is not None:
+            item = AssessmentItem(self, {"id": spec["id"], "type": "case", "options": answer_input.options}, answer_input)
+            self.items[item.id] = item
+            display(item.bundle(), raw=True)
+
     def save(self, qid: str, value: Any) -> bool:
         """Store one answer atomically; False (and a notice on the item) if the disk refused."""
         if value is None:
@@ -94,7 +110,8 @@ class Assessment:
             self.saved_at[qid] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         try:
             self.store.save({"format": FORMAT, "assessment": self.name, "trainee": self.trainee,
-                             "answers": self.answers, "saved_at": self.saved_at})
+                             "answers": self.answers, "saved_at": self.saved_at,
+                             **({"shown": self.shown} if self.shown else {})})
             self.save_error = None
         except OSError as exc:
             self.save_error = exc
@@ -104,11 +121,12 @@ class Assessment:
 class AssessmentItem:
     """One question of an assessment: its input and a line saying what is saved."""
 
-    def __init__(self, test: Assessment, spec: dict) -> None:
+    def __init__(self, test: Assessment, spec: dict, answer_input: Any = None) -> None:
         self.test, self.spec = test, spec
         self.id, self.type = spec["id"], spec["type"]
         rng = random.Random(f"{test.trainee}\x1f{test.name}\x1f{self.id}")
-        self.input = INPUTS[self.type](spec, test.tr, test.lang, rng)
+        # A case slot brings its own input (runtime/cases.py); a question gets its type's.
+        self.input = answer_input if answer_input is not None else INPUTS[self.type](spec, test.tr, test.lang, rng)
         if self.id in test.answers:
             self.input.set_value(test.answers[self.id])
         self.status = widgets.HTML(self._status())
