@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -9,10 +10,12 @@ from ruamel.yaml import YAML
 
 from crmtrain.cli import main
 from crmtrain.interchange import gift, moodle_xml, sheet
+from crmtrain.interchange.credit import effective
 from crmtrain.interchange.formats import questions_yaml
 from crmtrain.kinds.questions import QUESTION_KINDS
 from crmtrain.regulation.loader import load
 from crmtrain.regulation.models import Question, QuestionType, Regulation
+from crmtrain.regulation.selection import select
 from crmtrain.samples import sample_path
 
 LANGS = ["en", "ru"]
@@ -106,6 +109,12 @@ def moodle_problems(text: str) -> list[str]:
                 problems.append(f"{where}: the items' fractions must number them 1..n in the right order")
             if el.findtext("layouttype") not in ("VERTICAL", "HORIZONTAL") or el.findtext("selecttype") not in ("ALL", "RANDOM", "CONTIGUOUS"):
                 problems.append(f"{where}: bad layouttype/selecttype")
+            # qtype_ordering reads any other value as RELATIVE_NEXT_EXCLUDE_LAST, silently.
+            if el.findtext("gradingtype") not in ("ALL_OR_NOTHING", "ABSOLUTE_POSITION", "RELATIVE_NEXT_EXCLUDE_LAST",
+                                                  "RELATIVE_NEXT_INCLUDE_LAST", "RELATIVE_ONE_PREVIOUS_AND_NEXT",
+                                                  "RELATIVE_ALL_PREVIOUS_AND_NEXT", "LONGEST_ORDERED_SUBSET",
+                                                  "LONGEST_CONTIGUOUS_SUBSET", "RELATIVE_TO_CORRECT"):
+                problems.append(f"{where}: a grading type Moodle does not know")
         else:
             problems.append(f"{where}: not a Moodle core question type")
         if el.find("idnumber") is None or el.find("tags") is None:
@@ -115,7 +124,9 @@ def moodle_problems(text: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_exported_xml_parses_and_has_the_structure_moodle_imports(lang):
-    text = moodle_xml.export_xml(bank(lang)).text
+    text = moodle_xml.export_xml(effective(load(sample_path(lang)))[0]).text  # with partial credit where given
+    assert re.search(r'fraction="-(?!100")[\d.]+"', text), "a multi-answer question with partial credit"
+    assert "RELATIVE_ALL_PREVIOUS_AND_NEXT" in text and "ALL_OR_NOTHING" in text
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>')
     assert moodle_problems(text) == []
     root = ET.fromstring(text)
@@ -262,7 +273,7 @@ def test_a_spreadsheet_must_name_its_columns(tmp_path, capsys):
 
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
 def test_bank_to_a_spreadsheet_and_back(tmp_path, suffix):
-    questions = bank("ru")
+    questions, _ = effective(load(sample_path("ru")))  # each with the partial credit its assessment gives it
     path = tmp_path / f"bank.{suffix}"
     assert main(["export", "sample:ru", "--format", suffix, "--out", str(path)]) == 0
     back = sheet.import_rows(sheet.read_rows(path), path.name)
@@ -283,7 +294,12 @@ def test_export_then_import_from_the_command_line_gives_yaml_the_regulation_acce
     imported = YAML(typ="safe").load(out.read_text(encoding="utf-8"))["questions"]
     reg = load(sample_path("en"))
     again = Regulation.model_validate({**reg.model_dump(by_alias=True), "questions": imported})
-    assert again.questions == reg.questions
+    # The follow-up gives partial credit: its questions (asked or in its pool) come back saying
+    # partial_credit: true; everything else as it was.
+    assert again.questions == tuple(effective(reg)[0])
+    followup = {q.id for q in select(reg).questions["followup"]} | {q.id for q in reg.questions if q.pool == "followup"}
+    assert {q.id for q in again.questions if q.partial_credit} == \
+        {q.id for q in reg.questions if q.id in followup and q.kind.credit is not None}
 
 
 def test_gift_export_says_which_questions_it_could_not_write(tmp_path, capsys):
@@ -375,7 +391,7 @@ def test_qti_export_is_a_content_package_with_one_scored_item_per_question(tmp_p
     from crmtrain.interchange import qti
 
     assert set(qti.EXPORT) == set(QUESTION_KINDS)
-    questions = bank("ru")
+    questions, _ = effective(load(sample_path("ru")))
     path = tmp_path / "bank.zip"
     assert main(["export", "sample:ru", "--format", "qti", "--out", str(path)]) == 0
     assert f"{len(questions)} of {len(questions)} questions" in capsys.readouterr().out
@@ -395,8 +411,9 @@ def test_qti_export_is_a_content_package_with_one_scored_item_per_question(tmp_p
             assert item.find(f"{QTI}itemBody//{QTI}{INTERACTION[q.type.value]}") is not None
             correct = [v.text for v in item.findall(f"{QTI}responseDeclaration/{QTI}correctResponse/{QTI}value")]
             assert correct == qti_key(q)
-            points = [v.text for v in item.iter(f"{QTI}baseValue") if v.get("baseType") == "float"]
-            assert points == ([] if q.type.value == "open" else [str(float(q.points))])
+            key_earns = [v.text for v in item.findall(f"{QTI}responseProcessing/{QTI}responseCondition/{QTI}responseIf/"
+                                                      f"{QTI}setOutcomeValue/{QTI}baseValue")]
+            assert key_earns == ([] if q.type.value == "open" else [str(float(q.points))])
     data, _ = qti.export_qti(questions)
     assert data == path.read_bytes()  # the same bank, the same bytes
 

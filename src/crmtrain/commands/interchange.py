@@ -17,15 +17,19 @@ def _report(notes, out: TextIO) -> None:
 
 def export(spec: str | None, fmt_name: str, out_file: str, out: TextIO) -> int:
     """Write the regulation's question bank; 1 when some question could not be written."""
+    from ..interchange.credit import effective
     from ..interchange.formats import FORMATS
 
     reg = load(resolve(spec))
     fmt = FORMATS[fmt_name]
     path = Path(out_file)
+    # Each question goes out with the partial credit its assessment gives it, not only its own setting.
+    questions, said = effective(reg)
     try:
-        res = fmt.write(reg.questions, path)
+        res = fmt.write(tuple(questions), path)
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    res.notes[:0] = said
     lost = sorted({n.question for n in res.notes if n.lost})
     out.write(f"Wrote {path} ({fmt.title}): {len(reg.questions) - len(lost)} of {len(reg.questions)} questions\n")
     if res.notes:

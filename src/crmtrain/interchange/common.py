@@ -50,6 +50,8 @@ def meta_tags(q: Question, extra: dict[str, str] | None = None) -> list[str]:
     tags = [f"{TAG}topic:{q.topic.value}", f"{TAG}pool:{q.pool}", *(f"{TAG}ref:{r}" for r in q.refs)]
     if q.options:
         tags.append(f"{TAG}options:" + "|".join(o.id for o in q.options))
+    if q.kind.credit is not None and q.partial_credit is not None:  # see credit.py: for what weights cannot tell
+        tags.append(f"{TAG}partial:{'true' if q.partial_credit else 'false'}")
     for key, value in (extra or {}).items():
         tags.append(f"{TAG}{key}:{value}")
     return tags

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..regulation.models import Question
+from . import credit
 from .common import TOPICS, Result, finish, meta_tags, number, option_ids, read_tags, slug
 
 SPECIAL = "\\~=#{}:"
@@ -62,11 +63,11 @@ def _single(q: Question, res: Result) -> str | None:
 
 
 def _multiple(q: Question, res: Result) -> str | None:
-    right = set(q.answer or ())
-    wrong = len(q.options) - len(right)
     _arrows(q, res)
-    res.note(q.id, "Moodle scores multiple choice with partial credit; crmtrain gives the points only for exactly the right options")
-    return " ".join(f"~%{_weight(100 / len(right)) if o.id in right else _weight(-100 / wrong)}%{escape(o.text)}" for o in q.options)
+    if note := credit.all_or_nothing_note(q):
+        res.note(q.id, note)
+    weights = credit.choice_weights(q)
+    return " ".join(f"~%{_weight(weights[o.id])}%{escape(o.text)}" for o in q.options)
 
 
 def _true_false(q: Question, res: Result) -> str | None:
@@ -193,9 +194,11 @@ def _choices(body: str, data: dict, meta: dict, res: Result) -> None:
         feedback_free.append(unescape(text.strip()))
     ids = option_ids(meta, len(parts))
     data["options"] = [{"id": i, "text": t} for i, t in zip(ids, feedback_free)]
-    positive = [i for i, w in zip(ids, weights) if w > 0]
     if (meta.get("type") or [""])[0] == "multiple" or not any(w == 100 for w in weights):
-        data.update(type="multiple", answer=tuple(positive))
+        right, partial = credit.read_choice(ids, weights, meta, data["id"], res)
+        data.update(type="multiple", answer=right)
+        if partial is not None:
+            data["partial_credit"] = partial
     else:
         data.update(type="single", answer=ids[weights.index(100.0)])
         if any(0 < w < 100 for w in weights):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..errors import UserError
 from ..regulation.models import Question
+from . import credit
 from .common import TOPICS, Result, finish, html_to_text, meta_tags, number, option_ids, read_tags, slug
 
 CATEGORY = "$course$/top/crmtrain/{topic}"
@@ -56,16 +57,15 @@ def _write_single(el: ET.Element, q: Question, res: Result) -> None:
 
 
 def _write_multiple(el: ET.Element, q: Question, res: Result) -> None:
-    right = set(q.answer or ())
-    wrong = len(q.options) - len(right)
     _simple(el, "single", "false")
     _simple(el, "shuffleanswers", "true")
     _simple(el, "answernumbering", "abc")
     _combined_feedback(el)
+    weights = credit.choice_weights(q)
     for o in q.options:
-        _answer(el, 100 / len(right) if o.id in right else (-100 / wrong if wrong else 0), o.text)
-    res.note(q.id, "Moodle scores multiple choice with partial credit (each right option adds, each wrong one "
-                   "subtracts); crmtrain gives the points only for exactly the right options")
+        _answer(el, weights[o.id], o.text)
+    if note := credit.all_or_nothing_note(q):
+        res.note(q.id, note)
 
 
 def _write_true_false(el: ET.Element, q: Question, res: Result) -> None:
@@ -88,7 +88,7 @@ def _write_numeric(el: ET.Element, q: Question, res: Result) -> None:
 
 def _write_ordering(el: ET.Element, q: Question, res: Result) -> None:
     for tag, value in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", "0"),
-                       ("gradingtype", "ALL_OR_NOTHING"), ("showgrading", "SHOW"), ("numberingstyle", "none")):
+                       ("gradingtype", credit.ordering_grading(q)), ("showgrading", "SHOW"), ("numberingstyle", "none")):
         _simple(el, tag, value)
     _combined_feedback(el)
     text = {o.id: o.text for o in q.options}
@@ -195,7 +195,10 @@ def _read_choice(el: ET.Element, data: dict, meta: dict, res: Result) -> None:
         if sum(1 for f, _ in answers if 0 < f < 100):
             res.note(data["id"], "partial-credit answers became wrong options: crmtrain single choice has one right answer")
     else:
-        data.update(type="multiple", answer=tuple(i for i, (f, _) in zip(ids, answers) if f > 0))
+        right, partial = credit.read_choice(ids, [f for f, _ in answers], meta, data["id"], res)
+        data.update(type="multiple", answer=right)
+        if partial is not None:
+            data["partial_credit"] = partial
 
 
 def _read_true_false(el: ET.Element, data: dict, meta: dict, res: Result) -> None:
@@ -229,6 +232,9 @@ def _read_ordering(el: ET.Element, data: dict, meta: dict, res: Result) -> None:
     shown = (meta.get("shown") or [""])[0].split("|")
     order = shown if sorted(shown) == sorted(ids) else ids
     data.update(type="ordering", options=[{"id": i, "text": text[i]} for i in order], answer=tuple(ids))
+    partial = credit.read_ordering(el.findtext("gradingtype"), meta, data["id"], res)
+    if partial is not None:
+        data["partial_credit"] = partial
 
 
 def _read_essay(el: ET.Element, data: dict, meta: dict, res: Result) -> None:

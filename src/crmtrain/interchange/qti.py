@@ -2,8 +2,11 @@
 
 Every type has a QTI interaction in :data:`EXPORT`: choice (single, multiple, true/false),
 order, text entry (numeric, scored within the tolerance) and extended text (open, scored by
-hand in the LMS). Each item scores the question's points all or nothing, as crmtrain does,
-and shows the explanation as modal feedback. crmtrain's refs, topic and pool go into the
+hand in the LMS). Each item gives the question's points for the key; with partial credit a
+multiple-choice item maps each option (``mapResponse``, +points/k right, −points/k wrong, kept
+within 0 and the points) and an ordering item adds points/pairs for each pair in the right
+order, so the LMS scores as crmtrain does (docs/interchange.md). The explanation is modal
+feedback. crmtrain's refs, topic and pool go into the
 item's ``label``. Texts are written as plain paragraphs: markdown formatting is not
 rendered, and that is reported per question. Import of QTI is not supported.
 """
@@ -89,6 +92,55 @@ EXPORT: dict[str, QtiType] = {
 }
 
 
+def _value(parent: ET.Element, base_type: str, value: object) -> ET.Element:
+    el = ET.SubElement(parent, "baseValue", baseType=base_type)
+    el.text = str(value)
+    return el
+
+
+def _mapping(response: ET.Element, q: Question) -> None:
+    """Partial multiple choice: +points/k per right option, −points/k per wrong one, the sum kept ≥ 0."""
+    right = set(q.answer or ())
+    share = float(q.points) / max(1, len(right))
+    mapping = ET.SubElement(response, "mapping", lowerBound="0", upperBound=str(float(q.points)), defaultValue="0")
+    for o in q.options:
+        ET.SubElement(mapping, "mapEntry", mapKey=o.id, mappedValue=repr(share if o.id in right else -share))
+
+
+def _mapped(otherwise: ET.Element, q: Question) -> None:
+    partly = ET.SubElement(otherwise, "responseCondition")
+    ready = ET.SubElement(partly, "responseIf")
+    ET.SubElement(ET.SubElement(ET.SubElement(ready, "not"), "isNull"), "variable", identifier="RESPONSE")
+    ET.SubElement(ET.SubElement(ready, "setOutcomeValue", identifier="SCORE"), "mapResponse", identifier="RESPONSE")
+
+
+def _pairs(otherwise: ET.Element, q: Question) -> None:
+    """Partial ordering: points/(pairs) for each pair of options the response puts in the right order.
+
+    QTI 2.1 has no operator for "the position of a value". a stands before b when, with every
+    other option deleted from the response, a comes first: k − 2 ``delete`` per pair, so the
+    item grows with k³, not with the k⁴ of trying every two positions.
+    """
+    key = list(q.answer or ())
+    pairs = [(a, b) for n, a in enumerate(key) for b in key[n + 1:]]
+    for a, b in pairs:
+        cond = ET.SubElement(ET.SubElement(otherwise, "responseCondition"), "responseIf")
+        same = ET.SubElement(cond, "match")
+        rest = ET.SubElement(same, "index", n="1")
+        for other in (x for x in key if x not in (a, b)):
+            rest = ET.SubElement(rest, "delete")
+            _value(rest, "identifier", other)
+        ET.SubElement(rest, "variable", identifier="RESPONSE")
+        _value(same, "identifier", a)
+        add = ET.SubElement(ET.SubElement(cond, "setOutcomeValue", identifier="SCORE"), "sum")
+        ET.SubElement(add, "variable", identifier="SCORE")
+        _value(add, "float", repr(float(q.points) / len(pairs)))
+
+
+# How a question with partial credit earns part of the points, when its response is not the key.
+PARTIAL: dict[str, Callable[[ET.Element, Question], None]] = {"multiple": _mapped, "ordering": _pairs}
+
+
 def _processing(item: ET.Element, q: Question) -> None:
     rp = ET.SubElement(item, "responseProcessing")
     if q.explanation:
@@ -96,7 +148,8 @@ def _processing(item: ET.Element, q: Question) -> None:
         ET.SubElement(set_fb, "baseValue", baseType="identifier").text = "explanation"
     if not EXPORT[q.type.value].scored:
         return
-    cond = ET.SubElement(ET.SubElement(rp, "responseCondition"), "responseIf")
+    decide = ET.SubElement(rp, "responseCondition")
+    cond = ET.SubElement(decide, "responseIf")
     if question_kind(q.type).tolerance:  # a number within a tolerance, not an exact match
         test = ET.SubElement(cond, "equal", toleranceMode="absolute", tolerance=f"{q.tolerance:g} {q.tolerance:g}")
     else:
@@ -104,7 +157,9 @@ def _processing(item: ET.Element, q: Question) -> None:
     ET.SubElement(test, "variable", identifier="RESPONSE")
     ET.SubElement(test, "correct", identifier="RESPONSE")
     score = ET.SubElement(cond, "setOutcomeValue", identifier="SCORE")
-    ET.SubElement(score, "baseValue", baseType="float").text = str(float(q.points))
+    _value(score, "float", float(q.points))  # the key always earns exactly the points, as in crmtrain
+    if q.partial():
+        PARTIAL[q.type.value](ET.SubElement(decide, "responseElse"), q)
 
 
 def item_xml(q: Question, res: Result) -> str:
@@ -121,6 +176,8 @@ def item_xml(q: Question, res: Result) -> str:
         values = ET.SubElement(response, "correctResponse")
         for value in correct:
             ET.SubElement(values, "value").text = value
+    if q.partial() and q.type.value == "multiple":
+        _mapping(response, q)
     for ident, base, default in (("SCORE", "float", "0"), ("MAXSCORE", "float", str(float(q.points)))):
         outcome = ET.SubElement(item, "outcomeDeclaration", identifier=ident, cardinality="single", baseType=base)
         ET.SubElement(ET.SubElement(outcome, "defaultValue"), "value").text = default

@@ -2,7 +2,8 @@
 
 Columns (the header row names them, in any order; Russian names work too): ``id``, ``type``,
 ``topic``, ``refs``, ``text``, option columns ``A`` … ``J``, ``answer``, ``explanation``,
-``points``, ``tolerance``, ``unit``, ``pool``. An option's id is its column letter (``a``)
+``points``, ``tolerance``, ``unit``, ``pool``, ``partial_credit`` (yes/no; empty: as the
+assessment says; the export writes the partial credit the question's assessment gives it). An option's id is its column letter (``a``)
 unless the cell starts with one in brackets: ``[invite] Open the invitation email``. The
 answer names options by letter or id: ``B``; ``A, C`` (multiple); ``C, A, B`` (ordering).
 """
@@ -21,11 +22,13 @@ from .common import Result, finish, number, slug
 
 OPTION_COLUMNS = tuple("ABCDEFGHIJ")
 COLUMNS = ("id", "type", "topic", "refs", "text", *OPTION_COLUMNS, "answer", "explanation", "points", "tolerance",
-           "unit", "pool")
+           "unit", "pool", "partial_credit")
 ALIASES = {
     "вопрос": "text", "текст": "text", "question": "text", "тип": "type", "тема": "topic", "раздел": "topic",
     "пункты": "refs", "ссылки": "refs", "ответ": "answer", "пояснение": "explanation", "объяснение": "explanation",
     "баллы": "points", "допуск": "tolerance", "единица": "unit", "единицы": "unit", "пул": "pool", "ид": "id",
+    "partial credit": "partial_credit", "partial": "partial_credit", "частичные баллы": "partial_credit",
+    "частичный балл": "partial_credit",
     **{c: c for c in COLUMNS}, **{f"option {c.lower()}": c for c in OPTION_COLUMNS},
     **{f"вариант {c.lower()}": c for c in OPTION_COLUMNS},
 }
@@ -146,6 +149,8 @@ def import_rows(rows: list[dict[str, str]], source: str) -> Result:
         for key in ("unit", "pool"):
             if row.get(key):
                 data[key] = row[key]
+        if row.get("partial_credit"):
+            data["partial_credit"] = _boolean(row["partial_credit"], options)  # not yes/no: validation names it
         meta = {"ref": [r for r in re.split(r"[,;\s]+", row.get("refs", "")) if r]}
         if row.get("topic"):
             meta["topic"] = [row["topic"].strip().lower()]
@@ -172,7 +177,8 @@ def rows_of(questions: list[Question]) -> list[list[str]]:
         cells = {c: "" for c in COLUMNS}
         cells.update(id=q.id, type=q.type.value, topic=q.topic.value, refs=", ".join(q.refs), text=q.text,
                      explanation=q.explanation, points=str(q.points), unit=q.unit, pool=q.pool,
-                     tolerance=f"{q.tolerance:g}" if q.tolerance else "")
+                     tolerance=f"{q.tolerance:g}" if q.tolerance else "",
+                     partial_credit="" if q.partial_credit is None else "yes" if q.partial_credit else "no")
         for col, o in zip(OPTION_COLUMNS, q.options):
             cells[col] = o.text if o.id == col.lower() else f"[{o.id}] {o.text}"
         answer = q.answer
