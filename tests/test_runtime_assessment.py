@@ -17,7 +17,7 @@ pytestmark = pytest.mark.kernel
 def trainee_notebook(lang: str = "en") -> tuple[nbformat.NotebookNode, list]:
     """The assessment as a trainee runs it: graded cells left out (they need the key)."""
     reg = load(sample_path(lang))
-    nb = build_assessment(reg, "initial")
+    nb = build_assessment(reg, "initial", "crm-training")
     nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade")]
     from crmtrain.regulation.selection import select
 
@@ -116,7 +116,7 @@ def test_options_are_shuffled_per_trainee_but_saved_by_id(kernel, tmp_path, monk
 
 def test_the_trainee_notebook_holds_no_key():
     reg = load(sample_path("en"))
-    nb = build_assessment(reg, "initial")
+    nb = build_assessment(reg, "initial", "crm-training")
     from crmtrain.regulation.selection import select
 
     for cell in nb.cells:

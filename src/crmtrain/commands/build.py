@@ -46,7 +46,7 @@ def course_files(reg: Regulation, *, regulation: str = "sample:en", exchange: st
 
     timezone = reg.client_work.contact_timing.calendar.timezone
     files = {CONFIG_NAME: config_text(course_id, exchange, timezone=timezone, db_url=db_url)}
-    files.update({f"source/{path}": render(nb) for path, nb in build_assessments(reg).items()})
+    files.update({f"source/{path}": render(nb) for path, nb in build_assessments(reg, course_id).items()})
     files.update({path: json.dumps(notes, indent=2, ensure_ascii=False) + "\n"
                   for path, notes in build_answer_notes(reg).items()})
     files[COURSE_RECORD] = json.dumps({"regulation": regulation}, indent=2) + "\n"

@@ -91,7 +91,16 @@ def summary(reg: Regulation) -> str:
         + ", ".join(f"{k} {v}" for k, v in sorted(by_type.items())) + ")",
     ]
     for name, qs in sel.questions.items():
-        a = getattr(reg.assessments, name)
-        lines.append(f"     {name}: {a.title} — {len(qs)} questions, {sum(q.points for q in qs)} points, "
+        a, slots = getattr(reg.assessments, name), sel.slots[name]
+        points = sum(q.points for q in qs) + sum(p.points for p in slots)
+        lines.append(f"     {name}: {a.title} — {len(qs)} questions, {points} points, "
                      f"pass mark {a.pass_mark or m.pass_mark}%, due {a.due_days} days after release")
+        if slots:
+            lines.append(f"       {len(slots)} per trainee: " + ", ".join(_slot(p) for p in slots))
     return "\n".join(lines) + "\n"
+
+
+def _slot(plan) -> str:
+    """``lead-case (a lead case)``, ``tech-basics (one of in-tech-01, in-tech-02)``."""
+    what = f"a {plan.case} case" if plan.case else "one of " + ", ".join(q.id for q in plan.questions)
+    return f"{plan.id} ({what}{', added to re-test the initial' if plan.added else ''})"

@@ -199,12 +199,14 @@ def _tests(doc: Doc) -> None:
     sel = select(reg)
     rows = []
     for name in ASSESSMENTS:
-        a = getattr(reg.assessments, name)
-        qs = sel.questions[name]
-        rows.append([a.title, str(len(qs)), str(sum(q.points for q in qs)),
+        a, qs, slots = getattr(reg.assessments, name), sel.questions[name], sel.slots[name]
+        rows.append([a.title, str(len(qs) + len(slots)), str(sum(q.points for q in qs) + sum(p.points for p in slots)),
                      f"{a.pass_mark or reg.meta.pass_mark}%", str(a.due_days)])
     doc.heading(2, "4.1.", _("Assessments"))
     doc.parts.append(_table([_("Assessment"), _("Questions"), _("Points"), _("Pass mark"), _("Days to hand in")], rows))
+    if any(sel.slots.values()):
+        doc.markdown(_("Some questions differ from trainee to trainee: a case made up from the rules of this regulation, "
+                       "or one of several questions from the bank. Everyone can earn the same points."))
     topics = {TestTopic.technical: _("Working in the system"), TestTopic.processes: _("Business processes"),
               TestTopic.sales: _("Working with clients")}
     count = Counter(q.topic for q in reg.questions)

@@ -14,8 +14,9 @@ from ..i18n import translation
 from ..kinds.assessments import ASSESSMENTS
 from ..regulation.items import index
 from ..regulation.models import Question, Regulation
-from ..regulation.selection import select
+from ..regulation.selection import SlotPlan, drilled, select
 from .cells import NotebookBuilder, call
+from .sections import drill_of
 
 SCHEMA_VERSION = 3  # nbgrader's cell metadata schema
 
@@ -54,6 +55,62 @@ def hidden_test(q: Question, partial: bool = False) -> str:
             "### END HIDDEN TESTS")
 
 
+def _hidden(call_source: str, function: str) -> str:
+    return ("# Scored when the responsible specialist grades the assessment.\n"
+            "### BEGIN HIDDEN TESTS\n"
+            f"from crmtrain.runtime.check import {function}\n"
+            f"{call_source}\n"
+            "### END HIDDEN TESTS")
+
+
+def case_spec(reg: Regulation, plan: SlotPlan) -> dict | list:
+    """What a case slot's rule engine reads: the drill's spec, or the list of processes drawn from."""
+    source = drilled(reg, plan.case)
+    if isinstance(source, tuple):  # one of several (the processes): the trainee's is drawn from those named
+        return [drill_of(plan.case, p)[1] for p in source if p.id in plan.parts]
+    return drill_of(plan.case, source)[1]
+
+
+def slot_cells(reg: Regulation, name: str, plan: SlotPlan, course: str, partial: bool) -> tuple[str, str]:
+    """A slot's answer cell and hidden test: the trainee's own case or question, graded by who submitted.
+
+    Neither names the trainee: the kernel shows the case of whoever opens the notebook, and
+    grading regenerates it from the trainee nbgrader filed the submission under.
+    """
+    where = {"course": course, "assessment": name}
+    if plan.case is not None:
+        spec = case_spec(reg, plan)
+        start = reg.meta.effective_date.isoformat()  # never today: grading months later sees the same case
+        shown = call("test.case", {"id": plan.id, "kind": plan.case, "spec": spec, "start": start})
+        test = _hidden(call("check_case", plan.id, plan.case, spec, **where, start=start), "check_case")
+        return shown, test
+    candidates = []
+    for q in plan.questions:
+        kwargs = {}
+        if q.kind.tolerance and q.tolerance:
+            kwargs["tolerance"] = q.tolerance
+        if q.partial(partial):
+            kwargs["points"] = q.points
+        candidates.append((q.id, q.type.value, q.key, kwargs))
+    shown = call("test.draw", {"id": plan.id, "candidates": [{**item_spec(q), "text": q.text} for q in plan.questions]})
+    return shown, _hidden(call("check_draw", plan.id, candidates, **where), "check_draw")
+
+
+def slot_metadata(plan: SlotPlan, items, course: str) -> dict:
+    """What reports and feedback read from a slot's cells (``metadata.crmtrain``), the seed's course included."""
+    parts = sorted({items[r].part for r in plan.may_test if r in items})
+    meta = {"item": plan.id, "slot": "case" if plan.case else "draw", "topic": plan.topic, "points": plan.points,
+            "refs": list(plan.refs), "parts": parts, "course": course}
+    if plan.case is not None:
+        meta.update(case=plan.case, type="case", may_test=list(plan.may_test))
+    else:
+        types = {q.type.value for q in plan.questions}
+        meta["type"] = types.pop() if len(types) == 1 else "mixed"
+        meta["candidates"] = [{"item": q.id, "type": q.type.value, "topic": q.topic.value, "refs": list(q.refs)}
+                              for q in plan.questions]
+    return meta
+
+
 def item_spec(q: Question) -> dict:
     """What the answer cell passes to the runtime: never the key."""
     spec = {"id": q.id, "type": q.type.value, "options": [{"id": o.id, "text": o.text} for o in q.options]}
@@ -62,37 +119,44 @@ def item_spec(q: Question) -> dict:
     return spec
 
 
-def build_assessment(reg: Regulation, name: str) -> NotebookNode:
-    """The nbgrader source notebook of one assessment (a name in ``kinds.assessments``)."""
+def build_assessment(reg: Regulation, name: str, course: str) -> NotebookNode:
+    """The nbgrader source notebook of one assessment (a name in ``kinds.assessments``) for course ``course``."""
     spec = getattr(reg.assessments, name)
-    return assessment_notebook(reg, name, spec.title, spec.description, select(reg).questions[name],
-                               spec.pass_mark or reg.meta.pass_mark, partial=spec.partial_credit)
+    sel = select(reg)
+    return assessment_notebook(reg, name, spec.title, spec.description, sel.questions[name],
+                               spec.pass_mark or reg.meta.pass_mark, partial=spec.partial_credit,
+                               slots=sel.slots[name], course=course)
 
 
 def assessment_notebook(reg: Regulation, name: str, title: str, description: str, questions, mark: int,
-                        partial: bool = False) -> NotebookNode:
-    """An nbgrader source notebook asking ``questions`` (any assessment: the two, or a re-test)."""
+                        partial: bool = False, slots: tuple[SlotPlan, ...] = (), course: str = "") -> NotebookNode:
+    """An nbgrader source notebook asking ``questions``, then ``slots`` (any assessment: the two, or a re-test).
+
+    ``course`` is the nbgrader course id: with the trainee, the assessment and the slot it
+    seeds each trainee's cases and draws.
+    """
     tr = translation(reg.meta.language.value)
     _ = tr.gettext
     items = index(reg)
-    total = sum(q.points for q in questions)
+    total = sum(q.points for q in questions) + sum(p.points for p in slots)
+    asked = len(questions) + len(slots)
     nb = NotebookBuilder(name, reg.meta.language.value, title)
     nb.markdown(
         f"# {title}", description,
         _("{questions}, {points} points in all; you pass with {mark}% of the points.").format(
-            questions=tr.ngettext("{n} question", "{n} questions", len(questions)).format(n=len(questions)),
+            questions=tr.ngettext("{n} question", "{n} questions", asked).format(n=asked),
             points=total, mark=mark),
         _("The answer fields appear under the questions a few seconds after the notebook opens. Answer every question "
           "by clicking; each answer is saved at once. You will see your score after the responsible specialist grades "
           "the assessment."),
         **_locked("intro"),
     )
-    nb.code("from crmtrain.runtime import Assessment\n" + call("test = Assessment", name, lang=reg.meta.language.value),
-            **_locked("setup"))
+    setup = {"lang": reg.meta.language.value, **({"course": course} if slots else {})}
+    nb.code("from crmtrain.runtime import Assessment\n" + call("test = Assessment", name, **setup), **_locked("setup"))
     for n, q in enumerate(questions, 1):
         crm = {"item": q.id, "topic": q.topic.value, "type": q.type.value, "points": q.points,
                "refs": list(q.refs), "parts": sorted({items[r].part for r in q.refs})}
-        head = _("Question {n} of {total}").format(n=n, total=len(questions))
+        head = _("Question {n} of {total}").format(n=n, total=asked)
         pts = tr.ngettext("{n} point", "{n} points", q.points).format(n=q.points)
         hint = _(q.kind.hint) if q.kind.hint else ""
         nb.markdown(f"### {head} · {pts}", q.text, f"*{hint}*" if hint else "", **_locked(f"{q.id}-question", crm))
@@ -101,6 +165,14 @@ def assessment_notebook(reg: Regulation, name: str, title: str, description: str
             nb.markdown(_("*Graded by hand.*"), **_locked(q.id, crm, task=True, points=q.points))
         else:
             nb.code(hidden_test(q, partial), hidden=False, **_locked(q.id, crm, grade=True, points=q.points))
+    for n, plan in enumerate(slots, len(questions) + 1):
+        crm = slot_metadata(plan, items, course)
+        head = _("Question {n} of {total}").format(n=n, total=asked)
+        pts = tr.ngettext("{n} point", "{n} points", plan.points).format(n=plan.points)
+        shown, test = slot_cells(reg, name, plan, course, partial)
+        nb.markdown(f"### {head} · {pts}", **_locked(f"{plan.id}-question", crm))
+        nb.code(shown, **_locked(f"{plan.id}-answer", crm))
+        nb.code(test, hidden=False, **_locked(plan.id, crm, grade=True, points=plan.points))
     nb.markdown(f"## {_('When you are done')}",
                 _("Check that every question says “Saved”. Then open **Nbgrader → Assignment List** in the menu and press "
                   "**Submit** next to this assessment. You can submit again until the due date; the last submission counts."),
@@ -108,9 +180,9 @@ def assessment_notebook(reg: Regulation, name: str, title: str, description: str
     return nb.notebook(assessment=name, max_points=total, pass_mark=mark)
 
 
-def build_assessments(reg: Regulation) -> dict[str, NotebookNode]:
-    """Both assessments' source notebooks, by path inside the course's ``source/`` folder."""
-    return {f"{name}/{name}.ipynb": build_assessment(reg, name) for name in ASSESSMENTS}
+def build_assessments(reg: Regulation, course: str) -> dict[str, NotebookNode]:
+    """Both assessments' source notebooks for course ``course``, by path inside its ``source/`` folder."""
+    return {f"{name}/{name}.ipynb": build_assessment(reg, name, course) for name in ASSESSMENTS}
 
 
 
@@ -119,7 +191,7 @@ PART_WORKBOOKS = {"summary": "01-summary", "order_processing": "02-order-process
                   "client_work": "03-client-work"}
 
 
-def answer_notes(reg: Regulation, name: str, questions) -> dict:
+def answer_notes(reg: Regulation, name: str, questions, slots: tuple[SlotPlan, ...] = ()) -> dict:
     """What grading writes under each answer (see grading.shown): never released to trainees.
 
     Per item its explanation and the regulation items to re-read (with the workbook that
@@ -135,10 +207,15 @@ def answer_notes(reg: Regulation, name: str, questions) -> dict:
     sp = reg.meta.specialist
     contact = f"{sp.name}{f' ({sp.role})' if sp.role else ''}, {sp.contact}"
     notes = {}
-    for q in questions:
+    drawn = [q for p in slots for q in p.questions]
+    for q in (*questions, *drawn):
         refs = [{"title": items[r].title, "workbook": f"{PART_WORKBOOKS[items[r].part]}.ipynb"}
                 for r in q.refs if r in items and items[r].part in PART_WORKBOOKS]
         notes[q.id] = {"explanation": q.explanation, "refs": refs}
+    for p in slots:
+        if p.case is not None:  # the rule engine explains each case; the items to re-read are its parts
+            notes[p.id] = {"explanation": "", "refs": [{"title": items[r].title, "workbook": f"{PART_WORKBOOKS[items[r].part]}.ipynb"}
+                                                       for r in p.may_test if r in items and items[r].part in PART_WORKBOOKS]}
     return {"assessment": name, "lang": reg.meta.language.value, "show_answers": bool(show),
             "contact": contact, "items": notes}
 
@@ -146,4 +223,4 @@ def answer_notes(reg: Regulation, name: str, questions) -> dict:
 def build_answer_notes(reg: Regulation) -> dict[str, dict]:
     """Each assessment's notes, by path inside the course folder (``notes/<name>.json``)."""
     sel = select(reg)
-    return {f"notes/{name}.json": answer_notes(reg, name, sel.questions[name]) for name in ASSESSMENTS}
+    return {f"notes/{name}.json": answer_notes(reg, name, sel.questions[name], sel.slots[name]) for name in ASSESSMENTS}

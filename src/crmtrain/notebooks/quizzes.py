@@ -13,8 +13,13 @@ from .markup import html
 
 
 def practice_questions(reg: Regulation) -> list[Question]:
-    """Questions no assessment asks and that grade themselves: the workbooks' quizzes."""
-    assessed = {q.id for qs in select(reg).questions.values() for q in qs}
+    """Questions no assessment asks and that grade themselves: the workbooks' quizzes.
+
+    A question a slot may draw counts as asked: practising it would show its key.
+    """
+    sel = select(reg)
+    assessed = {q.id for qs in sel.questions.values() for q in qs}
+    assessed |= {q.id for plans in sel.slots.values() for p in plans for q in p.questions}
     return [q for q in reg.questions if q.id not in assessed and q.kind.practice]
 
 

@@ -112,8 +112,8 @@ def introduction(ctx: Context) -> NotebookNode:
     for kind in ASSESSMENT_KINDS.values():
         name, when = kind.name, _(kind.when)
         a = getattr(reg.assessments, name)
-        qs = sel.questions[name]
-        count = ctx.ngettext("{n} question", "{n} questions", len(qs)).format(n=len(qs))
+        asked = len(sel.questions[name]) + len(sel.slots[name])
+        count = ctx.ngettext("{n} question", "{n} questions", asked).format(n=asked)
         described += [f"### {a.title}", f"{when[:1].upper()}{when[1:]}. " + _("{count}, pass mark {mark}%, to be handed in within {days} days of release.").format(
             count=count, mark=a.pass_mark or m.pass_mark, days=a.due_days), a.description]
     nb.markdown(

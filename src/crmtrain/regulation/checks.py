@@ -222,4 +222,45 @@ def assessments(reg: Regulation) -> Found:
                f"asks for {s.count} questions but {what} has only {s.available} left{extra}")
 
 
-CHECKS: tuple[Callable[[Regulation], Found], ...] = (unique_ids, question_shapes, refs, processes, pipeline, lead_table, assessments)
+def slots(reg: Regulation) -> Found:
+    """Slot ids are unique; a drawn slot's questions exist, grade themselves, are worth the same and serve it alone."""
+    by_id = {q.id: q for q in reg.questions}
+    seen: dict[str, Loc] = {}
+    owner: dict[str, Loc] = {}  # question id -> the slot draw naming it first
+    included = {qid: ("assessments", name, "include", i) for name in ASSESSMENTS
+                for i, qid in enumerate(getattr(reg.assessments, name).include)}
+    for name in ASSESSMENTS:
+        for i, slot in enumerate(getattr(reg.assessments, name).slots):
+            base = ("assessments", name, "slots", i)
+            if slot.id in by_id:
+                yield (*base, "id"), f"slot id '{slot.id}' is also a question id; give the slot an id of its own"
+            elif slot.id in seen:
+                yield (*base, "id"), f"duplicate slot id '{slot.id}' (also used at {field_path(seen[slot.id])})"
+            seen.setdefault(slot.id, (*base, "id"))
+            if slot.process is not None and slot.process not in {p.id for p in reg.order_processing.processes}:
+                yield (*base, "process"), f"unknown process '{slot.process}'"
+            first = None
+            for j, qid in enumerate(slot.one_of):
+                loc = (*base, "one_of", j)
+                q = by_id.get(qid)
+                if q is None:
+                    yield loc, f"unknown question '{qid}'"
+                    continue
+                if qid in owner:
+                    yield loc, f"question '{qid}' is already drawn by the slot at {field_path(owner[qid])}"
+                    continue
+                owner[qid] = loc
+                if qid in included:
+                    yield loc, f"question '{qid}' is also in 'include' at {field_path(included[qid])}; a slot's " \
+                               f"questions are asked only through the slot"
+                if not QUESTION_KINDS[q.type.value].autograded:
+                    yield loc, f"question '{qid}' is graded by hand; a slot draws only questions that grade themselves"
+                if first is None:
+                    first = q
+                elif q.points != first.points:
+                    yield loc, (f"question '{qid}' is worth {q.points} points but '{first.id}' {first.points}: the "
+                                f"questions of a slot must be worth the same, so every trainee has the same maximum")
+
+
+CHECKS: tuple[Callable[[Regulation], Found], ...] = (unique_ids, question_shapes, refs, processes, pipeline, lead_table,
+                                                     assessments, slots)

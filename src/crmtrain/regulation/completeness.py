@@ -95,12 +95,23 @@ def retest_gaps(reg: Regulation) -> Iterator[tuple[Loc, str]]:
     for u in select(reg).uncovered:
         spec = getattr(reg.assessments, u.assessment)
         pool = spec.draw[0].pool if spec.draw else "core"
-        q = u.questions[0]
+        # The first assessment's questions on the item: its own, or those a slot draws from.
+        asking = u.questions or tuple(q for p in u.slots for q in p.questions if u.ref in q.refs)
+        title = items[u.ref].title if u.ref in items else u.ref
+        if not asking:  # only a case slot tests it, and a later one of the same kind draws from other parts
+            kinds = ", ".join(sorted({p.case for p in u.slots if p.case}))
+            yield (("assessments", u.assessment),
+                   f"the {ASSESSMENT_KINDS[u.assessment].label} cannot re-test '{u.ref}' ({title}), which the "
+                   f"{ASSESSMENT_KINDS[FIRST].label} tests with a {kinds} case: give its case slot the same parts "
+                   f"as the {ASSESSMENT_KINDS[FIRST].label}'s, or add a question with refs [{u.ref}]")
+            continue
+        q = asking[0]
         kind = question_kind(q.type)
         # An open question's item is re-tested just as well by one that grades itself.
         qtype = "single" if not kind.autograded else q.type.value
-        title = items[u.ref].title if u.ref in items else u.ref
-        asked = ", ".join(x.id for x in u.questions)
+        asked = ", ".join(x.id for x in asking) if u.questions else \
+            "slot " + ", ".join(f"'{p.id}' ({', '.join(x.id for x in p.questions if u.ref in x.refs)})"
+                                for p in u.slots if p.questions)
         yield (("assessments", u.assessment),
                f"the {ASSESSMENT_KINDS[u.assessment].label} cannot re-test '{u.ref}' ({title}), which the "
                f"{ASSESSMENT_KINDS[FIRST].label} tests with {asked}: add {'an' if qtype[0] in 'aeiou' else 'a'} {qtype} question on topic "

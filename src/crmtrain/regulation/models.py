@@ -15,6 +15,7 @@ from typing import Any, Literal, Union
 from pydantic import Field, create_model, model_validator
 
 from ..kinds.assessments import ASSESSMENTS
+from ..kinds.drills import DRILL_KINDS
 from ..kinds.questions import QUESTION_TYPES, QuestionKind, question_kind
 from .client_work import ClientWork
 from .fields import Id, Model, Ref, ShapeError, Text
@@ -212,6 +213,45 @@ class Draw(Model):
     count: int = Field(ge=1)
 
 
+# One member per drill kind: the rule-generated cases a slot can ask.
+CaseKind = Enum("CaseKind", [(name, name) for name in DRILL_KINDS], type=str, module=__name__)
+
+
+class Slot(Model):
+    """A place in an assessment that differs per trainee, with the same points for everyone.
+
+    ``one_of``: one of several bank questions, drawn per trainee (Moodle's random question).
+    ``case``: a case the rule engine of that drill kind generates per trainee, graded by it.
+    """
+
+    id: Id
+    one_of: tuple[Id, ...] = ()
+    case: CaseKind | None = None
+    process: Id | None = Field(None, description="case: process only; unset: each trainee's process is drawn too")
+    points: int | None = Field(None, ge=1, le=100, description="case slots only (default 1); a draw is worth "
+                                                               "what its questions are")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Slot":
+        if bool(self.one_of) == (self.case is not None):
+            raise ShapeError("one_of" if self.one_of else "case", "a slot has either 'one_of' (questions to draw "
+                             "from) or 'case' (a rule-generated case), not both" if self.one_of else
+                             "a slot needs 'one_of' (questions to draw from) or 'case' (a rule-generated case)")
+        if self.one_of:
+            if len(self.one_of) < 2:
+                raise ShapeError("one_of", "a slot draws from at least two questions (for one, use 'include')")
+            if self.points is not None:
+                raise ShapeError("points", "a drawn slot is worth what its questions are; 'points' is for 'case' slots")
+        if self.process is not None and self.case is not None and self.case.value != "process":
+            raise ShapeError("process", f"'process' is for 'case: process' slots (this one is '{self.case.value}')")
+        return self
+
+    @property
+    def worth(self) -> int | None:
+        """The points of a case slot (a drawn slot takes its questions')."""
+        return (self.points or 1) if self.case is not None else None
+
+
 class Assessment(Model):
     title: Text
     description: str = ""
@@ -219,6 +259,8 @@ class Assessment(Model):
     due_days: int = Field(7, ge=0)
     include: tuple[Id, ...] = ()
     draw: tuple[Draw, ...] = ()
+    slots: tuple[Slot, ...] = Field((), description="per-trainee variants: a question drawn from several, or "
+                                                    "a rule-generated case; asked after the other questions")
     show_answers: bool | None = Field(
         None, description="whether the trainees' feedback shows the correct answers; unset: hidden "
                           "for the initial (its items come back in the follow-up), shown for the others")
@@ -227,8 +269,8 @@ class Assessment(Model):
 
     @model_validator(mode="after")
     def _not_empty(self) -> "Assessment":
-        if not self.include and not self.draw:
-            raise ShapeError("include", "an assessment needs 'include' or 'draw'")
+        if not self.include and not self.draw and not self.slots:
+            raise ShapeError("include", "an assessment needs 'include', 'draw' or 'slots'")
         return self
 
 

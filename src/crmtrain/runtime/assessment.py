@@ -8,14 +8,14 @@ answer. There is no feedback here: the key is not in the trainee's notebook at a
 ``answers.json``::
 
     {"format": 1, "assessment": "initial", "trainee": "ivanova",
-     "answers": {"Q012": "opt-b", "Q013": ["a", "c"], "Q014": 2.5, "Q015": "text..."},
+     "answers": {"Q012": "opt-b", "Q013": ["a", "c"], "Q014": 2.5, "Q015": "text...", "deal-rules": "b"},
      "saved_at": {"Q012": "2027-02-01T10:02:11+00:00", ...},
-     "shown": {"lead-case": {"case": {...}}}}
+     "shown": {"deal-rules": {"question": "Q031"}}}
 
 Options are shuffled per trainee and question; the saved answer is the option id. A slot
-that differs per trainee (a rule-generated case, :mod:`.cases`) records what it showed under
-``"shown"``, for the specialist's reading only: grading derives the case again from the
-trainee id, never from this file.
+(``test.draw``, ``test.case``) saves under its own id, and ``shown`` records which question or
+case the trainee saw; grading never reads ``shown``: it draws again for the trainee nbgrader
+filed the submission under (see :mod:`crmtrain.rules.variants`).
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from ..i18n import translation
+from ..kinds.questions import QUESTION_KINDS
+from ..rules import variants
 from .check import ANSWERS_FILE
 from .inputs import FULL, INPUTS
 from .store import JsonStore
@@ -99,6 +101,15 @@ class Assessment:
             item = AssessmentItem(self, {"id": spec["id"], "type": "case", "options": answer_input.options}, answer_input)
             self.items[item.id] = item
             display(item.bundle(), raw=True)
+
+    def draw(self, spec: dict) -> None:
+        """Show this trainee's own question of a slot, one of ``spec["candidates"]``, saved under the slot's id."""
+        slot, candidates = spec["id"], spec["candidates"]
+        question = candidates[variants.draw_index(len(candidates), self.course, self.name, self.trainee, slot)]
+        hint = QUESTION_KINDS[question["type"]].hint
+        display(Markdown(question.get("text", "") + (f"\n\n*{self.tr.gettext(hint)}*" if hint else "")))
+        self.shown[slot] = {"question": question["id"]}
+        self.item({**question, "id": slot})
 
     def save(self, qid: str, value: Any) -> bool:
         """Store one answer atomically; False (and a notice on the item) if the disk refused."""
