@@ -38,3 +38,24 @@ def test_scan_reports_each_needle(tmp_path):
     (tmp_path / "a.txt").write_text("alpha beta")
     assert scan([tmp_path], ["alpha", "gamma", "beta"]) == [
         f"{tmp_path / 'a.txt'}: contains 'alpha'", f"{tmp_path / 'a.txt'}: contains 'beta'"]
+
+
+def test_a_drawn_slot_hides_each_candidate_key_and_a_case_slot_has_none(tmp_path):
+    """The freight sample's follow-up draws one of two questions and re-asks two cases."""
+    from crmtrain.notebooks.assessments import build_assessment
+    from crmtrain.notebooks.cells import render
+    from crmtrain.regulation.loader import load
+    from crmtrain.samples import sample_path
+
+    nb = tmp_path / "followup.ipynb"
+    nb.write_text(render(build_assessment(load(sample_path("freight")), "followup", "crm-training")), encoding="utf-8")
+    lines = hidden_lines(nb)
+    assert "('fu-tech-01', 'single', 'a', {})," in lines and "('fu-tech-02', 'true_false', True, {})," in lines
+    # A case's hidden test repeats the rules its answer cell shows: nothing in it is a key.
+    assert not any("'rate-quote'" in ln or "check_case" in ln for ln in lines)
+    released = tmp_path / "release"
+    released.mkdir()
+    source = json.loads(nb.read_text(encoding="utf-8"))
+    source["cells"] = [c for c in source["cells"] if "BEGIN HIDDEN TESTS" not in "".join(c["source"])]
+    (released / "followup.ipynb").write_text(json.dumps(source), encoding="utf-8")
+    assert scan([released], lines) == []

@@ -19,24 +19,32 @@ from .course import Course
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+CASE_CHECK = "from crmtrain.runtime.check import check_case"
 _BORING = re.compile(r"^(import\s|from\s+\S+\s+import\s|#|pass$|$)")
 
 
 def hidden_lines(notebook: Path) -> list[str]:
-    """The substantive lines inside the hidden-test blocks of a source notebook."""
+    """The substantive lines inside the hidden-test blocks of a source notebook.
+
+    A case slot's block is left out: it holds no key (the rule engine computes it from the
+    trainee's case while grading), only the rules its answer cell shows the trainee anyway,
+    repeated so that grading never reads them from the trainee's copy.
+    """
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     found: list[str] = []
     for cell in nb.get("cells", []):
         src = cell.get("source", "")
-        inside = False
+        inside, block = False, []
         for line in ("".join(src) if isinstance(src, list) else src).splitlines():
             s = line.strip()
             if s.startswith(BEGIN):
-                inside = True
+                inside, block = True, []
             elif s.startswith(END):
                 inside = False
-            elif inside and len(s) >= 8 and not _BORING.match(s):
-                found.append(s)
+                if CASE_CHECK not in block:
+                    found.extend(b for b in block if len(b) >= 8 and not _BORING.match(b))
+            elif inside:
+                block.append(s)
     return found
 
 

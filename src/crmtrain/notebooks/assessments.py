@@ -93,7 +93,10 @@ def slot_cells(reg: Regulation, name: str, plan: SlotPlan, course: str, partial:
             kwargs["points"] = q.points
         candidates.append((q.id, q.type.value, q.key, kwargs))
     shown = call("test.draw", {"id": plan.id, "candidates": [{**item_spec(q), "text": q.text} for q in plan.questions]})
-    return shown, _hidden(call("check_draw", plan.id, candidates, **where), "check_draw")
+    # One candidate per line: the key scan (grading.leaks) looks for these lines in released files.
+    rows = "".join(f"    {c!r},\n" for c in candidates)
+    test = (f"check_draw({plan.id!r}, course={course!r}, assessment={name!r}, candidates=[\n{rows}])")
+    return shown, _hidden(test, "check_draw")
 
 
 def slot_metadata(plan: SlotPlan, items, course: str) -> dict:
