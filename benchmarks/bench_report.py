@@ -6,6 +6,7 @@ Run with the venv's python::
     .venv/bin/python benchmarks/bench_report.py 1000 20000     # other sizes
     .venv/bin/python benchmarks/bench_report.py --tracemalloc  # also traced peak of each step (slows it)
     .venv/bin/python benchmarks/bench_report.py --gradebook    # also read a real gradebook.db + answers.json
+    .venv/bin/python benchmarks/bench_report.py --slots        # 4 draw slots (3 questions each), 2 case slots
 
 Each size runs in a fresh process so its peak RSS (``resource.getrusage``) is its own; times
 are the fastest of ``--repeat`` runs. Data is 2 assessments × 40 items per trainee;
@@ -23,8 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 SIZES = (2500, 5000, 10000)
 ITEMS = 40
+SLOTS = {"draws": 4, "candidates": 3, "cases": 2}  # with --slots: per assessment, of the 40 positions
 
 
 def _rss_mb() -> float:
@@ -44,13 +48,15 @@ def make_course(data, root: Path) -> None:
     (root / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'bench'\n"
                                              f"c.Exchange.root = {str(root / 'exchange')!r}\n", encoding="utf-8")
     r = data.results
+    # A slot is graded (and its answer saved) under the slot's id: its position in the test.
+    r = r.assign(position=np.where(r["slot"].astype(str) != "", r["slot"].astype(str), r["item"].astype(str)))
     for a in r["assessment"].astype(str).unique():
         # The assessment notebook says which graded cell scores which item: one test cell each.
-        items = r.loc[r["assessment"] == a, ["item", "points", "qtype", "topic"]].drop_duplicates("item")
+        mine = r.loc[r["assessment"] == a, ["item", "slot", "position", "points", "qtype", "topic"]]
         cells = [{"cell_type": "code", "source": "", "outputs": [], "execution_count": None,
-                  "metadata": {"crmtrain": {"item": str(i), "topic": str(t), "refs": [], "type": str(q), "points": float(p)},
-                               "nbgrader": {"grade": True, "grade_id": str(i), "points": float(p), "locked": True}}}
-                 for i, p, q, t in items.itertuples(index=False)]
+                  "metadata": {"crmtrain": _metadata(mine, pos), "nbgrader": {"grade": True, "grade_id": str(pos),
+                                                                             "points": float(p), "locked": True}}}
+                 for pos, p in mine.drop_duplicates("position")[["position", "points"]].itertuples(index=False)]
         (root / "source" / a).mkdir(parents=True)
         (root / "source" / a / f"{a}.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
                                                                     "nbformat_minor": 5}), encoding="utf-8")
@@ -61,7 +67,7 @@ def make_course(data, root: Path) -> None:
         for a in r["assessment"].astype(str).unique():
             con.execute("insert into assignment values (?, ?, ?, 'bench')", (a, a, "2024-03-15 18:00:00.000000"))
             con.execute("insert into notebook (id, name, assignment_id) values (?, ?, ?)", (f"nb-{a}", a, a))
-            items = r.loc[r["assessment"] == a, ["item", "points"]].drop_duplicates("item")
+            items = r.loc[r["assessment"] == a, ["position", "points"]].drop_duplicates("position")
             for item, points in items.itertuples(index=False):
                 cid = f"{a}-{item}"
                 con.execute("insert into base_cell values (?, ?, ?, 'GradeCell')", (cid, item, f"nb-{a}"))
@@ -74,12 +80,28 @@ def make_course(data, root: Path) -> None:
                             [(f"{a}-{t}", f"{a}-{t}", f"nb-{a}") for t in people])
             con.executemany("insert into grade (id, notebook_id, cell_id, auto_score, needs_manual_grade) values (?, ?, ?, ?, ?)",
                             [(f"{a}-{t}-{i}", f"{a}-{t}", f"{a}-{i}", None if s != s else s, s != s) for t, i, s in
-                             zip(sub["trainee_id"].astype(str), sub["item"].astype(str), sub["score"])])
+                             zip(sub["trainee_id"].astype(str), sub["position"], sub["score"])])
     for (a, t), g in r[r["submitted"]].groupby(["assessment", "trainee_id"], observed=True):
         folder = root / "autograded" / str(t) / str(a)
         folder.mkdir(parents=True)
-        answers = {str(i): {"value": str(v)} for i, v in zip(g["item"], g["response"])}
+        answers = {str(i): {"value": str(v)} for i, v in zip(g["position"], g["response"])}
         (folder / "answers.json").write_text(json.dumps({"answers": answers}), encoding="utf-8")
+
+
+def _metadata(rows, position: str) -> dict:
+    """The crmtrain metadata of the cells at one position: a question, a draw slot or a case slot."""
+    here = rows[rows["position"] == position].drop_duplicates("item")
+    first = here.iloc[0]
+    meta = {"item": position, "topic": str(first["topic"]), "refs": [], "type": str(first["qtype"]),
+            "points": float(first["points"])}
+    if first["slot"] == "":
+        return meta
+    if first["qtype"] == "case":
+        return {**meta, "slot": "case", "case": "lead", "guess": 0.25}
+    cands = [{"item": str(i), "type": str(q), "topic": str(t), "refs": []}
+             for i, q, t in here[["item", "qtype", "topic"]].itertuples(index=False)]
+    types = {c["type"] for c in cands}
+    return {**meta, "slot": "draw", "type": types.pop() if len(types) == 1 else "mixed", "candidates": cands}
 
 
 def read_course(data, trace: bool = False) -> dict:
@@ -108,13 +130,13 @@ def read_course(data, trace: bool = False) -> dict:
     return out
 
 
-def one(n: int, trace: bool, repeat: int = 1, gradebook: bool = False) -> dict:
+def one(n: int, trace: bool, repeat: int = 1, gradebook: bool = False, slots: bool = False) -> dict:
     """Time each step of the report for ``n`` trainees, in this process."""
     from crmtrain.reports import export, html, tables
     from crmtrain.reports.data import validate
     from crmtrain.reports.synthetic import synthetic
 
-    data = synthetic(n, ITEMS, seed=1)
+    data = synthetic(n, ITEMS, seed=1, **(SLOTS if slots else {}))
     out = {"trainees": n, "rows": len(data.results), "data_rss_mb": _rss_mb()}
     if gradebook:
         out.update(read_course(data, trace))
@@ -152,16 +174,18 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES))
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
     parser.add_argument("--gradebook", action="store_true", help="also time reading a real gradebook and answers")
+    parser.add_argument("--slots", action="store_true", help="per-trainee slots: " + ", ".join(
+        f"{v} {k}" for k, v in SLOTS.items()))
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the fastest counts (default 3)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.tracemalloc, args.repeat, args.gradebook)))
+        print(json.dumps(one(args.one, args.tracemalloc, args.repeat, args.gradebook, args.slots)))
         return
     rows = []
     for n in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(n), "--repeat", str(args.repeat)]
-        cmd += ["--tracemalloc"] * args.tracemalloc + ["--gradebook"] * args.gradebook
+        cmd += ["--tracemalloc"] * args.tracemalloc + ["--gradebook"] * args.gradebook + ["--slots"] * args.slots
         rows.append(json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout))
     gb = args.gradebook
     print("| trainees | results rows | report rows |" + " read gradebook s |" * gb + " tables s | csv s | xlsx s | html s "

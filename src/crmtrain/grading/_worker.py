@@ -31,7 +31,7 @@ configure_mappers()  # the gradebook's ORM set-up, done once here rather than pe
 nbformat.validate(nbformat.v4.new_notebook())  # builds and caches the notebook validator
 
 _state: dict = {}
-_items: dict[str, set[str]] = {}  # item ids per assessment, read once per worker
+_items: dict[str, tuple[set[str], dict[str, str]]] = {}  # item ids and case slots per assessment, read once per worker
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,10 @@ def grade_trainee(trainee: str, assessments: tuple[str, ...], force: bool = True
 def _answer_notes(course: Course, trainee: str, assessment: str) -> tuple[str, ...]:
     """Record what grading ignored in answers.json with the submission's intake notes; all of them."""
     if assessment not in _items:
-        _items[assessment] = {i.id for i in assessment_items(course, assessment)}
-    saved = answers.read_submitted(course.submitted_dir(trainee, assessment) / ANSWERS_FILE, _items[assessment])
+        found = assessment_items(course, assessment)
+        _items[assessment] = ({i.id for i in found}, {i.id: i.case for i in found if i.slot == "case"})
+    ids, cases = _items[assessment]
+    saved = answers.read_submitted(course.submitted_dir(trainee, assessment) / ANSWERS_FILE, ids, cases)
     return intake.note_answers(course, trainee, assessment, saved.notes).notes
 
 

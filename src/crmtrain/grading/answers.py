@@ -4,6 +4,13 @@ The assessment widgets save ``{"answers": {item id: answer}, ...}`` next to the 
 submit carries the file. Grading reads the submitted file with :func:`read_submitted`
 (bounded, type-checked, never through a link) and writes what it took into the autograded
 folder (:func:`write_vetted`); reports read that vetted copy first (:func:`read_answers`).
+
+A slot's answer is filed under the slot's id, in the plain shapes of any answer; a case
+slot's answer must also have the shape its drill kind keeps (``rules.cases``: a class id, a
+step id, a moment, or the pipeline's verdict and fields). The ``"shown"`` member records what
+the trainee was shown in each slot (``{"question": id}`` or ``{"case": {...}}``): it is kept,
+bounded, for the specialist to read, and never decides anything — grading regenerates each
+trainee's case and draw from the trainee id.
 """
 
 from __future__ import annotations
@@ -14,8 +21,8 @@ import json
 import math
 import os
 import stat
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .course import ANSWERS_FILE, Course
@@ -54,6 +61,7 @@ MAX_ANSWERS_BYTES = 1 << 20  # 1 MiB: a full assessment's answers take a few KB
 MAX_ITEMS = 1000  # answers kept at most (the rest is ignored)
 MAX_TEXT = 20_000  # characters of one answer (an open answer is a few paragraphs)
 MAX_LIST = 200  # ids in one answer (an ordering or a multiple choice)
+MAX_SHOWN = 20_000  # characters of one slot's record of what was shown (a case is a few hundred)
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,7 @@ class SavedAnswers:
 
     answers: dict[str, Any]
     notes: tuple[str, ...]
+    shown: dict[str, dict] = field(default_factory=dict)  # slot -> {"question": id} or {"case": {...}}
 
 
 def _plain(value: Any) -> bool:
@@ -81,10 +90,29 @@ def _no_constants(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def read_submitted(path: str | os.PathLike, items: Iterable[str] | None = None) -> SavedAnswers:
+def _shown(value: Any) -> bool:
+    """What a slot recorded as shown: one question id, or one case as a JSON object."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    if "question" in value:
+        return isinstance(value["question"], str) and len(value["question"]) <= 200
+    return isinstance(value.get("case"), dict) and len(json.dumps(value["case"])) <= MAX_SHOWN
+
+
+def _case_shape(kind: str, value: Any) -> bool:
+    """Whether an answer has the shape a case of drill kind ``kind`` keeps (the kind's own rule)."""
+    from ..rules.cases import CASES
+
+    rules = CASES.get(kind)
+    return rules is not None and rules.normal(value) is not None
+
+
+def read_submitted(path: str | os.PathLike, items: Iterable[str] | None = None,
+                   cases: Mapping[str, str] | None = None) -> SavedAnswers:
     """The answers of a submission, bounded and type-checked; never follows a link.
 
     Only answers to ``items`` (if given) are kept; everything else is ignored and noted.
+    ``cases`` maps each case slot to its drill kind: an answer of another shape is ignored.
     A missing, linked, oversized or unreadable file gives no answers, so every item scores 0.
     """
     name = os.path.basename(path)
@@ -122,16 +150,25 @@ def read_submitted(path: str | os.PathLike, items: Iterable[str] | None = None) 
             unknown += 1
         elif value is None:
             continue  # nothing saved for it: unanswered
-        elif not _plain(value):
+        elif not _plain(value) or (cases and item in cases and not _case_shape(cases[item], value)):
             badly_typed += 1
         else:
             kept[item] = value
+    shown, odd = {}, 0
+    given_shown = data.get("shown")
+    for slot, value in (given_shown.items() if isinstance(given_shown, dict) else ()):
+        if (wanted is None or slot in wanted) and len(shown) < MAX_ITEMS and _shown(value):
+            shown[slot] = value
+        else:
+            odd += 1
     notes = []
     if badly_typed:
         notes.append(f"{badly_typed} answer{'s' if badly_typed > 1 else ''} of the wrong type ignored")
     if unknown:
         notes.append(f"{unknown} answer{'s' if unknown > 1 else ''} to no question of the assessment ignored")
-    return SavedAnswers(kept, tuple(notes))
+    if odd or (given_shown is not None and not isinstance(given_shown, dict)):
+        notes.append("a record of what was shown that fits no slot ignored")
+    return SavedAnswers(kept, tuple(notes), shown)
 
 
 def write_vetted(folder: str | os.PathLike, saved: SavedAnswers) -> None:
@@ -141,5 +178,6 @@ def write_vetted(folder: str | os.PathLike, saved: SavedAnswers) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(tmp)
     with open(tmp, "x", encoding="utf-8") as f:
-        json.dump({"answers": saved.answers}, f, ensure_ascii=False, sort_keys=True)
+        json.dump({"answers": saved.answers, **({"shown": saved.shown} if saved.shown else {})}, f,
+                  ensure_ascii=False, sort_keys=True)
     os.replace(tmp, path)  # replaces a link itself, never its target

@@ -159,7 +159,9 @@ class ScoreAnswers(Execute):
         nbg = resources["nbgrader"]
         submitted = coursedir.format_path(coursedir.submitted_directory, nbg["student"], nbg["assignment"])
         items = {c.metadata["crmtrain"]["item"] for c in nb.cells if "item" in c.metadata.get("crmtrain", {})}
-        saved = answers.read_submitted(os.path.join(submitted, ANSWERS_FILE), items)
+        cases = {c.metadata["crmtrain"]["item"]: str(c.metadata["crmtrain"].get("case"))
+                 for c in nb.cells if c.metadata.get("crmtrain", {}).get("slot") == "case"}
+        saved = answers.read_submitted(os.path.join(submitted, ANSWERS_FILE), items, cases)
         for note in saved.notes:
             self.log.warning("%s: %s", nbg["student"], note)
         folder = resources["metadata"]["path"]
@@ -224,7 +226,7 @@ class ShowAnswers(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         from nbformat import NotebookNode
 
-        from . import scoring, shown
+        from . import scoring, shown, shown_slots
 
         coursedir = CourseDirectory(config=self.config)
         nbg = resources["nbgrader"]
@@ -232,25 +234,38 @@ class ShowAnswers(NbGraderPreprocessor):
         lang = str(nb.metadata.get("crmtrain", {}).get("lang") or notes.get("lang") or "en")
         try:
             with open(os.path.join(resources["metadata"]["path"], ANSWERS_FILE), encoding="utf-8") as f:
-                saved = json.load(f).get("answers", {})
+                vetted = json.load(f)
+            saved, seen = vetted.get("answers", {}), vetted.get("shown", {})
         except (OSError, ValueError, AttributeError):
-            saved = {}
-        keys = {}
+            saved, seen = {}, {}
+        keys, slot_checks = {}, {}
         for cell in nb.cells:
-            call = scoring.parse_check(cell.source) if cell.cell_type == "code" and is_grade(cell) else None
+            if cell.cell_type != "code" or not is_grade(cell):
+                continue
+            call = scoring.parse_check(cell.source)
             if call is not None and len(call.args) >= 3:
                 keys[call.item] = (call.args[2], float(dict(call.kwargs).get("tolerance", 0.0)))
+            elif (slot := shown_slots.hidden_call(cell.source)) is not None and slot[1]:
+                slot_checks[slot[1][0]] = slot
+        contact = str(notes.get("contact", ""))
         for cell in nb.cells:
-            item = cell.metadata.get("crmtrain", {}).get("item")
+            crm = cell.metadata.get("crmtrain", {})
+            item = crm.get("item")
             if cell.cell_type != "code" or not item or cell.metadata.get("nbgrader", {}).get("grade_id") != f"{item}-answer":
                 continue
             spec = shown.item_spec(cell.source)
             if spec is None:
                 continue
-            key, tol = keys.get(item, (None, 0.0))
             answer = saved.get(item) if isinstance(saved, dict) else None
-            outputs = shown.answer_outputs(spec, answer, key, tolerance=tol, lang=lang,
-                                           note=(notes.get("items") or {}).get(item), contact=str(notes.get("contact", "")))
+            if crm.get("slot"):  # that trainee's own question or case, from the id nbgrader filed it under
+                outputs = shown_slots.slot_outputs(
+                    crm, spec, slot_checks.get(item), answer, course=coursedir.course_id, assessment=nbg["assignment"],
+                    trainee=nbg["student"], lang=lang, notes=notes.get("items"), contact=contact,
+                    shown=seen.get(item) if isinstance(seen, dict) else None)
+            else:
+                key, tol = keys.get(item, (None, 0.0))
+                outputs = shown.answer_outputs(spec, answer, key, tolerance=tol, lang=lang,
+                                               note=(notes.get("items") or {}).get(item), contact=contact)
             cell.outputs = [NotebookNode(o) for o in outputs]
         return nb, resources
 

@@ -122,7 +122,6 @@ def answer_outputs(spec: dict, answer: Any, key: Any, *, tolerance: float = 0.0,
         parts.append(f'<p class="{"crmtrain-right" if right else "crmtrain-wrong"}"><strong>'
                      f'{"✔" if right else "✘"} {esc(verdict)}</strong></p>')
     outputs = [output("".join(parts), _plain(qtype, answer, spec, _), MARK)]
-    note = note or {}
     solution = []
     if key is not None and not right:
         shown = key if isinstance(key, list) else [key]
@@ -130,6 +129,14 @@ def answer_outputs(spec: dict, answer: Any, key: Any, *, tolerance: float = 0.0,
         solution.append(f"<p><strong>{esc(_('Correct answer:'))}</strong> {esc(words)}</p>")
     if solution:
         outputs.append(output("".join(solution), "", KEY))
+    return outputs + note_outputs(note, contact if not right else "", lang)
+
+
+def note_outputs(note: dict | None, contact: str = "", lang: str = "en") -> list[dict]:
+    """The explanation, the regulation items to re-read and (given after a wrong answer) the contact."""
+    _ = translation(lang).gettext
+    esc = html.escape
+    note = note or {}
     more = []
     if note.get("explanation"):
         more.append(f'<p><strong>{esc(_("Explanation:"))}</strong></p>'
@@ -143,11 +150,9 @@ def answer_outputs(spec: dict, answer: Any, key: Any, *, tolerance: float = 0.0,
                 where += " — " + esc(_("workbook {name}").format(name=r["workbook"]))
             rows.append(f"<li>{where}</li>")
         more.append(f"<p><strong>{esc(_('Re-read in the regulation:'))}</strong></p><ul>{''.join(rows)}</ul>")
-    if contact and not right:
+    if contact:
         more.append(f"<p><em>{esc(_('Questions about this item: {contact}.').format(contact=contact))}</em></p>")
-    if more:
-        outputs.append(output("".join(more), "", MARK))
-    return outputs
+    return [output("".join(more), "", MARK)] if more else []
 
 
 def _plain(qtype: str, answer: Any, spec: dict, _) -> str:

@@ -139,9 +139,12 @@ def _slots(rng: np.random.Generator, q: pd.DataFrame, prefix: str, draws: int, c
     for j in range(draws):
         slot = f"{prefix}-draw{j + 1}"
         q.loc[j, "slot"] = slot
+        if q.loc[j, "qtype"] not in AUTOGRADED_TYPES:  # a draw's candidates are all autograded
+            q.loc[j, ["qtype", "points", "c"]] = ("single", MIX["single"].points, MIX["single"].floor)
         more = _questions(rng, f"{prefix}{j + 1:02d}", candidates - 1, broken=False)
+        # Like Moodle's random question from a category: the candidates are of one type and points.
         more = more.assign(item=[f"{q.loc[j, 'item']}{chr(98 + k)}" for k in range(candidates - 1)], slot=slot,
-                           points=q.loc[j, "points"])  # every candidate is worth the slot's points
+                           qtype=q.loc[j, "qtype"], points=q.loc[j, "points"], c=q.loc[j, "c"])
         ids = np.concatenate([[j], n + sum(len(e) for e in extra) + np.arange(candidates - 1)])
         asked[:, j] = ids[rng.integers(0, candidates, n_trainees)]
         extra.append(more)
