@@ -83,7 +83,7 @@ def draw_outputs(spec: dict, course: str, assessment: str, trainee: str, answer:
                                    note=(notes or {}).get(q["id"]), contact=contact)
     other = (shown or {}).get("question")
     if other is not None and other != q["id"]:
-        outputs.append(base.output(f"<p><em>{html.escape(_(RECORD_DIFFERS))}</em></p>", _(RECORD_DIFFERS)))
+        outputs.append(base.output(f"<p><em>{html.escape(_record_differs(_))}</em></p>", _record_differs(_)))
     return outputs
 
 
@@ -119,7 +119,7 @@ def case_outputs(spec: dict, course: str, assessment: str, trainee: str, answer:
         parts.append(f'<p class="{"crmtrain-right" if right else "crmtrain-wrong"}"><strong>'
                      f'{"✔" if right else "✘"} {esc(verdict)}</strong></p>')
     if shown and shown.get("case") is not None and shown["case"] != case:
-        parts.append(f"<p><em>{esc(_(RECORD_DIFFERS))}</em></p>")
+        parts.append(f"<p><em>{esc(_record_differs(_))}</em></p>")
     plain = _("Not answered.") if blank else _words(view, kind, answer, _)
     outputs = [base.output("".join(parts), plain)]
     key = view.key()
@@ -129,9 +129,9 @@ def case_outputs(spec: dict, course: str, assessment: str, trainee: str, answer:
     return outputs + base.note_outputs(note, "" if right else contact, lang)
 
 
-# One msgid: the trainee's files name another question or case than the one grading regenerated.
-RECORD_DIFFERS = ("answers.json records another question or case than this trainee's own; "
-                  "this trainee's own was graded.")
+def _record_differs(_) -> str:
+    """Said when the trainee's files name another question or case than the one grading regenerated."""
+    return _("answers.json records another question or case than this trainee's own; this trainee's own was graded.")
 
 
 def _words(view, kind: str, value: Any, _) -> str:
