@@ -174,3 +174,23 @@ def test_the_guess_score_is_what_random_clicking_earns(specs, kind):
             answer = ["allowed", *[f for f in case["fields"] if rng.random() < 0.5]]
         earned += cases.grade_case(kind, spec, case, answer)
     assert earned / n == pytest.approx(cases.guess(kind, spec), abs=0.03)
+
+
+def test_a_trainee_meets_the_same_process_in_both_assessments_with_a_fresh_step():
+    from crmtrain.notebooks.sections import drill_of
+    from crmtrain.regulation.loader import load
+    from crmtrain.samples import sample_path
+
+    reg = load(sample_path("en"))
+    spec = [drill_of("process", p)[1] for p in reg.order_processing.processes]
+    where = {"course": "crm-training", "slot": "next-step"}
+    seen_processes, fresh = set(), 0
+    for i in range(40):
+        trainee = f"trainee-{i:02d}"
+        first = cases.trainee_case("process", spec, "2027-01-11", assessment="initial", trainee=trainee, **where)
+        later = cases.trainee_case("process", spec, "2027-01-11", assessment="followup", trainee=trainee, **where)
+        assert first["process"] == later["process"]
+        seen_processes.add(first["process"])
+        fresh += (first["step"], first["branch"]) != (later["step"], later["branch"])
+    assert len(seen_processes) == len(spec)  # every process is somebody's
+    assert fresh > 20  # mostly another step of it

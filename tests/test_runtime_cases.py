@@ -9,7 +9,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from test_rules_cases import sample_specs
 
 from crmtrain.regulation.loader import load
-from crmtrain.rules import cases, variants
+from crmtrain.rules import cases
 from crmtrain.samples import sample_path
 
 COURSE, ASSESSMENT, TRAINEE, START = "crm-training", "initial", "ivanova", "2027-02-01"
@@ -25,7 +25,8 @@ def notebook(specs: dict, trainee: str = TRAINEE):
 
 
 def expected_case(specs: dict, slot: str, trainee: str = TRAINEE) -> dict:
-    return cases.new_case(SLOTS[slot], specs[SLOTS[slot]], variants.rng(COURSE, ASSESSMENT, trainee, slot), START)
+    return cases.trainee_case(SLOTS[slot], specs[SLOTS[slot]], START, course=COURSE, assessment=ASSESSMENT,
+                              trainee=trainee, slot=slot)
 
 
 def give(k, slot: str, answer) -> None:

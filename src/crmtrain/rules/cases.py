@@ -27,7 +27,7 @@ import datetime as dt
 import random
 from typing import Any, ClassVar
 
-from . import calendar, decision_table, pipeline, processes
+from . import calendar, decision_table, pipeline, processes, variants
 
 MOMENT = "%Y-%m-%dT%H:%M"  # how a case writes a moment: minutes are the engines' resolution
 # A lead table with a gap can draw a lead no rule covers; an assessment redraws it (a case
@@ -62,6 +62,10 @@ class CaseRules:
     def guess(self, spec: Any) -> float:
         """The expected score fraction of an answer picked at random."""
         raise NotImplementedError
+
+    def narrowed(self, spec: Any, course: str, trainee: str) -> Any:
+        """The part of ``spec`` this trainee's cases come from, in every assessment (all of it, here)."""
+        return spec
 
 
 class LeadRules(CaseRules):
@@ -123,6 +127,14 @@ class ProcessRules(CaseRules):
 
     def key(self, spec, case):
         return processes.next_step(process_of(spec, case), case["step"], case["branch"])
+
+    def narrowed(self, spec, course, trainee):
+        # The trainee's process is drawn without the assessment in the seed: the follow-up asks a
+        # fresh step of the process the initial asked, so the trainee is re-tested on that item.
+        if len(spec) < 2:
+            return spec
+        family = "\x1f".join(sorted(p["id"] for p in spec))
+        return [spec[variants.draw_index(len(spec), course, "process", trainee, family)]]
 
     def guess(self, spec):
         # random_case picks a (step, branch) pair uniformly and offers 2-4 options by a fixed rule.
@@ -212,6 +224,13 @@ def new_case(kind: str, spec: Any, rng: random.Random, start: dt.date | str, *, 
     """
     day = start if isinstance(start, dt.date) else dt.date.fromisoformat(start)
     return _rules(kind).draw(spec, rng, day, gaps)
+
+
+def trainee_case(kind: str, spec: Any, start: dt.date | str, *, course: str, assessment: str, trainee: str,
+                 slot: str) -> dict:
+    """The case of one trainee's slot: the same wherever it is made (their kernel, the grader)."""
+    narrowed = _rules(kind).narrowed(spec, course, trainee)
+    return new_case(kind, narrowed, variants.rng(course, assessment, trainee, slot), start)
 
 
 def case_key(kind: str, spec: Any, case: dict) -> Any:

@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import display
 
-from ..rules import cases, variants
+from ..rules import cases
 from .drills import DRILLS, Drill
 from .ui import STYLE, box, esc
 
@@ -68,8 +68,8 @@ class CaseInput:
 def case_input(test: Any, spec: dict) -> CaseInput | None:  # test: an Assessment (it imports this module)
     """The input showing the trainee's case of a slot; None (and a notice) if the slot is broken."""
     try:
-        rng = variants.rng(test.course, test.name, test.trainee, spec["id"])
-        case = cases.new_case(spec["kind"], spec["spec"], rng, spec["start"])
+        case = cases.trainee_case(spec["kind"], spec["spec"], spec["start"], course=test.course,
+                                  assessment=test.name, trainee=test.trainee, slot=spec["id"])
         view = DRILLS[spec["kind"]](spec["spec"], test.tr, test.lang, case=case, controls=False)
     except (KeyError, TypeError, ValueError, StopIteration) as exc:
         # A broken slot must not stop the other questions from showing: the specialist fixes it.
