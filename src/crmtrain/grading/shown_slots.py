@@ -89,8 +89,8 @@ def draw_outputs(spec: dict, course: str, assessment: str, trainee: str, answer:
 
 def regenerate(spec: dict, course: str, assessment: str, trainee: str) -> dict:
     """The case ``trainee`` was shown in a case slot (answer-cell spec: id, kind, spec, start)."""
-    rng = variants.rng(course, assessment, trainee, spec["id"])
-    return cases.new_case(spec["kind"], spec["spec"], rng, spec["start"])
+    return cases.trainee_case(spec["kind"], spec["spec"], spec["start"], course=course, assessment=assessment,
+                              trainee=trainee, slot=spec["id"])
 
 
 def case_outputs(spec: dict, course: str, assessment: str, trainee: str, answer: Any, *, lang: str = "en",
