@@ -130,3 +130,17 @@ def test_a_draw_uses_the_course_id_the_notebook_was_built_with(tmp_path):
     trainees = [f"t{n}" for n in range(20)]
     assert [draw.asked("other", "initial", t).id for t in trainees] == [
         draw.candidates[draw_index(2, "built-as", "initial", t, "pick")].id for t in trainees]
+
+
+def test_the_freight_samples_case_slots_carry_their_engines_random_guess_score():
+    from pathlib import Path
+
+    from crmtrain.regulation.loader import load
+    from crmtrain.samples import sample_path
+
+    root = Path(__file__).resolve().parents[1] / "examples" / "freight" / "assignments" / "source"
+    slots = {i.id: i for i in read_items(root / "initial" / "initial.ipynb") if i.slot == "case"}
+    classes = load(sample_path("freight")).client_work.lead_classification.classes
+    lead = next(i for i in slots.values() if i.case == "lead")
+    assert lead.guess == pytest.approx(1 / len(classes))
+    assert all(0 < i.guess < 1 for i in slots.values()), {i.id: i.guess for i in slots.values()}

@@ -21,8 +21,8 @@ DRAW = {"id": "pick", "candidates": [
      "options": [{"id": "a1", "text": "On the portal"}, {"id": "a2", "text": "In the mail"}]},
     {"id": "q-b", "type": "true_false", "text": "A lead with a budget is hot.", "options": []},
 ]}
-DRAW_CHECK = ("check_draw", ("pick", [("q-a", "single", "a1", {}), ("q-b", "true_false", False, {})]),
-              {"course": COURSE, "assessment": ASSESSMENT})
+DRAW_CHECK = ("check_draw", ("pick",), {"course": COURSE, "assessment": ASSESSMENT, "candidates": [
+    ("q-a", "single", "a1", {}), ("q-b", "true_false", False, {})]})
 DRAW_META = {"item": "pick", "slot": "draw", "type": "mixed", "course": COURSE}
 
 

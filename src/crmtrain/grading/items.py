@@ -58,7 +58,7 @@ class Item:
     slot: str = ""  # "" for a question everyone gets; "case" or "draw" for a slot
     case: str = ""  # a case slot's drill kind (kinds/drills.py)
     candidates: tuple[Asked, ...] = ()  # a draw slot's questions, in the notebook's order
-    guess: float | None = None  # a case slot's random guess score, when the builder gives one
+    guess: float | None = None  # a case slot's random guess score (metadata's, else its engine's)
     course: str = ""  # the course id the slot's seeds were built with ("" : the Course's own)
 
     @property
@@ -98,6 +98,7 @@ def read_items(path: str | Path, *, label: str | None = None) -> tuple[Item, ...
     meta: dict[str, dict] = {}
     grades: dict[str, list[tuple[str, float]]] = {}
     order: list[str] = []
+    shown: dict[str, str] = {}  # a case slot's answer cell: its spec gives the case's random guess score
     for i, cell in enumerate(cells, start=1):
         md = cell.get("metadata", {})
         crm, nbg = md.get("crmtrain"), md.get("nbgrader", {})
@@ -120,6 +121,9 @@ def read_items(path: str | Path, *, label: str | None = None) -> tuple[Item, ...
             problems.append(f"{where}: item {qid} metadata differs from its first cell")
         if _graded(nbg):
             grades[qid].append((str(nbg.get("grade_id")), float(nbg.get("points", 0))))
+        elif crm.get("slot") == "case" and nbg.get("grade_id") == f"{qid}-answer":
+            source = cell.get("source", "")
+            shown[qid] = "".join(source) if isinstance(source, list) else str(source)
     items = []
     for qid in order:
         crm, graded = meta[qid], grades[qid]
@@ -139,7 +143,7 @@ def read_items(path: str | Path, *, label: str | None = None) -> tuple[Item, ...
                 points=float(crm["points"]),
                 notebook=path.stem,
                 grade_ids=tuple(g for g, _ in graded),
-                **_slot_fields(crm),
+                **_slot_fields(crm, shown.get(qid, "")),
             )
         )
     if problems:
@@ -187,8 +191,20 @@ def _slot_problems(crm: dict) -> list[str]:
     return problems
 
 
-def _slot_fields(crm: dict) -> dict:
-    """The Item fields of a slot (none for a fixed question)."""
+def _case_guess(kind: str, answer_source: str) -> float | None:
+    """A case's random guess score by its engine, from the spec its answer cell shows (None: unreadable)."""
+    from ..rules.cases import guess
+    from .shown import item_spec
+
+    spec = item_spec(answer_source) if answer_source else None
+    try:
+        return None if spec is None else float(guess(kind, spec["spec"]))
+    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError):
+        return None
+
+
+def _slot_fields(crm: dict, answer_source: str = "") -> dict:
+    """The Item fields of a slot (none for a fixed question); a case's guess from its metadata, else its engine."""
     slot = crm.get("slot")
     if slot is None:
         return {}
@@ -197,6 +213,8 @@ def _slot_fields(crm: dict) -> dict:
                   for c in crm.get("candidates") or () if isinstance(c, dict) and all(f in c for f in CANDIDATE_FIELDS)
                   ) if slot == "draw" else ()
     guess = crm.get("guess")
+    if not isinstance(guess, (int, float)) and slot == "case":
+        guess = _case_guess(str(crm.get("case")), answer_source)
     return {"slot": str(slot), "case": str(crm.get("case") or ""), "candidates": cands,
             "guess": float(guess) if isinstance(guess, (int, float)) else None, "course": str(crm.get("course") or "")}
 

@@ -74,7 +74,8 @@ def draw_outputs(spec: dict, course: str, assessment: str, trainee: str, answer:
     _ = translation(lang).gettext
     q = drawn(spec, course, assessment, trainee)
     key, tolerance = None, 0.0
-    for qid, _qtype, qkey, kwargs in (check[1][1] if check and len(check[1]) > 1 else ()):
+    given = () if not check else check[2].get("candidates", check[1][1] if len(check[1]) > 1 else ())
+    for qid, _qtype, qkey, kwargs in given:
         if qid == q["id"]:
             key, tolerance = qkey, float((kwargs or {}).get("tolerance", 0.0))
     outputs = [{"output_type": "display_data", "metadata": {base.MARK: True},
