@@ -175,7 +175,7 @@ class ScoreAnswers(Execute):
             if call is None:
                 others.append(i)
             else:
-                cell.outputs = [NotebookNode(o) for o in scoring.run_check(call, vetted)]
+                cell.outputs = [NotebookNode(o) for o in scoring.run_check(call, vetted, trainee=nbg["student"])]
         if others:
             self._in_a_kernel(nb, resources, others, vetted)
         return nb, resources
@@ -243,7 +243,8 @@ class ShowAnswers(NbGraderPreprocessor):
             if cell.cell_type != "code" or not is_grade(cell):
                 continue
             call = scoring.parse_check(cell.source)
-            if call is not None and len(call.args) >= 3:
+            # A slot's check (check_case, check_draw) holds no single key: shown_slots reads it.
+            if call is not None and call.function == scoring.CHECK_FUNCTION and len(call.args) >= 3:
                 keys[call.item] = (call.args[2], float(dict(call.kwargs).get("tolerance", 0.0)))
             elif (slot := shown_slots.hidden_call(cell.source)) is not None and slot[1]:
                 slot_checks[slot[1][0]] = slot
