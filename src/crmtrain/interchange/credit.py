@@ -33,7 +33,9 @@ def effective(reg: Regulation) -> tuple[list[Question], list[Note]]:
     from ..kinds.assessments import ASSESSMENTS
     from ..regulation.selection import select
 
-    asked = {a: {q.id for q in qs} for a, qs in select(reg).questions.items()}
+    sel = select(reg)
+    # A slot's questions are its assessment's too, whichever a trainee draws.
+    asked = {a: {q.id for q in qs} | {q.id for p in sel.slots[a] for q in p.questions} for a, qs in sel.questions.items()}
     out, notes = [], []
     for q in reg.questions:
         if q.partial_credit is not None or q.kind.credit is None:
