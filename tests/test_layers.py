@@ -49,7 +49,8 @@ LAYERS: dict[str, set[str]] = {
     "grading": {"errors", "i18n", "kinds", "regulation", "rules", "runtime"},
     # What changed between two versions, who learned the old one (the gradebook), retraining notebooks.
     "changes": {"errors", "grading", "kinds", "notebooks", "regulation"},
-    "simulate": {"grading", "kinds", "regulation", "runtime"},  # demo trainees who click the real widgets
+    # Demo trainees who click the real widgets; rules: the right answer to their own case.
+    "simulate": {"grading", "kinds", "regulation", "rules", "runtime"},
     "reports": {"errors", "grading", "i18n", "kinds", "regulation", "samples"},  # pandas over grading's results
     "lab": set(),  # JupyterLab set up for trainees
     # JupyterHub for a team: accounts, roster sync, the hub's configuration (runs inside it), backup.

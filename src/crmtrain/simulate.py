@@ -11,6 +11,12 @@ exactly as clicks would write it. Each question is answered right with probabili
 wrong answers are plausible (another option, a number off by more than the tolerance, two
 neighbours swapped).
 
+A per-trainee slot is answered like a trainee would: at a draw slot the question this trainee
+drew (their seed picks it, as the kernel does), at a case slot their own case — regenerated
+from the same seed, its right answer from the rule engine (``rules.cases.case_key``), a wrong
+one another option it offers — clicked into the drill's own widgets. :class:`Asked` records
+what each trainee got, so the expected score covers slots too.
+
 nbgrader (through :mod:`crmtrain.grading.trainee`) and nbclient are imported only when a
 trainee acts.
 """
@@ -27,6 +33,7 @@ from typing import Any
 
 from .regulation.models import Question, Regulation
 from .regulation.selection import select
+from .rules import cases
 from .runtime.check import ANSWERS_FILE
 
 KERNEL_TIMEOUT = 120
@@ -49,13 +56,82 @@ def _right(q: Question, answer: Any) -> bool:
     return q.answer is not None and q.kind.is_correct(answer, q.key, q.tolerance)
 
 
-def expected_scores(reg: Regulation, assessment: str, answers: dict[str, Any]) -> float:
-    """The autograded points ``answers`` (as in answers.json) earn, straight from the key."""
-    return float(sum(q.points for q in questions(reg, assessment) if q.answer is not None and _right(q, answers.get(q.id))))
+@dataclass(frozen=True)
+class Asked:
+    """What one trainee was asked in one slot: their drawn question, or their case of a drill kind."""
+
+    slot: str
+    points: float
+    question: Question | None = None  # a draw slot's drawn question
+    kind: str = ""  # a case slot's drill kind
+    spec: Any = None  # ... its engine's spec (from the answer cell)
+    case: dict | None = None  # ... the case this trainee sees
+
+    def key(self) -> Any:
+        """The right answer in answers.json form."""
+        return self.question.key if self.question is not None else cases.case_key(self.kind, self.spec, self.case)
+
+    def earned(self, answer: Any, partial: bool = False) -> float:
+        """The points ``answer`` earns here (the drawn question's rule, or the case's engine)."""
+        if self.question is not None:
+            q = self.question
+            return q.kind.score(answer, q.key, self.points, q.tolerance, partial=q.partial(partial)) if answer is not None else 0.0
+        return self.points if answer is not None and cases.grade_case(self.kind, self.spec, self.case, answer) else 0.0
+
+
+def slots_asked(reg: Regulation, assessment: str, notebook: Path, trainee: str) -> tuple[Asked, ...]:
+    """What ``trainee`` is asked in each slot of a released notebook, derived from their seed like the kernel."""
+    from .grading.shown import item_spec
+    from .grading.shown_slots import drawn, regenerate
+
+    bank = {q.id: q for q in reg.questions}
+    found = []
+    for cell in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]:
+        crm = cell.get("metadata", {}).get("crmtrain", {})
+        if not crm.get("slot") or cell["metadata"].get("nbgrader", {}).get("grade_id") != f"{crm['item']}-answer":
+            continue
+        spec = item_spec("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"])
+        course = str(crm.get("course", ""))
+        if crm["slot"] == "draw":
+            found.append(Asked(crm["item"], float(crm["points"]), question=bank[drawn(spec, course, assessment, trainee)["id"]]))
+        else:
+            found.append(Asked(crm["item"], float(crm["points"]), kind=spec["kind"], spec=spec["spec"],
+                               case=regenerate(spec, course, assessment, trainee)))
+    return tuple(found)
+
+
+def expected_scores(reg: Regulation, assessment: str, answers: dict[str, Any], asked: tuple[Asked, ...] = ()) -> float:
+    """The autograded points ``answers`` (as in answers.json) earn, straight from the key and the case engines."""
+    partial = getattr(reg.assessments, assessment).partial_credit
+    fixed = sum(q.kind.score(answers.get(q.id), q.key, q.points, q.tolerance, partial=q.partial(partial))
+                for q in questions(reg, assessment) if q.answer is not None and answers.get(q.id) is not None)
+    return round(float(fixed + sum(a.earned(answers.get(a.slot), partial) for a in asked)), 4)
 
 
 def autograded_max(reg: Regulation, assessment: str) -> float:
-    return float(sum(q.points for q in questions(reg, assessment) if q.answer is not None))
+    """The autograded points of an assessment, slots included (every trainee's maximum is the same)."""
+    plans = select(reg).slots.get(assessment, ())
+    return float(sum(q.points for q in questions(reg, assessment) if q.answer is not None) + sum(p.points for p in plans))
+
+
+def choose_case(asked: Asked, right: bool, rng: random.Random) -> Any:
+    """A case answer a trainee means to give: the engine's, or another the case offers."""
+    key = asked.key()
+    if right:
+        return key
+    if asked.kind == "pipeline":
+        if key == [cases.PipelineRules.FORBIDDEN]:
+            return [cases.PipelineRules.ALLOWED]
+        fields = asked.case.get("fields", [])
+        missing = [f for f in fields if f not in key[1:]]
+        # Forget a required field, tick one too many, or call an allowed move forbidden.
+        options = [[cases.PipelineRules.FORBIDDEN]]
+        if len(key) > 1:
+            options.append([key[0], *key[2:]])
+        if missing:
+            options.append([key[0], *sorted([*key[1:], rng.choice(missing)])])
+        return rng.choice(options)
+    return rng.choice([o for o in asked.case["options"] if o != key])
 
 
 def choose(q: Question, right: bool, rng: random.Random, lang: str = "en") -> Any:
@@ -67,9 +143,11 @@ def choose(q: Question, right: bool, rng: random.Random, lang: str = "en") -> An
     return q.kind.wrong(q.key, [o.id for o in q.options], q.tolerance, rng)
 
 
-def drive_code(q: Question, value: Any) -> str:
-    """Kernel code that gives ``value`` by driving question ``q``'s widgets as clicks would."""
-    return f"test.items[{q.id!r}].input.give({value!r})\n"
+def drive_code(q: Question | Asked, value: Any) -> str:
+    """Kernel code that gives ``value`` by driving the widgets of question ``q`` or slot ``q`` as clicks would."""
+    if isinstance(q, Asked) and q.question is None:  # a case: set the drill's radio buttons and check boxes
+        return f"test.items[{q.slot!r}].input.set_value({value!r})\n"
+    return f"test.items[{(q.slot if isinstance(q, Asked) else q.id)!r}].input.give({value!r})\n"
 
 
 @dataclass
@@ -84,6 +162,7 @@ class SimulatedTrainee:
 
     def __post_init__(self) -> None:
         self.home = Path(self.home).absolute()
+        self.asked: dict[str, tuple[Asked, ...]] = {}  # assessment -> what this trainee got in its slots
 
     def folder(self, assessment: str) -> Path:
         return self.home / assessment
@@ -103,10 +182,15 @@ class SimulatedTrainee:
 
         trainee.submit(course, self.id, self.home, assessment)
 
-    def plan(self, reg: Regulation, assessment: str, rng: random.Random) -> dict[str, Any]:
-        """What this trainee means to answer, question by question."""
+    def plan(self, reg: Regulation, assessment: str, rng: random.Random, asked: tuple[Asked, ...] = ()
+             ) -> dict[str, Any]:
+        """What this trainee means to answer, question by question, then slot by slot."""
         lang = reg.meta.language.value
-        return {q.id: choose(q, rng.random() < self.skill, rng, lang) for q in questions(reg, assessment)}
+        plan = {q.id: choose(q, rng.random() < self.skill, rng, lang) for q in questions(reg, assessment)}
+        for a in asked:
+            right = rng.random() < self.skill
+            plan[a.slot] = choose(a.question, right, rng, lang) if a.question is not None else choose_case(a, right, rng)
+        return plan
 
     def answer(self, course, assessment: str, reg: Regulation, rng: random.Random, *,
                kernel_name: str = "python3", kernel_spec_manager=None) -> dict[str, Any]:
@@ -114,9 +198,11 @@ class SimulatedTrainee:
         import nbformat
         from nbclient import NotebookClient
 
-        by_id = {q.id: q for q in questions(reg, assessment)}
-        intended = self.plan(reg, assessment, rng)
         path = self.notebook(assessment)
+        self.asked[assessment] = asked = slots_asked(reg, assessment, path, self.id)
+        by_id: dict[str, Question | Asked] = {q.id: q for q in questions(reg, assessment)}
+        by_id.update((a.slot, a) for a in asked)
+        intended = self.plan(reg, assessment, rng, asked)
         nb = nbformat.read(path, as_version=4)
         drive = nbformat.v4.new_code_cell("".join(drive_code(by_id[qid], v) for qid, v in intended.items())
                                           + "print(sorted(test.answers) == sorted(test.items), test.save_error)")
@@ -143,7 +229,11 @@ class SimulatedTrainee:
         saved = json.loads((self.folder(assessment) / ANSWERS_FILE).read_text(encoding="utf-8"))["answers"]
         for qid, value in intended.items():
             q = by_id[qid]
-            if q.answer is not None and _right(q, saved.get(qid)) != _right(q, value):
+            if isinstance(q, Asked):
+                same = q.earned(saved.get(qid)) == q.earned(value)
+            else:
+                same = q.answer is None or _right(q, saved.get(qid)) == _right(q, value)
+            if not same:
                 raise RuntimeError(f"{self.id}: {qid} was saved as {saved.get(qid)!r}, meant {value!r}")
         return saved
 

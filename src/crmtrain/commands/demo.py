@@ -63,6 +63,36 @@ def _grade_open_answers(course, reg, assessment: str, answers: dict[str, dict]) 
     return n
 
 
+def slot_evidence(asked: dict, max_scores: dict[str, float]) -> list[str]:
+    """Lines showing that trainees got their own cases and draws, all for the same maximum points.
+
+    ``asked``: trainee -> what they got in each slot (``simulate.Asked``); ``max_scores``: the
+    maximum nbgrader recorded for each graded trainee. Unequal maxima are an error, not a line.
+    """
+    import json
+
+    slots = sorted({a.slot for got in asked.values() for a in got})
+    if not slots:
+        return []
+    if len(set(max_scores.values())) > 1:
+        raise UserError(f"trainees' maximum points differ: {max_scores}")
+    lines = [f"{len(slots)} per-trainee slot(s); every trainee's maximum is {next(iter(max_scores.values()), 0):g} "
+             f"points (nbgrader, {len(max_scores)} graded)"]
+    for slot in slots:
+        seen = {tid: a for tid, got in asked.items() for a in got if a.slot == slot}
+        def what(a) -> str:
+            if a.question is not None:
+                return a.question.id
+            return json.dumps({k: v for k, v in a.case.items() if k not in ("options", "fields")}, ensure_ascii=False, sort_keys=True)
+        distinct = {what(a) for a in seen.values()}
+        first_id, first = next(iter(seen.items()))
+        other = next((tid for tid, a in seen.items() if what(a) != what(first)), None)  # a trainee who got another
+        label = "drawn question" if first.question is not None else f"{first.kind} case"
+        shown = " | ".join(f"{tid}: {what(seen[tid])[:90]}" for tid in (first_id, other) if tid is not None)
+        lines.append(f"  {slot} ({label}): {len(distinct)} different among {len(seen)} trainees — {shown}")
+    return lines
+
+
 SYMBOLS = {"learned": "+", "forgotten": "F", "learned_later": "L", "never_learned": "-", "": "·"}
 
 
@@ -192,11 +222,14 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
         say(f"{assessment}: collected {len(got.collected)} submissions")
         report = autograde.grade(course, [assessment])
         for o in report.outcomes:
-            want = expected_scores(reg, assessment, answers[o.trainee])
+            want = expected_scores(reg, assessment, answers[o.trainee], people[o.trainee].asked.get(assessment, ()))
             if not o.ok or o.score != want:
                 raise UserError(f"{o.trainee}: graded {o.score} (expected {want} from the key): {o.error}")
         say(f"{assessment}: graded {len(report.graded)} submissions with {report.workers} worker(s) "
             f"in {report.seconds:.1f} s; late: {', '.join(o.trainee for o in report.outcomes if o.seconds_late > 0) or 'none'}")
+        for line in slot_evidence({tid: people[tid].asked.get(assessment, ()) for tid in answers},
+                                  {o.trainee: o.max_score for o in report.outcomes}):
+            say(f"{assessment}: {line}")
         n = _grade_open_answers(course, reg, assessment, answers)
         say(f"{assessment}: the specialist scored {n} open answers by hand (nbgrader formgrader's job)")
         fb = feedback.feedback(course, assessment)
