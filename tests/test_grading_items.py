@@ -144,3 +144,35 @@ def test_the_freight_samples_case_slots_carry_their_engines_random_guess_score()
     lead = next(i for i in slots.values() if i.case == "lead")
     assert lead.guess == pytest.approx(1 / len(classes))
     assert all(0 < i.guess < 1 for i in slots.values()), {i.id: i.guess for i in slots.values()}
+
+
+def test_a_process_case_over_several_processes_tests_each_trainee_on_their_own(tmp_path):
+    import json
+
+    from crmtrain.notebooks.sections import drill_of
+    from crmtrain.regulation.loader import load
+    from crmtrain.rules.cases import trainee_case
+    from crmtrain.samples import sample_path
+
+    specs = [drill_of("process", p)[1] for p in load(sample_path("en")).order_processing.processes]
+    meta = {"item": "next-step", "slot": "case", "case": "process", "topic": "processes", "type": "case",
+            "points": 1, "refs": [], "course": "crm"}
+    path = _slot_notebook(tmp_path / "initial.ipynb", meta)
+    nb = json.loads(path.read_text())
+    spec = {"id": "next-step", "kind": "process", "spec": specs, "start": "2027-02-01"}
+    nb["cells"].insert(0, {"cell_type": "code", "outputs": [], "execution_count": None, "source": f"test.case({spec!r})",
+                           "metadata": {"crmtrain": meta, "nbgrader": {"grade_id": "next-step-answer", "locked": True}}})
+    path.write_text(json.dumps(nb))
+    [item] = read_items(path)
+    assert item.processes == tuple(p["id"] for p in specs) and len(specs) > 1
+    got = {}
+    for t in [f"t{n}" for n in range(12)]:
+        got_case = item.asked("other", "initial", t)
+        [ref] = got_case.refs
+        assert got_case.id == f"next-step/{ref}" and got_case in item.questions()  # its statistics are its own
+        # the process the trainee's own case asks about, as the kernel and the grader make it
+        assert ref == trainee_case("process", specs, "2027-02-01", course="crm", assessment="initial", trainee=t,
+                                   slot="next-step")["process"]
+        assert item.asked("other", "followup", t).refs == (ref,)  # the follow-up re-tests that same process
+        got[t] = ref
+    assert len(set(got.values())) > 1

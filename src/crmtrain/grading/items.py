@@ -7,7 +7,9 @@ The notebook builder writes ``metadata["crmtrain"]`` on every cell of an item::
 A *slot* (docs/regulation-format.md, ``slots:``) differs per trainee and says so:
 ``"slot": "case"`` with the drill kind in ``"case"`` (type ``"case"``), or ``"slot": "draw"``
 with its ``"candidates"`` (``[{"item", "type", "topic", "refs"}]``, type the candidates' common
-one or ``"mixed"``). :meth:`Item.asked` says which question a trainee got in it.
+one or ``"mixed"``). :meth:`Item.asked` says which question a trainee got in it: the drawn
+candidate, or for a process case over several processes the case on the trainee's own
+process (``slot/process``, tested on that process).
 
 and nbgrader metadata on the cell that carries the item's points: an autograder test cell
 (``grade: true, solution: false``, code) for autograded types, a task cell (``task: true``,
@@ -60,6 +62,7 @@ class Item:
     candidates: tuple[Asked, ...] = ()  # a draw slot's questions, in the notebook's order
     guess: float | None = None  # a case slot's random guess score (metadata's, else its engine's)
     course: str = ""  # the course id the slot's seeds were built with ("" : the Course's own)
+    processes: tuple[str, ...] = ()  # a process case's processes, when each trainee gets one of several
 
     @property
     def autograded(self) -> bool:
@@ -71,14 +74,27 @@ class Item:
 
         The seed's course is the one the notebook was built with (its metadata), else ``course_id``.
         """
+        course = self.course or course_id
         if self.slot == "draw":
-            course = self.course or course_id
             return self.candidates[draw_index(len(self.candidates), course, assessment, trainee, self.id)]
+        if self.processes:  # the trainee's own process is the item their case tests (rules.cases narrows it)
+            from ..rules.cases import CASES
+
+            [mine] = CASES["process"].narrowed([{"id": p} for p in self.processes], course, trainee)
+            return self._on(mine["id"])
         return Asked(self.id, self.type, self.topic, self.refs)
 
     def questions(self) -> tuple[Asked, ...]:
-        """Every question this position can ask: the draw's candidates, else the item itself."""
-        return self.candidates if self.slot == "draw" else (Asked(self.id, self.type, self.topic, self.refs),)
+        """Every question this position can ask: the draw's candidates, a case per process, else the item."""
+        if self.slot == "draw":
+            return self.candidates
+        if self.processes:
+            return tuple(self._on(p) for p in self.processes)
+        return (Asked(self.id, self.type, self.topic, self.refs),)
+
+    def _on(self, process: str) -> Asked:
+        # Cases on different processes are different questions: each gets statistics of its own.
+        return Asked(f"{self.id}/{process}", self.type, self.topic, (process,))
 
 
 def _graded(nbg: dict) -> bool:
@@ -191,16 +207,19 @@ def _slot_problems(crm: dict) -> list[str]:
     return problems
 
 
-def _case_guess(kind: str, answer_source: str) -> float | None:
-    """A case's random guess score by its engine, from the spec its answer cell shows (None: unreadable)."""
+def _case_facts(kind: str, answer_source: str) -> tuple[float | None, tuple[str, ...]]:
+    """From the spec a case slot's answer cell shows: its engine's random guess score (None: unreadable)
+    and, for a process case over several processes, their ids (each trainee gets one)."""
     from ..rules.cases import guess
     from .shown import item_spec
 
     spec = item_spec(answer_source) if answer_source else None
     try:
-        return None if spec is None else float(guess(kind, spec["spec"]))
+        share = None if spec is None else float(guess(kind, spec["spec"]))
+        several = kind == "process" and spec is not None and len(spec["spec"]) > 1
+        return share, tuple(str(p["id"]) for p in spec["spec"]) if several else ()
     except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError):
-        return None
+        return None, ()
 
 
 def _slot_fields(crm: dict, answer_source: str = "") -> dict:
@@ -213,10 +232,12 @@ def _slot_fields(crm: dict, answer_source: str = "") -> dict:
                   for c in crm.get("candidates") or () if isinstance(c, dict) and all(f in c for f in CANDIDATE_FIELDS)
                   ) if slot == "draw" else ()
     guess = crm.get("guess")
-    if not isinstance(guess, (int, float)) and slot == "case":
-        guess = _case_guess(str(crm.get("case")), answer_source)
+    engine_guess, processes = _case_facts(str(crm.get("case")), answer_source) if slot == "case" else (None, ())
+    if not isinstance(guess, (int, float)):
+        guess = engine_guess
     return {"slot": str(slot), "case": str(crm.get("case") or ""), "candidates": cands,
-            "guess": float(guess) if isinstance(guess, (int, float)) else None, "course": str(crm.get("course") or "")}
+            "guess": float(guess) if isinstance(guess, (int, float)) else None, "course": str(crm.get("course") or ""),
+            "processes": processes}
 
 
 def cell_problems(path: str | Path, *, label: str | None = None) -> list[str]:

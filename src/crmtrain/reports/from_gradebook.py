@@ -7,7 +7,8 @@ answers. Topics, refs and titles come from the regulation; lateness is nbgrader'
 
 Statistics are per *question*: at a draw slot each trainee's row names the question they drew
 (``Item.asked``, from the course id and the trainee id, as grading derives it), and the
-``slot`` column keeps the slot's id; a case slot is an item of its own (``qtype`` "case").
+``slot`` column keeps the slot's id; a case slot is an item of its own (``qtype`` "case"),
+one per process when each trainee's case is on one of several processes.
 Grades and saved answers are filed by *position* (the slot id, or the fixed question's id).
 """
 
@@ -121,8 +122,8 @@ def _grid(rows: pd.DataFrame, roster: pd.DataFrame, items: dict, course_id: str)
         columns = []
         for it in items.get(a, ()):
             start = first[(a, it.id)]
-            if it.slot == "draw":
-                ids = {q.id: k for k, q in enumerate(it.candidates)}
+            if len(it.questions()) > 1:  # a draw, or a process case over several processes
+                ids = {q.id: k for k, q in enumerate(it.questions())}
                 columns.append(start + np.fromiter((ids[it.asked(course_id, a, t).id] for t in trainees),
                                                    dtype=int, count=n_t))
             else:
@@ -168,8 +169,9 @@ def _meta(q, refs_index, asked, item, regulation, partial: bool = False) -> dict
     from ..kinds.questions import question_kind
 
     if item.slot == "case":  # a rule-generated case: what the notebook says, the drill's heading as its text
-        return {"topic": item.topic, "part": next((refs_index[r].part for r in item.refs if r in refs_index), ""),
-                "refs": " ".join(item.refs), "qtype": item.type, "text": _case_text(item.case, regulation),
+        text = _case_text(item.case, regulation) + (f" ({asked.refs[0]})" if item.processes else "")
+        return {"topic": item.topic, "part": next((refs_index[r].part for r in asked.refs if r in refs_index), ""),
+                "refs": " ".join(asked.refs), "qtype": item.type, "text": text,
                 "options": "", "guess": np.nan if item.guess is None else item.guess}
     if q is None:  # not in this regulation: what the notebook says
         return {"topic": asked.topic, "part": "", "refs": " ".join(asked.refs), "qtype": asked.type, "text": "",
