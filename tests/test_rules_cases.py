@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -194,3 +198,101 @@ def test_a_trainee_meets_the_same_process_in_both_assessments_with_a_fresh_step(
         fresh += (first["step"], first["branch"]) != (later["step"], later["branch"])
     assert len(seen_processes) == len(spec)  # every process is somebody's
     assert fresh > 20  # mostly another step of it
+
+
+# --- regulations nobody wrote by hand: small random specs of every kind ------------------------
+
+def random_lead_table(rng: random.Random) -> dict:
+    criteria = [{"name": "budget", "label": "Budget", "type": "number", "min": 0, "unit": "RUB"},
+                {"name": "decides", "label": "Decides", "type": "bool"},
+                {"name": "source", "label": "Source", "type": "choice", "values": ["web", "call", "fair"]}]
+    classes = [{"id": f"c{i}", "name": f"Class {i}"} for i in range(rng.randint(2, 5))]
+    rules = []
+    for i in range(rng.randint(1, 5)):
+        when = {}
+        if rng.random() < 0.7:
+            when["budget"] = rng.choice([f">= {rng.randrange(1, 50) * 1000}", f"< {rng.randrange(1, 50) * 1000}",
+                                         f"{rng.randrange(1, 10) * 1000}..{rng.randrange(10, 90) * 1000}"])
+        if rng.random() < 0.5:
+            when["decides"] = rng.choice(["yes", "no"])
+        if rng.random() < 0.4:
+            when["source"] = rng.sample(["web", "call", "fair"], rng.randint(1, 2))
+        rules.append({"id": f"r{i}", "when": when, "then": rng.choice(classes)["id"]})
+    rules.append({"id": "rest", "when": {}, "then": classes[-1]["id"]})  # the catch-all a real table ends with
+    return {"criteria": criteria, "classes": classes, "rules": rules}
+
+
+def random_pipeline(rng: random.Random) -> dict:
+    statuses = [{"id": f"s{i}", "name": f"Status {i}", "terminal": i >= 3 and rng.random() < 0.5}
+                for i in range(rng.randint(2, 7))]
+    fields = [{"id": f"f{i}", "label": f"Field {i}"} for i in range(rng.randint(0, 5))]
+    ids = [s["id"] for s in statuses]
+    transitions = [{"from": a, "to": b, "requires": rng.sample([f["id"] for f in fields], rng.randint(0, len(fields)))}
+                   for a in ids for b in ids if a != b and rng.random() < 0.4]
+    transitions = transitions or [{"from": ids[0], "to": ids[1], "requires": []}]
+    return {"statuses": statuses, "fields": fields, "transitions": transitions, "initial": ids[0]}
+
+
+def random_process(rng: random.Random, pid: str) -> dict:
+    n = rng.randint(2, 9)
+    steps = [{"id": f"{pid}-{i}", "label": f"Step {i}", "kind": "action"} for i in range(n)]
+    steps[0]["kind"], steps[-1]["kind"] = "start", "end"
+    for i, step in enumerate(steps[:-1]):
+        ahead = [s["id"] for s in steps[i + 1:]]
+        if step["kind"] == "action" and len(ahead) >= 2 and rng.random() < 0.4:
+            step["kind"] = "decision"
+            targets = rng.sample(ahead, 2) + ([steps[rng.randrange(i + 1)]["id"]] if rng.random() < 0.3 else [])
+            step["branches"] = [{"label": f"answer {j}", "next": t} for j, t in enumerate(targets)]
+        else:
+            step["next"] = ahead[0] if rng.random() < 0.7 else rng.choice(ahead)
+    return {"id": pid, "title": f"Process {pid}", "steps": steps}
+
+
+def random_timing(rng: random.Random) -> dict:
+    days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    opens = rng.randint(6, 11)
+    calendar_ = {"workdays": sorted(rng.sample(days, rng.randint(1, 7)), key=days.index),
+                 "opens": f"{opens:02d}:{rng.choice(['00', '30'])}", "closes": f"{rng.randint(opens + 2, 23):02d}:00",
+                 "holidays": sorted({(START + dt.timedelta(days=rng.randrange(200))).isoformat() for _ in range(rng.randint(0, 6))})}
+    unit = lambda: rng.choice([{"minutes": rng.randint(5, 240)}, {"hours": rng.randint(1, 30)}, {"days": rng.randint(1, 4)}])
+    rules = [{"id": f"t{i}", "event": f"Event {i}", "action": f"Act {i}", "deadline": unit()} for i in range(rng.randint(1, 4))]
+    return {"calendar": calendar_, "rules": rules}
+
+
+RANDOM_SPECS = {
+    "lead": random_lead_table,
+    "pipeline": random_pipeline,
+    "process": lambda rng: [random_process(rng, f"p{i}") for i in range(rng.randint(1, 3))],
+    "callback": random_timing,
+}
+
+
+@pytest.mark.parametrize("kind", list(RANDOM_SPECS))
+def test_cases_of_random_regulations_keep_every_promise(kind):
+    for n in range(40):
+        spec = RANDOM_SPECS[kind](random.Random(f"{kind}-{n}"))
+        for seed in range(15):
+            case = cases.new_case(kind, spec, random.Random(seed), START)
+            assert case == cases.new_case(kind, json.loads(json.dumps(spec)), random.Random(seed), START)
+            assert json.loads(json.dumps(case)) == case and set(case) == MEMBERS[kind]
+            key = cases.case_key(kind, spec, case)
+            assert cases.grade_case(kind, spec, case, key), (spec, case)
+            assert not any(cases.grade_case(kind, spec, case, w) for w in wrong_answers(kind, case, key)), (spec, case)
+        assert 0 < cases.guess(kind, spec) <= 0.5
+
+
+def test_a_trainees_case_is_the_same_in_every_process_whatever_the_hash_seed():
+    """Kernel and grader are different processes, with different string hashing."""
+    code = ("import json, random; from crmtrain.rules import cases; from crmtrain.regulation.loader import load;"
+            "from crmtrain.samples import sample_path; from test_rules_cases import sample_specs;"
+            "s = sample_specs(load(sample_path('freight')));"
+            "print(json.dumps([cases.trainee_case(k, s[k], '2027-02-01', course='c', assessment='initial',"
+            " trainee=f't{i}', slot='x') for k in s for i in range(5)], sort_keys=True))")
+    outs = set()
+    for hash_seed in ("1", "2", "4242"):
+        path = os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": path}
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outs.add(done.stdout)
+    assert len(outs) == 1
