@@ -239,6 +239,43 @@ def grade_by_hand(course: Course, trainee: str, grade_id: str, score: float, ass
     hand_grade(course, assessment, trainee, grade_id, score)
 
 
+def stock_copy(course: Course, tmp_path: Path) -> Path:
+    """A copy of the collected course with nbgrader's own configuration only: no crmtrain preprocessor.
+
+    What a specialist running stock ``nbgrader autograde`` would grade with; tests compare it
+    with ``crmtrain grade``.
+    """
+    import shutil
+
+    root = tmp_path / "stock"
+    shutil.copytree(course.root, root)
+    (root / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
+        f"c.Autograde.exclude_overwriting = {{{ASSESSMENT!r}: ['answers.json']}}\n", encoding="utf-8")
+    return root
+
+
+def grade_both_ways(course: Course, tmp_path: Path, submissions: int) -> tuple[Path, dict]:
+    """Collect, then grade with stock ``nbgrader autograde`` (a copy) and ``crmtrain grade``.
+
+    Returns the stock copy's gradebook file and crmtrain's results by trainee.
+    """
+    import subprocess
+    import sys
+
+    from crmtrain.grading import autograde, collect, results
+
+    collect.collect(course, ASSESSMENT)
+    stock_root = stock_copy(course, tmp_path)
+    stock = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSESSMENT, "--force"], cwd=stock_root,
+                           env=subprocess_env(), capture_output=True, text=True, timeout=900)
+    assert stock.returncode == 0, stock.stderr[-3000:]
+    graded = autograde.grade(course, [ASSESSMENT], workers=1)
+    assert all(o.ok for o in graded.outcomes) and len(graded.outcomes) == submissions
+    return stock_root / "gradebook.db", {r.trainee: r for r in results.results(course, ASSESSMENT)}
+
+
 def subprocess_env(extra_path: Path | None = None) -> dict[str, str]:
     """The environment for stock ``nbgrader`` commands: the venv's tools, crmtrain importable."""
     import os

@@ -14,15 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
-import sys
 
 import nbformat
 import pytest
-from grading_fixtures import ASSESSMENT, COURSE_ID, Trainee, make_course, subprocess_env
+from grading_fixtures import ASSESSMENT, Trainee, grade_both_ways, make_course
 from nbgrader.api import Gradebook
 
-from crmtrain.grading import autograde, collect, release, results
+from crmtrain.grading import release
 
 pytestmark = pytest.mark.nbgrader
 
@@ -52,17 +50,6 @@ def _ask_for_partial_credit(course) -> None:
     nbformat.write(nb, src)
 
 
-def _stock_copy(course, tmp_path):
-    """The collected course with nbgrader's own configuration only: no crmtrain preprocessor."""
-    root = tmp_path / "stock"
-    shutil.copytree(course.root, root)
-    (root / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
-        f"c.Autograde.exclude_overwriting = {{{ASSESSMENT!r}: ['answers.json']}}\n", encoding="utf-8")
-    return root
-
-
 def test_stock_nbgrader_and_crmtrain_grade_give_the_same_partial_credit(tmp_path, blank_gradebook):
     course = make_course(tmp_path / "course", tmp_path / "exchange")
     shutil.copy(blank_gradebook, course.db_path)
@@ -73,17 +60,8 @@ def test_stock_nbgrader_and_crmtrain_grade_give_the_same_partial_credit(tmp_path
         folder = t.fetch()
         (folder / "answers.json").write_text(json.dumps({"answers": {**RIGHT, **given}}), encoding="utf-8")
         t.submit()
-    collect.collect(course, ASSESSMENT)
-    stock_root = _stock_copy(course, tmp_path)
-
-    stock = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSESSMENT, "--force"], cwd=stock_root,
-                           env=subprocess_env(), capture_output=True, text=True, timeout=900)
-    assert stock.returncode == 0, stock.stderr[-3000:]
-    graded = autograde.grade(course, [ASSESSMENT], workers=1)
-    assert all(o.ok for o in graded.outcomes) and len(graded.outcomes) == len(SUBMISSIONS)
-
-    ours = {r.trainee: r for r in results.results(course, ASSESSMENT)}
-    with Gradebook(f"sqlite:///{stock_root / 'gradebook.db'}") as gb:
+    stock_db, ours = grade_both_ways(course, tmp_path, len(SUBMISSIONS))
+    with Gradebook(f"sqlite:///{stock_db}") as gb:
         for name, (_, earned) in SUBMISSIONS.items():
             theirs = {i: gb.find_grade(i, ASSESSMENT, ASSESSMENT, name).score for i in RIGHT}
             assert {i: theirs[i] for i in PARTIAL} == pytest.approx(earned, abs=1e-9)

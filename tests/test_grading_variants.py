@@ -16,18 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
-from grading_fixtures import ASSESSMENT, COURSE_ID, ITEMS, Trainee, make_course, subprocess_env
+from grading_fixtures import ASSESSMENT, COURSE_ID, ITEMS, Trainee, grade_both_ways, make_course
 from nbformat.v4 import new_code_cell, new_markdown_cell
 from nbgrader.api import Gradebook
 from test_rules_cases import sample_specs
 
-from crmtrain.grading import autograde, collect, release, results
+from crmtrain.grading import release
 from crmtrain.kinds.drills import DRILL_KINDS
 from crmtrain.kinds.questions import QUESTION_KINDS
 from crmtrain.regulation.loader import load
@@ -117,17 +114,6 @@ def draw_answer(trainee: str, right: bool):
     return key if right else {"single": "opt-dq72", "numeric": 40.0}[qtype]
 
 
-def stock_copy(course, tmp_path: Path) -> Path:
-    """The collected course with nbgrader's own configuration only: no crmtrain preprocessor."""
-    root = tmp_path / "stock"
-    shutil.copytree(course.root, root)
-    (root / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
-        f"c.Autograde.exclude_overwriting = {{{ASSESSMENT!r}: ['answers.json']}}\n", encoding="utf-8")
-    return root
-
-
 def test_stock_nbgrader_and_crmtrain_grade_agree_on_case_and_draw_slots(tmp_path, blank_gradebook):
     s = specs()
     course = make_course(tmp_path / "course", tmp_path / "exchange")
@@ -156,18 +142,9 @@ def test_stock_nbgrader_and_crmtrain_grade_agree_on_case_and_draw_slots(tmp_path
         for path in root.rglob("*.ipynb"):
             text = path.read_text(encoding="utf-8")
             assert not [n for n in leaks if n in text], path
-    collect.collect(course, ASSESSMENT)
-    stock_root = stock_copy(course, tmp_path)
-
-    stock = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSESSMENT, "--force"], cwd=stock_root,
-                           env=subprocess_env(), capture_output=True, text=True, timeout=900)
-    assert stock.returncode == 0, stock.stderr[-3000:]
-    graded = autograde.grade(course, [ASSESSMENT], workers=1)
-    assert all(o.ok for o in graded.outcomes) and len(graded.outcomes) == len(submissions)
-
-    ours = {r.trainee: r for r in results.results(course, ASSESSMENT)}
+    stock_db, ours = grade_both_ways(course, tmp_path, len(submissions))
     slots = [*CASE_SLOTS, DRAW]
-    with Gradebook(f"sqlite:///{stock_root / 'gradebook.db'}") as gb:
+    with Gradebook(f"sqlite:///{stock_db}") as gb:
         for name, data in submissions.items():
             expected = expected_points(s, name, {**RIGHT, **data["answers"]})
             theirs = {slot: gb.find_grade(slot, ASSESSMENT, ASSESSMENT, name).score for slot in slots}
