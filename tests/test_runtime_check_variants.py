@@ -177,3 +177,38 @@ def test_many_trainees_get_every_candidate_and_every_kind_varies(specs):
     for kind in ("lead", "pipeline", "process", "callback"):
         rngs = [random.Random(variants.seed(COURSE, ASSESSMENT, f"t{i}", "s")) for i in range(20)]
         assert len({json.dumps(cases.new_case(kind, specs[kind], r, START), sort_keys=True) for r in rngs}) > 3
+
+
+@pytest.mark.parametrize("sample", ["freight", "en", "ru"])
+def test_every_slot_check_the_builder_writes_grades_the_trainees_own_answer(tmp_path, sample):
+    """The built assessments' slot cells are read as data, and score a trainee's own right answer in full."""
+    from crmtrain.kinds.assessments import ASSESSMENTS
+    from crmtrain.notebooks.assessments import build_assessment
+
+    reg = load(sample_path(sample))
+    if not any(getattr(reg.assessments, a).slots for a in ASSESSMENTS):
+        pytest.skip(f"sample:{sample} has no slots")
+    checked, cells = 0, 0
+    for name in ASSESSMENTS:
+        for cell in build_assessment(reg, name, COURSE).cells:
+            crm = cell.metadata.get("crmtrain", {})
+            if not (cell.metadata.get("nbgrader", {}).get("grade") and crm.get("slot")):
+                continue
+            call = parse_check(cell.source.replace("### BEGIN HIDDEN TESTS", "").replace("### END HIDDEN TESTS", ""))
+            assert call is not None and call.function == f"check_{crm['slot']}", cell.source
+            kwargs = dict(call.kwargs)
+            cells += 1
+            for trainee in ("ivanova", "petrov", "sidorov"):
+                if call.function == "check_case":
+                    slot, kind, spec = call.args
+                    case = cases.trainee_case(kind, spec, kwargs["start"], course=COURSE, assessment=name,
+                                              trainee=trainee, slot=slot)
+                    right = cases.case_key(kind, spec, case)
+                else:
+                    candidates = kwargs.get("candidates") or call.args[1]
+                    right = candidates[variants.draw_index(len(candidates), COURSE, name, trainee, call.item)][2]
+                path = write(tmp_path, {call.item: right})
+                assert run_check(call, path, trainee=trainee) == [], (sample, name, call.item, trainee)
+                checked += 1
+    declared = [s for a in ASSESSMENTS for s in getattr(reg.assessments, a).slots]
+    assert cells >= len(declared) and checked == 3 * cells  # the follow-up may add slots that re-test the initial's
