@@ -1,8 +1,9 @@
 """Rule-generated cases: one generator and one grader per drill kind, for drills and assessments.
 
-A workbook drill draws a fresh case at every "Next"; an assessment's case slot draws one per
-trainee from the slot's seed (:mod:`.variants`), and the hidden test draws it again to grade.
-Both go through :func:`new_case`, so what a trainee practises is what they are graded on.
+A workbook drill draws a fresh case at every "Next" (:func:`new_case`); an assessment's case
+slot draws one per trainee from the slot's seed (:func:`trainee_case`, over :mod:`.variants`),
+and the hidden test draws it again to grade. Both use the same generator, so what a trainee
+practises is what they are graded on.
 
 A case is plain JSON: everything the trainee sees (ids into the spec, the options to choose
 from, moments as ``"YYYY-MM-DDTHH:MM"``) and *never* the answer, because the assessment
@@ -69,6 +70,8 @@ class CaseRules:
 
 
 class LeadRules(CaseRules):
+    """Classify a lead drawn from the decision table's regions."""
+
     kind = "lead"
 
     def draw(self, spec, rng, start, gaps):
@@ -87,6 +90,8 @@ class LeadRules(CaseRules):
 
 
 class PipelineRules(CaseRules):
+    """May a deal make a move between two statuses, and which fields must be filled in first?"""
+
     kind = "pipeline"
     ALLOWED, FORBIDDEN = "allowed", "not-allowed"
 
@@ -115,7 +120,7 @@ class PipelineRules(CaseRules):
 
 
 class ProcessRules(CaseRules):
-    """Spec: a list of process specs; the case says which process it asks about."""
+    """The step after a given step of a process. Spec: a list of processes; the case names its own."""
 
     kind = "process"
 
@@ -161,6 +166,8 @@ def process_of(spec: list[dict], case: dict) -> dict:
 
 
 class CallbackRules(CaseRules):
+    """The latest moment to act on an event, by a contact timing rule and the working calendar."""
+
     kind = "callback"
 
     def draw(self, spec, rng, start, gaps):
