@@ -8,7 +8,8 @@ import pytest
 
 from crmtrain.grading.answers import read_submitted
 from crmtrain.grading.shown import KEY, MARK
-from crmtrain.grading.shown_slots import drawn, hidden_call, regenerate, slot_outputs
+from crmtrain.grading.scoring import parse_check
+from crmtrain.grading.shown_slots import drawn, regenerate, slot_outputs
 from crmtrain.notebooks.sections import drill_of
 from crmtrain.regulation.loader import load
 from crmtrain.rules import cases
@@ -40,15 +41,13 @@ def _html(outputs, mark=MARK):
                                  for o in outputs if o["metadata"].get(mark)))
 
 
-def test_the_hidden_tests_of_slots_are_read_as_data():
+def test_a_draw_views_keys_come_from_its_hidden_test_as_the_grader_reads_it():
     source = ("# Scored when the responsible specialist grades the assessment.\n### BEGIN HIDDEN TESTS\n"
               "from crmtrain.runtime.check import check_draw\n"
-              "check_draw('pick', [('q-a', 'single', 'a1', {})], course='crm', assessment='initial')\n"
-              "### END HIDDEN TESTS")
-    assert hidden_call(source) == ("check_draw", ("pick", [("q-a", "single", "a1", {})]),
-                                   {"course": "crm", "assessment": "initial"})
-    assert hidden_call(source.replace("check_draw(", "print(")) is None
-    assert hidden_call(source.replace("'a1'", "__import__('os')")) is None
+              "check_draw('pick', course='crm-training', assessment='initial', candidates=[\n"
+              "    ('q-a', 'single', 'a1', {}),\n    ('q-b', 'true_false', False, {}),\n])\n### END HIDDEN TESTS")
+    call = parse_check(source)
+    assert (call.function, call.args, dict(call.kwargs)) == DRAW_CHECK
 
 
 def test_each_trainee_sees_the_question_they_drew_marked_against_its_key():

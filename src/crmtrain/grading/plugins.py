@@ -243,11 +243,12 @@ class ShowAnswers(NbGraderPreprocessor):
             if cell.cell_type != "code" or not is_grade(cell):
                 continue
             call = scoring.parse_check(cell.source)
-            # A slot's check (check_case, check_draw) holds no single key: shown_slots reads it.
-            if call is not None and call.function == scoring.CHECK_FUNCTION and len(call.args) >= 3:
+            if call is None:
+                continue
+            if call.function != scoring.CHECK_FUNCTION:  # a slot's check holds no single key: shown_slots reads it
+                slot_checks[call.item] = (call.function, call.args, dict(call.kwargs))
+            elif len(call.args) >= 3:
                 keys[call.item] = (call.args[2], float(dict(call.kwargs).get("tolerance", 0.0)))
-            elif (slot := shown_slots.hidden_call(cell.source)) is not None and slot[1]:
-                slot_checks[slot[1][0]] = slot
         contact = str(notes.get("contact", ""))
         for cell in nb.cells:
             crm = cell.metadata.get("crmtrain", {})

@@ -19,7 +19,6 @@ the view says so: grading went by the trainee's own, the record is only evidence
 
 from __future__ import annotations
 
-import ast
 import html
 from typing import Any
 
@@ -27,31 +26,14 @@ from ..i18n import translation
 from ..rules import cases, variants
 from . import shown as base
 
-CHECKS = ("check_case", "check_draw")
-
-
-def hidden_call(source: str) -> tuple[str, tuple, dict] | None:
-    """A slot's hidden test as data: (function, literal args, literal kwargs); None if it is anything else."""
-    try:
-        body = ast.parse(source).body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    if len(body) != 2 or not isinstance(body[1], ast.Expr) or not isinstance(body[1].value, ast.Call):
-        return None
-    call = body[1].value
-    if not (isinstance(call.func, ast.Name) and call.func.id in CHECKS) or any(k.arg is None for k in call.keywords):
-        return None
-    try:
-        return (call.func.id, tuple(ast.literal_eval(a) for a in call.args),
-                {k.arg: ast.literal_eval(k.value) for k in call.keywords})
-    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
-        return None
-
-
 def slot_outputs(crm: dict, spec: dict, check: tuple | None, answer: Any, *, course: str, assessment: str,
                  trainee: str, lang: str = "en", notes: dict | None = None, contact: str = "",
                  shown: dict | None = None) -> list[dict]:
-    """The outputs under a slot's answer cell (``crm``: its crmtrain metadata) for ``trainee``."""
+    """The outputs under a slot's answer cell (``crm``: its crmtrain metadata) for ``trainee``.
+
+    ``check`` is the slot's hidden test as data, ``(function, args, kwargs)`` (see
+    :func:`crmtrain.grading.scoring.parse_check`), or None.
+    """
     course = str(crm.get("course") or course)  # the seed's course is the one the notebook was built with
     if crm.get("slot") == "draw":
         return draw_outputs(spec, course, assessment, trainee, answer, check, lang=lang, notes=notes,
