@@ -48,12 +48,14 @@ def learners(course_dir: str | Path, old: Regulation, changes: list[Change]) -> 
             items = assessment_items(course, assessment)
         except UserError:  # its notebook is broken or repeats items: nothing to learn from it
             continue
-        by_cell = {gid: item.id for item in items for gid in item.grade_ids}
+        by_cell = {gid: item for item in items for gid in item.grade_ids}
         for trainee, grades in gradebook.cell_grades(course, assessment).items():
             submitted.add(trainee)
             for g in grades:
                 if g.cell in by_cell and (g.auto is not None or g.manual is not None):
-                    answered.setdefault(by_cell[g.cell], {}).setdefault(trainee, set()).add(assessment)
+                    # At a draw slot the trainee learned the question they drew, not the slot.
+                    qid = by_cell[g.cell].asked(course.course_id, assessment, trainee).id
+                    answered.setdefault(qid, {}).setdefault(trainee, set()).add(assessment)
     by_item: dict[str, list[Learned]] = {}
     for c in changes:
         if not c.trains or c.kind in ("assessment", "introduction") or c.status == "added":
