@@ -26,6 +26,7 @@ from ..i18n import translation
 from ..rules import cases, variants
 from . import shown as base
 
+
 def slot_outputs(crm: dict, spec: dict, check: tuple | None, answer: Any, *, course: str, assessment: str,
                  trainee: str, lang: str = "en", notes: dict | None = None, contact: str = "",
                  shown: dict | None = None) -> list[dict]:
