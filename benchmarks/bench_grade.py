@@ -143,7 +143,7 @@ def setup(root: Path, n: int):
     from crmtrain.grading.course import Course
     from crmtrain.regulation.loader import load
     from crmtrain.samples import sample_path
-    from crmtrain.simulate import SimulatedTrainee
+    from crmtrain.simulate import SimulatedTrainee, slots_asked
 
     reg = load(sample_path("en"))
     build("sample:en", str(root), io.StringIO(), exchange=str(root / "exchange"))
@@ -157,7 +157,7 @@ def setup(root: Path, n: int):
     for i, t in enumerate(ids):
         s = SimulatedTrainee(t, t, f"{t}@example.com", 0.3 + 0.65 * i / max(1, n - 1), root / "home" / t)
         s.fetch(course, A)
-        answers[t] = s.plan(reg, A, random.Random(f"bench/{t}"))
+        answers[t] = s.plan(reg, A, random.Random(f"bench/{t}"), slots_asked(reg, A, s.notebook(A), t))
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         (s.folder(A) / "answers.json").write_text(json.dumps(
             {"format": 1, "assessment": A, "trainee": t, "answers": answers[t],
@@ -165,6 +165,14 @@ def setup(root: Path, n: int):
         s.submit(course, A)
     collect.collect(course, A)
     return reg, course, answers
+
+
+def key_scores(reg, course, answers: dict) -> dict[str, float]:
+    """The points each trainee's answers earn by the key, every slot by that trainee's own case or draw."""
+    from crmtrain.simulate import expected_scores, slots_asked
+
+    released = course.release_dir(A) / f"{A}.ipynb"
+    return {t: expected_scores(reg, A, a, slots_asked(reg, A, released, t)) for t, a in answers.items()}
 
 
 def scores(root: Path) -> dict[str, float]:
@@ -213,7 +221,6 @@ def execution(course, trainee: str, runs: int = 3) -> float:
 def at_scale(n: int, keep: str | None) -> int:
     """crmtrain grade on ``n`` collected submissions: total and per-submission time."""
     from crmtrain.grading.autograde import usable_cpus
-    from crmtrain.simulate import expected_scores
 
     tmp = Path(keep or tempfile.mkdtemp(prefix="bench-grade-")).absolute()
     tmp.mkdir(parents=True, exist_ok=True)
@@ -226,7 +233,7 @@ def at_scale(n: int, keep: str | None) -> int:
     load1 = os.getloadavg()
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     ours = scores(course.root)
-    key = {t: expected_scores(reg, A, a) for t, a in answers.items()}
+    key = key_scores(reg, course, answers)
     assert ours == key, "the scores differ from those computed from the key"
     print(f"\nMachine: {os.cpu_count()} CPUs ({usable_cpus()} usable); load average {load0[0]:.2f} before, "
           f"{load1[0]:.2f} after (1-minute).\n")
@@ -257,7 +264,7 @@ def main() -> int:
     if args.no_stock:
         return at_scale(args.trainees, args.keep)
     from crmtrain.grading.autograde import usable_cpus
-    from crmtrain.simulate import autograded_max, expected_scores
+    from crmtrain.simulate import autograded_max
 
     tmp = Path(args.keep or tempfile.mkdtemp(prefix="bench-grade-")).absolute()
     tmp.mkdir(parents=True, exist_ok=True)
@@ -290,7 +297,7 @@ def main() -> int:
     load2 = os.getloadavg()
 
     ours, theirs = scores(course.root), scores(stock_root)
-    key = {t: expected_scores(reg, A, a) for t, a in answers.items()}
+    key = key_scores(reg, course, answers)
     assert ours == theirs, "crmtrain grade and nbgrader autograde disagree"
     assert ours == key, "the scores differ from those computed from the key"
 

@@ -61,6 +61,7 @@ def story(tmp_path_factory, blank_gradebook, kernel_spec_dir):
         t.fetch(course, A)
     given = {t.id: t.answer(course, A, reg, random.Random(f"e2e/{t.id}"), kernel_spec_manager=specs)
              for t in (alice, bob)}
+    asked = {t.id: t.asked[A] for t in (alice, bob)}  # what each got in the slots, if the sample has any
     # Bob edits a locked answer cell so that every hidden test would pass, were it kept.
     target = next(q for q in questions(reg, A) if q.answer is not None)
     original = next(c.source for c in nbformat.read(bob.notebook(A), as_version=4).cells
@@ -84,7 +85,7 @@ def story(tmp_path_factory, blank_gradebook, kernel_spec_dir):
     theirs = _scores(Course.load(copy))
 
     sent = feedback.feedback(course, A, include_pending=True)
-    return SimpleNamespace(tmp=tmp, reg=reg, course=course, given=given, collected=collected, graded=graded,
+    return SimpleNamespace(tmp=tmp, reg=reg, course=course, given=given, asked=asked, collected=collected, graded=graded,
                            ours=ours, stock=stock, theirs=theirs, sent=sent, target=target, original=original)
 
 
@@ -92,11 +93,11 @@ def test_scores_equal_those_computed_from_the_key(story):
     for trainee in ("alice", "bob"):
         o = story.graded.outcome(trainee, A)
         assert o.ok, o.error
-        assert o.score == expected_scores(story.reg, A, story.given[trainee])
-        assert o.max_score == sum(q.points for q in questions(story.reg, A))
+        assert o.score == expected_scores(story.reg, A, story.given[trainee], story.asked[trainee])
+        assert o.max_score == sum(q.points for q in questions(story.reg, A)) + sum(a.points for a in story.asked[trainee])
         assert o.needs_manual_grade  # the open answers wait for the specialist
     # The key-derived scores are below the maximum, so a tamper that worked would show.
-    assert expected_scores(story.reg, A, story.given["bob"]) < autograded_max(story.reg, A)
+    assert expected_scores(story.reg, A, story.given["bob"], story.asked["bob"]) < autograded_max(story.reg, A)
     assert story.ours == {"alice": story.graded.outcome("alice", A).score, "bob": story.graded.outcome("bob", A).score,
                           "carol": 0}
 
@@ -106,7 +107,7 @@ def test_answers_were_saved_by_the_widgets_and_collected(story):
     for trainee in ("alice", "bob"):
         saved = json.loads((story.course.submitted_dir(trainee, A) / "answers.json").read_text())
         assert saved["answers"] == story.given[trainee] and saved["trainee"] == trainee
-        assert set(saved["answers"]) == {q.id for q in questions(story.reg, A)}
+        assert set(saved["answers"]) == {q.id for q in questions(story.reg, A)} | {a.slot for a in story.asked[trainee]}
 
 
 def test_late_is_recorded_as_nbgrader_defines_it(story):
