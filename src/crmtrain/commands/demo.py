@@ -81,16 +81,24 @@ def slot_evidence(asked: dict, max_scores: dict[str, float]) -> list[str]:
     for slot in slots:
         seen = {tid: a for tid, got in asked.items() for a in got if a.slot == slot}
         def what(a) -> str:
+            """The question's id, or the case's facts (not its options) as ``name=value``, sorted."""
             if a.question is not None:
                 return a.question.id
-            return json.dumps({k: v for k, v in a.case.items() if k not in ("options", "fields")}, ensure_ascii=False, sort_keys=True)
+            facts = {k: v for k, v in a.case.items() if k not in ("options", "fields")}
+            facts = facts.get("lead", facts)  # a lead case: its criteria
+            return ", ".join(f"{k}={v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
+                             for k, v in sorted(facts.items()))
         distinct = {what(a) for a in seen.values()}
         first_id, first = next(iter(seen.items()))
         other = next((tid for tid, a in seen.items() if what(a) != what(first)), None)  # a trainee who got another
         label = "drawn question" if first.question is not None else f"{first.kind} case"
-        shown = " | ".join(f"{tid}: {what(seen[tid])[:90]}" for tid in (first_id, other) if tid is not None)
+        shown = " | ".join(f"{tid}: {_clip(what(seen[tid]), 80)}" for tid in (first_id, other) if tid is not None)
         lines.append(f"  {slot} ({label}): {len(distinct)} different among {len(seen)} trainees — {shown}")
     return lines
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 SYMBOLS = {"learned": "+", "forgotten": "F", "learned_later": "L", "never_learned": "-", "": "·"}
