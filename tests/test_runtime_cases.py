@@ -8,8 +8,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from test_rules_cases import sample_specs
 
+from crmtrain.i18n import translation
 from crmtrain.regulation.loader import load
 from crmtrain.rules import cases
+from crmtrain.runtime.drills import DRILLS
 from crmtrain.samples import sample_path
 
 COURSE, ASSESSMENT, TRAINEE, START = "crm-training", "initial", "ivanova", "2027-02-01"
@@ -60,7 +62,13 @@ def test_a_trainee_answers_their_own_cases_and_finds_them_restored_after_a_resta
         assert data["answers"][slot] == keys[slot]
         assert data["shown"][slot] == {"case": case}
         assert "Сохранено в" in k.eval(f"test.items[{slot!r}].status.value")
-    assert k.eval("test.items['deal-move'].summary()").startswith("deal-move: ")
+    # Where widgets do not render (the autograded notebook), the answer reads in words.
+    tr = translation("ru")
+    for slot, kind in SLOTS.items():
+        view = DRILLS[kind](specs[kind], tr, "ru", case=expected_case(specs, slot), controls=False)
+        words = {p["id"]: p["text"] for p in view.answer_parts()}
+        given = keys[slot] if isinstance(keys[slot], list) else [keys[slot]]
+        assert k.eval(f"test.items[{slot!r}].summary()") == f"{slot}: " + "; ".join(words[g] for g in given)
 
     k.shutdown()
     again = kernel(tmp_path)

@@ -34,15 +34,7 @@ class CaseInput:
     @property
     def options(self) -> list[dict]:
         """Every answer part the inputs offer, in words, for the saved answer's summary."""
-        view, found = self.view, []
-        if hasattr(view, "radio"):
-            found += [{"id": value, "text": label} for label, value in view.radio.options]
-        else:  # the pipeline's verdict and fields
-            _ = view.tr.gettext
-            found += [{"id": cases.PipelineRules.ALLOWED, "text": _("Allowed")},
-                      {"id": cases.PipelineRules.FORBIDDEN, "text": _("Not allowed")}]
-            found += [{"id": fid, "text": box_.description} for fid, box_ in view.fields.items()]
-        return found
+        return self.view.answer_parts()
 
     def set_value(self, answer: Any) -> None:
         """Show a saved answer (one that does not fit this case is ignored)."""

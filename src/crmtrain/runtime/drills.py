@@ -111,6 +111,10 @@ class Drill:
         known = [value for _, value in self.radio.options]
         self.radio.value = answer if isinstance(answer, str) and answer in known else None
 
+    def answer_parts(self) -> list[dict]:
+        """Every value an answer can hold, with its words (``{"id", "text"}``), for summaries."""
+        return [{"id": value, "text": label} for label, value in self.radio.options]
+
     # Subclasses: show the case, build inputs, say why the right answer is right.
     def render_case(self) -> str: raise NotImplementedError
     def make_inputs(self) -> list[widgets.Widget]: raise NotImplementedError
@@ -201,6 +205,11 @@ class PipelineDrill(Drill):
         self.allowed.value = None if given is None else given[0] == cases.PipelineRules.ALLOWED
         for fid, box_ in self.fields.items():
             box_.value = bool(given) and fid in given[1:]
+
+    def answer_parts(self):
+        return [{"id": cases.PipelineRules.ALLOWED, "text": self._("Allowed")},
+                {"id": cases.PipelineRules.FORBIDDEN, "text": self._("Not allowed")},
+                *({"id": fid, "text": box_.description} for fid, box_ in self.fields.items())]
 
     def explain(self):
         labels = {f["id"]: f["label"] for f in self.spec.get("fields", ())}
