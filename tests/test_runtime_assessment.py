@@ -115,17 +115,36 @@ def test_options_are_shuffled_per_trainee_but_saved_by_id(kernel, tmp_path, monk
 
 
 def test_the_trainee_notebook_holds_no_key():
+    from crmtrain.grading.shown import item_spec
+
     reg = load(sample_path("en"))
     nb = build_assessment(reg, "initial", "crm-training")
     from crmtrain.regulation.selection import select
 
+    slots = 0
     for cell in nb.cells:
         md = cell.metadata.get("nbgrader", {})
         if md.get("grade"):
             # The key lives only between the hidden-test markers, which nbgrader strips.
             visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
-            assert "check(" not in visible
+            assert "check" not in visible
+        elif cell.cell_type == "code" and cell.metadata.get("crmtrain", {}).get("slot"):
+            # A slot's cell passes the regulation's own text (which may say "answer"): no key in its data.
+            slots += 1
+            spec = item_spec(cell.source)
+            assert spec is not None and not keys_in(spec) & {"answer", "key", "tolerance"}, md.get("grade_id")
         elif cell.cell_type == "code":
             assert "check(" not in cell.source and "answer" not in cell.source.replace("Assessment", "")
+    sel = select(reg)
+    assert slots == len(sel.slots["initial"]) > 0
     assert len([c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]) == \
-        len([q for q in select(reg).questions["initial"] if q.type.value != "open"])
+        len([q for q in sel.questions["initial"] if q.type.value != "open"]) + len(sel.slots["initial"])
+
+
+def keys_in(value) -> set[str]:
+    """Every dict key anywhere inside ``value``."""
+    if isinstance(value, dict):
+        return set(value).union(*(keys_in(v) for v in value.values()))
+    if isinstance(value, (list, tuple)):
+        return set().union(*(keys_in(v) for v in value))
+    return set()
