@@ -162,3 +162,24 @@ def test_feedback_shows_the_own_case_and_hides_the_key_where_the_assessment_says
     page = (story.course.feedback_dir("vera", "initial") / "initial.html").read_text(encoding="utf-8")
     assert "Your answer:" in page
     assert ("Correct answer:" in page) is bool(notes["show_answers"])
+
+
+def test_the_report_keeps_statistics_per_drawn_question(story):
+    from crmtrain.reports.data import validate
+    from crmtrain.reports.from_gradebook import load_report_data
+    from crmtrain.reports.itemstats import item_analysis
+
+    data = validate(load_report_data(story.course.root, story.reg))
+    ia = item_analysis(data)
+    grades = _slot_grades(story.course, "followup", {"own-setup"})
+    drew: dict[str, list[float]] = {}
+    for n in (*HONEST, CHEAT):
+        [s] = [s for s in story.asked["followup"][n] if s.slot == "own-setup"]
+        drew.setdefault(s.question.id, []).append(grades[n]["own-setup"] / s.points)
+    mine = ia[(ia["assessment"] == "followup") & (ia["slot"] == "own-setup")].set_index("item")
+    assert set(mine.index) == {"fu-tech-01", "fu-tech-02"}
+    for qid, shares in drew.items():
+        assert mine.loc[qid, "n"] == len(shares)
+        assert mine.loc[qid, "facility"] == pytest.approx(sum(shares) / len(shares))
+    cases = ia[(ia["assessment"] == "initial") & (ia["qtype"] == "case")]
+    assert set(cases["slot"]) == {s.slot for s in story.asked["initial"]["anna"]} and (cases["n"] == 5).all()
