@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
 import shutil
 
 import pytest
@@ -28,7 +29,9 @@ from crmtrain.regulation.loader import load
 from crmtrain.runtime.keys import parse_number
 from crmtrain.runtime.ui import format_number
 from crmtrain.samples import resolve
-from crmtrain.simulate import autograded_max, expected_scores, questions
+from crmtrain.i18n import translation
+from crmtrain.runtime.drills import DRILLS
+from crmtrain.simulate import autograded_max, choose_case, expected_scores, questions, slots_asked
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +68,13 @@ def plan(q, index: int):
         value = float(q.answer) if right else float(q.answer) + 1.5
         return f"{value:.1f}".replace(".", ",")  # typed with a decimal comma
     raise AssertionError(t)
+
+
+def case_clicks(asked, value) -> list[str]:
+    """The labels a trainee clicks to give ``value`` in their case: a radio button, then any boxes."""
+    view = DRILLS[asked.kind](asked.spec, translation("en"), "en", case=asked.case, controls=False)
+    words = {p["id"]: p["text"] for p in view.answer_parts()}
+    return [words[v] for v in value] if isinstance(value, list) else [words[value]]
 
 
 @pytest.fixture
@@ -123,9 +133,9 @@ def test_answers_survive_reload_and_restart_and_are_graded_as_clicked(
     assert saved["answers"] == answers
     assert cli.main(["grade", "--course", str(course.root)]) == 0
     [result] = results.results(course, A)
-    expected = expected_scores(REG, A, answers)
+    expected = expected_scores(REG, A, answers, person.slots)
     assert result.trainee == TRAINEE
-    assert result.score == expected == expected_scores(REG, A, saved["answers"])
+    assert result.score == expected == expected_scores(REG, A, saved["answers"], person.slots)
     assert 0 < expected < autograded_max(REG, A)  # some right, some wrong: a wrong grading would show
 
 
@@ -147,10 +157,23 @@ def _take_the_assessment(person: Trainee, course: Course, home) -> None:
     assessment_ran_all(person)
     assert not person.page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty")
     by_id = {q.id: q for q in questions(REG, A)}
+    # The slots: this trainee's own drawn questions and cases, derived from their seed as grading will.
+    slots = {a.slot: a for a in slots_asked(REG, A, home / A / f"{A}.ipynb", TRAINEE)}
+    cases = {s: a for s, a in slots.items() if a.question is None}
+    by_id.update({s: a.question for s, a in slots.items() if a.question is not None})
+    assert cases and len(slots) > len(cases)  # the sample has both kinds
     qids = assessment_items(person)
-    assert sorted(qids) == sorted(by_id)
+    assert sorted(qids) == sorted([*by_id, *cases])
     intended, answers = {}, {}
     for index, qid in enumerate(qids):
+        if qid in cases:  # clicked by its labels, right for some slots and wrong for others
+            item = assessment_item(person, qid)
+            value = choose_case(cases[qid], index % 3 != 1, random.Random(qid))
+            for label in case_clicks(cases[qid], value):
+                tick(person, item, label)
+            answers[qid] = intended[qid] = value
+            expect(item.locator(".crmtrain-saved")).to_contain_text("Saved at")
+            continue
         q, item = by_id[qid], assessment_item(person, qid)
         texts = {o.id: o.text for o in q.options}
         value = plan(q, index)
@@ -180,7 +203,7 @@ def _take_the_assessment(person: Trainee, course: Course, home) -> None:
     on_disk = json.loads((home / A / "answers.json").read_text(encoding="utf-8"))["answers"]
     # Multiple choice is kept in the shuffled order shown; compare as sets there.
     for qid, value in answers.items():
-        if by_id[qid].type.value == "multiple":
+        if qid in by_id and by_id[qid].type.value == "multiple":
             assert sorted(on_disk[qid]) == sorted(value), qid
             answers[qid] = on_disk[qid]
     assert on_disk == answers
@@ -192,6 +215,12 @@ def _take_the_assessment(person: Trainee, course: Course, home) -> None:
     assessment_restart(person)
     expect(person.panel.get_by_text(f"Your answers to {len(qids)} questions were restored.")).to_be_visible()
     for qid in qids:
+        if qid in cases:
+            item = assessment_item(person, qid)
+            expect(item.locator(".crmtrain-saved")).to_contain_text("Saved at")
+            for label in case_clicks(cases[qid], intended[qid]):
+                expect(item.get_by_label(label, exact=True)).to_be_checked()
+            continue
         q, item = by_id[qid], assessment_item(person, qid)
         texts, value, t = {o.id: o.text for o in q.options}, intended[qid], q.type.value
         expect(item.locator(".crmtrain-saved")).to_contain_text("Saved at")
@@ -223,4 +252,4 @@ def _take_the_assessment(person: Trainee, course: Course, home) -> None:
     expect(page.locator("#submitted_assignments_list")).to_contain_text(A)
     person.shot("submitted")
     assert list(course.inbound_dir.glob(f"{TRAINEE}+{A}+*"))
-    person.answers = answers
+    person.answers, person.slots = answers, tuple(slots.values())
