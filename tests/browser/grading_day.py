@@ -31,7 +31,11 @@ OPEN_ANSWER = "First I check the stock in the Products tab; the purchasing speci
 
 
 def graded_course(root: Path):
-    """Build, release, answer, submit, collect and grade ``initial``; (course, regulation, answers)."""
+    """Build, release, answer, submit, collect and grade ``initial``; (course, regulation, answers).
+
+    The answers hold the slots too, under their ids: what each trainee got there is
+    :func:`crmtrain.simulate.slots_asked` of their fetched notebook (``trainees/<id>/initial``).
+    """
     import io
 
     from crmtrain.commands import build
@@ -39,7 +43,7 @@ def graded_course(root: Path):
     from crmtrain.grading.course import Course
     from crmtrain.regulation.loader import load
     from crmtrain.samples import sample_path
-    from crmtrain.simulate import choose, questions
+    from crmtrain.simulate import choose, choose_case, questions, slots_asked
 
     build.run("sample:en", str(root), io.StringIO(), exchange=str(root / "exchange"), course_id="crm-test")
     course = Course.load(root / "assignments")
@@ -59,6 +63,10 @@ def graded_course(root: Path):
             if i == 4 and n == 0:
                 continue  # one item left unanswered
             answers[q.id] = OPEN_ANSWER if not q.kind.autograded and n == 0 else choose(q, i % 2 == 0, rng)
+        # The slots: this trainee's own drawn questions and cases, some right, some wrong.
+        for j, a in enumerate(slots_asked(reg, ASSESSMENT, folder / f"{ASSESSMENT}.ipynb", tid)):
+            right = j % 2 == 0
+            answers[a.slot] = choose(a.question, right, rng) if a.question is not None else choose_case(a, right, rng)
         (folder / ANSWERS_FILE).write_text(json.dumps({"answers": answers}), encoding="utf-8")
         trainee.submit(course, tid, home, ASSESSMENT)
         given[tid] = answers

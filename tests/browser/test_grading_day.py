@@ -12,6 +12,9 @@ from playwright.sync_api import expect
 from grading_day import ASSESSMENT, OPEN_ANSWER, TRAINEES, Formgrader, graded_course, shot
 from harness import new_page
 
+from crmtrain.regulation.selection import select
+from crmtrain.simulate import slots_asked
+
 COMMENT = "Good: the stock check and the order. Missing: the invoice check by the accountant."
 WIDGET_TRACES = ("model_id", "application/vnd.jupyter.widget", "var element", "$('#", "require(", "function(")
 
@@ -102,7 +105,9 @@ def test_the_specialist_grades_an_open_answer_in_the_formgrader(day, formgrader,
     shown = io.StringIO()
     assert course_commands.status(str(course.root), ASSESSMENT, shown) == 0
     line = next(ln for ln in shown.getvalue().splitlines() if ln.strip().startswith(tid))
-    assert f"{before + 2:g}/22" in line
+    total = sum(q.points for q in questions(reg, ASSESSMENT)) + sum(p.points for p in select(reg).slots[ASSESSMENT])
+    assert total > 22  # the slots count too
+    assert f"{before + 2:g}/{total:g}" in line
     out = io.StringIO()
     assert report.run(str(course.root), None, tmp_path, "csv", out) == 0
     rows = {r["trainee_id"]: r for r in csv.DictReader((tmp_path / "trainees.csv").open(encoding="utf-8-sig"))}
@@ -127,16 +132,19 @@ def test_the_trainee_reads_each_answer_with_its_verdict_and_explanation(day, bro
         from crmtrain.simulate import questions
 
         asked = questions(reg, ASSESSMENT)
-        assert body.count("Your answer:") == sum(1 for q in asked if given[tid].get(q.id) not in (None, "", []))
+        got = slots_asked(reg, ASSESSMENT, course.root.parent / "trainees" / tid / ASSESSMENT / f"{ASSESSMENT}.ipynb", tid)
+        drawn = [a.question for a in got if a.question is not None]
+        assert got and all(given[tid].get(a.slot) not in (None, "", []) for a in got)
+        assert body.count("Your answer:") == sum(1 for q in asked if given[tid].get(q.id) not in (None, "", [])) + len(got)
         assert body.count("The answer is right.") + body.count("The answer is wrong.") == \
-            sum(1 for q in asked if q.kind.autograded)
+            sum(1 for q in asked if q.kind.autograded) + len(got)
         assert "Say who checks the invoice." in body
         assert "Re-read in the regulation:" in body and "workbook 01-summary.ipynb" in body
         assert "n.orlova@teplostroy-eng.ru" in body
         for trace in WIDGET_TRACES:
             assert trace not in body, f"the feedback page shows {trace!r}"
         # Every explanation is there to learn from; the initial hides the correct answers and the tests.
-        assert body.count("Explanation:") == sum(1 for q in asked if q.explanation)
+        assert body.count("Explanation:") == sum(1 for q in (*asked, *drawn) if q.explanation)
         assert "Correct answer:" not in body
         for line in hidden_lines(course.source_notebooks(ASSESSMENT)[0]):
             assert line not in body
