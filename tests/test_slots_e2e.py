@@ -2,9 +2,9 @@
 
 The initial assessment has four case slots (lead, process, pipeline, callback), the follow-up
 a drawn question and two fresh cases. Four trainees fetch both through the real exchange and
-answer by clicking the real widgets (crmtrain.simulate); mallory instead opens her notebook as
-boris — so the kernel shows her boris's cases and draw — answers those right, and writes
-boris's cases into her answers.json's record of what she was shown. Both assessments are
+answer by clicking the real widgets (crmtrain.simulate); mallory instead gets boris's cases and
+draw shown — by editing her notebook's setup cell (initial) or her kernel's identity
+(follow-up) — answers those right, and her answers.json records boris's cases as hers. Both assessments are
 collected and graded by ``crmtrain grade``, and a copy of the course by stock ``nbgrader
 autograde`` with nbgrader's own preprocessors only (every hidden test in a real kernel, the
 trainee taken from the folder nbgrader grades in). The story runs once; each test checks one
@@ -81,8 +81,13 @@ def story(tmp_path_factory, blank_gradebook, kernel_spec_dir):
             t.fetch(course, a)
             given[a][n] = t.answer(course, a, reg, random.Random(f"slots/{n}/{a}"), kernel_spec_manager=specs)
             t.submit(course, a)
-        # mallory's kernel believes she is boris: it shows boris's cases and draw, which she answers right.
+        # mallory gets boris's cases and draw shown, and answers them right: in the initial by editing
+        # her notebook's setup cell to say she is boris, in the follow-up by her kernel's identity.
         cheat.fetch(course, a)
+        if a == "initial":
+            setup = next(c for c in json.loads(cheat.notebook(a).read_text(encoding="utf-8"))["cells"]
+                         if c["metadata"].get("nbgrader", {}).get("grade_id") == "setup")
+            cheat.edit_cell(a, "setup", "".join(setup["source"]).rstrip(")") + ", trainee='boris')")
         posing = SimulatedTrainee("boris", "Boris", "", 1.0, cheat.home)
         as_boris[a] = posing.answer(course, a, reg, random.Random(f"slots/mallory/{a}"), kernel_spec_manager=specs)
         saved = json.loads((cheat.folder(a) / "answers.json").read_text(encoding="utf-8"))
@@ -141,6 +146,7 @@ def test_seeing_another_trainees_case_in_her_kernel_gains_mallory_nothing(story)
         borrowed = expected_scores(story.reg, a, saved, story.asked[a]["boris"])
         assert own < borrowed  # her answers are right for boris's cases and draw only ...
         assert story.graded.outcome(CHEAT, a).score == pytest.approx(own)  # ... and she is graded on her own
+    assert "cell added or changed ignored" in " ".join(story.graded.outcome(CHEAT, "initial").notes)
 
 
 def test_the_graded_notebook_shows_each_trainee_their_own_case(story):
