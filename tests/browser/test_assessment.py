@@ -19,7 +19,7 @@ import shutil
 import pytest
 from harness import REPO, new_page
 from playwright.sync_api import expect
-from trainee import (Trainee, assessment_item, assessment_items, assessment_restart,
+from trainee import (Trainee, answer_case, assessment_item, assessment_items, assessment_restart, case_clicks,
                      assessment_ran_all, open_assignment_list, ordered_texts, tick, save_notebook, type_text)
 
 from crmtrain import cli
@@ -29,8 +29,6 @@ from crmtrain.regulation.loader import load
 from crmtrain.runtime.keys import parse_number
 from crmtrain.runtime.ui import format_number
 from crmtrain.samples import resolve
-from crmtrain.i18n import translation
-from crmtrain.runtime.drills import DRILLS
 from crmtrain.simulate import autograded_max, choose_case, expected_scores, questions, slots_asked
 
 pytestmark = pytest.mark.browser
@@ -68,13 +66,6 @@ def plan(q, index: int):
         value = float(q.answer) if right else float(q.answer) + 1.5
         return f"{value:.1f}".replace(".", ",")  # typed with a decimal comma
     raise AssertionError(t)
-
-
-def case_clicks(asked, value) -> list[str]:
-    """The labels a trainee clicks to give ``value`` in their case: a radio button, then any boxes."""
-    view = DRILLS[asked.kind](asked.spec, translation("en"), "en", case=asked.case, controls=False)
-    words = {p["id"]: p["text"] for p in view.answer_parts()}
-    return [words[v] for v in value] if isinstance(value, list) else [words[value]]
 
 
 @pytest.fixture
@@ -169,8 +160,7 @@ def _take_the_assessment(person: Trainee, course: Course, home) -> None:
         if qid in cases:  # clicked by its labels, right for some slots and wrong for others
             item = assessment_item(person, qid)
             value = choose_case(cases[qid], index % 3 != 1, random.Random(qid))
-            for label in case_clicks(cases[qid], value):
-                tick(person, item, label)
+            answer_case(person, item, cases[qid], value)
             answers[qid] = intended[qid] = value
             expect(item.locator(".crmtrain-saved")).to_contain_text("Saved at")
             continue

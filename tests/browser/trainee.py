@@ -256,6 +256,25 @@ def assessment_item(person: Trainee, qid: str) -> Locator:
     return item
 
 
+def case_clicks(asked, value, lang: str = "en") -> list[str]:
+    """The labels a trainee clicks to give ``value`` in their case slot: a radio button, then any boxes.
+
+    ``asked`` is the trainee's :class:`crmtrain.simulate.Asked`; the words are the drill widget's own.
+    """
+    from crmtrain.i18n import translation
+    from crmtrain.runtime.drills import DRILLS
+
+    view = DRILLS[asked.kind](asked.spec, translation(lang), lang, case=asked.case, controls=False)
+    words = {p["id"]: p["text"] for p in view.answer_parts()}
+    return [words[v] for v in value] if isinstance(value, list) else [words[value]]
+
+
+def answer_case(person: Trainee, item: Locator, asked, value) -> None:
+    """Give ``value`` in a case slot by clicking the labels it reads as."""
+    for label in case_clicks(asked, value):
+        tick(person, item, label)
+
+
 def tick(person: Trainee, item: Locator, text: str) -> None:
     """Tick the radio button or checkbox labelled ``text`` by clicking its label; check it took."""
     box = item.get_by_label(text, exact=True)

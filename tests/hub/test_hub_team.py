@@ -15,6 +15,7 @@ import contextlib
 import csv
 import io
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ import subprocess
 import pytest
 from hub_harness import ARTIFACTS, Postgres, in_kernel, log_in
 from playwright.sync_api import expect
-from trainee import (Trainee, assessment_item, assessment_items, assessment_ran_all, open_assignment_list, tick,
+from trainee import (Trainee, answer_case, assessment_item, assessment_items, assessment_ran_all, open_assignment_list, tick,
                      type_text, words)
 
 from crmtrain import cli
@@ -32,7 +33,7 @@ from crmtrain.hub import status as hub_status
 from crmtrain.regulation.loader import load
 from crmtrain.runtime.keys import parse_number
 from crmtrain.samples import resolve
-from crmtrain.simulate import autograded_max, expected_scores, questions
+from crmtrain.simulate import autograded_max, choose_case, expected_scores, questions, slots_asked
 
 A = "initial"
 REG = load(resolve("sample:en"))
@@ -60,12 +61,20 @@ def plan(q, index: int, shift: int):
     raise AssertionError(t)
 
 
-def answer_everything(person: Trainee, shift: int) -> dict:
-    """Click every item's answer; return what answers.json must then hold."""
+def answer_everything(person: Trainee, shift: int, slots: dict) -> dict:
+    """Click every item's answer (``slots``: what this trainee got in each slot); return what answers.json must hold."""
     answers = {}
+    by_id = {**BY_ID, **{s: a.question for s, a in slots.items() if a.question is not None}}
     for index, qid in enumerate(assessment_items(person)):
-        q, item = BY_ID[qid], assessment_item(person, qid)
-        texts, value, t = {o.id: o.text for o in q.options}, plan(BY_ID[qid], index, shift), q.type.value
+        if qid in slots and slots[qid].question is None:  # their own case, right or wrong by the same rule
+            value = choose_case(slots[qid], (index + shift) % 3 != 1, random.Random(f"{shift}/{qid}"))
+            item = assessment_item(person, qid)
+            answer_case(person, item, slots[qid], value)
+            answers[qid] = value
+            expect(item.locator(".crmtrain-saved")).to_contain_text("Saved at")
+            continue
+        q, item = by_id[qid], assessment_item(person, qid)
+        texts, value, t = {o.id: o.text for o in q.options}, plan(q, index, shift), q.type.value
         if t == "open":
             type_text(person, item, value)
         elif t in ("single", "multiple"):
@@ -89,6 +98,7 @@ class Story:
     def __init__(self) -> None:
         self.people: dict[str, Trainee] = {}
         self.answers: dict[str, dict] = {}
+        self.slots: dict[str, tuple] = {}  # what each trainee got in the slots (simulate.Asked)
         self.status_before_submit: hub_status.Status | None = None
         self.scores: dict[str, float] = {}  # what the report says, once the specialist has graded
 
@@ -122,10 +132,13 @@ def story(live_hub, chromium, tmp_path_factory):
         person.folder = A
         person.open(f"{A}.ipynb")
         assessment_ran_all(person)
-        told.answers[name] = answer_everything(person, shift)
+        told.slots[name] = slots_asked(REG, A, server.root / A / f"{A}.ipynb", name)
+        got = {a.slot: a for a in told.slots[name]}
+        told.answers[name] = answer_everything(person, shift, got)
         saved = json.loads((server.root / A / "answers.json").read_text(encoding="utf-8"))
         for qid, value in told.answers[name].items():  # multiple choice is kept in the order shown
-            if BY_ID[qid].type.value == "multiple":
+            q = BY_ID.get(qid) or (got[qid].question if qid in got else None)
+            if q is not None and q.type.value == "multiple":
                 assert sorted(saved["answers"][qid]) == sorted(value)
                 told.answers[name][qid] = saved["answers"][qid]
         assert saved["answers"] == told.answers[name]
@@ -212,6 +225,9 @@ def test_both_trainees_submitted_through_the_hub(live_hub, story):
         assert json.loads((sub / "answers.json").read_text(encoding="utf-8"))["answers"] == story.answers[name]
         assert (sub.stat().st_mode & 0o007) == 0, "a submission must be closed to other trainees"
     assert story.answers[ann] != story.answers[bob]
+    # Each saw their own cases and draws (their kernels knew them by their hub login), worth the same.
+    assert story.slots[ann] != story.slots[bob]
+    assert [a.points for a in story.slots[ann]] == [a.points for a in story.slots[bob]]
 
 
 def test_status_shows_who_is_logged_in_and_who_has_not_submitted(live_hub, story):
@@ -287,7 +303,8 @@ def test_the_specialist_grades_by_hand_in_formgrader_and_the_scores_match_the_cl
         expect(tab.get_by_text("Manage Assignments").first).to_be_visible()
         grade_by_hand(tab, hub, ann, *HAND_GRADED, shown=story.answers[ann][HAND_GRADED[0]])
 
-    want = {ann: expected_scores(REG, A, story.answers[ann]) + HAND_GRADED[1], bob: expected_scores(REG, A, story.answers[bob])}
+    want = {ann: expected_scores(REG, A, story.answers[ann], story.slots[ann]) + HAND_GRADED[1],
+            bob: expected_scores(REG, A, story.answers[bob], story.slots[bob])}
     assert report_points(hub, "reports") == want
     assert 0 < want[bob] < autograded_max(REG, A) and want[ann] != want[bob]
     story.scores = want
