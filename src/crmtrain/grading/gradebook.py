@@ -326,24 +326,19 @@ def _submission_totals(gb, own) -> dict[tuple[str, str], tuple[float, float, flo
     from nbgrader.api import Assignment, Grade, SubmittedAssignment, SubmittedNotebook
     from sqlalchemy import case, func, select
 
-    key = (Assignment.name, SubmittedAssignment.student_id)
+    # Grouped by the submission's own id: joins to the names would make SQLite nest loops over them.
+    per = SubmittedNotebook.assignment_id
     graded = gb.db.execute(
-        select(*key, func.coalesce(func.sum(Grade.score), 0.0),
-               func.max(case((Grade.needs_manual_grade, 1), else_=0)))
-        .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-        .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-        .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).where(own).group_by(*key)).all()
-    penalties = gb.db.execute(
-        select(*key, func.coalesce(func.sum(SubmittedNotebook.late_submission_penalty), 0.0))
-        .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-        .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).where(own).group_by(*key)).all()
+        select(per, func.coalesce(func.sum(Grade.score), 0.0), func.max(case((Grade.needs_manual_grade, 1), else_=0)))
+        .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id).group_by(per)).all()
+    penalties = dict(gb.db.execute(
+        select(per, func.coalesce(func.sum(SubmittedNotebook.late_submission_penalty), 0.0)).group_by(per)).all())
     maxima = dict(gb.db.execute(select(Assignment.name, Assignment.max_score).where(own)).all())
-    penalty = {(a, t): float(p or 0) for a, t, p in penalties}
-    subs = gb.db.execute(select(*key).join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                         .where(own)).all()
-    scores = {(a, t): (float(s or 0), bool(n)) for a, t, s, n in graded}
-    return {(a, t): (scores.get((a, t), (0.0, False))[0], float(maxima.get(a) or 0), penalty.get((a, t), 0.0),
-                     scores.get((a, t), (0.0, False))[1]) for a, t in subs}
+    subs = gb.db.execute(select(SubmittedAssignment.id, Assignment.name, SubmittedAssignment.student_id)
+                         .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).where(own)).all()
+    scores = {sid: (float(score or 0), bool(manual)) for sid, score, manual in graded}
+    return {(a, t): (scores.get(sid, (0.0, False))[0], float(maxima.get(a) or 0), float(penalties.get(sid) or 0),
+                     scores.get(sid, (0.0, False))[1]) for sid, a, t in subs}
 
 
 def _grades(gb, stmt, chunk: int = 100_000) -> Grades:
