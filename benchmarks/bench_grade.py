@@ -310,7 +310,11 @@ def main() -> int:
 
     print(f"\nMachine: {os.cpu_count()} CPUs ({cpus} usable); load average {load0[0]:.2f} before, "
           f"{load1[0]:.2f} after crmtrain grade, {load2[0]:.2f} after nbgrader autograde (1-minute).\n")
-    print(f"| {n} submissions of the initial assessment (14 questions) | wall time, s | per submission, s | speed-up |")
+    from crmtrain.regulation.selection import select
+
+    sel = select(reg)
+    asked = f"{len(sel.questions[A])} questions and {len(sel.slots[A])} per-trainee slots"
+    print(f"| {n} submissions of the initial assessment ({asked}) | wall time, s | per submission, s | speed-up |")
     print("|---|---|---|---|")
     print(f"| stock `nbgrader autograde` (serial) | {t_stock:.1f} | {per:.2f} | 1.0× |")
     print(f"| `crmtrain grade` ({cpus} workers) | {t_ours:.1f} | {t_ours / n:.2f} | {t_stock / t_ours:.1f}× |")
