@@ -115,9 +115,10 @@ def read_course(data, trace: bool = False) -> dict:
         make_course(data, Path(tmp))
         import nbgrader.api  # noqa: F401  (imported once, outside the timing: it alone takes seconds)
 
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         back = load_report_data(Path(tmp), reg)
-        out = {"gradebook_s": time.perf_counter() - t0}
+        # CPU time too: on a shared machine the wall clock mostly measures the other jobs.
+        out = {"gradebook_s": time.perf_counter() - t0, "gradebook_cpu_s": time.process_time() - c0}
         assert len(back.results) == len(data.results)
         del back
         if trace:  # a second, traced read: tracing slows it down, so it is not the timed one
@@ -188,14 +189,14 @@ def main() -> None:
         cmd += ["--tracemalloc"] * args.tracemalloc + ["--gradebook"] * args.gradebook + ["--slots"] * args.slots
         rows.append(json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout))
     gb = args.gradebook
-    print("| trainees | results rows | report rows |" + " read gradebook s |" * gb + " tables s | csv s | xlsx s | html s "
+    print("| trainees | results rows | report rows |" + " read gradebook s | read CPU s |" * gb + " tables s | csv s | xlsx s | html s "
           "| report s | report CPU s |" + " end to end s |" * gb + " s per 1k trainees | peak RSS MB | RSS after data MB |"
           + (" report traced MB |" + " read traced MB |" * gb) * args.tracemalloc + " xlsx MB |")
-    print("|" + "---:|" * (13 + 2 * gb + args.tracemalloc * (1 + gb)))
+    print("|" + "---:|" * (13 + 3 * gb + args.tracemalloc * (1 + gb)))
     for r in rows:
         end = r["total_s"] + r.get("gradebook_s", 0.0)
         cells = [f"{r['trainees']:,}", f"{r['rows']:,}", f"{r['table_rows']:,}"]
-        cells += [f"{r['gradebook_s']:.2f}"] if gb else []
+        cells += [f"{r['gradebook_s']:.2f}", f"{r['gradebook_cpu_s']:.2f}"] if gb else []
         cells += [f"{r[k]:.2f}" for k in ("tables_s", "csv_s", "xlsx_s", "html_s", "total_s", "cpu_s")]
         cells += [f"{end:.2f}"] * gb + [f"{1000 * end / r['trainees']:.2f}", f"{r['peak_rss_mb']:.0f}", f"{r['data_rss_mb']:.0f}"]
         if args.tracemalloc:

@@ -199,14 +199,15 @@ def _take(values: pd.Series, index: np.ndarray) -> pd.Categorical:
 
 def _responses(saved: dict, items: dict, course_id: str) -> pd.Series:
     """Saved answers as text, indexed by (assessment, trainee_id, position); a draw's by the drawn question's type."""
-    by_id = {(a, it.id): it for a, its in items.items() for it in its}
-
-    def qtype(a: str, t: str, position: str) -> str:
-        it = by_id.get((a, position))
-        return "" if it is None else it.asked(course_id, a, t).type if it.slot == "draw" else it.type
-
-    rows = [(a, t, item, v.strip() if isinstance(v, str) else response_text(v, qtype(a, t, item)))
-            for (a, t), answers in saved.items() for item, v in answers.items()]
+    types = {a: {it.id: it.type for it in its} for a, its in items.items()}
+    draws = {a: [it for it in its if it.slot == "draw"] for a, its in items.items()}
+    rows = []
+    for (a, t), answers in saved.items():
+        kinds = types.get(a, {})
+        if draws.get(a):  # this trainee's own questions decide how their answers read
+            kinds = {**kinds, **{it.id: it.asked(course_id, a, t).type for it in draws[a]}}
+        rows.extend((a, t, item, v.strip() if isinstance(v, str) else response_text(v, kinds.get(item, "")))
+                    for item, v in answers.items())
     frame = pd.DataFrame(rows, columns=["assessment", "trainee_id", "item", "response"])
     return frame.drop_duplicates(["assessment", "trainee_id", "item"]).set_index(["assessment", "trainee_id", "item"])["response"]
 
