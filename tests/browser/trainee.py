@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import nbformat
@@ -74,7 +75,7 @@ class Trainee:
 
     def open(self, name: str, kernel: bool = True) -> None:
         """Open ``name`` from the folder in a clean layout; wait for its kernel unless told not to."""
-        self.notebook = nbformat.read(self.server.root / self.folder / name, as_version=4)
+        self.notebook = read_notebook(self.server.root / self.folder / name)
         self.notebook_name = name
         self.page.goto(self.server.url(f"lab/tree/{self.folder}/{name}", reset=True))
         expect(self.panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
@@ -126,8 +127,7 @@ class Trainee:
 
     def save_and_reload(self) -> None:
         """File → Save, then load the page again (the kernel keeps running), as after closing the tab."""
-        self.menu("File", "docmanager:save")
-        self.page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+        save_notebook(self)
         self.open(self.notebook_name)
 
     def _ran_all(self) -> None:
@@ -291,9 +291,31 @@ def type_text(person: Trainee, item: Locator, text: str) -> None:
 
 
 def save_notebook(person: Trainee) -> None:
-    """File → Save, and wait until the notebook is no longer dirty."""
+    """File → Save, and wait until the server has written the file and the notebook is no longer dirty.
+
+    The model is often clean already (the extension marks it so after running the cells), so
+    "not dirty" alone does not mean the save is over; and jupyter_server writes the file in
+    place (its backup copy is what makes it "atomic"), so a read during the save sees it empty.
+    """
+    person.page.evaluate("""() => { const c = window.jupyterapp.shell.currentWidget.context;
+      window.__crmtrainSaved = false;
+      const done = (_, state) => { if (state === 'completed') { window.__crmtrainSaved = true;
+                                                                c.saveState.disconnect(done); } };
+      c.saveState.connect(done); }""")
     person.menu("File", "docmanager:save")
-    person.page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+    person.page.wait_for_function("() => window.__crmtrainSaved && !window.jupyterapp.shell.currentWidget.context.model.dirty")
+
+
+def read_notebook(path, timeout: float = 10.0):
+    """The notebook file as saved; a read that meets a write in progress (an autosave) is tried again."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return nbformat.read(path, as_version=4)
+        except nbformat.reader.NotJSONError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def ordered_texts(item: Locator) -> list[str]:
