@@ -189,3 +189,15 @@ def test_the_report_keeps_statistics_per_drawn_question(story):
         assert mine.loc[qid, "facility"] == pytest.approx(sum(shares) / len(shares))
     cases = ia[(ia["assessment"] == "initial") & (ia["qtype"] == "case")]
     assert set(cases["slot"]) == {s.slot for s in story.asked["initial"]["anna"]} and (cases["n"] == 5).all()
+
+
+def test_the_graded_view_shows_each_trainee_the_question_they_drew(story):
+    for n in HONEST:
+        [s] = [s for s in story.asked["followup"][n] if s.slot == "own-setup"]
+        nb = json.loads((story.course.autograded_dir(n, "followup") / "followup.ipynb").read_text(encoding="utf-8"))
+        cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "own-setup-answer")
+        texts = [o.get("data", {}).get("text/markdown", "") for o in cell["outputs"]]
+        shown = "".join("".join(t) if isinstance(t, list) else t for t in texts)  # nbformat may split lines
+        assert shown == s.question.text  # only the drawn one (the cell's code lists every candidate, never a key)
+        page = html.unescape((story.course.feedback_dir(n, "followup") / "followup.html").read_text(encoding="utf-8"))
+        assert s.question.text.strip()[:25] in page and "Your answer:" in page
