@@ -15,7 +15,8 @@ import pytest
 
 from crmtrain.reports import tables
 from crmtrain.reports.data import ReportData, assessment_frame, validate
-from crmtrain.reports.itemstats import assessment_statistics, item_analysis
+from crmtrain.reports.itemstats import item_analysis
+from crmtrain.reports.reliability import assessment_statistics
 from crmtrain.reports.retention import retention_detail
 from crmtrain.reports.synthetic import synthetic
 

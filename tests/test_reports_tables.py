@@ -11,7 +11,8 @@ import pytest
 from crmtrain.errors import UserError
 from crmtrain.reports import tables
 from crmtrain.reports.data import ReportData, assessment_frame, validate
-from crmtrain.reports.itemstats import Bounds, assessment_statistics, item_analysis
+from crmtrain.reports.itemstats import Bounds, item_analysis
+from crmtrain.reports.reliability import assessment_statistics
 from crmtrain.reports.retention import regulation_items, retention_detail, retention_trainees
 from crmtrain.reports.synthetic import synthetic
 

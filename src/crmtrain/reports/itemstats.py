@@ -21,8 +21,8 @@ trainees with a graded answer:
 
 A per-trainee slot (``slot`` column) is analysed per *question*: a drawn question's figures
 are over the trainees who drew it (its rest score R is still the rest of *their* test), a case
-slot is one item of its own. Weights and reliability count positions: a draw slot's
-candidates share its one place in the test.
+slot is one item of its own. Weights count positions: a draw slot's candidates share its one
+place in the test. Reliability per assessment is :mod:`.reliability`.
 
 ``flag`` is plain advice for the specialist, and stays empty until a question has
 :attr:`Bounds.min_responses` answers: below that ``note`` says how many more are needed,
@@ -217,7 +217,8 @@ def _never_chosen(g: pd.DataFrame, out: pd.DataFrame, options: list[str]) -> lis
     return result
 
 
-def _pct(v: float) -> str:
+def percent(v: float) -> str:
+    """A share as a whole percentage, the way the advice lines say it."""
     return f"{v * 100:.0f} %"
 
 
@@ -232,20 +233,20 @@ def flags(stats: pd.DataFrame, bounds: Bounds) -> pd.Series:
                              row.upper_facility, row.lower_facility)
         said = []
         if f <= bounds.facility_broken:
-            said.append(f"almost nobody answers it right ({_pct(f)}): check the key and the wording")
+            said.append(f"almost nobody answers it right ({percent(f)}): check the key and the wording")
         elif f < bounds.facility_low:
-            said.append(f"very hard for this team: {_pct(f)} of the points scored")
+            said.append(f"very hard for this team: {percent(f)} of the points scored")
         elif f >= bounds.facility_high:
-            said.append(f"too easy for this team: {_pct(f)} of the points scored")
+            said.append(f"too easy for this team: {percent(f)} of the points scored")
         if row.random_guess == row.random_guess and row.random_guess > bounds.guess_high:
-            said.append(f"easy to guess: a random answer scores {_pct(row.random_guess)}")
+            said.append(f"easy to guess: a random answer scores {percent(row.random_guess)}")
         if (di == di and di < 0) or (up == up and lo == lo and up < lo):
             wrong = f" (the most common wrong answer is '{row.wrong_answer}')" if row.wrong_answer else ""
             said.append("the key may be wrong: the strongest trainees miss it" + wrong)
         elif di == di and di < bounds.discrimination_low:
-            said.append(f"tells strong and weak trainees apart poorly (discrimination index {_pct(di)})")
+            said.append(f"tells strong and weak trainees apart poorly (discrimination index {percent(di)})")
         elif de == de and de < bounds.efficiency_low:
-            said.append(f"dubious: discriminative efficiency {_pct(de)}")
+            said.append(f"dubious: discriminative efficiency {percent(de)}")
         if row.never_chosen:
             opts = row.never_chosen.split()
             said.append(f"option {opts[0]} is never chosen" if len(opts) == 1
@@ -261,74 +262,3 @@ def notes(stats: pd.DataFrame, bounds: Bounds) -> pd.Series:
             f"{n} answers; advice needs {need} ({need - n} more)" if n < need else ""
             for n in stats["n"]]
     return pd.Series(text, index=stats.index, dtype=object)
-
-
-def assessment_statistics(data: ReportData, bounds: Bounds | None = None) -> pd.DataFrame:
-    """Per assessment: Cronbach's alpha, error ratio and standard error over the complete sittings.
-
-    A sitting counts when every question of the assessment is graded (an open answer still
-    awaiting the specialist leaves it out). The k items are the test's positions: at a draw
-    slot x_i is the score of whichever question the trainee drew. ``alpha`` = k/(k−1) × (1 − Σ Var(x_i) / Var(T))
-    (Moodle's coefficient of internal consistency, as a share), ``error_ratio`` = √(1 − alpha),
-    ``standard_error`` = error_ratio × SD(T) in points; variances with n − 1.
-    """
-    bounds = bounds or Bounds()
-    cols = ["assessment", "sittings", "items", "max_points", "mean_points", "sd_points", "alpha", "error_ratio",
-            "standard_error", "advice", "note"]
-    r = data.results
-    rows = []
-    for name in [str(v) for v in data.assessments["assessment"]]:
-        mine = r[(r["assessment"] == name) & r["submitted"]]
-        ours = r[r["assessment"] == name]
-        ours = ours.assign(_p=_positions(ours))
-        items = ours["_p"].nunique()
-        if mine.empty or items == 0:
-            rows.append({"assessment": name, "sittings": 0, "items": int(items), "advice": "", "note": "no sittings yet"})
-            continue
-        grid = pd.DataFrame({"t": mine["trainee_id"].to_numpy(), "i": _positions(mine),
-                             "x": mine["score"].to_numpy(dtype=float)}).pivot(index="t", columns="i", values="x")
-        grid = grid.dropna()
-        n, k = grid.shape
-        total = grid.sum(axis=1)
-        var_t = total.var(ddof=1) if n > 1 else np.nan
-        alpha = k / (k - 1) * (1 - grid.var(ddof=1).sum() / var_t) if k > 1 and var_t and var_t > 0 else np.nan
-        er = np.sqrt(1 - alpha) if alpha == alpha and alpha <= 1 else np.nan
-        sd = np.sqrt(var_t) if var_t == var_t else np.nan
-        row = {"assessment": name, "sittings": n, "items": k,
-               "max_points": float(ours.drop_duplicates("_p")["points"].sum()),
-               "mean_points": total.mean(), "sd_points": sd, "alpha": alpha, "error_ratio": er,
-               "standard_error": er * sd if er == er else np.nan}
-        row["advice"], row["note"] = _reliability_advice(row, bounds)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=cols)
-
-
-def _positions(r: pd.DataFrame) -> np.ndarray:
-    """Each row's place in the test: its slot's id, or the question's own id."""
-    in_slot = (r["slot"] != "").to_numpy()
-    if not in_slot.any():  # no slots: skip converting 400k categorical values to strings
-        return r["item"].to_numpy()
-    return np.where(in_slot, r["slot"].astype(str).to_numpy(), r["item"].astype(str).to_numpy())
-
-
-def _reliability_advice(row: dict, bounds: Bounds) -> tuple[str, str]:
-    """Moodle's reading of alpha and the error ratio, once there are enough sittings."""
-    n, alpha, er = row["sittings"], row["alpha"], row["error_ratio"]
-    need = max(bounds.min_responses, 2)
-    if n < need:
-        return "", f"{n} complete sittings; advice needs {need} ({need - n} more)"
-    if alpha != alpha:
-        return "", "no spread in the totals: consistency cannot be measured"
-    words = []
-    if alpha > 0.9:
-        words.append(f"alpha {_pct(alpha)} is rarely real: questions may repeat each other")
-    elif alpha > 0.75:
-        words.append(f"satisfactory consistency (alpha {_pct(alpha)})")
-    elif alpha < 0.64:
-        words.append(f"unsatisfactory consistency (alpha {_pct(alpha)}): the total says little about the trainee")
-    else:
-        words.append(f"acceptable consistency (alpha {_pct(alpha)})")
-    if er == er and er > 0.5:
-        words.append(f"error ratio {_pct(er)}: more noise than signal")
-    words.append(f"a score is ± {row['standard_error']:.1f} points of noise")
-    return "; ".join(words), ""

@@ -17,7 +17,8 @@ import pandas as pd
 from .catalog import REPORT_TABLES, TABLES  # noqa: F401  (TABLES re-exported: the order of compute_all's tables)
 from ..kinds.assessments import ASSESSMENTS, FIRST, LAST
 from .data import PARTS, ReportData
-from .itemstats import Bounds, assessment_statistics, item_analysis
+from .itemstats import Bounds, item_analysis
+from .reliability import assessment_statistics
 from .retention import (question_refs, ref_answers, regulation_items, retention_detail, retention_matrix,
                         retention_trainees)
 from .review import review_plan

@@ -1,0 +1,85 @@
+"""Reliability per assessment on Moodle's definitions: Cronbach's alpha, error ratio, standard error.
+
+The k items are the test's *positions* (:func:`positions`): at a draw slot x_i is the score of
+whichever question the trainee drew, so every sitting has the same k. The per-question figures
+are :mod:`.itemstats`, whose :class:`~.itemstats.Bounds` say when there is enough to advise on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .data import ReportData
+from .itemstats import Bounds, percent
+
+
+def assessment_statistics(data: ReportData, bounds: Bounds | None = None) -> pd.DataFrame:
+    """Per assessment: Cronbach's alpha, error ratio and standard error over the complete sittings.
+
+    A sitting counts when every question of the assessment is graded (an open answer still
+    awaiting the specialist leaves it out). The k items are the test's positions: at a draw
+    slot x_i is the score of whichever question the trainee drew. ``alpha`` = k/(k−1) × (1 − Σ Var(x_i) / Var(T))
+    (Moodle's coefficient of internal consistency, as a share), ``error_ratio`` = √(1 − alpha),
+    ``standard_error`` = error_ratio × SD(T) in points; variances with n − 1.
+    """
+    bounds = bounds or Bounds()
+    cols = ["assessment", "sittings", "items", "max_points", "mean_points", "sd_points", "alpha", "error_ratio",
+            "standard_error", "advice", "note"]
+    r = data.results
+    rows = []
+    for name in [str(v) for v in data.assessments["assessment"]]:
+        mine = r[(r["assessment"] == name) & r["submitted"]]
+        ours = r[r["assessment"] == name]
+        ours = ours.assign(_p=positions(ours))
+        items = ours["_p"].nunique()
+        if mine.empty or items == 0:
+            rows.append({"assessment": name, "sittings": 0, "items": int(items), "advice": "", "note": "no sittings yet"})
+            continue
+        grid = pd.DataFrame({"t": mine["trainee_id"].to_numpy(), "i": positions(mine),
+                             "x": mine["score"].to_numpy(dtype=float)}).pivot(index="t", columns="i", values="x")
+        grid = grid.dropna()
+        n, k = grid.shape
+        total = grid.sum(axis=1)
+        var_t = total.var(ddof=1) if n > 1 else np.nan
+        alpha = k / (k - 1) * (1 - grid.var(ddof=1).sum() / var_t) if k > 1 and var_t and var_t > 0 else np.nan
+        er = np.sqrt(1 - alpha) if alpha == alpha and alpha <= 1 else np.nan
+        sd = np.sqrt(var_t) if var_t == var_t else np.nan
+        row = {"assessment": name, "sittings": n, "items": k,
+               "max_points": float(ours.drop_duplicates("_p")["points"].sum()),
+               "mean_points": total.mean(), "sd_points": sd, "alpha": alpha, "error_ratio": er,
+               "standard_error": er * sd if er == er else np.nan}
+        row["advice"], row["note"] = _reliability_advice(row, bounds)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=cols)
+
+
+def positions(r: pd.DataFrame) -> np.ndarray:
+    """Each row's place in the test: its slot's id, or the question's own id."""
+    in_slot = (r["slot"] != "").to_numpy()
+    if not in_slot.any():  # no slots: skip converting 400k categorical values to strings
+        return r["item"].to_numpy()
+    return np.where(in_slot, r["slot"].astype(str).to_numpy(), r["item"].astype(str).to_numpy())
+
+
+def _reliability_advice(row: dict, bounds: Bounds) -> tuple[str, str]:
+    """Moodle's reading of alpha and the error ratio, once there are enough sittings."""
+    n, alpha, er = row["sittings"], row["alpha"], row["error_ratio"]
+    need = max(bounds.min_responses, 2)
+    if n < need:
+        return "", f"{n} complete sittings; advice needs {need} ({need - n} more)"
+    if alpha != alpha:
+        return "", "no spread in the totals: consistency cannot be measured"
+    words = []
+    if alpha > 0.9:
+        words.append(f"alpha {percent(alpha)} is rarely real: questions may repeat each other")
+    elif alpha > 0.75:
+        words.append(f"satisfactory consistency (alpha {percent(alpha)})")
+    elif alpha < 0.64:
+        words.append(f"unsatisfactory consistency (alpha {percent(alpha)}): the total says little about the trainee")
+    else:
+        words.append(f"acceptable consistency (alpha {percent(alpha)})")
+    if er == er and er > 0.5:
+        words.append(f"error ratio {percent(er)}: more noise than signal")
+    words.append(f"a score is ± {row['standard_error']:.1f} points of noise")
+    return "; ".join(words), ""
