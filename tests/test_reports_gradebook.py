@@ -295,7 +295,7 @@ def test_the_bulk_read_totals_are_nbgraders_own(tmp_path, course):
     """Score, maximum, late penalty and pending flag per submission, as nbgrader's properties give them."""
     from nbgrader.api import Gradebook
 
-    from crmtrain.grading import gradebook
+    from crmtrain.grading import snapshot
 
     shutil.copy(course / "gradebook.db", tmp_path / "gradebook.db")
     shutil.copy(course / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
@@ -304,7 +304,7 @@ def test_the_bulk_read_totals_are_nbgraders_own(tmp_path, course):
         gb.db.commit()
         own = {(a, s.student.id): (s.score, s.max_score, s.late_submission_penalty, s.needs_manual_grade)
                for a in ("initial", "followup") for s in gb.assignment_submissions(a)}
-    snap = gradebook.snapshot(Course.load(tmp_path))
+    snap = snapshot.snapshot(Course.load(tmp_path))
     read = {(s.assessment, s.trainee): (s.score + s.late_penalty, s.max_score, s.late_penalty, s.needs_manual_grade)
             for s in snap.submissions}
     assert read == own and own[("initial", "t2")][2] == 0.5 and len(own) == 4

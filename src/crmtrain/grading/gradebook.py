@@ -1,8 +1,8 @@
 """nbgrader's gradebook, read and written in one place, with typed results.
 
 Every other module asks this one: the roster, due dates, submissions and their scores,
-per-cell grades, hand grades, and the bulk read behind the reports. Results are frozen
-dataclasses; the bulk read is columnar (tuples per column), so 800,000 grades stay cheap.
+per-cell grades and hand grades; the bulk read behind the reports is its sibling
+:mod:`.snapshot`. Results are frozen dataclasses.
 
 Two rules live only here:
 
@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UserError
-from .course import ASSESSMENTS, Course, nbgrader_tools_on_path
+from .course import Course, nbgrader_tools_on_path
 
 
 @dataclass(frozen=True)
@@ -78,33 +77,6 @@ class Cell:
     max_score: float
 
 
-@dataclass(frozen=True)
-class Grades:
-    """Every grade of a course, one tuple per column (index i is one grade)."""
-
-    assessment: tuple[str, ...]
-    trainee: tuple[str, ...]
-    notebook: tuple[str, ...]
-    cell: tuple[str, ...]
-    auto: tuple[float | None, ...]
-    manual: tuple[float | None, ...]
-    extra: tuple[float | None, ...]
-
-    def __len__(self) -> int:
-        return len(self.cell)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the reports read: the course's own assessments only, nothing written."""
-
-    trainees: tuple[Trainee, ...]  # nbgrader's order: last name, first name, id
-    due: dict[str, dt.datetime | None]  # assessment -> due date, for those in the gradebook
-    cells: tuple[Cell, ...]
-    submissions: tuple[Submission, ...]
-    grades: Grades
-
-
 def seconds_late(timestamp: dt.datetime | None, due: dt.datetime | None) -> float:
     """nbgrader's lateness rule (``SubmittedAssignment.total_seconds_late``); ``due`` includes any extension."""
     if timestamp is None or due is None:
@@ -113,11 +85,13 @@ def seconds_late(timestamp: dt.datetime | None, due: dt.datetime | None) -> floa
 
 
 def display_name(first: str | None, last: str | None) -> str:
+    """A trainee's name as nbgrader's pages show it: first then last, either may be missing."""
     return " ".join(p for p in (first, last) if p)
 
 
 @contextlib.contextmanager
-def _open(course: Course, *, readonly: bool = False) -> Iterator[Any]:
+def open_gradebook(course: Course, *, readonly: bool = False) -> Iterator[Any]:
+    """nbgrader's Gradebook of the course (``readonly``: one that never writes a course row), closed after."""
     nbgrader_tools_on_path()
     from nbgrader.api import Gradebook
 
@@ -135,7 +109,7 @@ def _open(course: Course, *, readonly: bool = False) -> Iterator[Any]:
 
 def trainees(course: Course) -> tuple[Trainee, ...]:
     """Everyone in the gradebook, by id."""
-    with _open(course) as gb:
+    with open_gradebook(course) as gb:
         found = [Trainee(s.id, display_name(s.first_name, s.last_name), s.email or "") for s in gb.students]
     return tuple(sorted(found, key=lambda t: t.id))
 
@@ -144,7 +118,7 @@ def upsert_trainees(course: Course, wanted: Iterable[Trainee]) -> dict[str, tupl
     """Add or update ``wanted`` (the whole name as nbgrader's last name); ids per outcome:
     ``added``, ``updated``, ``unchanged`` and ``not_in_file`` (kept as they are)."""
     out: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
-    with _open(course) as gb:
+    with open_gradebook(course) as gb:
         existing = {s.id: s for s in gb.students}
         wanted = tuple(wanted)
         for t in wanted:
@@ -166,7 +140,7 @@ def upsert_trainees(course: Course, wanted: Iterable[Trainee]) -> dict[str, tupl
 
 def record_assessment(course: Course, assessment: str, due: dt.datetime | None) -> dt.datetime | None:
     """Create or update the assessment; ``due=None`` keeps the due date it had. Returns the due date."""
-    with _open(course) as gb:
+    with open_gradebook(course) as gb:
         return gb.update_or_create_assignment(assessment, **({"duedate": due} if due else {})).duedate
 
 
@@ -174,7 +148,7 @@ def set_due(course: Course, assessment: str, due: dt.datetime | None) -> dt.date
     """Change (None: clear) the due date of an assessment already in the gradebook."""
     from nbgrader.api import MissingEntry
 
-    with _open(course) as gb:
+    with open_gradebook(course) as gb:
         try:
             gb.find_assignment(assessment)
         except MissingEntry:
@@ -186,7 +160,7 @@ def due_date(course: Course, assessment: str) -> tuple[bool, dt.datetime | None]
     """(whether the assessment is in the gradebook, its due date)."""
     from nbgrader.api import MissingEntry
 
-    with _open(course) as gb:
+    with open_gradebook(course) as gb:
         try:
             return True, gb.find_assignment(assessment).duedate
         except MissingEntry:
@@ -206,7 +180,7 @@ def submissions(course: Course, assessment: str) -> tuple[Submission, ...]:
     """Every submission of ``assessment`` the gradebook holds, by trainee id."""
     from nbgrader.api import MissingEntry
 
-    with _open(course) as gb:
+    with open_gradebook(course) as gb:
         try:
             found = [_submission(assessment, s) for s in gb.assignment_submissions(assessment)]
         except MissingEntry:
@@ -218,7 +192,7 @@ def submission(course: Course, assessment: str, trainee: str) -> Submission | No
     """One trainee's submission (None if the gradebook has none)."""
     from nbgrader.api import MissingEntry
 
-    with _open(course) as gb:
+    with open_gradebook(course) as gb:
         try:
             return _submission(assessment, gb.find_submission(assessment, trainee))
         except MissingEntry:
@@ -230,7 +204,7 @@ def cell_grades(course: Course, assessment: str) -> dict[str, tuple[CellGrade, .
     from nbgrader.api import MissingEntry
 
     out = {}
-    with _open(course) as gb:
+    with open_gradebook(course) as gb:
         try:
             subs = gb.assignment_submissions(assessment)
         except MissingEntry:
@@ -248,7 +222,7 @@ def hand_grade(course: Course, assessment: str, trainee: str, cell: str, points:
     from nbgrader.api import MissingEntry
 
     notebook = notebook or assessment
-    with _open(course) as gb:
+    with open_gradebook(course) as gb:
         try:
             grade = gb.find_grade(cell, notebook, assessment, trainee)
         except MissingEntry:
@@ -264,94 +238,3 @@ def hand_grade(course: Course, assessment: str, trainee: str, cell: str, points:
         gb.db.commit()
         return CellGrade(notebook, cell, grade.auto_score, grade.manual_score, grade.extra_credit,
                          bool(grade.needs_manual_grade))
-
-
-# --- the bulk read behind the reports -----------------------------------------------------
-
-
-def snapshot(course: Course, assessments: tuple[str, ...] = ASSESSMENTS) -> Snapshot:
-    """Trainees, due dates, graded cells, submissions and grades of ``assessments``, read-only.
-
-    A few bulk queries rather than object walks: 10,000 trainees × 80 grades would take
-    minutes through the ORM's relationships.
-    """
-    from nbgrader.api import (Assignment, BaseCell, Grade, GradeCell, Notebook, Student, SubmittedAssignment,
-                              SubmittedNotebook, TaskCell)
-    from sqlalchemy import func, select
-
-    if course.database is None and not course.db_path.is_file():  # a gradebook server is always there
-        raise UserError(f"no gradebook at {course.db_path}: nothing has been autograded in this course yet")
-    with _open(course, readonly=True) as gb:
-        run = gb.db.execute
-        own = Assignment.name.in_(assessments)
-        if gb.db.scalar(select(func.count()).where(Assignment.course_id == course.course_id)):
-            own = own & (Assignment.course_id == course.course_id)
-        students = run(select(Student.id, Student.first_name, Student.last_name, Student.email)
-                       .order_by(Student.last_name, Student.first_name, Student.id)).all()
-        due = dict(run(select(Assignment.name, Assignment.duedate).where(own)).all())
-        cells = [Cell(*row) for cls in (GradeCell, TaskCell)
-                 for row in run(select(Assignment.name, Notebook.name, cls.name, cls.max_score)
-                                .join(Notebook, cls.notebook_id == Notebook.id)
-                                .join(Assignment, Notebook.assignment_id == Assignment.id).where(own)).all()]
-        subs = run(select(Assignment.name, SubmittedAssignment.student_id, SubmittedAssignment.timestamp,
-                          SubmittedAssignment.extension, Assignment.duedate)
-                   .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).where(own)).all()
-        totals = _submission_totals(gb, own)
-        grades = _grades(gb, select(Assignment.name, SubmittedAssignment.student_id, Notebook.name, BaseCell.name,
-                                    Grade.auto_score, Grade.manual_score, Grade.extra_credit)
-                         .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-                         .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-                         .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                         .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                         .join(BaseCell, Grade.cell_id == BaseCell.id).where(own))
-    out = []
-    for a, t, stamp, extension, duedate in subs:
-        due_by = None if duedate is None else duedate + (extension or dt.timedelta(0))
-        score, max_score, penalty, manual = totals.get((a, t), (0.0, 0.0, 0.0, False))
-        out.append(Submission(a, t, stamp, due_by, seconds_late(stamp, due_by), penalty, score - penalty,
-                              max_score, manual))
-    return Snapshot(tuple(Trainee(i, display_name(f, l), e or "") for i, f, l, e in students), due, tuple(cells),
-                    tuple(out), grades)
-
-
-def _submission_totals(gb, own) -> dict[tuple[str, str], tuple[float, float, float, bool]]:
-    """nbgrader's own score, max score, late penalty and needs-manual-grade per submission.
-
-    The same definitions as nbgrader's ``SubmittedAssignment`` properties (the sum of each
-    grade's ``Grade.score``, the assignment's ``max_score``, the notebooks' penalties, any grade
-    needing a manual grade), but grouped in one pass each: those properties are correlated
-    subqueries, which SQLite runs once per submission over every grade (quadratic at 10,000
-    trainees: 18 minutes to read a course that takes seconds).
-    """
-    from nbgrader.api import Assignment, Grade, SubmittedAssignment, SubmittedNotebook
-    from sqlalchemy import case, func, select
-
-    # Grouped by the submission's own id: joins to the names would make SQLite nest loops over them.
-    per = SubmittedNotebook.assignment_id
-    graded = gb.db.execute(
-        select(per, func.coalesce(func.sum(Grade.score), 0.0), func.max(case((Grade.needs_manual_grade, 1), else_=0)))
-        .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id).group_by(per)).all()
-    penalties = dict(gb.db.execute(
-        select(per, func.coalesce(func.sum(SubmittedNotebook.late_submission_penalty), 0.0)).group_by(per)).all())
-    maxima = dict(gb.db.execute(select(Assignment.name, Assignment.max_score).where(own)).all())
-    subs = gb.db.execute(select(SubmittedAssignment.id, Assignment.name, SubmittedAssignment.student_id)
-                         .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id).where(own)).all()
-    scores = {sid: (float(score or 0), bool(manual)) for sid, score, manual in graded}
-    return {(a, t): (scores.get(sid, (0.0, False))[0], float(maxima.get(a) or 0), float(penalties.get(sid) or 0),
-                     scores.get(sid, (0.0, False))[1]) for sid, a, t in subs}
-
-
-def _grades(gb, stmt, chunk: int = 100_000) -> Grades:
-    """The grades as DB-API tuples in chunks (SQLAlchemy rows would cost seconds for 800k)."""
-    sql = stmt.compile(gb.engine, compile_kwargs={"literal_binds": True})
-    cursor = gb.db.connection().connection.cursor()
-    columns: list[list] = [[] for _ in range(7)]
-    try:
-        cursor.execute(str(sql))
-        while rows := cursor.fetchmany(chunk):
-            for i, (col, values) in enumerate(zip(columns, zip(*rows))):
-                # Interned: each distinct id is then one object, not one per grade.
-                col.extend(map(sys.intern, values) if i < 4 else values)
-    finally:
-        cursor.close()
-    return Grades(*(tuple(c) for c in columns))

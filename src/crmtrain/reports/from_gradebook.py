@@ -31,7 +31,7 @@ from .data import ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normal
 
 def load_report_data(course_root: Path, regulation) -> ReportData:
     """Everything the reports need from the course at ``course_root`` (the folder holding gradebook.db)."""
-    from ..grading import answers, gradebook
+    from ..grading import answers, snapshot
     from ..grading.course import Course
     from ..grading.items import assessment_items
 
@@ -41,7 +41,7 @@ def load_report_data(course_root: Path, regulation) -> ReportData:
     if existing_db_url(course_root) is None and not db.is_file():  # a gradebook server is there from the start
         raise UserError(f"no gradebook at {db}: nothing has been autograded in this course yet")
     course = Course.load(course_root)
-    snap = gradebook.snapshot(course)
+    snap = snapshot.snapshot(course)
     items = {a: assessment_items(course, a) for a in ASSESSMENTS if a in snap.due}
     saved = answers.all_answers(course, [(s.assessment, s.trainee) for s in snap.submissions])
     return build(snap, items, saved, regulation, course.course_id)
