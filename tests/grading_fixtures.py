@@ -25,7 +25,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from crmtrain.runtime.check import is_correct
-from crmtrain.grading.course import Course, write_config
+from crmtrain.grading.config import write_config
+from crmtrain.grading.course import Course
 
 COURSE_ID = "crm-test"
 ASSESSMENT = "initial"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from crmtrain.errors import UserError
-from crmtrain.grading.course import ASSESSMENTS, Course, check_assessment, config_text, write_config
+from crmtrain.grading.config import config_text, write_config
+from crmtrain.grading.course import ASSESSMENTS, Course, check_assessment
 
 GRADING_MODULES = ("course", "roster", "release", "status", "collect", "autograde", "feedback", "items",
                    "results", "leaks", "fetchlog")

@@ -27,7 +27,7 @@ from grading_fixtures import (
 )
 
 from crmtrain.grading import autograde, collect, feedback, release, results, roster, status
-from crmtrain.grading.course import trainee_config_text
+from crmtrain.grading.config import trainee_config_text
 from crmtrain.grading.leaks import exchange_folders, scan
 
 pytestmark = pytest.mark.nbgrader

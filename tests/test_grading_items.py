@@ -112,7 +112,8 @@ def test_a_malformed_case_slot_is_named(tmp_path, change, message):
 
 
 def test_a_question_both_fixed_and_drawn_is_refused(tmp_path):
-    from crmtrain.grading.course import Course, write_config
+    from crmtrain.grading.config import write_config
+    from crmtrain.grading.course import Course
 
     write_config(tmp_path, "crm", tmp_path / "exchange")
     folder = tmp_path / "source" / "initial"

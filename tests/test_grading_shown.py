@@ -87,7 +87,7 @@ def test_feedback_drops_the_key_where_the_assessment_hides_it(tmp_path):
 
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from crmtrain.grading.course import write_config
+    from crmtrain.grading.config import write_config
     from crmtrain.grading.plugins import HideKey
     from crmtrain.grading.course import Course
 

@@ -24,7 +24,8 @@ from trainee import (Trainee, answer_case, assessment_item, assessment_items, as
 
 from crmtrain import cli
 from crmtrain.grading import collect, release, results, roster
-from crmtrain.grading.course import Course, trainee_config_text
+from crmtrain.grading.config import trainee_config_text
+from crmtrain.grading.course import Course
 from crmtrain.regulation.loader import load
 from crmtrain.runtime.keys import parse_number
 from crmtrain.runtime.ui import format_number

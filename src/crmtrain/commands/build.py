@@ -15,7 +15,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..grading.course import CONFIG_NAME, DEFAULT_COURSE_ID, DEFAULT_EXCHANGE, config_text, existing_db_url
+from ..grading.config import CONFIG_NAME, config_text, existing_db_url
+from ..grading.defaults import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE
 
 if TYPE_CHECKING:  # pydantic loads only when a regulation is read
     from ..regulation.models import Regulation

@@ -166,7 +166,8 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
     import sys
 
     from ..grading import autograde, collect, feedback, release, roster, results
-    from ..grading.course import DEFAULT_COURSE_ID, Course
+    from ..grading.course import Course
+    from ..grading.defaults import DEFAULT_COURSE_ID
     from ..regulation.loader import load
     from ..samples import sample_path
     from ..simulate import SimulatedTrainee, expected_scores

@@ -25,7 +25,7 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
            hub_port: int, proxy_api_port: int, db_url: str | None, course_id: str, authenticator: str,
            course_home: str | None, python_path: list[str] | None, out: TextIO = sys.stdout) -> int:
     """``crmtrain hub config``: write the hub's configuration and build the course as the specialist."""
-    from ..grading.course import check_db_url
+    from ..grading.config import check_db_url
     from ..hub import setup, users
 
     accounts.require_root("crmtrain hub config")

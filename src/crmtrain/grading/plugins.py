@@ -29,7 +29,8 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.utils import get_username, ignore_patterns, is_grade, is_solution
 
 from . import fetchlog
-from .course import ANSWERS_FILE, FETCHED_DIR
+from .config import FETCHED_DIR
+from .course import ANSWERS_FILE
 
 
 class RecordingFetchAssignment(ExchangeFetchAssignment):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .course import PLUGINS, Course
+from .config import PLUGINS
+from .course import Course
 
 
 def _exchange(course: Course, trainee: str, home: Path, assessment: str, action: str):

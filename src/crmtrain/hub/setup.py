@@ -14,7 +14,7 @@ import secrets
 from pathlib import Path
 
 from .. import lab
-from ..grading.course import trainee_config_text
+from ..grading.config import trainee_config_text
 from . import accounts
 from .site import Site
 

@@ -35,7 +35,7 @@ def load_report_data(course_root: Path, regulation) -> ReportData:
     from ..grading.course import Course
     from ..grading.items import assessment_items
 
-    from ..grading.course import existing_db_url
+    from ..grading.config import existing_db_url
 
     db = Path(course_root) / GRADEBOOK
     if existing_db_url(course_root) is None and not db.is_file():  # a gradebook server is there from the start
