@@ -43,19 +43,22 @@ def hidden_test(q: Question, partial: bool = False) -> str:
     ``partial`` is the assessment's ``partial_credit``; a question with partial credit passes
     its points, so the check prints the points a partly right answer earns.
     """
-    args = [repr(q.id), repr(q.type.value), repr(q.key)]
+    args = [repr(q.id), repr(q.type.value), repr(q.key), *(f"{k}={v!r}" for k, v in check_options(q, partial).items())]
+    return _hidden(f"check({', '.join(args)})", "check")
+
+
+def check_options(q: Question, partial: bool) -> dict:
+    """The keyword arguments a question's check takes beyond its key: tolerance, and points for partial credit."""
+    options = {}
     if q.kind.tolerance and q.tolerance:
-        args.append(f"tolerance={q.tolerance!r}")
+        options["tolerance"] = q.tolerance
     if q.partial(partial):
-        args.append(f"points={q.points!r}")
-    return ("# Scored when the responsible specialist grades the assessment.\n"
-            "### BEGIN HIDDEN TESTS\n"
-            "from crmtrain.runtime.check import check\n"
-            f"check({', '.join(args)})\n"
-            "### END HIDDEN TESTS")
+        options["points"] = q.points
+    return options
 
 
 def _hidden(call_source: str, function: str) -> str:
+    """A grade cell holding ``call_source`` (a call of ``function`` of runtime.check) between nbgrader's markers."""
     return ("# Scored when the responsible specialist grades the assessment.\n"
             "### BEGIN HIDDEN TESTS\n"
             f"from crmtrain.runtime.check import {function}\n"
@@ -84,14 +87,7 @@ def slot_cells(reg: Regulation, name: str, plan: SlotPlan, course: str, partial:
         shown = call("test.case", {"id": plan.id, "kind": plan.case, "spec": spec, "start": start})
         test = _hidden(call("check_case", plan.id, plan.case, spec, **where, start=start), "check_case")
         return shown, test
-    candidates = []
-    for q in plan.questions:
-        kwargs = {}
-        if q.kind.tolerance and q.tolerance:
-            kwargs["tolerance"] = q.tolerance
-        if q.partial(partial):
-            kwargs["points"] = q.points
-        candidates.append((q.id, q.type.value, q.key, kwargs))
+    candidates = [(q.id, q.type.value, q.key, check_options(q, partial)) for q in plan.questions]
     shown = call("test.draw", {"id": plan.id, "candidates": [{**item_spec(q), "text": q.text} for q in plan.questions]})
     # One candidate per line: the key scan (grading.leaks) looks for these lines in released files.
     rows = "".join(f"    {c!r},\n" for c in candidates)
