@@ -173,3 +173,60 @@ def test_random_events_cover_edge_cases():
     assert all(e.second == 0 and e.microsecond == 0 for e in events)
     again = [cl.random_event(CAL, random.Random(seed), dt.date(2024, 6, 1)) for seed in range(400)]
     assert again == events
+
+
+# A shop that closes early on Friday, opens Saturday morning, and works one Sunday before New Year.
+# 2027: Fri 24 Dec, Sat 25 (holiday), Sun 26 (worked), Mon 27.
+SHORT_FRIDAY = {"workdays": ["mon", "tue", "wed", "thu", "fri", "sat"], "opens": "09:00", "closes": "18:00",
+                "hours": {"fri": {"opens": "09:00", "closes": "16:00"}, "sat": {"opens": "10:00", "closes": "14:00"}},
+                "extra_workdays": ["2027-12-26"], "holidays": ["2027-12-25"]}
+
+
+@pytest.mark.parametrize("event, spec, expected", [
+    ("2027-12-16 15:30", {"hours": 1}, "2027-12-16 16:30"),     # Thursday: the usual hours
+    ("2027-12-17 15:30", {"hours": 1}, "2027-12-18 10:30"),     # Friday closes at 16:00, Saturday opens at 10:00
+    ("2027-12-17 16:00", {"minutes": 10}, "2027-12-18 10:10"),  # exactly at Friday's closing
+    ("2027-12-18 13:30", {"hours": 1}, "2027-12-20 09:30"),     # Saturday closes at 14:00, no Sunday
+    ("2027-12-17 10:00", {"days": 1}, "2027-12-18 14:00"),      # the next working day is Saturday: its closing
+    ("2027-12-18 10:00", {"days": 1}, "2027-12-20 18:00"),
+    ("2027-12-24 15:30", {"hours": 1}, "2027-12-26 09:30"),     # Saturday 25th a holiday, Sunday 26th worked
+    ("2027-12-24 12:00", {"days": 1}, "2027-12-26 18:00"),
+    ("2027-12-26 17:30", {"hours": 1}, "2027-12-27 09:30"),
+])
+def test_per_weekday_hours_and_an_extra_working_day(event, spec, expected):
+    assert cl.deadline(SHORT_FRIDAY, spec, at(event)) == at(expected)
+
+
+def test_working_hours_of_a_day():
+    assert cl.working_hours(SHORT_FRIDAY, "2027-12-17") == (dt.time(9), dt.time(16))
+    assert cl.working_hours(SHORT_FRIDAY, "2027-12-26") == (dt.time(9), dt.time(18))  # a Sunday, worked: the usual hours
+    assert cl.working_hours(SHORT_FRIDAY, "2027-12-25") is None
+    assert cl.working_hours(SHORT_FRIDAY, "2027-12-19") is None
+    assert cl.is_working_time(SHORT_FRIDAY, at("2027-12-18 13:59"))
+    assert not cl.is_working_time(SHORT_FRIDAY, at("2027-12-18 14:00"))
+    assert cl.next_opening(SHORT_FRIDAY, at("2027-12-17 16:30")) == at("2027-12-18 10:00")
+
+
+@pytest.mark.parametrize("event, spec, expected", [
+    ("2024-05-31 17:30", {"calendar_hours": 24}, "2024-06-01 17:30"),  # runs through the weekend
+    ("2024-06-01 12:00", {"calendar_hours": 1}, "2024-06-01 13:00"),
+    ("2024-05-31 17:30", {"calendar_days": 1}, "2024-06-01 23:59"),    # the end of the next day, a Saturday
+    ("2024-06-07 09:00", {"calendar_days": 3}, "2024-06-10 23:59"),    # the holiday on the 10th counts too
+])
+def test_calendar_time_ignores_the_calendar(event, spec, expected):
+    assert cl.deadline(CAL, spec, at(event)) == at(expected)
+    assert not cl.counts_working_time(spec)
+
+
+def test_calendar_units_are_described():
+    assert cl.describe_deadline({"calendar_days": 3}) == "3 calendar days"
+    assert cl.describe_deadline({"calendar_hours": 1}) == "1 hour"
+
+
+def test_drill_events_fall_on_extra_working_days_and_short_days():
+    rng = random.Random(7)
+    events = [cl.random_event(SHORT_FRIDAY, rng, "2027-12-13") for _ in range(600)]
+    assert any(e.date() == dt.date(2027, 12, 26) and dt.time(9) <= e.time() < dt.time(18) for e in events)
+    fridays = [e for e in events if e.weekday() == 4 and e.date() != dt.date(2027, 12, 24)]
+    assert any(e.time() == dt.time(16) for e in fridays)  # "at closing" on a Friday is 16:00, not 18:00
+    assert not any(e.time() == dt.time(18) for e in fridays)

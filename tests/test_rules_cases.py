@@ -254,7 +254,15 @@ def random_timing(rng: random.Random) -> dict:
     calendar_ = {"workdays": sorted(rng.sample(days, rng.randint(1, 7)), key=days.index),
                  "opens": f"{opens:02d}:{rng.choice(['00', '30'])}", "closes": f"{rng.randint(opens + 2, 23):02d}:00",
                  "holidays": sorted({(START + dt.timedelta(days=rng.randrange(200))).isoformat() for _ in range(rng.randint(0, 6))})}
-    unit = lambda: rng.choice([{"minutes": rng.randint(5, 240)}, {"hours": rng.randint(1, 30)}, {"days": rng.randint(1, 4)}])
+    # Some weekdays keep hours of their own; some days off are worked (a working Saturday).
+    for day in calendar_["workdays"]:
+        if rng.random() < 0.3:
+            low = rng.randint(0, 12)
+            calendar_.setdefault("hours", {})[day] = {"opens": f"{low:02d}:00", "closes": f"{rng.randint(low + 1, 23):02d}:30"}
+    off = [START + dt.timedelta(days=i) for i in range(60) if days[(START + dt.timedelta(days=i)).weekday()] not in calendar_["workdays"]]
+    calendar_["extra_workdays"] = [d.isoformat() for d in rng.sample(off, min(len(off), rng.randint(0, 2)))]
+    unit = lambda: rng.choice([{"minutes": rng.randint(5, 240)}, {"hours": rng.randint(1, 30)}, {"days": rng.randint(1, 4)},
+                               {"calendar_hours": rng.randint(1, 72)}, {"calendar_days": rng.randint(1, 7)}])
     rules = [{"id": f"t{i}", "event": f"Event {i}", "action": f"Act {i}", "deadline": unit()} for i in range(rng.randint(1, 4))]
     return {"calendar": calendar_, "rules": rules}
 

@@ -35,6 +35,10 @@ def deadline_text(tr: gettext.NullTranslations, unit: str, n: int) -> str:
         text = tr.ngettext("{n} working minute", "{n} working minutes", n)
     elif unit == "hours":
         text = tr.ngettext("{n} working hour", "{n} working hours", n)
-    else:
+    elif unit == "days":
         text = tr.ngettext("{n} working day", "{n} working days", n)
+    elif unit == "calendar_hours":
+        text = tr.ngettext("{n} hour (day and night)", "{n} hours (day and night)", n)
+    else:
+        text = tr.ngettext("{n} calendar day", "{n} calendar days", n)
     return text.format(n=n)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..regulation.models import Process, Topic
-from ..rules.calendar import describe_deadline
+from ..rules.calendar import counts_working_time, describe_deadline
 from ..rules.conditions import describe_condition
 from ..i18n import deadline_text
 from ..kinds.drills import DRILL_KINDS
@@ -107,15 +107,8 @@ def client_work_sections(ctx) -> list[Section]:
                                      [[s.case, s.source, s.approver or "—"] for s in pr.sources])])
 
     ct = cw.contact_timing
-    cal = ct.calendar
-    day_names = weekday_names(_)
-    days = ", ".join(day_names[d] for d in WEEKDAYS if d in cal.workdays)
-    holidays = ", ".join(ctx.date(d) for d in cal.holidays) or "—"
     timing = Section(ct.id, [
-        f"## {ct.title}", ct.body,
-        _("Working time: {days}, {opens}–{closes} ({tz}). Holidays: {holidays}. Deadlines count working time only: "
-          "the clock stops at closing time, at weekends and on holidays.").format(
-            days=days, opens=cal.opens, closes=cal.closes, tz=cal.timezone, holidays=holidays),
+        f"## {ct.title}", ct.body, working_time(ctx, ct),
         rich_table([_("Event"), _("What to do"), _("Deadline")],
               [[r.event, r.action, describe_deadline(r.deadline.model_dump(exclude_none=True), labels)] for r in ct.rules]),
     ], drill_of("callback", ct))
@@ -141,6 +134,33 @@ def client_work_sections(ctx) -> list[Section]:
                             rich_table([_("When"), _("Task"), _("Attach to"), _("Due")],
                                   [[r.when, r.task, attach[r.attach_to], r.due or "—"] for r in tk.rules])])
     return [leads, proposal, timing, conversion, pipeline, tasks]
+
+
+def working_time(ctx, ct) -> str:
+    """The calendar in words: the working days and hours, holidays, extra working days, how deadlines run."""
+    _, cal = ctx._, ct.calendar
+    day_names = weekday_names(_)
+    holidays = ", ".join(ctx.date(d) for d in cal.holidays) or "—"
+    if not cal.hours:
+        days = ", ".join(day_names[d] for d in WEEKDAYS if d in cal.workdays)
+        text = _("Working time: {days}, {opens}–{closes} ({tz}). Holidays: {holidays}. Deadlines count working time "
+                 "only: the clock stops at closing time, at weekends and on holidays.").format(
+            days=days, opens=cal.opens, closes=cal.closes, tz=cal.timezone, holidays=holidays)
+    else:
+        spans: dict[tuple[str, str], list[str]] = {}
+        for d in (d for d in WEEKDAYS if d in cal.workdays):
+            own = cal.hours.get(d)
+            spans.setdefault((own.opens, own.closes) if own else (cal.opens, cal.closes), []).append(day_names[d])
+        hours = "; ".join(f"{', '.join(days)}: {o}–{c}" for (o, c), days in spans.items())
+        text = _("Working time ({tz}): {hours}. Holidays: {holidays}. Deadlines count working time only: the clock "
+                 "stops at closing time, at weekends and on holidays.").format(tz=cal.timezone, hours=hours,
+                                                                              holidays=holidays)
+    if cal.extra_workdays:
+        text += " " + _("Extra working days: {dates}.").format(
+            dates=", ".join(ctx.date(d) for d in cal.extra_workdays))
+    if any(not counts_working_time(r.deadline.model_dump(exclude_none=True)) for r in ct.rules):
+        text += " " + _("Deadlines in calendar hours or days run day and night, weekends and holidays included.")
+    return text
 
 
 def weekday_names(_) -> dict[str, str]:

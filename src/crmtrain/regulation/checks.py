@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from ..kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, earlier
 from ..kinds.questions import QUESTION_KINDS
 from ..rules import conditions, decision_table, pipeline as pipeline_rules, processes as process_rules
+from .calendarcheck import calendar
 from .items import index, iter_items
 from .positions import Loc, field_path
 from .models import Regulation
@@ -263,4 +264,4 @@ def slots(reg: Regulation) -> Found:
 
 
 CHECKS: tuple[Callable[[Regulation], Found], ...] = (unique_ids, question_shapes, refs, processes, pipeline, lead_table,
-                                                     assessments, slots)
+                                                     calendar, assessments, slots)

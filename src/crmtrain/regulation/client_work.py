@@ -84,11 +84,29 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HHMM = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
+class DayHours(Model):
+    """The working hours of one weekday, where they differ from the usual ones."""
+
+    opens: HHMM
+    closes: HHMM
+
+    @model_validator(mode="after")
+    def _open_before_close(self) -> "DayHours":
+        if self.opens >= self.closes:
+            raise ShapeError("closes", "'opens' must be earlier than 'closes'")
+        return self
+
+
 class Calendar(Model):
     timezone: Text = "Europe/Moscow"
     workdays: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
     opens: HHMM = "09:00"
     closes: HHMM = "18:00"
+    hours: dict[Weekday, DayHours] = Field(
+        {}, description="working hours of the weekdays whose hours differ from opens-closes, e.g. fri: "
+                        "{opens: '09:00', closes: '16:45'}")
+    extra_workdays: tuple[dt.date, ...] = Field(
+        (), description="dates that are working days although their weekday is not (a working Saturday)")
     holidays: tuple[dt.date, ...] = ()
 
     @model_validator(mode="after")
@@ -100,18 +118,26 @@ class Calendar(Model):
         return self
 
 
-class Deadline(Model):
-    """Exactly one of: working minutes, working hours, working days."""
+# Working time stops outside working hours; calendar time runs day and night, every day.
+DEADLINE_UNITS = ("minutes", "hours", "days", "calendar_hours", "calendar_days")
 
-    minutes: int | None = Field(None, gt=0)
-    hours: int | None = Field(None, gt=0)
-    days: int | None = Field(None, gt=0)
+
+class Deadline(Model):
+    """Exactly one of: working minutes, working hours, working days, calendar hours, calendar days."""
+
+    minutes: int | None = Field(None, gt=0, description="working minutes")
+    hours: int | None = Field(None, gt=0, description="working hours")
+    days: int | None = Field(None, gt=0, description="working days: by closing time of the N-th working day after")
+    calendar_hours: int | None = Field(None, gt=0, description="hours day and night, weekends included")
+    calendar_days: int | None = Field(None, gt=0, description="by the end (23:59) of the N-th day after, "
+                                                                  "weekends and holidays included")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Deadline":
-        given = [k for k in ("minutes", "hours", "days") if getattr(self, k) is not None]
+        given = [k for k in DEADLINE_UNITS if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ShapeError(given[1] if given else "", "give exactly one of 'minutes', 'hours', 'days'")
+            raise ShapeError(given[1] if given else "", "give exactly one of " +
+                             ", ".join(f"'{k}'" for k in DEADLINE_UNITS))
         return self
 
 

@@ -1,9 +1,12 @@
-"""Contact deadlines over a working calendar (working minutes, hours and days).
+"""Contact deadlines over a working calendar (working or calendar minutes, hours and days).
 
 Works on the JSON dump of ``Calendar`` and ``Deadline``. Datetimes are naive and in the
 calendar's local time; ``timezone`` is informational. Working time on a working day is the
-half-open interval [opens, closes): an event at exactly closing time waits for the next
-opening, but a deadline may fall exactly at closing time.
+half-open interval [opens, closes) of that day (``hours`` may give a weekday hours of its
+own): an event at exactly closing time waits for the next opening, but a deadline may fall
+exactly at closing time. ``extra_workdays`` are dates that work although their weekday does
+not (a Saturday made a working day); ``holidays`` are dates that do not although it does.
+Calendar units ignore the calendar: the clock runs day and night, every day.
 """
 
 from __future__ import annotations
@@ -13,24 +16,33 @@ import random
 from dataclasses import dataclass
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-UNITS = ("minutes", "hours", "days")
+WORKING_UNITS = ("minutes", "hours", "days")
+CALENDAR_UNITS = ("calendar_hours", "calendar_days")
+UNITS = WORKING_UNITS + CALENDAR_UNITS
 # Far enough for any real regulation; stops a calendar without working days from looping forever.
 HORIZON_DAYS = 3 * 366
 DAY = dt.timedelta(days=1)
+END_OF_DAY = dt.time(23, 59)  # a calendar-day deadline: the last minute of its day
 
 
 # Plain nouns get the number put in front; a label may instead be a '{n} ...' template or a
 # function of n (for languages with several plural forms).
 DEFAULT_LABELS = {"minutes": "working minutes", "hours": "working hours", "days": "working days",
-                  "minute": "working minute", "hour": "working hour", "day": "working day"}
+                  "minute": "working minute", "hour": "working hour", "day": "working day",
+                  "calendar_hours": "hours", "calendar_hour": "hour",
+                  "calendar_days": "calendar days", "calendar_day": "calendar day"}
 
 
 @dataclass(frozen=True)
 class _Cal:
     workdays: frozenset
     holidays: frozenset
-    opens: dt.time
-    closes: dt.time
+    extra: frozenset
+    hours: tuple  # (opens, closes) per weekday, Monday first
+
+    def span(self, day: dt.date) -> tuple[dt.time, dt.time]:
+        """The working hours of ``day`` (meaningful on working days only)."""
+        return self.hours[day.weekday()]
 
 
 def _date(value) -> dt.date:
@@ -45,21 +57,29 @@ def _moment(value) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
 
 
+def _span(opens: str, closes: str, what: str) -> tuple[dt.time, dt.time]:
+    low, high = dt.time.fromisoformat(opens), dt.time.fromisoformat(closes)
+    if low >= high:
+        raise ValueError(f"{what}'opens' must be earlier than 'closes'")
+    return low, high
+
+
 def _compile(cal: dict) -> _Cal:
-    unknown = [d for d in cal.get("workdays", WEEKDAYS[:5]) if d not in WEEKDAYS]
+    workdays = cal.get("workdays", WEEKDAYS[:5])
+    own = cal.get("hours") or {}
+    unknown = [d for d in (*workdays, *own) if d not in WEEKDAYS]
     if unknown:
         raise ValueError(f"unknown weekday {unknown[0]!r}; use {', '.join(WEEKDAYS)}")
-    opens = dt.time.fromisoformat(cal.get("opens", "09:00"))
-    closes = dt.time.fromisoformat(cal.get("closes", "18:00"))
-    if opens >= closes:
-        raise ValueError("'opens' must be earlier than 'closes'")
-    return _Cal(workdays=frozenset(WEEKDAYS.index(d) for d in cal.get("workdays", WEEKDAYS[:5])),
+    usual = _span(cal.get("opens", "09:00"), cal.get("closes", "18:00"), "")
+    hours = tuple(_span(own[d].get("opens", "09:00"), own[d].get("closes", "18:00"), f"{d}: ") if d in own else usual
+                  for d in WEEKDAYS)
+    return _Cal(workdays=frozenset(WEEKDAYS.index(d) for d in workdays),
                 holidays=frozenset(_date(h) for h in cal.get("holidays", ())),
-                opens=opens, closes=closes)
+                extra=frozenset(_date(d) for d in cal.get("extra_workdays", ())), hours=hours)
 
 
 def _working(c: _Cal, day: dt.date) -> bool:
-    return day.weekday() in c.workdays and day not in c.holidays
+    return (day.weekday() in c.workdays or day in c.extra) and day not in c.holidays
 
 
 def _first_working_day(c: _Cal, day: dt.date) -> dt.date:
@@ -71,21 +91,38 @@ def _first_working_day(c: _Cal, day: dt.date) -> dt.date:
 
 
 def is_working_day(cal: dict, date) -> bool:
-    """True if ``date`` (a date or 'YYYY-MM-DD') is a workday and not a holiday."""
+    """True if ``date`` (a date or 'YYYY-MM-DD') works: a workday or an extra one, not a holiday."""
     return _working(_compile(cal), _date(date))
+
+
+def working_hours(cal: dict, date) -> tuple[dt.time, dt.time] | None:
+    """(opens, closes) of ``date``, None on a day off."""
+    c, day = _compile(cal), _date(date)
+    return c.span(day) if _working(c, day) else None
 
 
 def is_working_time(cal: dict, moment) -> bool:
     """True if the clock runs at ``moment``: a working day, opens <= time < closes."""
     c, moment = _compile(cal), _moment(moment)
-    return _working(c, moment.date()) and c.opens <= moment.time() < c.closes
+    return _running(c, moment)
+
+
+def _running(c: _Cal, moment: dt.datetime) -> bool:
+    opens, closes = c.span(moment.date())
+    return _working(c, moment.date()) and opens <= moment.time() < closes
+
+
+def _next_opening(c: _Cal, moment: dt.datetime) -> dt.datetime:
+    today = moment.date()
+    if _working(c, today) and moment.time() <= c.span(today)[0]:
+        return dt.datetime.combine(today, c.span(today)[0])
+    day = _first_working_day(c, today + DAY)
+    return dt.datetime.combine(day, c.span(day)[0])
 
 
 def next_opening(cal: dict, moment) -> dt.datetime:
     """The earliest opening time (start of a working day) at or after ``moment``."""
-    c, moment = _compile(cal), _moment(moment)
-    day = moment.date() if moment.time() <= c.opens else moment.date() + DAY
-    return dt.datetime.combine(_first_working_day(c, day), c.opens)
+    return _next_opening(_compile(cal), _moment(moment))
 
 
 def parse_deadline(deadline: dict) -> tuple[str, int]:
@@ -93,7 +130,7 @@ def parse_deadline(deadline: dict) -> tuple[str, int]:
     given = [(k, deadline[k]) for k in UNITS if deadline.get(k) is not None]
     extra = [k for k in deadline if k not in UNITS]
     if extra or len(given) != 1:
-        raise ValueError("give exactly one of 'minutes', 'hours', 'days'")
+        raise ValueError(f"give exactly one of {', '.join(repr(u) for u in UNITS)}")
     unit, amount = given[0]
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise ValueError(f"'{unit}' must be a positive whole number, not {amount!r}")
@@ -104,23 +141,31 @@ def deadline(cal: dict, deadline: dict, event) -> dt.datetime:
     """When a rule's deadline expires for an event at ``event`` (naive local datetime)."""
     c, event = _compile(cal), _moment(event)
     unit, amount = parse_deadline(deadline)
+    if unit == "calendar_hours":
+        return event + dt.timedelta(hours=amount)
+    if unit == "calendar_days":
+        # The end of the N-th day after the event's day, weekends and holidays counted.
+        return dt.datetime.combine(event.date() + amount * DAY, END_OF_DAY)
     if unit == "days":
         # Counted from the event's calendar day, whatever the time: the N-th working day after it.
         day = event.date()
         for _ in range(amount):
             day = _first_working_day(c, day + DAY)
-        return dt.datetime.combine(day, c.closes)
+        return dt.datetime.combine(day, c.span(day)[1])
     remaining = dt.timedelta(minutes=amount * (60 if unit == "hours" else 1))
-    if _working(c, event.date()) and c.opens <= event.time() < c.closes:
-        start = event
-    else:
-        start = next_opening(cal, event)
+    start = event if _running(c, event) else _next_opening(c, event)
     while True:
-        left_today = dt.datetime.combine(start.date(), c.closes) - start
+        left_today = dt.datetime.combine(start.date(), c.span(start.date())[1]) - start
         if remaining <= left_today:
             return start + remaining
         remaining -= left_today
-        start = dt.datetime.combine(_first_working_day(c, start.date() + DAY), c.opens)
+        day = _first_working_day(c, start.date() + DAY)
+        start = dt.datetime.combine(day, c.span(day)[0])
+
+
+def counts_working_time(deadline: dict) -> bool:
+    """Whether a deadline stops outside working time (False for calendar hours and days)."""
+    return parse_deadline(deadline)[0] in WORKING_UNITS
 
 
 def describe_deadline(deadline: dict, labels: dict | None = None) -> str:
@@ -152,35 +197,40 @@ def random_event(cal: dict, rng: random.Random, start) -> dt.datetime:
     span = max(28, (first - start).days + 14)
     days = [start + i * DAY for i in range(span)]
     working = [d for d in days if _working(c, d)]
-    off = [d for d in days if d.weekday() not in c.workdays]
+    off = [d for d in days if d.weekday() not in c.workdays and d not in c.extra]
     holidays = sorted(h for h in c.holidays if start <= h < start + 366 * DAY)
+    extra = sorted(d for d in c.extra if start <= d < start + 366 * DAY and _working(c, d))
     # The last working day before any break (a Friday, the eve of a holiday): deadlines jump.
     eves = [d for d in working if not _working(c, d + DAY)]
     eves += [e for h in holidays[:10] if (e := _eve(c, h)) and e >= start and e not in eves]
-    before_open = c.opens > dt.time(0, 0)
-    after_close = c.closes < dt.time(23, 59)
+    opens, closes = (lambda d: c.span(d)[0]), (lambda d: c.span(d)[1])
     scenarios = {
-        "before_closing": lambda d: _at(d, c.closes, -rng.randint(1, 30)),
-        "at_closing": lambda d: _at(d, c.closes),
-        "at_opening": lambda d: _at(d, c.opens),
-        "during_hours": lambda d: _minute_between(rng, d, c.opens, c.closes),
+        "before_closing": lambda d: _at(d, closes(d), -rng.randint(1, 30)),
+        "at_closing": lambda d: _at(d, closes(d)),
+        "at_opening": lambda d: _at(d, opens(d)),
+        "during_hours": lambda d: _minute_between(rng, d, opens(d), closes(d)),
     }
     pools = {name: working for name in scenarios}
-    if before_open:
-        scenarios["before_opening"] = lambda d: max(_at(d, dt.time(0)), _at(d, c.opens, -rng.randint(1, 120)))
-        pools["before_opening"] = working
-    if after_close:
-        scenarios["evening"] = lambda d: _minute_between(rng, d, c.closes, dt.time(23, 59))
-        pools["evening"] = working
+    early = [d for d in working if opens(d) > dt.time(0, 0)]
+    late = [d for d in working if closes(d) < END_OF_DAY]
+    if early:
+        scenarios["before_opening"] = lambda d: max(_at(d, dt.time(0)), _at(d, opens(d), -rng.randint(1, 120)))
+        pools["before_opening"] = early
+    if late:
+        scenarios["evening"] = lambda d: _minute_between(rng, d, closes(d), END_OF_DAY)
+        pools["evening"] = late
     if off:
-        scenarios["day_off"] = lambda d: _minute_between(rng, d, dt.time(0), dt.time(23, 59))
+        scenarios["day_off"] = lambda d: _minute_between(rng, d, dt.time(0), END_OF_DAY)
         pools["day_off"] = off
     if holidays:
         scenarios["holiday"] = lambda d: _minute_between(rng, d, dt.time(8), dt.time(20))
         pools["holiday"] = holidays
     if eves:
-        scenarios["eve_of_break"] = lambda d: _at(d, c.closes, -rng.randint(1, 90))
+        scenarios["eve_of_break"] = lambda d: _at(d, closes(d), -rng.randint(1, 90))
         pools["eve_of_break"] = eves
+    if extra:  # a working Saturday: trainees forget that the clock runs then
+        scenarios["extra_workday"] = lambda d: _minute_between(rng, d, opens(d), closes(d))
+        pools["extra_workday"] = extra
     name = rng.choice(list(scenarios))
     return scenarios[name](rng.choice(pools[name]))
 

@@ -207,6 +207,12 @@ def moment(text: str) -> dt.datetime:
 def plausible_mistakes(cal: dict, deadline: dict, event: dt.datetime):
     """Answers a trainee gets by forgetting one part of the rule: hours, weekends, holidays."""
     unit, amount = calendar.parse_deadline(deadline)
+    if unit in calendar.CALENDAR_UNITS:  # forgetting that this clock runs at night and at weekends
+        yield calendar.deadline(cal, {"hours" if unit == "calendar_hours" else "days": amount}, event)
+        if unit == "calendar_days":
+            yield dt.datetime.combine(event.date() + dt.timedelta(days=amount), event.time())
+            yield dt.datetime.combine(event.date() + dt.timedelta(days=amount - 1), calendar.END_OF_DAY)
+        return
     if unit != "days":
         yield event + dt.timedelta(minutes=amount * (60 if unit == "hours" else 1))
     else:

@@ -286,8 +286,12 @@ class CallbackDrill(Drill):
     def explain(self):
         r = cases.rule_of(self.spec, self.case)
         labels = {u: lambda n, u=u: deadline_text(self.tr, u, n) for u in calendar.UNITS}
-        return self._("The rule gives {deadline}, counted in working time only, so the latest moment is {when}.").format(
-            deadline=calendar.describe_deadline(r["deadline"], labels), when=self.when(self.key()))
+        if calendar.counts_working_time(r["deadline"]):
+            why = self._("The rule gives {deadline}, counted in working time only, so the latest moment is {when}.")
+        else:
+            why = self._("The rule gives {deadline}, counted day and night, weekends and holidays included, so the "
+                         "latest moment is {when}.")
+        return why.format(deadline=calendar.describe_deadline(r["deadline"], labels), when=self.when(self.key()))
 
 
 def weekday_short(_) -> tuple[str, ...]:
