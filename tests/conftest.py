@@ -22,9 +22,46 @@ pytest_plugins = ["golden", "grading_fixtures"]
 SRC = Path(__file__).resolve().parents[1] / "src"
 KERNEL_TIMEOUT = 60
 
+# Fixtures that start real parts, and the marker each gives the tests using them (directly or
+# through another fixture): `make test-fast` deselects these markers.
+MARKING_FIXTURES = {"kernel": "kernel", "kernel_spec_dir": "kernel",
+                    "course": "nbgrader", "blank_gradebook": "nbgrader"}
+
 # Kernels and subprocesses the code under test starts (nbgrader's autograde workers, the CLI)
 # must import this checkout's src/ too, not the checkout the shared venv was installed from.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+
+
+# The only skips a full run may show (docs/testing.md lists them): a format that cannot hold a
+# question type. With CRMTRAIN_NO_SKIPS=1 (`make test` sets it) any other skip fails the run,
+# so a missing browser or tool is never mistaken for a green suite.
+DOCUMENTED_SKIPS = ("core GIFT has no ordering questions",)
+_undocumented_skips: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if not any(allowed in reason for allowed in DOCUMENTED_SKIPS):
+            _undocumented_skips.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("CRMTRAIN_NO_SKIPS") == "1" and _undocumented_skips and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if os.environ.get("CRMTRAIN_NO_SKIPS") == "1" and _undocumented_skips:
+        terminalreporter.section("skips not allowed in a full run (CRMTRAIN_NO_SKIPS=1)", red=True)
+        for line in _undocumented_skips:
+            terminalreporter.write_line(line)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for name in set(getattr(item, "fixturenames", ())) & MARKING_FIXTURES.keys():
+            item.add_marker(MARKING_FIXTURES[name])
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -21,8 +21,10 @@ from crmtrain.samples import sample_path
 needs = [tool for tool in ("dot", "pdftotext", "pdfinfo") if not shutil.which(tool)]
 if not (Path(os.environ.get("CRMTRAIN_CHROMIUM", "/usr/bin/chromium")).exists() or shutil.which("chromium")):
     needs.append("chromium")
-pytestmark = pytest.mark.skipif(bool(needs), reason=f"needs {', '.join(needs)} (graphviz, poppler-utils, chromium; "
-                                                    ".ci/run installs them)")
+# Chromium prints the PDF: the browser marker keeps these tests out of `make test-fast`.
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(bool(needs), reason=f"needs {', '.join(needs)} (graphviz, poppler-utils, chromium; "
+                                                     "`make test` installs them)")]
 
 
 def pdf_pages(pdf) -> list[str]:

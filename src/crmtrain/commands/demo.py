@@ -22,6 +22,7 @@ from typing import TextIO
 
 from ..errors import UserError
 from ..kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, FIRST, LAST
+from .invocation import crmtrain_command
 
 MARKER = ".crmtrain-demo"
 
@@ -276,11 +277,12 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
         elif LAST in s and s[LAST] < mark:
             note.append(f"{last.label} below its {mark}% pass mark")
         out.write(f"  {tid:<12} {t.name:<18} {cells}  {'; '.join(note)}\n")
+    crmtrain = crmtrain_command()
     out.write(f"\nDone in {time.monotonic() - started:.0f} s. Everything is in {root}/:\n"
               f"  workbooks/    the training workbooks      assignments/  the nbgrader course (gradebook.db)\n"
               f"  exchange/     the nbgrader exchange       trainees/     each trainee's home (answers.json)\n"
               f"  reports/      the reports                 roster.csv    the trainees\n"
               f"  trainees/<id>/review.ipynb  each trainee's personal review workbook\n"
-              f"Open the workbooks in JupyterLab:  crmtrain lab {root / 'workbooks'}\n"
-              f"Try the specialist's commands:     crmtrain status --course {root / 'assignments'}\n")
+              f"Open the workbooks in JupyterLab:  {crmtrain} lab {root / 'workbooks'}\n"
+              f"Try the specialist's commands:     {crmtrain} status --course {root / 'assignments'}\n")
     return 0
