@@ -127,7 +127,7 @@ def test_html_only_needs_no_chromium(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CRMTRAIN_CHROMIUM", str(tmp_path / "no-such-chromium"))
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setenv("CRMTRAIN_DOT", shutil.which("dot", path="/usr/bin:/usr/local/bin") or "")
-    assert main(["document", "--format", "html", "--out", str(tmp_path)]) == 0
+    assert main(["document", "sample:en", "--format", "html", "--out", str(tmp_path)]) == 0
     assert [p.name for p in tmp_path.iterdir()] == ["regulation.html"]
 
 
@@ -138,7 +138,7 @@ def test_html_only_needs_no_chromium(tmp_path, monkeypatch, capsys):
 def test_bad_requests_get_a_clear_message(tmp_path, monkeypatch, capsys, args, env, message):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    assert main(["document", *args, "--out", str(tmp_path)]) == 2
+    assert main(["document", "sample:en", *args, "--out", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
 
 

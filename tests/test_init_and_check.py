@@ -14,6 +14,16 @@ from crmtrain.cli import main
 from crmtrain.samples import SAMPLES, sample_path
 
 
+SAID = {  # what check says, in the regulation's language
+    "en": {"incomplete": "valid but incomplete", "complete": "valid and complete", "to do": r"\d+ to do",
+           "parts": ("1. Summary", "2. Order processing", "3. Working with clients", "4. Tests"),
+           "todo": "still marked TODO"},
+    "ru": {"incomplete": "корректен, но не полон", "complete": "корректен и полон", "to do": r"доделать: \d+",
+           "parts": ("1. Общие положения", "2. Обработка заказов", "3. Работа с клиентами", "4. Тесты"),
+           "todo": "ещё помечено TODO"},
+}
+
+
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_init_writes_a_valid_but_incomplete_regulation(tmp_path, capsys, lang):
     assert main(["init", str(tmp_path / "reg"), "--lang", lang]) == 0
@@ -23,10 +33,11 @@ def test_init_writes_a_valid_but_incomplete_regulation(tmp_path, capsys, lang):
 
     assert main(["check", str(target)]) == 1
     out = capsys.readouterr().out
-    assert "valid but incomplete" in out
-    for part in ("1. Summary", "2. Order processing", "3. Working with clients", "4. Tests"):
-        assert re.search(re.escape(part) + r".*\d+ to do", out), part
-    assert f"{target}:7:12: meta.company: still marked TODO" in out
+    said = SAID[lang]
+    assert out.endswith(f"{target}: {said['incomplete']}\n")
+    for part in said["parts"]:
+        assert re.search(re.escape(part) + r".*" + said["to do"], out), part
+    assert f"{target}:7:12: meta.company: {said['todo']}" in out
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -37,7 +48,7 @@ def test_filling_every_todo_makes_it_complete(tmp_path, capsys, lang):
     target.write_text(re.sub(r'"TODO: ([^"]*)"', r'"\1 (filled in)"', text), encoding="utf-8")
     capsys.readouterr()
     assert main(["check", str(target)]) == 0
-    assert "valid and complete" in capsys.readouterr().out
+    assert capsys.readouterr().out.endswith(f"{target}: {SAID[lang]['complete']}\n")
 
 
 def test_completeness_names_what_the_article_asks_for(tmp_path, capsys):
@@ -63,12 +74,14 @@ def test_init_never_overwrites(tmp_path, capsys):
 def test_the_samples_are_valid_and_complete(capsys, name):
     assert main(["check", f"sample:{name}"]) == 0
     out = capsys.readouterr().out
-    assert "valid and complete" in out
+    assert out.endswith(f": {SAID['ru' if name == 'ru' else 'en']['complete']}\n")
 
 
-def test_check_defaults_to_the_english_sample(capsys):
+def test_check_without_a_file_reads_the_regulation_in_the_current_folder(tmp_path, monkeypatch, capsys):
+    (tmp_path / "regulation.yaml").write_bytes(sample_path("ru").read_bytes())
+    monkeypatch.chdir(tmp_path)
     assert main(["check"]) == 0
-    assert str(sample_path("en")) in capsys.readouterr().out
+    assert capsys.readouterr().out.endswith("regulation.yaml: корректен и полон\n")
 
 
 def test_cli_help_and_errors_run_as_a_real_command(tmp_path):

@@ -303,7 +303,7 @@ def test_export_then_import_from_the_command_line_gives_yaml_the_regulation_acce
 
 
 def test_gift_export_says_which_questions_it_could_not_write(tmp_path, capsys):
-    assert main(["export", "--format", "gift", "--out", str(tmp_path / "b.gift")]) == 1
+    assert main(["export", "sample:en", "--format", "gift", "--out", str(tmp_path / "b.gift")]) == 1
     out = capsys.readouterr().out
     bank = load(sample_path("en")).questions
     ordering = sum(q.type is QuestionType.ordering for q in bank)  # GIFT cannot hold them
@@ -394,7 +394,7 @@ def test_qti_export_is_a_content_package_with_one_scored_item_per_question(tmp_p
     questions, _ = effective(load(sample_path("ru")))
     path = tmp_path / "bank.zip"
     assert main(["export", "sample:ru", "--format", "qti", "--out", str(path)]) == 0
-    assert f"{len(questions)} of {len(questions)} questions" in capsys.readouterr().out
+    assert f"вопросов {len(questions)} из {len(questions)}" in capsys.readouterr().out
     with zipfile.ZipFile(path) as z:
         manifest = ET.fromstring(z.read("imsmanifest.xml"))
         hrefs = [r.get("href") for r in manifest.iter("{http://www.imsglobal.org/xsd/imscp_v1p1}resource")
@@ -423,3 +423,20 @@ def test_qti_cannot_be_imported_and_says_so(tmp_path, capsys):
     path.write_bytes(b"PK")
     assert main(["import", str(path)]) == 2
     assert "crmtrain writes IMS QTI 2.1 content package but does not read it" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt, name", [("moodle-xml", "questions.xml"), ("gift", "questions.gift"),
+                                       ("xlsx", "questions.xlsx"), ("csv", "questions.csv"),
+                                       ("qti", "questions-qti.zip")])
+def test_export_without_out_writes_a_named_file_here(tmp_path, monkeypatch, capsys, fmt, name):
+    monkeypatch.chdir(tmp_path)
+    main(["export", "sample:freight", "--format", fmt])
+    out = capsys.readouterr().out
+    assert out.startswith("Regulation: Bluefin Freight Forwarding Ltd (HubSpot), version 2027.2")
+    assert f"Wrote {name} (" in out and [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_export_creates_the_folder_of_out(tmp_path, capsys):
+    target = tmp_path / "for" / "moodle" / "bank.xml"
+    assert main(["export", "sample:freight", "--format", "moodle-xml", "--out", str(target)]) == 0
+    assert target.read_text(encoding="utf-8").startswith("<?xml")

@@ -36,11 +36,11 @@ LAYERS: dict[str, set[str]] = {
     "kinds": set(),  # registries: one frozen record per question type, assessment, drill, table
     "i18n": set(),  # gettext catalogs (stdlib, runs in kernels); i18n.catalogs maintains them
     "files": {"errors"},  # writing generated files
-    "samples": {"errors"},  # the shipped sample regulations
+    "samples": {"errors", "i18n"},  # the shipped sample regulations
     "speedups": set(),  # start-up tweaks for processes that import nbformat or nbgrader
     "rules": set(),  # stdlib rule engines shared by checks, drills and assessments
     "runtime": {"i18n", "kinds", "rules"},  # the only code in trainee kernels
-    "regulation": {"errors", "kinds", "rules"},  # models, positioned loading, checks
+    "regulation": {"errors", "i18n", "kinds", "rules"},  # models, positioned loading, checks
     # Notebooks seal the keys of practice questions in the runtime's own format (runtime.keys).
     "notebooks": {"i18n", "kinds", "regulation", "rules", "runtime"},
     "document": {"errors", "files", "i18n", "kinds", "notebooks", "regulation"},  # the regulation as HTML/PDF
@@ -57,7 +57,7 @@ LAYERS: dict[str, set[str]] = {
     "hub": {"errors", "grading", "lab"},
     "commands": {"changes", "document", "errors", "files", "grading", "hub", "i18n", "interchange", "kinds", "lab", "notebooks",
                  "regulation", "reports", "rules", "runtime", "samples", "simulate", "speedups"},
-    "cli": {"commands", "errors", "grading", "hub", "kinds", "speedups"},  # kinds: the assessments; grading, hub: their defaults
+    "cli": {"commands", "errors", "grading", "hub", "i18n", "kinds", "speedups"},  # kinds: the assessments; grading, hub: their defaults
     "__main__": {"cli"},
 }
 # Third-party packages allowed only in these layers.

@@ -266,5 +266,5 @@ def test_columns_count_characters_not_bytes(tmp_path, capsys):
     path = tmp_path / "regulation.yaml"
     path.write_text(text, encoding="utf-8")
     line, column = where(text, "7}")
-    assert check(path, capsys) == [f"{path}:{line}:{column}: meta.specialist.role: expected text, "
-                                   "got 7 (put it in double quotes)"]
+    assert check(path, capsys) == [f"{path}:{line}:{column}: meta.specialist.role: ожидается текст, "
+                                   "а указано 7 (заключите его в двойные кавычки)"]

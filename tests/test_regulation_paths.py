@@ -68,13 +68,37 @@ def test_a_sample_is_recorded_by_name(tmp_path):
     assert recorded_regulation(tmp_path / "assignments") == sample_path("freight")
 
 
-def test_a_course_without_a_record_reports_against_the_english_sample(tmp_path):
-    assert recorded_regulation(tmp_path) == sample_path("en")
+def test_a_course_without_a_record_asks_which_regulation_never_a_sample(tmp_path, capsys):
+    assert main(["report", "--course", str(tmp_path), "--out", str(tmp_path / "r")]) == 2
+    assert capsys.readouterr().err == (f"{tmp_path}: no record of the regulation it was built from; "
+                                       "pass --regulation FILE\n")
 
 
 def test_an_unknown_sample_lists_the_samples(capsys):
     assert main(["check", "sample:xx"]) == 2
-    assert capsys.readouterr().err == "no sample 'xx'; the samples are en, ru, freight\n"
+    assert capsys.readouterr().err == "no sample 'xx'; the samples are sample:en, sample:ru, sample:freight\n"
+
+
+@pytest.mark.parametrize("command", [["check"], ["build", "--out", "out"], ["document", "--format", "html"],
+                                     ["export", "--format", "gift"], ["hub", "config", "--specialist", "x"]])
+def test_no_regulation_given_and_none_here_says_so_and_builds_no_sample(tmp_path, monkeypatch, capsys, command):
+    monkeypatch.chdir(tmp_path)
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"no regulation given, and there is no regulation.yaml in {tmp_path}\n")
+    assert "crmtrain init ." in err and "sample:en" in err
+    assert list(tmp_path.iterdir()) == []  # nothing built, nothing written
+
+
+def test_no_regulation_given_reads_the_one_here_and_names_it(tmp_path, monkeypatch, capsys):
+    shutil.copy(sample_path("freight"), tmp_path / "regulation.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--out", "out"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == ("Regulation: Bluefin Freight Forwarding Ltd (HubSpot), version 2027.2 of "
+                                   "2027-03-01 — regulation.yaml")
+    assert json.loads((tmp_path / "out" / "assignments" / "crmtrain.json").read_text(encoding="utf-8")) == \
+        {"regulation": "../../regulation.yaml"}
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")

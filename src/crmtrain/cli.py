@@ -17,7 +17,7 @@ from .kinds.assessments import ASSESSMENTS
 from .speedups import skip_unused_validators
 
 REGULATION_HELP = ("a regulation YAML file, a folder holding regulation.yaml, or sample:en / sample:ru / "
-                   "sample:freight (default: the English sample)")
+                   "sample:freight (default: ./regulation.yaml)")
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -221,7 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the question bank as Moodle XML, GIFT or a spreadsheet")
     p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
     p.add_argument("--format", required=True, choices=formats, help="moodle-xml, gift, xlsx, csv or qti (QTI 2.1 zip, export only)")
-    p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help="the file to write; a missing folder is created (default: questions.xml, questions.gift, "
+                        "questions.xlsx, questions.csv or questions-qti.zip here)")
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("import", help="read questions from Moodle XML, GIFT or a spreadsheet as regulation YAML")
@@ -279,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="score tables for the specialist: CSV, XLSX and an offline HTML report")
     _add_course(p)
-    p.add_argument("--regulation", default=None, help=REGULATION_HELP.replace("default: the English sample", "default: the one the course was built from"))
+    p.add_argument("--regulation", default=None, help=REGULATION_HELP.replace("default: ./regulation.yaml", "default: the one the course was built from"))
     p.add_argument("--out", default="reports", metavar="DIR", help="folder for the report files (default: reports)")
     p.add_argument("--format", default="csv,xlsx,html", help="comma-separated: csv, xlsx, html (default: all)")
     p.set_defaults(func=_cmd_report)
@@ -317,6 +319,9 @@ def report(exc: UserError, stream: TextIO) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 incomplete/failed, 2 bad input)."""
+    from .i18n import set_language
+
+    set_language(None)  # the locale's, until a command reads a regulation and speaks its language
     parser = build_parser()
     args = parser.parse_args(argv)
     skip_unused_validators()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..grading.config import CONFIG_NAME, config_text, existing_db_url
 from ..grading.defaults import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE
+from .reading import COURSE_RECORD, read
 
 if TYPE_CHECKING:  # pydantic loads only when a regulation is read
     from ..regulation.models import Regulation
@@ -26,8 +27,6 @@ COURSE = "assignments"
 # The specialist's dashboard lives in the course folder, where the specialist works; the
 # trainees' folder holds only what trainees open.
 DASHBOARD = "dashboard.ipynb"
-# What the course remembers about its regulation, so `crmtrain report` finds it by itself.
-COURSE_RECORD = "crmtrain.json"
 
 
 def workbook_files(reg: Regulation, regulation: str = "sample:en") -> dict[str, str]:
@@ -73,26 +72,28 @@ def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_
     """Build ``OUT/workbooks`` and the course in ``OUT/assignments``; say what changed and what next."""
     from ..errors import UserError
     from ..files import write_files
-    from ..regulation.loader import load
-    from ..samples import reference, resolve
+    from ..i18n import _
+    from ..samples import reference
 
     root = Path(out_dir)
     workbooks, course = root / WORKBOOKS, root / COURSE
     for folder in (root, workbooks, course):
         if folder.exists() and not folder.is_dir():
-            raise UserError(f"--out {out_dir}: {folder} is a file, not a folder; give a folder for the build")
-    path = resolve(spec)
-    reg = load(path)
+            raise UserError(_("--out {out}: {folder} is a file, not a folder; give a folder for the build").format(
+                out=out_dir, folder=folder))
+    reg, path = read(spec, out)
     ref = reference(spec, path, workbooks)
     notebooks = workbook_files(reg, ref)
     changed = write_files(workbooks, notebooks)
-    out.write(f"Workbooks: {len(notebooks)} notebooks for trainees in {workbooks}/ ({len(changed)} changed)\n")
+    out.write(_("Workbooks: {n} notebooks for trainees in {folder}/ ({changed} changed)").format(
+        n=len(notebooks), folder=workbooks, changed=len(changed)) + "\n")
     # Without --db-url a rebuild keeps the gradebook server the course already names.
     files = course_files(reg, regulation=ref, exchange=exchange, course_id=course_id,
                          db_url=db_url or existing_db_url(course))
     changed = write_files(course, files)
-    out.write(f"Assessments: nbgrader course '{course_id}' in {course}/ "
-              f"({len(files)} files, {len(changed)} changed; exchange {exchange})\n")
-    out.write(f"The specialist's dashboard: {course / DASHBOARD}\n")
-    out.write(f"Open the workbooks in JupyterLab:  crmtrain lab {workbooks}\n")
+    out.write(_("Assessments: nbgrader course '{course_id}' in {folder}/ ({n} files, {changed} changed; "
+                "exchange {exchange})").format(course_id=course_id, folder=course, n=len(files), changed=len(changed),
+                                               exchange=exchange) + "\n")
+    out.write(_("The specialist's dashboard: {path}").format(path=course / DASHBOARD) + "\n")
+    out.write(_("Open the workbooks in JupyterLab:  crmtrain lab {folder}").format(folder=workbooks) + "\n")
     return 0

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
 from ..errors import Problem
+from ..i18n import _, plural, set_language
 from ..regulation.positions import Loc, Positions, field_path
 from ..regulation.yamlread import MAX_BYTES
 from ..samples import resolve
@@ -46,18 +47,19 @@ def _check(path, out: TextIO) -> int:
     from ..regulation.loader import load_with_positions
 
     reg, positions = load_with_positions(path)  # UserError with every problem: exit status 2
+    set_language(reg.meta.language.value)
     out.write(summary(reg))
     parts = report(reg)
-    out.write("\nCompleteness\n")
+    out.write("\n" + _("Completeness") + "\n")
     for part in parts:
-        mark = "ok" if part.complete else f"{len(part.gaps)} to do"
-        out.write(f"  {part.title:<32} {mark}\n")
+        mark = _("ok") if part.complete else _("{n} to do").format(n=len(part.gaps))
+        out.write(f"  {_(part.title):<32} {mark}\n")
         for loc, message in part.gaps[:12]:
             out.write(f"      {_gap(path, positions, loc, message)}\n")
         if len(part.gaps) > 12:
-            out.write(f"      … and {len(part.gaps) - 12} more\n")
+            out.write("      " + _("… and {n} more").format(n=len(part.gaps) - 12) + "\n")
     complete = all(p.complete for p in parts)
-    out.write(f"\n{path}: " + ("valid and complete\n" if complete else "valid but incomplete\n"))
+    out.write(f"\n{path}: " + (_("valid and complete") if complete else _("valid but incomplete")) + "\n")
     return 0 if complete else 1
 
 
@@ -78,29 +80,45 @@ def summary(reg: Regulation) -> str:
     by_topic = Counter(q.topic.value for q in reg.questions)
     by_type = Counter(q.type.value for q in reg.questions)
     sel = select(reg)
+    lc, pl = cw.lead_classification, cw.pipeline
     lines = [
-        f"{m.company} — CRM regulation for {m.crm}, version {m.version} of {m.effective_date} ({m.language.value})",
-        f"Responsible specialist: {m.specialist.name} <{m.specialist.contact}>; pass mark {m.pass_mark}%",
-        f"  1. Summary: {len(reg.summary.topics)} topics",
-        f"  2. Order processing: {len(reg.order_processing.processes)} processes, {steps} steps",
-        f"  3. Working with clients: {len(cw.lead_classification.classes)} lead classes by {len(cw.lead_classification.rules)} rules, "
-        f"{len(cw.contact_timing.rules)} contact deadlines, {len(cw.pipeline.statuses)} deal statuses, "
-        f"{len(cw.pipeline.transitions)} transitions, {len(cw.tasks.rules)} task rules",
-        f"  4. Tests: {len(reg.questions)} questions ("
-        + ", ".join(f"{k} {v}" for k, v in sorted(by_topic.items())) + "; "
-        + ", ".join(f"{k} {v}" for k, v in sorted(by_type.items())) + ")",
+        _("{company} — CRM regulation for {crm}, version {version} of {date} ({language})").format(
+            company=m.company, crm=m.crm, version=m.version, date=m.effective_date, language=m.language.value),
+        _("Responsible specialist: {name} <{contact}>; pass mark {mark}%").format(
+            name=m.specialist.name, contact=m.specialist.contact, mark=m.pass_mark),
+        "  " + _("1. Summary: {topics}").format(topics=plural("{n} topic", "{n} topics", len(reg.summary.topics))),
+        "  " + _("2. Order processing: {processes}, {steps}").format(
+            processes=plural("{n} process", "{n} processes", len(reg.order_processing.processes)),
+            steps=plural("{n} step", "{n} steps", steps)),
+        "  " + _("3. Working with clients: {classes} by {rules}, {deadlines}, {statuses}, {transitions}, {tasks}").format(
+            classes=plural("{n} lead class", "{n} lead classes", len(lc.classes)),
+            rules=plural("{n} rule", "{n} rules", len(lc.rules)),
+            deadlines=plural("{n} contact deadline", "{n} contact deadlines", len(cw.contact_timing.rules)),
+            statuses=plural("{n} deal status", "{n} deal statuses", len(pl.statuses)),
+            transitions=plural("{n} transition", "{n} transitions", len(pl.transitions)),
+            tasks=plural("{n} task rule", "{n} task rules", len(cw.tasks.rules))),
+        "  " + _("4. Tests: {questions} ({topics}; {types})").format(
+            questions=plural("{n} question", "{n} questions", len(reg.questions)),
+            topics=", ".join(f"{k} {v}" for k, v in sorted(by_topic.items())),
+            types=", ".join(f"{k} {v}" for k, v in sorted(by_type.items()))),
     ]
     for name, qs in sel.questions.items():
         a, slots = getattr(reg.assessments, name), sel.slots[name]
         points = sum(q.points for q in qs) + sum(p.points for p in slots)
-        lines.append(f"     {name}: {a.title} — {len(qs)} questions, {points} points, "
-                     f"pass mark {a.pass_mark or m.pass_mark}%, due {a.due_days} days after release")
+        lines.append("     " + _("{name}: {title} — {questions}, {points}, pass mark {mark}%, due {days} after release").format(
+            name=name, title=a.title, questions=plural("{n} question", "{n} questions", len(qs)),
+            points=plural("{n} point", "{n} points", points), mark=a.pass_mark or m.pass_mark,
+            days=plural("{n} day", "{n} days", a.due_days)))
         if slots:
-            lines.append(f"       {len(slots)} per trainee: " + ", ".join(_slot(p) for p in slots))
+            lines.append("       " + _("{n} per trainee: {slots}").format(n=len(slots), slots=", ".join(_slot(p) for p in slots)))
     return "\n".join(lines) + "\n"
 
 
 def _slot(plan) -> str:
     """``lead-case (a lead case)``, ``tech-basics (one of in-tech-01, in-tech-02)``."""
-    what = f"a {plan.case} case" if plan.case else "one of " + ", ".join(q.id for q in plan.questions)
-    return f"{plan.id} ({what}{', added to re-test the initial' if plan.added else ''})"
+    if plan.case:
+        what = _("a {kind} case").format(kind=plan.case)
+    else:
+        what = _("one of {questions}").format(questions=", ".join(q.id for q in plan.questions))
+    added = _(", added to re-test the initial") if plan.added else ""
+    return f"{plan.id} ({what}{added})"

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import UserError
-from ..regulation.loader import load
-from ..samples import resolve
+from ..i18n import _, plural
+from .reading import read
 
 
 def run(spec: str | None, out_dir: str, formats: str, out: TextIO) -> int:
@@ -17,11 +17,11 @@ def run(spec: str | None, out_dir: str, formats: str, out: TextIO) -> int:
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
-        raise UserError(f"unknown format {', '.join(unknown) or repr(formats)}; use html, pdf or html,pdf")
-    path = resolve(spec)
-    reg = load(path)
+        raise UserError(_("unknown format {formats}; use html, pdf or html,pdf").format(
+            formats=", ".join(unknown) or repr(formats)))
+    reg, path = read(spec, out)
     written = write_document(reg, Path(out_dir), wanted, base=path.parent)
     for path in written.files:
-        pages = f" ({written.pages} pages)" if path.suffix == ".pdf" else ""
-        out.write(f"Wrote {path}{pages}\n")
+        pages = " (" + plural("{n} page", "{n} pages", written.pages) + ")" if path.suffix == ".pdf" else ""
+        out.write(_("Wrote {path}").format(path=path) + pages + "\n")
     return 0

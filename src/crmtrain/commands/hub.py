@@ -27,7 +27,10 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
     """``crmtrain hub config``: write the hub's configuration and build the course as the specialist."""
     from ..grading.config import check_db_url
     from ..hub import setup, users
+    from .reading import read
 
+    # Read (and check) the regulation before touching accounts: ./regulation.yaml when none is named.
+    _reg, path = read(regulation, out)
     accounts.require_root("crmtrain hub config")
     missing = installer.missing(prefix)
     if missing:
@@ -42,11 +45,9 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
     accounts.private_home(specialist)
     home = Path(course_home) if course_home else accounts.home(specialist) / "course"
     accounts.run_as(specialist, ["mkdir", "-p", "-m", "700", str(home)], what=f"creating {home}")
-    spec = regulation or "sample:en"
+    spec = regulation if regulation and regulation.startswith("sample:") else str(path)
     if not spec.startswith("sample:"):
-        source = Path(spec).expanduser().absolute()
-        if not source.is_file():
-            raise UserError(f"regulation file not found: {spec}")
+        source = path.expanduser().absolute()
         copy = home / "regulation.yaml"
         if source != copy:
             shutil.copyfile(source, copy)

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import UserError
-from ..regulation.loader import load
-from ..samples import resolve
+from ..i18n import _
+from .reading import read
 
 
 def _report(notes, out: TextIO) -> None:
@@ -15,25 +15,39 @@ def _report(notes, out: TextIO) -> None:
         out.write(f"  {'NOT TAKEN ' if note.lost else ''}{note}\n")
 
 
-def export(spec: str | None, fmt_name: str, out_file: str, out: TextIO) -> int:
-    """Write the regulation's question bank; 1 when some question could not be written."""
+def default_name(fmt_name: str) -> str:
+    """The file ``export`` writes without ``--out``: ``questions.xml``, ``questions.gift``, ``questions-qti.zip``..."""
+    from ..interchange.formats import FORMATS
+
+    suffix = FORMATS[fmt_name].suffixes[0]
+    # A zip says nothing of what is inside; the format's name does.
+    return f"questions-{fmt_name}{suffix}" if suffix == ".zip" else f"questions{suffix}"
+
+
+def export(spec: str | None, fmt_name: str, out_file: str | None, out: TextIO) -> int:
+    """Write the regulation's question bank; 1 when some question could not be written.
+
+    Without ``out_file``: ``questions.<suffix>`` in the current folder; a missing folder is created.
+    """
     from ..interchange.credit import effective
     from ..interchange.formats import FORMATS
 
-    reg = load(resolve(spec))
+    reg, _path = read(spec, out)
     fmt = FORMATS[fmt_name]
-    path = Path(out_file)
+    path = Path(out_file) if out_file else Path(default_name(fmt_name))
     # Each question goes out with the partial credit its assessment gives it, not only its own setting.
     questions, said = effective(reg)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         res = fmt.write(tuple(questions), path)
     except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+        raise UserError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
     res.notes[:0] = said
     lost = sorted({n.question for n in res.notes if n.lost})
-    out.write(f"Wrote {path} ({fmt.title}): {len(reg.questions) - len(lost)} of {len(reg.questions)} questions\n")
+    out.write(_("Wrote {path} ({format}): {n} of {total} questions").format(
+        path=path, format=fmt.title, n=len(reg.questions) - len(lost), total=len(reg.questions)) + "\n")
     if res.notes:
-        out.write("What the format cannot hold, per question:\n")
+        out.write(_("What the format cannot hold, per question:") + "\n")
         _report(res.notes, out)
     return 1 if lost else 0
 

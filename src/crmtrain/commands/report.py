@@ -10,14 +10,16 @@ from typing import TextIO
 def run(course_dir: str | Path, regulation_spec: str | None, out_dir: str | Path,
         formats: str | Iterable[str] | None, out: TextIO) -> int:
     """Read the course and regulation, write the report files, print a summary; 0 on success."""
-    from ..regulation.loader import load
     from ..reports.export import parse_formats, write_report
     from ..reports.from_gradebook import course_root, load_report_data
-    from ..samples import resolve
+    from .reading import read
 
     wanted = parse_formats(formats)
     root = course_root(course_dir)
-    reg = load(resolve(regulation_spec) if regulation_spec else recorded_regulation(root))
+    if regulation_spec:
+        reg, _path = read(regulation_spec, out)
+    else:
+        reg, _path = read(recorded_regulation(root), out)
     data = load_report_data(root, reg)
     m = reg.meta
     title = f"{m.company}: CRM training report ({m.crm}, regulation {m.version})"
@@ -30,20 +32,16 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_dir: str | Path
 
 
 def recorded_regulation(course: Path) -> Path:
-    """The regulation the course was built from (recorded by ``crmtrain build``), else the English sample."""
-    import json
-
+    """The regulation the course was built from (recorded by ``crmtrain build``); a UserError without a record."""
     from ..errors import UserError
+    from ..i18n import _
     from ..samples import resolve
+    from .reading import recorded
 
-    from .build import COURSE_RECORD
-
-    try:
-        ref = json.loads((Path(course) / COURSE_RECORD).read_text(encoding="utf-8"))["regulation"]
-    except FileNotFoundError:
-        return resolve(None)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UserError(f"{Path(course) / COURSE_RECORD}: unreadable ({exc}); rebuild the course or pass --regulation") from None
+    ref = recorded(course)
+    if ref is None:
+        raise UserError(_("{course}: no record of the regulation it was built from; pass --regulation FILE").format(
+            course=course))
     return resolve(ref, base=Path(course))
 
 

@@ -13,22 +13,25 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import UserError
+from ..i18n import _, plural
 
 FILE = "review.ipynb"
 DEFAULT_OUT = "review/{trainee}"
 
 
-def plans(course_dir: str | Path, regulation_spec: str | None, today: dt.date | None = None):
-    """(regulation, report data, review plan table) for the course."""
-    from ..regulation.loader import load
+def plans(course_dir: str | Path, regulation_spec: str | None, today: dt.date | None = None,
+          out: TextIO | None = None):
+    """(regulation, report data, review plan table) for the course; by default its recorded regulation."""
     from ..reports.data import validate
     from ..reports.from_gradebook import course_root, load_report_data
     from ..reports.retention import ref_answers
     from ..reports.review import review_plan
-    from ..samples import resolve
+    from .reading import read
+    from .report import recorded_regulation
 
-    reg = load(resolve(regulation_spec))
-    data = validate(load_report_data(course_root(course_dir), reg))
+    root = course_root(course_dir)
+    reg, _path = read(regulation_spec or recorded_regulation(root), out)
+    data = validate(load_report_data(root, reg))
     return reg, data, review_plan(data, ref_answers(data), today)
 
 
@@ -59,22 +62,24 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_pattern: str = 
     from ..notebooks.cells import render
 
     out = out or sys.stdout
-    reg, data, plan = plans(course_dir, regulation_spec, today)
+    reg, data, plan = plans(course_dir, regulation_spec, today, out)
     names = dict(zip(data.roster["trainee_id"], data.roster["name"]))
     wanted = list(trainees or [t for t in names if (plan["trainee_id"].astype(str) == t).any()])
     unknown = [t for t in wanted if t not in names]
     if unknown:
-        raise UserError(f"not in the course roster: {', '.join(unknown)}")
+        raise UserError(_("not in the course roster: {ids}").format(ids=", ".join(unknown)))
     if not wanted:
-        out.write("nobody has anything to review: every latest answer was right\n")
+        out.write(_("nobody has anything to review: every latest answer was right") + "\n")
         return 0
     for tid in wanted:
         items = items_of(plan, tid)
         if not items:
-            out.write(f"{tid}: nothing to review\n")
+            out.write(_("{trainee}: nothing to review").format(trainee=tid) + "\n")
             continue
         path = target(out_pattern, tid)
         write_text(path, render(build_review(reg, names[tid], items)))
         first = min(i.review_on for i in items if i.review_on) if any(i.review_on for i in items) else "—"
-        out.write(f"{tid}: {len(items)} item(s) to review, first on {first}: wrote {path}\n")
+        out.write(_("{trainee}: {items}, first on {date}: wrote {path}").format(
+            trainee=tid, items=plural("{n} item to review", "{n} items to review", len(items)), date=first,
+            path=path) + "\n")
     return 0

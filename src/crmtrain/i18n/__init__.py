@@ -1,6 +1,10 @@
-"""Translations of everything trainees see: gettext catalogs in ``crmtrain/locale``.
+"""Translations of everything trainees and the specialist see: gettext catalogs in ``crmtrain/locale``.
 
-Msgids are English. This package's ``__init__`` is stdlib-only because it runs in trainee
+Msgids are English. Notebook builders and the kernel runtime ask for a language's catalog
+(:func:`translation`); the specialist's messages (checks, commands) are said with :func:`_` and
+:func:`ngettext` in the *current* language: the regulation's ``meta.language`` once a command has
+read one (:func:`set_language`), before that the user's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``).
+Tables of messages mark their msgids with :func:`N_` and translate them where they are used. This package's ``__init__`` is stdlib-only because it runs in trainee
 kernels; :mod:`crmtrain.i18n.catalogs` maintains the catalogs with Babel (a dev/test
 dependency):
 
@@ -10,8 +14,12 @@ dependency):
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import gettext
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 DOMAIN = "crmtrain"
@@ -42,3 +50,61 @@ def deadline_text(tr: gettext.NullTranslations, unit: str, n: int) -> str:
     else:
         text = tr.ngettext("{n} calendar day", "{n} calendar days", n)
     return text.format(n=n)
+
+
+_current: contextvars.ContextVar[str | None] = contextvars.ContextVar("crmtrain_language", default=None)
+
+
+def locale_language(environ: dict[str, str] | None = None) -> str:
+    """The user's language from the POSIX locale variables ("ru" for ru_RU.UTF-8); "en" otherwise."""
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        # LANGUAGE is a priority list ("ru:en"); the others one locale name.
+        for item in value.split(":"):
+            code = item.split("_")[0].split(".")[0].lower()
+            if code in LANGUAGES:
+                return code
+        if value and name != "LANGUAGE":
+            break  # the first locale variable that is set decides (C, POSIX: English)
+    return "en"
+
+
+def language() -> str:
+    """The language the specialist's messages are said in now."""
+    return _current.get() or locale_language()
+
+
+def set_language(lang: str | None) -> None:
+    """Say messages in ``lang`` from now on (None: back to the locale); unknown languages are ignored."""
+    _current.set(lang if lang in LANGUAGES else None)
+
+
+@contextlib.contextmanager
+def speaking(lang: str | None) -> Iterator[None]:
+    """Say messages in ``lang`` inside the block."""
+    token = _current.set(lang if lang in LANGUAGES else _current.get())
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def _(msgid: str) -> str:
+    """``msgid`` in the current language."""
+    return translation(language()).gettext(msgid)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or a plural form for ``n``, in the current language."""
+    return translation(language()).ngettext(singular, plural, n)
+
+
+def plural(singular: str, plural_: str, n: int) -> str:
+    """``ngettext`` with ``{n}`` filled in: ``plural("{n} topic", "{n} topics", 3)`` is "3 темы" in Russian."""
+    return ngettext(singular, plural_, n).format(n=n)
+
+
+def N_(msgid: str) -> str:
+    """Mark ``msgid`` for the catalogs where it is defined (a table); translate it with :func:`_` where used."""
+    return msgid

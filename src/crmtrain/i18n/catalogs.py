@@ -11,7 +11,7 @@ from pathlib import Path
 from . import DOMAIN, LANGUAGES, LOCALE_DIR
 
 # Call names whose leading string literals are msgids: how many (ngettext: singular, plural).
-KEYWORDS = {"_": 1, "gettext": 1, "N_": 1, "ngettext": 2}
+KEYWORDS = {"_": 1, "gettext": 1, "N_": 1, "ngettext": 2, "plural": 2}
 
 
 def po_files(locale_dir: Path = LOCALE_DIR) -> list[Path]:

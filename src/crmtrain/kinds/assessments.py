@@ -29,7 +29,7 @@ class AssessmentKind:
     """Everything crmtrain knows about one assessment kind."""
 
     name: str  # the key under ``assessments:``, the nbgrader assignment and its folder
-    label: str  # how specialists' reports and messages name it ("follow-up")
+    label: str  # msgid: how specialists' reports and messages name it ("follow-up")
     when: str  # msgid: when trainees take it, for the summary workbook
     colour: str  # of its marks in the report charts
     # Whether its feedback shows the correct answers unless the regulation says otherwise
@@ -38,8 +38,8 @@ class AssessmentKind:
 
 
 _KINDS = (
-    AssessmentKind("initial", "initial", N_("right after the CRM rollout"), "#4c72b0", shows_answers=False),
-    AssessmentKind("followup", "follow-up", N_("after some time has passed, to check what stuck"), "#dd8452"),
+    AssessmentKind("initial", N_("initial"), N_("right after the CRM rollout"), "#4c72b0", shows_answers=False),
+    AssessmentKind("followup", N_("follow-up"), N_("after some time has passed, to check what stuck"), "#dd8452"),
 )
 
 ASSESSMENT_KINDS: dict[str, AssessmentKind] = {k.name: k for k in _KINDS}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Problem, UserError
+from ..i18n import _, ngettext, speaking
 from .positions import Positions, field_path
 from .yamlread import ReadFailed, read
 
@@ -39,22 +40,38 @@ def load(path: str | Path) -> Regulation:
 
 def load_with_positions(path: str | Path) -> tuple[Regulation, Positions]:
     """Like :func:`load`, also returning the :class:`Positions` of the parsed document."""
-    reg, problems, pos = _load(Path(path))
+    reg, problems, pos, lang = _load(Path(path))
     if len(problems) == 1 and not problems[0].line:  # the file itself: missing, a device, too big
         raise UserError(str(problems[0]))
     if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        listed = f" (the first {MAX_LISTED} are listed)" if len(problems) > MAX_LISTED else ""
-        raise UserError(f"{path}: {len(problems):,} {noun} in the regulation{listed}", problems[:MAX_LISTED])
+        n = len(problems)
+        with speaking(lang):
+            text = ngettext("{path}: {n} problem in the regulation", "{path}: {n} problems in the regulation", n)
+            listed = _(" (the first {max} are listed)").format(max=MAX_LISTED) if n > MAX_LISTED else ""
+        raise UserError(text.format(path=path, n=f"{n:,}") + listed, problems[:MAX_LISTED])
     return reg, pos
 
 
-def _load(path: Path) -> tuple[Regulation | None, list[Problem], Positions | None]:
-    name = str(path)
+def declared_language(data: object) -> str | None:
+    """The ``meta.language`` a document declares, if it reads as one (before any validation)."""
+    meta = data.get("meta") if isinstance(data, dict) else None
+    lang = meta.get("language") if isinstance(meta, dict) else None
+    return lang if isinstance(lang, str) else None
+
+
+def _load(path: Path) -> tuple[Regulation | None, list[Problem], Positions | None, str | None]:
+    """The regulation (None when it has problems), its problems, positions and declared language."""
     try:
         data, pos, problems = read(path)
     except ReadFailed as exc:
-        return None, exc.problems, None
+        return None, exc.problems, None, exc.language
+    # The specialist reads the problems of a Russian regulation in Russian, whatever the locale.
+    lang = declared_language(data)
+    with speaking(lang):
+        return (*_validate(str(path), data, pos, problems), lang)
+
+
+def _validate(name: str, data: dict, pos: Positions, problems: list[Problem]):
     from pydantic import ValidationError
 
     from . import messages

@@ -2,7 +2,8 @@
 
 The wording is data: :data:`EXPECTED` names what a type error expected, :data:`MESSAGES`
 holds a template per pydantic error type, :data:`PATTERNS` explains each string pattern.
-One error type → one entry; nothing here branches on the error type.
+One error type → one entry; nothing here branches on the error type. The entries are msgids,
+said in the regulation's language where they are used.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import typing
 from typing import Any
 
 from ..errors import Problem
+from ..i18n import N_, _, ngettext
 from .positions import Loc, Positions, field_path, short
 from .fields import ID_MAX, ID_PATTERN, REF_PATTERN, ShapeError
 
@@ -21,50 +23,50 @@ HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 # Type errors: "expected <this>, got <what the file holds>". Union members join with "or".
 EXPECTED: dict[str, str] = {
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "string_type": "text",
-    "tuple_type": "a list",
-    "list_type": "a list",
-    "model_type": "a mapping (key: value lines)",
-    "model_attributes_type": "a mapping (key: value lines)",
-    "dict_type": "a mapping (key: value lines)",
-    "date_type": "a date like 2027-01-31",
-    "date_parsing": "a date like 2027-01-31",
-    "date_from_datetime_parsing": "a date like 2027-01-31",
-    "date_from_datetime_inexact": "a date without a time, like 2027-01-31",
-    "enum": "one of {expected}",
-    "literal_error": "one of {expected}",
+    "int_type": N_("a whole number"),
+    "int_parsing": N_("a whole number"),
+    "int_from_float": N_("a whole number"),
+    "float_type": N_("a number"),
+    "float_parsing": N_("a number"),
+    "bool_type": N_("true or false"),
+    "bool_parsing": N_("true or false"),
+    "string_type": N_("text"),
+    "tuple_type": N_("a list"),
+    "list_type": N_("a list"),
+    "model_type": N_("a mapping (key: value lines)"),
+    "model_attributes_type": N_("a mapping (key: value lines)"),
+    "dict_type": N_("a mapping (key: value lines)"),
+    "date_type": N_("a date like 2027-01-31"),
+    "date_parsing": N_("a date like 2027-01-31"),
+    "date_from_datetime_parsing": N_("a date like 2027-01-31"),
+    "date_from_datetime_inexact": N_("a date without a time, like 2027-01-31"),
+    "enum": N_("one of {expected}"),
+    "literal_error": N_("one of {expected}"),
 }
 
 # Other errors: templates over the error's context, ``{input}`` (shortened) and ``{items}``.
 MESSAGES: dict[str, str] = {
-    "missing": "required but missing",
-    "extra_forbidden": "unknown key {key}{hint}",
-    "string_too_short": "must not be empty",
-    "string_too_long": "is longer than {max_length} characters ({input})",
-    "too_short": "needs at least {min_length} {items}",
-    "too_long": "has more than {max_length} items",
-    "greater_than_equal": "must be at least {ge} (got {input})",
-    "greater_than": "must be greater than {gt} (got {input})",
-    "less_than_equal": "must be at most {le} (got {input})",
-    "less_than": "must be less than {lt} (got {input})",
-    "finite_number": "must be a finite number (got {input})",
-    "value_error": "{error}",
-    "enum": "{input} is not allowed; expected {expected}",
-    "literal_error": "{input} is not allowed; expected {expected}",
+    "missing": N_("required but missing"),
+    "extra_forbidden": N_("unknown key {key}{hint}"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("is longer than {max_length} characters ({input})"),
+    "too_short": N_("needs at least {min_length} {items}"),
+    "too_long": N_("has more than {max_length} items"),
+    "greater_than_equal": N_("must be at least {ge} (got {input})"),
+    "greater_than": N_("must be greater than {gt} (got {input})"),
+    "less_than_equal": N_("must be at most {le} (got {input})"),
+    "less_than": N_("must be less than {lt} (got {input})"),
+    "finite_number": N_("must be a finite number (got {input})"),
+    "value_error": "{error}",  # a validator's own message, already said in the language
+    "enum": N_("{input} is not allowed; expected {expected}"),
+    "literal_error": N_("{input} is not allowed; expected {expected}"),
 }
 
 PATTERNS: dict[str, str] = {
-    ID_PATTERN: (f"{{input}} is not a valid id: Latin letters, digits, '-' and '_', starting with a "
-                 f"letter or digit, at most {ID_MAX} characters (no dots or spaces)"),
-    REF_PATTERN: "{input} is not a valid reference: an id, or <owner id>.<id> for a step or a deal status",
-    HHMM_PATTERN: "{input} is not a time like 09:00 (00:00 to 23:59)",
+    ID_PATTERN: N_("{input} is not a valid id: Latin letters, digits, '-' and '_', starting with a "
+                   "letter or digit, at most {id_max} characters (no dots or spaces)"),
+    REF_PATTERN: N_("{input} is not a valid reference: an id, or <owner id>.<id> for a step or a deal status"),
+    HHMM_PATTERN: N_("{input} is not a time like 09:00 (00:00 to 23:59)"),
 }
 
 # Errors whose location is a key that is not there; they point at the mapping that lacks it.
@@ -89,10 +91,38 @@ def problems(name: str, exc: Any, pos: Positions) -> list[Problem]:
         if loc in misspelt.values():
             continue  # "required but missing" only because the key is misspelt; that one says so
         kinds = {e["type"] for e in errs} | {"shape" for e in errs if _shape(e)}
-        hint = f" (did you mean {short(misspelt[loc][-1])}?)" if loc in misspelt else _allowed(loc)
+        hint = _(" (did you mean {key}?)").format(key=short(misspelt[loc][-1])) if loc in misspelt else _allowed(loc)
         line, column = _mark(loc, kinds, pos)
-        out.append(Problem(name, line, column, field_path(loc), _message(errs, hint)))
+        field, message = _unquoted_text(loc, errs, pos) or (loc, _message(errs, hint))
+        out.append(Problem(name, line, column, field_path(field), message))
     return out
+
+
+def _unquoted_text(loc: Loc, errs: list[dict], pos: Positions) -> tuple[Loc, str] | None:
+    """An "unknown key" that is really the end of a text cut at a comma: say to quote the text.
+
+    ``{id: a, text: Nothing in the CRM, nothing happened.}`` reads ``nothing happened.`` as a key
+    without a value; the specialist wrote one text and needs to hear that, not "unknown key".
+    """
+    key = loc[-1] if loc else None
+    if not (isinstance(key, str) and all(e["type"] == "extra_forbidden" and e.get("input") is None for e in errs)):
+        return None
+    if not (" " in key.strip() or any(c in key for c in ".,!?;:«»\"'") or not key.isascii()):
+        return None  # a key-like word: a misspelt key, said as one
+    mapping = pos.root
+    for part in loc[:-1]:
+        try:
+            mapping = mapping[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    keys = list(mapping) if isinstance(mapping, dict) else []
+    before = keys[keys.index(key) - 1] if key in keys and keys.index(key) > 0 else None
+    if before is None or not isinstance(mapping[before], str):
+        return loc, _("{key} was read as a key: is it the end of a text cut at a comma? "
+                      "Put the whole text in double quotes").format(key=short(key))
+    text = f'{before}: "{mapping[before]}, {key}"'
+    return (*loc[:-1], before), _("the text was cut at a comma and its end {key} read as a key; put the whole "
+                                  "text in double quotes: {fix}").format(key=short(key), fix=text)
 
 
 def _document_loc(err: dict, loc: Loc, pos: Positions) -> Loc:
@@ -148,12 +178,12 @@ def place(loc: Loc, pos: Positions) -> tuple[int, int]:
 
 
 def _message(errs: list[dict], hint: str) -> str:
-    expected = [EXPECTED[e["type"]].format(**_context(e)) for e in errs if e["type"] in EXPECTED
+    expected = [_(EXPECTED[e["type"]]).format(**_context(e)) for e in errs if e["type"] in EXPECTED
                 and (len(errs) > 1 or e["type"] not in MESSAGES)]
     if expected:
         wanted = list(dict.fromkeys(expected))
-        joined = wanted[0] if len(wanted) == 1 else ", ".join(wanted[:-1]) + " or " + wanted[-1]
-        return f"expected {joined}, got {_got(errs[0].get('input'))}"
+        joined = wanted[0] if len(wanted) == 1 else ", ".join(wanted[:-1]) + _(" or ") + wanted[-1]
+        return _("expected {expected}, got {got}").format(expected=joined, got=_got(errs[0].get("input")))
     texts = [_one(e, hint) for e in errs]
     return "; ".join(dict.fromkeys(texts))
 
@@ -161,12 +191,13 @@ def _message(errs: list[dict], hint: str) -> str:
 def _one(err: dict, hint: str) -> str:
     kind, ctx = err["type"], _context(err)
     if kind == "string_pattern_mismatch" and ctx.get("pattern") in PATTERNS:
-        return PATTERNS[ctx["pattern"]].format(**ctx)
+        return _(PATTERNS[ctx["pattern"]]).format(**ctx, id_max=ID_MAX)
     template = MESSAGES.get(kind)
-    if template is None:
+    if template is None:  # an error type no regulation has shown yet: pydantic's own words
         text = err["msg"][0].lower() + err["msg"][1:]
-        return text if isinstance(err.get("input"), (dict, list)) else f"{text} (got {ctx['input']})"
-    return template.format(**ctx, hint=hint)
+        return text if isinstance(err.get("input"), (dict, list)) else _("{error} (got {input})").format(
+            error=text, input=ctx["input"])
+    return _(template).format(**ctx, hint=hint)
 
 
 def _context(err: dict) -> dict[str, Any]:
@@ -176,20 +207,22 @@ def _context(err: dict) -> dict[str, Any]:
     ctx["key"] = short(err["loc"][-1]) if err["loc"] else ""
     if "error" in ctx:
         ctx["error"] = str(ctx["error"])
+    if isinstance(ctx.get("expected"), str):  # pydantic's "'a', 'b' or 'c'"
+        ctx["expected"] = ctx["expected"].replace(" or ", _(" or "))
     n = ctx.get("min_length")
-    ctx["items"] = "item" if n == 1 else "items"
+    ctx["items"] = ngettext("item", "items", n if isinstance(n, int) else 2)
     return ctx
 
 
 def _got(value: Any) -> str:
     """What the file holds, in the specialist's words."""
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if value is None:
-        return "nothing (the value is empty)"
-    hint = " (put it in double quotes)" if isinstance(value, (bool, int, float, dt.date)) else ""
+        return _("nothing (the value is empty)")
+    hint = _(" (put it in double quotes)") if isinstance(value, (bool, int, float, dt.date)) else ""
     return short(value) + hint
 
 
@@ -201,8 +234,8 @@ def _allowed(loc: Loc) -> str:
     names = [f.alias or n for n, f in model.model_fields.items()]
     close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
     if close:
-        return f" (did you mean {close[0]!r}?)"
-    return f" (expected one of: {', '.join(names)})"
+        return _(" (did you mean {key}?)").format(key=repr(close[0]))
+    return _(" (expected one of: {keys})").format(keys=", ".join(names))
 
 
 def _model_at(loc: Loc):

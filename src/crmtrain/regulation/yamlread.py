@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
+from ..i18n import _, speaking
 from .positions import Loc, Mark, Positions, field_path, short
 from .yamlscalars import TAG, construct, resolve
 
@@ -25,9 +26,10 @@ MAX_VALUES = 500_000  # keys, values and list items, aliases expanded
 class ReadFailed(Exception):
     """The file cannot be read as a YAML mapping at all; ``problems`` say why and where."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], language: str | None = None):
         super().__init__(problems[0].message)
         self.problems = problems
+        self.language = language  # the meta.language written in the file, when one is
 
 
 def read_text(path: Path) -> str:
@@ -36,21 +38,21 @@ def read_text(path: Path) -> str:
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise ReadFailed([Problem(name, message="is a folder; give the regulation file (regulation.yaml)")])
+            raise ReadFailed([Problem(name, message=_("is a folder; give the regulation file (regulation.yaml)"))])
         if not stat.S_ISREG(info.st_mode):
-            raise ReadFailed([Problem(name, message="is not a regular file (a device, pipe or socket); give a .yaml file")])
+            raise ReadFailed([Problem(name, message=_("is not a regular file (a device, pipe or socket); give a .yaml file"))])
         if info.st_size > MAX_BYTES:
             raise ReadFailed([Problem(name, message=_too_big(info.st_size))])
         with open(path, "rb") as f:
             raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise ReadFailed([Problem(name, message="no such file")]) from None
+        raise ReadFailed([Problem(name, message=_("no such file"))]) from None
     except OSError as exc:
-        raise ReadFailed([Problem(name, message=f"cannot read ({exc.strerror or exc})")]) from None
+        raise ReadFailed([Problem(name, message=_("cannot read ({reason})").format(reason=exc.strerror or exc))]) from None
     if len(raw) > MAX_BYTES:
         raise ReadFailed([Problem(name, message=_too_big(len(raw)))])
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ReadFailed([Problem(name, 1, 1, message="is UTF-16 text; save it as UTF-8")])
+        raise ReadFailed([Problem(name, 1, 1, message=_("is UTF-16 text; save it as UTF-8"))])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -58,12 +60,13 @@ def read_text(path: Path) -> str:
         line_start = before.rfind(b"\n") + 1
         column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
         line = before.count(b"\n") + 1
-        raise ReadFailed([Problem(name, line, column, message=f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-                                                             "save the file as UTF-8")]) from None
+        raise ReadFailed([Problem(name, line, column, message=_("not UTF-8 text (byte {byte}); save the file as UTF-8").format(
+            byte=f"0x{raw[exc.start]:02x}"))]) from None
 
 
 def _too_big(size: int) -> str:
-    return f"is {size / 2**20:.1f} MB or more; a regulation file is at most {MAX_BYTES // 2**20} MB"
+    return _("is {size} MB or more; a regulation file is at most {max} MB").format(
+        size=f"{size / 2**20:.1f}", max=MAX_BYTES // 2**20)
 
 
 def read(path: Path) -> tuple[dict, Positions, list[Problem]]:
@@ -72,17 +75,36 @@ def read(path: Path) -> tuple[dict, Positions, list[Problem]]:
     Raises :class:`ReadFailed` when there is no mapping to go on with (syntax errors, limits).
     """
     text = read_text(path)
-    composer = _Composer(str(path))
+    # Problems in a file that does not parse are said in the language its meta declares.
+    lang = written_language(text)
+    try:
+        with speaking(lang):
+            return _read(str(path), text)
+    except ReadFailed as exc:
+        exc.language = lang
+        raise
+
+
+def written_language(text: str) -> str | None:
+    """The ``language:`` a regulation's text declares (read before parsing, so a broken file has one too)."""
+    import re
+
+    found = re.search(r"^[ \t]+language:[ \t]*['\"]?([a-z]{2})\b", text, re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def _read(name: str, text: str) -> tuple[dict, Positions, list[Problem]]:
+    composer = _Composer(name)
     root = composer.run(text)
-    name = str(path)
     if root is _NOTHING or root is None:
-        raise ReadFailed([Problem(name, 1, 1, message="the file is empty; expected a mapping with meta, summary, "
-                                                      "order_processing, client_work, questions and assessments")])
+        raise ReadFailed([Problem(name, 1, 1, message=_("the file is empty; expected a mapping with meta, summary, "
+                                                        "order_processing, client_work, questions and assessments"))])
     if not isinstance(root, dict):
-        kind = "a list" if isinstance(root, list) else f"a single value ({short(root)})"
+        kind = _("a list") if isinstance(root, list) else _("a single value ({value})").format(value=short(root))
         line, column = composer.values.get((), (1, 1))
-        raise ReadFailed([Problem(name, line, column, message=f"the file holds {kind}; expected a mapping with meta, "
-                                                              "summary, order_processing, client_work, questions and assessments")])
+        raise ReadFailed([Problem(name, line, column, message=_(
+            "the file holds {kind}; expected a mapping with meta, summary, order_processing, client_work, "
+            "questions and assessments").format(kind=kind))])
     return root, Positions(root, composer.keys, composer.values), composer.problems
 
 
@@ -130,10 +152,11 @@ class _Composer:
         except yaml.reader.ReaderError as exc:  # a control character; libyaml counts bytes here
             before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
             line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
-            what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "character"
-            raise ReadFailed([Problem(self.name, line, column, message=f"YAML syntax: {what} is not allowed in YAML text")]) from None
+            what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else ""
+            raise ReadFailed([Problem(self.name, line, column, message=_(
+                "YAML syntax: character {what} is not allowed in YAML text").format(what=what))]) from None
         except yaml.YAMLError as exc:
-            raise ReadFailed([Problem(self.name, 1, 1, message=f"YAML syntax: {exc}")]) from None
+            raise ReadFailed([Problem(self.name, 1, 1, message=_("YAML syntax: {error}").format(error=exc))]) from None
 
     def _compose(self, events, yaml) -> Any:
         scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
@@ -155,7 +178,7 @@ class _Composer:
             if cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    self.fail(_mark(ev), "YAML syntax: a second document ('---'); a regulation is one document")
+                    self.fail(_mark(ev), _("YAML syntax: a second document ('---'); a regulation is one document"))
                 continue
             if cls not in (scalar, alias, mstart, sstart):
                 continue
@@ -163,21 +186,20 @@ class _Composer:
             top = stack[-1] if stack else None
             if top is not None and isinstance(top.container, dict) and top.key is _NOTHING:
                 if cls is not scalar:
-                    self.fail(mark, "a key must be a plain name, not a list, mapping or alias", top.loc)
+                    self.fail(mark, _("a key must be a plain name, not a list, mapping or alias"), top.loc)
                 self._key(top, ev, mark)
                 continue
             loc = self._loc_of_next(top)
             self.size += 1
             if self.size > MAX_VALUES:
-                self.fail(mark, f"more than {MAX_VALUES:,} values once aliases are expanded; "
-                                "is an alias repeated on purpose?", loc)
+                self.fail(mark, _too_many(), loc)
             if cls is scalar:
                 root = self._attach(stack, self._scalar(ev, mark, loc), loc, mark, ev.anchor, 1, root)
             elif cls is alias:
                 root = self._alias(stack, ev, mark, loc, root)
             else:
                 if len(stack) >= MAX_DEPTH:
-                    self.fail(mark, f"nested more than {MAX_DEPTH} levels deep; the regulation format needs far fewer", loc)
+                    self.fail(mark, _too_deep(), loc)
                 stack.append(_Frame({} if cls is mstart else [], loc, ev.anchor, self.size - 1, mark))
         return root
 
@@ -200,7 +222,8 @@ class _Composer:
         if key in frame.container:
             first = self.keys.get(loc, (0, 0))[0]
             self.problems.append(Problem(self.name, *mark, field_path(loc),
-                                         f"duplicate key {short(key)} (first written on line {first})"))
+                                         _("duplicate key {key} (first written on line {line})").format(
+                                             key=short(key), line=first)))
             frame.key = _SKIP
             return
         frame.key = key
@@ -229,15 +252,15 @@ class _Composer:
     def _alias(self, stack: list[_Frame], ev, mark: Mark, loc: Loc, root: Any) -> Any:
         self.aliases += 1
         if self.aliases > MAX_ALIASES:
-            self.fail(mark, f"more than {MAX_ALIASES} aliases (*name); write the values out instead", loc)
+            self.fail(mark, _("more than {max} aliases (*name); write the values out instead").format(max=MAX_ALIASES), loc)
         if ev.anchor not in self.anchors:
-            self.problems.append(Problem(self.name, *mark, field_path(loc), f"alias *{ev.anchor} names no anchor &{ev.anchor} above it"))
+            self.problems.append(Problem(self.name, *mark, field_path(loc), _(
+                "alias *{name} names no anchor &{name} above it").format(name=ev.anchor)))
             return self._attach(stack, None, loc, mark, None, 1, root)
         value, size = self.anchors[ev.anchor]
         self.size += size - 1
         if self.size > MAX_VALUES:
-            self.fail(mark, f"more than {MAX_VALUES:,} values once aliases are expanded; "
-                            "is an alias repeated on purpose?", loc)
+            self.fail(mark, _too_many(), loc)
         return self._attach(stack, value, loc, mark, None, size, root)
 
     def _merged(self, frame: _Frame) -> dict:
@@ -247,7 +270,7 @@ class _Composer:
             for part in value if isinstance(value, list) else [value]:
                 if not isinstance(part, dict):
                     self.problems.append(Problem(self.name, *mark, field_path(frame.loc),
-                                                 "'<<' merges mappings only (write '<<: *name' with a mapping anchor)"))
+                                                 _("'<<' merges mappings only (write '<<: *name' with a mapping anchor)")))
                     continue
                 for k, v in part.items():
                     out.setdefault(k, v)
@@ -262,7 +285,8 @@ class _Composer:
         elif tag.startswith(TAG):
             tag = tag[len(TAG):]
         else:
-            self.problems.append(Problem(self.name, *mark, field_path(loc), f"unsupported YAML tag {short(tag)}; remove it"))
+            self.problems.append(Problem(self.name, *mark, field_path(loc), _(
+                "unsupported YAML tag {tag}; remove it").format(tag=short(tag))))
             return value
         try:
             return construct(tag, value)
@@ -283,17 +307,34 @@ def _syntax_problem(name: str, text: str, exc) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     char = _char_at(text, mark) if mark else ""
     if char == "\t" or "tab character" in problem:
-        return Problem(name, line, column, message="YAML syntax: a tab character; indent with spaces only")
+        return Problem(name, line, column, message=_("YAML syntax: a tab character; indent with spaces only"))
     if exc.context_mark and context.startswith(("while parsing a flow", "while scanning a quoted")):
         opened = exc.context_mark
-        what = "quote" if "quoted" in context else f"'{_char_at(text, opened)}'"
-        closes = {"'['": "]", "'{'": "}"}.get(what, "the same quote")
+        if "quoted" in context:
+            message = _("YAML syntax: the quote opened here is not closed (expected the same quote before line {line})")
+        else:
+            message = _("YAML syntax: the {what} opened here is not closed (expected {closes} before line {line})")
+        what = f"'{_char_at(text, opened)}'"
         return Problem(name, opened.line + 1, opened.column + 1,
-                       message=f"YAML syntax: the {what} opened here is not closed (expected {closes} before line {line})")
+                       message=message.format(what=what, closes={"'['": "]", "'{'": "}"}.get(what, ""), line=line))
     if "maximum nesting depth" in problem:
-        return Problem(name, line, column, message=f"nested more than {MAX_DEPTH} levels deep; the regulation format needs far fewer")
+        return Problem(name, line, column, message=_too_deep())
+    if "mapping values are not allowed" in problem:
+        # `text: Important: call back` -- the second colon ends a key that was meant as text.
+        return Problem(name, line, column, message=_(
+            "YAML syntax: a colon followed by a space inside a text; put the whole text in double quotes, "
+            "like text: \"Important: call back\""))
     what = "; ".join(p for p in (context, problem) if p)
-    return Problem(name, line, column, message=f"YAML syntax: {what}")
+    return Problem(name, line, column, message=_("YAML syntax: {error}").format(error=what))
+
+
+def _too_many() -> str:
+    return _("more than {max} values once aliases are expanded; is an alias repeated on purpose?").format(
+        max=f"{MAX_VALUES:,}")
+
+
+def _too_deep() -> str:
+    return _("nested more than {max} levels deep; the regulation format needs far fewer").format(max=MAX_DEPTH)
 
 
 def _char_at(text: str, mark) -> str:

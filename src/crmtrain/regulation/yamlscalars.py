@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from ..i18n import N_, _
 from .positions import short
 
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
@@ -17,6 +18,8 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _STAMP = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})"
                     r"(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?")
+# What datetime says of an impossible date, translated where it is shown.
+DATE_ERRORS = (N_("day is out of range for month"), N_("month must be in 1..12"), N_("year 0 is out of range"))
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 TAG = "tag:yaml.org,2002:"
@@ -44,11 +47,11 @@ def construct(tag: str, value: str) -> Any:
         return value
     if tag == "null":
         if value not in _NULLS:
-            raise ValueError(f"{short(value)} is tagged !!null but is not empty")
+            raise ValueError(_("{value} is tagged !!null but is not empty").format(value=short(value)))
         return None
     if tag == "bool":
         if value not in _BOOLS:
-            raise ValueError(f"{short(value)} is tagged !!bool but is not true or false")
+            raise ValueError(_("{value} is tagged !!bool but is not true or false").format(value=short(value)))
         return _BOOLS[value]
     if tag == "int":
         try:
@@ -56,16 +59,16 @@ def construct(tag: str, value: str) -> Any:
                 return int(value[2:], 8)
             return int(value, 16) if value.startswith("0x") else int(value)
         except ValueError:
-            raise ValueError(f"{short(value)} is tagged !!int but is not a whole number") from None
+            raise ValueError(_("{value} is tagged !!int but is not a whole number").format(value=short(value))) from None
     if tag == "float":
         try:
             return float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf").replace(".nan", "nan")
                          .replace(".NaN", "nan").replace(".NAN", "nan"))
         except ValueError:
-            raise ValueError(f"{short(value)} is tagged !!float but is not a number") from None
+            raise ValueError(_("{value} is tagged !!float but is not a number").format(value=short(value))) from None
     if tag == "timestamp":
         return _timestamp(value)
-    raise ValueError(f"unsupported YAML tag !!{tag}; remove it")
+    raise ValueError(_("unsupported YAML tag {tag}; remove it").format(tag="!!" + tag))
 
 
 def _timestamp(value: str) -> dt.date | dt.datetime:
@@ -74,10 +77,10 @@ def _timestamp(value: str) -> dt.date | dt.datetime:
         try:
             return dt.date(*map(int, m.groups()))
         except ValueError as exc:
-            raise ValueError(f"{short(value)} is not a date in the calendar ({exc})") from None
+            raise ValueError(_("{value} is not a date in the calendar ({error})").format(value=short(value), error=_(str(exc)))) from None
     m = _STAMP.fullmatch(value)
     if not m:
-        raise ValueError(f"{short(value)} is not a date like 2027-01-31 or a time stamp like 2027-01-31 09:00:00")
+        raise ValueError(_("{value} is not a date like 2027-01-31 or a time stamp like 2027-01-31 09:00:00").format(value=short(value)))
     year, month, day, hour, minute, second, fraction, zone = m.groups()
     try:
         micro = int((fraction or "0")[:6].ljust(6, "0"))
@@ -86,7 +89,7 @@ def _timestamp(value: str) -> dt.date | dt.datetime:
             tz = dt.timezone.utc
         elif zone:
             sign = -1 if zone[0] == "-" else 1
-            hh, _, mm = zone[1:].partition(":")
+            hh, _sep, mm = zone[1:].partition(":")
             if not mm and len(hh) > 2:
                 hh, mm = hh[:-2], hh[-2:]
             tz = dt.timezone(sign * dt.timedelta(hours=int(hh), minutes=int(mm or 0)))

@@ -1,7 +1,8 @@
 """The built-in sample regulations and init templates, and how a command names a regulation.
 
 A regulation is named on the command line as a file, a folder holding ``regulation.yaml``,
-or ``sample:NAME``. What a build records about it (in the dashboard and the course) is a
+or ``sample:NAME``; given none, a command reads ``./regulation.yaml`` and never falls back to
+a sample silently. What a build records about it (in the dashboard and the course) is a
 reference that still resolves when the notebook or course is opened from elsewhere.
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from ..i18n import _
 
 HERE = Path(__file__).parent
 LANGUAGES = ("en", "ru")
@@ -23,7 +26,8 @@ def sample_path(name: str = "en") -> Path:
     if name not in SAMPLES:
         from ..errors import UserError
 
-        raise UserError(f"no sample {name!r}; the samples are {', '.join(SAMPLES)}")
+        raise UserError(_("no sample {name}; the samples are {samples}").format(
+            name=repr(name), samples=", ".join(SAMPLE_PREFIX + s for s in SAMPLES)))
     return HERE / SAMPLES[name]
 
 
@@ -35,11 +39,12 @@ def template_path(lang: str = "en") -> Path:
 def resolve(spec: str | Path | None, base: Path | None = None) -> Path:
     """A regulation path from a CLI argument or a recorded reference.
 
-    ``None`` is the English sample; ``sample:NAME`` a sample; a folder means its
-    ``regulation.yaml``; a relative path is taken from ``base`` (default: the current folder).
+    ``None`` is ``./regulation.yaml`` (a UserError saying how to start one when there is none);
+    ``sample:NAME`` a sample; a folder means its ``regulation.yaml``; a relative path is taken
+    from ``base`` (default: the current folder).
     """
     if spec is None:
-        return sample_path("en")
+        return default_path()
     text = str(spec)
     if text.startswith(SAMPLE_PREFIX):
         return sample_path(text[len(SAMPLE_PREFIX):])
@@ -51,15 +56,33 @@ def resolve(spec: str | Path | None, base: Path | None = None) -> Path:
         if not inside.exists():
             from ..errors import UserError
 
-            raise UserError(f"{path} is a folder without {FILENAME} (start one with: crmtrain init {path})")
+            raise UserError(_("{folder} is a folder without {file} (start one with: crmtrain init {folder})").format(
+                folder=path, file=FILENAME))
         return inside
     return path
 
 
+def default_path() -> Path:
+    """``./regulation.yaml``, the regulation a command reads when given none; a UserError when missing."""
+    here = Path(FILENAME)
+    if here.is_file():
+        return here
+    from ..errors import UserError
+
+    folder = Path.cwd()
+    lines = [
+        _("no regulation given, and there is no {file} in {folder}").format(file=FILENAME, folder=folder),
+        _("start one here with: crmtrain init .  (then fill in {file} and run: crmtrain check)").format(file=FILENAME),
+        _("or name one: a file, a folder holding {file}, or a built-in sample ({samples})").format(
+            file=FILENAME, samples=", ".join(SAMPLE_PREFIX + s for s in SAMPLES)),
+    ]
+    raise UserError("\n  ".join(lines))
+
+
 def reference(spec: str | Path | None, path: Path, base: Path) -> str:
     """How a file in ``base`` should name the regulation: a sample by name, a file relative to ``base``."""
-    if spec is None or str(spec).startswith(SAMPLE_PREFIX):
-        return str(spec or SAMPLE_PREFIX + "en")
+    if spec is not None and str(spec).startswith(SAMPLE_PREFIX):
+        return str(spec)
     target = path.resolve()
     try:
         return Path(os.path.relpath(target, base.resolve())).as_posix()
