@@ -66,22 +66,34 @@ def data():
     return make()
 
 
-def test_each_question_of_a_draw_is_analysed_over_the_trainees_who_drew_it(data):
+def test_a_draw_is_analysed_as_moodle_analyses_a_random_slot(data):
     ia = item_analysis(data).set_index("item")
     initial = ia[ia["assessment"] == "initial"]
-    assert list(initial.index) == ["I1", "QA", "QB", "C"]  # the test's order, the draw's candidates in a row
-    assert list(initial["slot"]) == ["", "S", "S", "C"]
-    assert list(initial["n"]) == [6, 3, 3, 6]
+    # The test's order; the draw slot's own row leads the questions it drew, as in Moodle's report.
+    assert list(initial.index) == ["I1", "S", "QA", "QB", "C"]
+    assert list(initial["slot"]) == ["", "S", "S", "S", "C"]
+    assert list(initial["qtype"]) == ["single", "draw", "single", "true_false", "case"]
+    assert list(initial["n"]) == [6, 6, 3, 3, 6]
     # QA: A, C, E scored 1, 1, 0; QB: B, D, F scored 0, 1, 0.
     assert initial.loc["QA", "facility"] == pytest.approx(2 / 3)
     assert initial.loc["QB", "facility"] == pytest.approx(1 / 3)
-    # QA against the rest of each drawer's test: x = (1, 1, 0), R = (4-1, 1-1, 2-0) = (3, 0, 2):
-    # Σdx·dR = -1/3, Σdx² = 2/3, ΣdR² = 14/3, r = -1/√28.
-    assert initial.loc["QA", "discrimination_index"] == pytest.approx(-1 / math.sqrt(28))
-    # QB: x = (0, 1, 0), R = (3, 3, 0): r = 1 / √(2/3 · 6) = 0.5.
-    assert initial.loc["QB", "discrimination_index"] == pytest.approx(0.5)
-    # Weights count positions (4 points in all): a drawn question weighs what its slot weighs.
-    assert list(initial["intended_weight"]) == pytest.approx([0.25, 0.25, 0.25, 0.5])
+    # A drawn question against the drawer's whole total (Moodle's convention for a random question):
+    # QA: x = (1, 1, 0), T = (4, 1, 2): Σdx·dT = 1/3, Σdx² = 2/3, ΣdT² = 14/3, r = 1/√28.
+    assert initial.loc["QA", "discrimination_index"] == pytest.approx(1 / math.sqrt(28))
+    # QB: x = (0, 1, 0), T = (3, 4, 0): Σdx·dT = 5/3, Σdx² = 2/3, ΣdT² = 26/3, r = 5/√52.
+    assert initial.loc["QB", "discrimination_index"] == pytest.approx(5 / math.sqrt(52))
+    # The slot as a position, over all six: x = (1, 0, 1, 1, 0, 0) against the rest R = (3, 3, 0, 3, 2, 0):
+    # Σdx·dR = 0.5, Σdx² = 1.5, ΣdR² = 65/6.
+    slot = initial.loc["S"]
+    assert slot["facility"] == 0.5 and slot["random_guess"] == pytest.approx((0.25 + 0.5) / 2)
+    assert slot["discrimination_index"] == pytest.approx(0.5 / math.sqrt(1.5 * 65 / 6))
+    # Effective weight per position (I1, S, C) from Cov(x, T), T = (4, 3, 1, 4, 2, 0); none for a drawn question.
+    grid = np.array([[1, 1, 2], [1, 0, 2], [0, 1, 0], [1, 1, 2], [0, 0, 2], [0, 0, 0]], dtype=float)
+    roots = np.sqrt(np.cov(grid, grid.sum(axis=1)[:, None], rowvar=False)[:3, 3])
+    assert list(initial.loc[["I1", "S", "C"], "effective_weight"]) == pytest.approx(list(roots / roots.sum()))
+    assert initial.loc[["QA", "QB"], "effective_weight"].isna().all()
+    # Intended weights count positions (4 points in all): a drawn question weighs what its slot weighs.
+    assert list(initial["intended_weight"]) == pytest.approx([0.25, 0.25, 0.25, 0.25, 0.5])
     assert initial.loc["C", "qtype"] == "case" and initial.loc["C", "random_guess"] == pytest.approx(0.2)
     assert initial.loc["QB", "random_guess"] == pytest.approx(0.5)
     assert initial.loc["C", "facility"] == pytest.approx(8 / 12)
@@ -127,8 +139,8 @@ def test_a_synthetic_course_with_slots_keeps_one_row_per_trainee_and_position():
     assert sorted(drawn.index) == ["I01", "I01b", "I01c"] and drawn.min() > 40  # each drawn by about a third
     ia = tables.compute_all(d)["item_analysis"]
     mine = ia[(ia["assessment"] == "initial") & (ia["slot"] == "I-draw1")]
-    assert list(mine["item"]) == ["I01", "I01b", "I01c"] and sum(mine["n"]) == initial["trainee_id"][
-        initial["submitted"] & (initial["slot"] == "I-draw1")].nunique()
+    sat = initial["trainee_id"][initial["submitted"] & (initial["slot"] == "I-draw1")].nunique()
+    assert list(mine["item"]) == ["I-draw1", "I01", "I01b", "I01c"] and sum(mine["n"]) == 2 * sat
     st = assessment_statistics(d).set_index("assessment")
     assert st.loc["initial", "items"] == 10 and st.loc["initial", "sittings"] > 150
 

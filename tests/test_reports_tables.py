@@ -144,18 +144,24 @@ def test_item_analysis_worked_example(data):
     assert i1["discrimination_index"] == pytest.approx(np.corrcoef([1, 1, 0, 1], [3, 2, 2, 0])[0, 1])
     # Cov_max pairs sorted x 0 1 1 1 with sorted R 0 2 2 3: 7 − 21/4 = 1.75
     assert i1["discriminative_efficiency"] == pytest.approx(-0.25 / 1.75)
-    # Cov(x, T) = (8 − 3·10/4)/3 = 1/6; effective weight (1/6) / (5/3) = 0.1
-    assert i1["effective_weight"] == pytest.approx(0.1)
+    # Cov(x, T) = (8 − 3·10/4)/3 = 1/6; its share of Var(T): (1/6) / (5/3) = 0.1
+    assert i1["variance_share"] == pytest.approx(0.1)
+    # Moodle's effective weight: √Cov(x, T) over the sum for the three questions (1/6, 1/3, 7/6)
+    roots = np.sqrt([1 / 6, 1 / 3, 7 / 6])
+    assert i1["effective_weight"] == pytest.approx(roots[0] / roots.sum())
     assert (i1["upper_facility"], i1["lower_facility"], i1["wrong_answer"], i1["wrong_share"]) == (1.0, 1.0, "c", 0.25)
     # I2: x = 1 0 1 0, R = 3 3 1 1: uncorrelated; SD √(1/3); Cov(x, T) = 1/3, weight 0.2
     assert (i2["facility"], i2["discrimination_index"], i2["discriminative_efficiency"]) == (0.5, 0.0, 0.0)
-    assert i2["sd"] == pytest.approx(math.sqrt(1 / 3)) and i2["effective_weight"] == pytest.approx(0.2)
+    assert i2["sd"] == pytest.approx(math.sqrt(1 / 3)) and i2["variance_share"] == pytest.approx(0.2)
+    assert i2["effective_weight"] == pytest.approx(roots[1] / roots.sum())
     # I3 (2 points): x = 2 2 1 0, R = 2 1 1 1; shares 1 1 .5 0
     assert (i3["facility"], i3["intended_weight"]) == (0.625, 0.5)
     assert i3["sd"] == pytest.approx(math.sqrt(0.6875 / 3))
     assert i3["discrimination_index"] == pytest.approx(0.75 / math.sqrt(2.75 * 0.75))
     assert i3["discriminative_efficiency"] == pytest.approx(1.0)  # sorted pairs give the same 7 − 25/4
-    assert i3["effective_weight"] == pytest.approx(0.7)
+    assert i3["variance_share"] == pytest.approx(0.7)
+    assert i3["effective_weight"] == pytest.approx(roots[2] / roots.sum())
+    assert ia.loc[["I1", "I2", "I3"], "variance_share"].sum() == pytest.approx(1.0)
     assert ia.loc[["I1", "I2", "I3"], "effective_weight"].sum() == pytest.approx(1.0)
     # follow-up: F1 everyone right (no spread: no index), F2 rest scores all 1
     f1, f2 = ia.loc["F1"], ia.loc["F2"]

@@ -183,7 +183,8 @@ def test_the_report_keeps_statistics_per_drawn_question(story):
         [s] = [s for s in story.asked["followup"][n] if s.slot == "own-setup"]
         drew.setdefault(s.question.id, []).append(grades[n]["own-setup"] / s.points)
     mine = ia[(ia["assessment"] == "followup") & (ia["slot"] == "own-setup")].set_index("item")
-    assert set(mine.index) == {"fu-tech-01", "fu-tech-02"}
+    assert list(mine.index)[0] == "own-setup" and set(mine.index) == {"own-setup", "fu-tech-01", "fu-tech-02"}
+    assert mine.loc["own-setup", "n"] == sum(len(v) for v in drew.values())  # the slot as a position: everyone
     for qid, shares in drew.items():
         assert mine.loc[qid, "n"] == len(shares)
         assert mine.loc[qid, "facility"] == pytest.approx(sum(shares) / len(shares))

@@ -65,12 +65,13 @@ _TABLES = (
                 "tables:retention_table"),
     ReportTable("regulation_items", "Each regulation item: how often it was answered right, and how well it was "
                                     "retained.", "tables:regulation_items_table"),
-    ReportTable("item_analysis", "Each question, on Moodle's quiz-statistics definitions: facility index, SD, random "
-                                 "guess score, intended and effective weight, discrimination index (against the rest "
+    ReportTable("item_analysis", "Each question and draw slot, on Moodle's quiz-statistics definitions: facility index, "
+                                 "SD, random guess score, intended and effective weight, the share of the score "
+                                 "variance, discrimination index (against the rest "
                                  "of the test), discriminative efficiency, the most chosen wrong answer, options "
                                  "nobody chose, and advice once there are enough answers.", "tables:item_analysis_table"),
-    ReportTable("assessment_statistics", "Each assessment: Cronbach's alpha (internal consistency), error ratio and "
-                                         "standard error of a score, with advice once there are enough sittings.",
+    ReportTable("assessment_statistics", "Each assessment: the totals' median, SD, skewness and kurtosis, "
+                                         "Cronbach's alpha (internal consistency), error ratio and standard error of a score, with advice once there are enough sittings.",
                 "tables:assessment_statistics_table"),
     ReportTable("retraining", "Trainees whose latest result is below the pass mark, with the regulation sections and "
                               "rules to revisit.", "tables:retraining_table"),

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 
 PERCENT = re.compile(r"(^|_)(score|facility|retention|change|share|rate|sd|guess|weight|index|efficiency|alpha|ratio)$")
-DECIMAL = re.compile(r"^(standard_error|mean_points|sd_points)$")
+DECIMAL = re.compile(r"^(standard_error|mean_points|median_points|sd_points|skewness|kurtosis)$")
 RESULT = re.compile(r"_result$")
 DAY = re.compile(r"(_on|^last_tested)$")
 RESULT_FILLS = {"pass": "C6EFCE", "fail": "FFC7CE", "pending": "FFEB9C", "missing": "EDEDED"}

@@ -9,20 +9,24 @@ trainees with a graded answer:
 * ``random_guess``: the expected score of a random response (the question kind's
   ``guess_score``, :mod:`crmtrain.kinds.questions`), with partial credit where the question
   gets it in that assessment;
-* ``intended_weight``: m_i / Σ m; ``effective_weight``: Cov(x_i, T) / Var(T), the share of
-  the total-score variance the question carries (the shares add up to 1);
+* ``intended_weight``: m_i / Σ m; ``effective_weight``: Moodle's √Cov(x_i, T) / Σ_j √Cov(x_j, T)
+  over the test's positions (:mod:`.positions`: none for a negative covariance or a drawn
+  question); ``variance_share``: crmtrain's own Cov(x_i, T) / Var(T), the share of the
+  total-score variance the question carries (the positions' shares add up to 1);
 * ``discrimination_index``: Pearson r(x_i, R_i) — Moodle's 100 × r, kept as a share like every
   percentage here; ``discriminative_efficiency``: Cov(x, R) / Cov_max, with Cov_max the
-  covariance of the sorted x paired with the sorted R;
+  covariance of the sorted x paired with the sorted R (for a drawn question T takes R's place,
+  as in Moodle);
 * ``upper_facility``/``lower_facility``: facility in the top and bottom 27 % by total
   (Kelley; group size round(0.27 N), at least 1, ties broken by trainee id);
 * ``wrong_answer``/``wrong_share``: the most common wrong response and its share of answers;
   ``never_chosen``: the options of a choice question nobody picked.
 
-A per-trainee slot (``slot`` column) is analysed per *question*: a drawn question's figures
-are over the trainees who drew it (its rest score R is still the rest of *their* test), a case
-slot is one item of its own. Weights count positions: a draw slot's candidates share its one
-place in the test. Reliability per assessment is :mod:`.reliability`.
+A per-trainee slot (``slot`` column) is analysed as Moodle analyses a random slot: the draw
+slot as a position of its own (over every trainee, whichever question they drew), then each
+drawn question over the trainees who drew it; a case slot is one item of its own. Intended
+weights count positions: a draw slot's candidates share its one place in the test.
+Reliability per assessment is :mod:`.reliability`.
 
 ``flag`` is plain advice for the specialist, and stays empty until a question has
 :attr:`Bounds.min_responses` answers: below that ``note`` says how many more are needed,
@@ -38,10 +42,11 @@ import pandas as pd
 
 from ..kinds.questions import QUESTION_KINDS
 from .data import CASE_TYPE, ReportData
+from .positions import DRAW_TYPE, effective_weights, slot_guess, slot_meta, units
 
 GROUP_SHARE = 0.27
 COLUMNS = ["assessment", "item", "slot", "text", "topic", "part", "refs", "qtype", "points", "n", "facility", "sd",
-           "random_guess", "intended_weight", "effective_weight", "discrimination_index",
+           "random_guess", "intended_weight", "effective_weight", "variance_share", "discrimination_index",
            "discriminative_efficiency", "upper_facility", "lower_facility", "wrong_answer", "wrong_share",
            "never_chosen", "flag", "note"]
 CHOICE_TYPES = tuple(k.name for k in QUESTION_KINDS.values() if k.choice)  # options can go unchosen
@@ -71,6 +76,7 @@ def item_analysis(data: ReportData, bounds: Bounds | None = None) -> pd.DataFram
         ["assessment", "item"])
     meta = meta.astype({c: str for c in ("assessment", "item", "slot", "topic", "part", "refs", "qtype")}
                        ).reset_index(drop=True)
+    meta = pd.concat([meta, slot_meta(meta, data.questions)], ignore_index=True)
     # A draw slot's candidates share one position: its points count once in the test's total.
     position = meta["slot"].where(meta["slot"] != "", meta["item"])
     meta = _in_test_order(meta, position, data.questions)
@@ -96,6 +102,7 @@ def item_analysis(data: ReportData, bounds: Bounds | None = None) -> pd.DataFram
 
     out["text"] = lookup("text", "")
     out["random_guess"] = pd.to_numeric(pd.Series(lookup("guess", np.nan), index=out.index), errors="coerce")
+    out["random_guess"] = out["random_guess"].fillna(slot_guess(out))
     out["never_chosen"] = _never_chosen(g, out, lookup("options", ""))
     out["flag"] = flags(out, bounds)
     out["note"] = notes(out, bounds)
@@ -110,8 +117,10 @@ def _in_test_order(meta: pd.DataFrame, position: pd.Series, questions: pd.DataFr
     listed = {k: n for n, k in enumerate(zip(questions["assessment"].astype(str), questions["item"].astype(str)))} \
         if len(questions) else {}
     first = {k: n for n, k in reversed(list(enumerate(zip(meta["assessment"], position))))}
+    # A draw slot's own row leads its questions, as Moodle's random slot leads its sub-questions.
     keys = pd.DataFrame({"p": [first[k] for k in zip(meta["assessment"], position)],
-                         "q": [listed.get(k, len(listed)) for k in zip(meta["assessment"], meta["item"])]})
+                         "q": [-1 if t == DRAW_TYPE else listed.get(k, len(listed))
+                               for k, t in zip(zip(meta["assessment"], meta["item"]), meta["qtype"])]})
     return meta.iloc[keys.sort_values(["p", "q"], kind="stable").index].reset_index(drop=True)
 
 
@@ -119,7 +128,7 @@ def _answers_with_totals(g: pd.DataFrame) -> pd.DataFrame:
     """Graded answers with the trainee's total, rest score and upper/lower group."""
     # Categorical keys throughout: factorising 800k strings per groupby would dominate.
     a = pd.DataFrame({"assessment": g["assessment"].values, "trainee_id": g["trainee_id"].values,
-                      "item": g["item"].values, "x": g["score"].to_numpy(dtype=float),
+                      "item": g["item"].values, "slot": g["slot"].values, "x": g["score"].to_numpy(dtype=float),
                       "m": g["points"].to_numpy(dtype=float)})
     total = a.groupby(["assessment", "trainee_id"], observed=True)["x"].sum().rename("total").reset_index()
     total["_id"] = total["trainee_id"].astype(str)
@@ -130,17 +139,16 @@ def _answers_with_totals(g: pd.DataFrame) -> pd.DataFrame:
     rank = total.groupby("assessment", observed=True).cumcount()
     total["group"] = np.select([size < 2, rank < k, rank >= size - k], [0, 1, -1], 0)
     total["var_t"] = by.transform("var")  # sample variance of the totals, per assessment
-    a = a.merge(total[["assessment", "trainee_id", "total", "group", "var_t"]], on=["assessment", "trainee_id"])
-    a["y"] = a["total"] - a["x"]
-    return a
+    return a.merge(total[["assessment", "trainee_id", "total", "group", "var_t"]], on=["assessment", "trainee_id"])
 
 
 def _moments(a: pd.DataFrame) -> pd.DataFrame:
-    """Per (assessment, item): facility, SD, effective weight, DI, DE and the group facilities."""
-    cols = ["assessment", "item", "n", "facility", "sd", "effective_weight", "discrimination_index",
+    """Per (assessment, item) and per draw slot: facility, SD, weights, DI, DE and the group facilities."""
+    cols = ["assessment", "item", "n", "facility", "sd", "effective_weight", "variance_share", "discrimination_index",
             "discriminative_efficiency", "upper_facility", "lower_facility"]
     if a.empty:
         return pd.DataFrame(columns=cols)
+    a = units(a)
     # Group codes from the two keys' own codes: factorising a MultiIndex builds 800k tuples.
     (ac, av), (ic, iv) = _codes(a["assessment"]), _codes(a["item"])
     uniq_pairs, codes = np.unique(ac.astype(np.int64) * (len(iv) + 1) + ic, return_inverse=True)
@@ -167,15 +175,18 @@ def _moments(a: pd.DataFrame) -> pd.DataFrame:
         s = pd.DataFrame({
             "n": n.astype(int), "facility": sx / n / mm,
             "sd": np.sqrt(np.where(n > 1, cxx / (n - 1), np.nan)) / mm,
-            "effective_weight": (cxt / (n - 1)) / total(a["var_t"].to_numpy(dtype=float)) * n,
+            "cov_t": np.where(n > 1, cxt / (n - 1), np.nan),
+            "variance_share": (cxt / (n - 1)) / total(a["var_t"].to_numpy(dtype=float)) * n,
             "discrimination_index": np.where((cxx > 1e-12) & (cyy > 1e-12), cxy / np.sqrt(cxx * cyy), np.nan),
             "discriminative_efficiency": np.where(cmax > 1e-12, cxy / cmax, np.nan),
             "upper_facility": np.bincount(codes, weights=share * up, minlength=k) / np.bincount(codes[up], minlength=k),
             "lower_facility": np.bincount(codes, weights=share * lo, minlength=k) / np.bincount(codes[lo], minlength=k),
         })
-    s.loc[~np.isfinite(s["effective_weight"]) | (n < 2), "effective_weight"] = np.nan
+    s.loc[~np.isfinite(s["variance_share"]) | (n < 2), "variance_share"] = np.nan
     s.insert(0, "item", [str(v[1]) for v in uniq])
     s.insert(0, "assessment", [str(v[0]) for v in uniq])
+    s["position"] = np.bincount(codes, weights=a["position"].to_numpy(dtype=float), minlength=k) > 0
+    s["effective_weight"] = effective_weights(s)
     return s[cols]
 
 

@@ -1,4 +1,5 @@
-"""Reliability per assessment on Moodle's definitions: Cronbach's alpha, error ratio, standard error.
+"""Per assessment on Moodle's definitions: the totals' median, SD, skewness and kurtosis, and
+reliability (Cronbach's alpha, error ratio, standard error).
 
 The k items are the test's *positions* (:func:`positions`): at a draw slot x_i is the score of
 whichever question the trainee drew, so every sitting has the same k. The per-question figures
@@ -24,8 +25,8 @@ def assessment_statistics(data: ReportData, bounds: Bounds | None = None) -> pd.
     ``standard_error`` = error_ratio × SD(T) in points; variances with n − 1.
     """
     bounds = bounds or Bounds()
-    cols = ["assessment", "sittings", "items", "max_points", "mean_points", "sd_points", "alpha", "error_ratio",
-            "standard_error", "advice", "note"]
+    cols = ["assessment", "sittings", "items", "max_points", "mean_points", "median_points", "sd_points", "skewness",
+            "kurtosis", "alpha", "error_ratio", "standard_error", "advice", "note"]
     r = data.results
     rows = []
     for name in [str(v) for v in data.assessments["assessment"]]:
@@ -47,11 +48,32 @@ def assessment_statistics(data: ReportData, bounds: Bounds | None = None) -> pd.
         sd = np.sqrt(var_t) if var_t == var_t else np.nan
         row = {"assessment": name, "sittings": n, "items": k,
                "max_points": float(ours.drop_duplicates("_p")["points"].sum()),
-               "mean_points": total.mean(), "sd_points": sd, "alpha": alpha, "error_ratio": er,
+               "mean_points": total.mean(), "median_points": total.median(), "sd_points": sd, **shape(total),
+               "alpha": alpha, "error_ratio": er,
                "standard_error": er * sd if er == er else np.nan}
         row["advice"], row["note"] = _reliability_advice(row, bounds)
         rows.append(row)
     return pd.DataFrame(rows, columns=cols)
+
+
+def shape(total: pd.Series) -> dict[str, float]:
+    """Skewness and kurtosis of the totals as Moodle's quiz statistics compute them.
+
+    From the k-statistics (``mod/quiz/report/statistics/classes/calculator.php``): with m_j the
+    j-th central moment over n, k2 = n m2/(n−1), k3 = n² m3/((n−1)(n−2)),
+    k4 = n² ((n+1) m4 − 3 (n−1) m2²)/((n−1)(n−2)(n−3)); skewness k3/k2^1.5 (n > 2),
+    kurtosis k4/k2² (n > 3, the excess: 0 for a normal spread).
+    """
+    n = len(total)
+    d = total.to_numpy(dtype=float) - total.mean() if n else np.zeros(0)
+    m2, m3, m4 = ((d ** p).sum() / n for p in (2, 3, 4)) if n else (np.nan,) * 3
+    k2 = n * m2 / (n - 1) if n > 1 else np.nan
+    out = {"skewness": np.nan, "kurtosis": np.nan}
+    if n > 2 and k2 > 0:
+        out["skewness"] = n * n * m3 / ((n - 1) * (n - 2)) / k2 ** 1.5
+    if n > 3 and k2 > 0:
+        out["kurtosis"] = n * n * ((n + 1) * m4 - 3 * (n - 1) * m2 * m2) / ((n - 1) * (n - 2) * (n - 3)) / k2 ** 2
+    return out
 
 
 def positions(r: pd.DataFrame) -> np.ndarray:
