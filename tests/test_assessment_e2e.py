@@ -145,3 +145,34 @@ def test_feedback_is_released_and_nothing_a_trainee_reads_holds_the_key(story):
     readable = exchange_folders(story.course, A) + [story.tmp / "home" / n / A for n in ("alice", "bob", "carol")]
     assert find_key_material(story.course, A, readable) == []
     assert find_key_material(story.course, A, [story.course.source_dir(A)])  # the scan does find the key
+
+
+def test_the_feedback_page_is_for_people_no_code_no_ids_no_prompts(story):
+    import html as htmlmod
+    import re
+
+    from crmtrain.grading import gradebook
+
+    open_q = next(q for q in questions(story.reg, A) if q.answer is None)
+    gradebook.hand_grade(story.course, A, "alice", open_q.id, 2, comment="Good start; name the accountant's step too.")
+    [alice] = [r for r in results.results(story.course, A) if r.trainee == "alice"]
+    [path] = feedback.write_pages(story.course, alice)
+    page = path.read_text(encoding="utf-8")
+    text = htmlmod.unescape(re.sub(r"<[^>]+>", " ", page))
+    # Every question the trainee was asked, with their answer, points and what to re-read.
+    for q in questions(story.reg, A):
+        assert q.text.split("\n")[0][:40] in text, q.id
+    asked = len(questions(story.reg, A)) + len(story.asked["alice"])
+    assert text.count("Points:") == asked and text.count("Your answer:") + text.count("Not answered.") >= asked
+    assert "Points: 2 of" in text and "Good start; name the accountant's step too." in text
+    assert f"Your result: {alice.score:g} of {alice.max_score:g} points" in text
+    links = re.findall(r'data-crmtrain-workbook="([^"]+)" data-crmtrain-section="([^"]+)"', page)
+    assert links and {w for w, _ in links} <= {"01-summary.ipynb", "02-order-processing.ipynb", "03-client-work.ipynb"}
+    contact = story.reg.meta.specialist.contact
+    assert text.count(contact) == 1 and text.rstrip().endswith(f"{contact}.")
+    # No code, no cell ids, no prompts, nothing loaded from elsewhere.
+    for code in ("test.item", "check(", "import ", "In [", "Out[", "grade_id", "Grade cell", "crmtrain.runtime"):
+        assert code not in page, code
+    ids = {q.id for q in questions(story.reg, A)} | {s.slot for s in story.asked["alice"]}
+    assert [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)] == []
+    assert "<script" not in page and "http" not in page.replace(contact, "")

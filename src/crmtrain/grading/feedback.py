@@ -1,9 +1,10 @@
 """``crmtrain feedback``: HTML feedback for every graded trainee, released through the exchange.
 
-nbgrader's ``generate_feedback`` renders each autograded notebook; the course config adds
-the :class:`~crmtrain.grading.plugins.HideKey` preprocessor, so feedback shows the trainee's
-answers and points but neither the hidden tests nor their tracebacks. Before anything is
-released, the generated HTML is scanned for key material once more.
+Each autograded notebook becomes a page for people (:mod:`.feedback_page`): the trainee's
+answers, points, the specialist's comments and what to re-read, with no code, ids or
+prompts. (Stock ``nbgrader generate_feedback`` still works in the course folder: the course
+config gives it the :class:`~crmtrain.grading.plugins.HideKey` preprocessor.) Before anything
+is released, the generated HTML is scanned for key material once more.
 
 A trainee whose open answers still wait for manual grading gets no feedback yet (their
 score is not final); ``include_pending=True`` sends it anyway.
@@ -14,9 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import UserError
+from . import feedback_page, gradebook
 from .course import Course, check_assessment, nbgrader_failure
+from .items import assessment_items
 from .leaks import find_key_material
-from .results import results
+from .results import TraineeResult, results
+from .shown import read_notes
+
+# What nbgrader's release_feedback reads beside each page (the submission's time and secret).
+SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
 @dataclass(frozen=True)
@@ -39,15 +46,15 @@ def feedback(course: Course, assessment: str, *, include_pending: bool = False) 
             "(in nbgrader's formgrader); no feedback was released",
             [f"waiting: {', '.join(pending)}"],
         )
-    api = course.api()
+    by_trainee = {r.trainee: r for r in graded}
     for trainee in send:
-        result = api.generate_feedback(assessment, trainee, force=True)
-        if not result["success"]:
-            raise nbgrader_failure(f"generating feedback for {trainee}", result)
+        write_pages(course, by_trainee[trainee])
     leaks = find_key_material(course, assessment, [course.feedback_dir(t, assessment) for t in send])
     if leaks:
         raise UserError(f"the feedback for {assessment!r} contains answer-key material; nothing was released", leaks)
     from nbgrader.utils import capture_log, temp_attrs
+
+    api = course.api()
 
     for trainee in send:
         # Not api.release_feedback(): nbgrader 0.9 passes it a misspelt keyword
@@ -58,3 +65,25 @@ def feedback(course: Course, assessment: str, *, include_pending: bool = False) 
         if not result["success"]:
             raise nbgrader_failure(f"releasing feedback to {trainee}", result)
     return FeedbackReport(assessment, tuple(send), pending if not include_pending else ())
+
+
+def write_pages(course: Course, result: TraineeResult) -> list:
+    """The feedback pages of one graded sitting, in its feedback folder (replacing older ones)."""
+    assessment, trainee = result.assessment, result.trainee
+    items = assessment_items(course, assessment)
+    comments = gradebook.comments(course, assessment, trainee)
+    questions = {}
+    for item, scored in zip(items, result.items):
+        said = tuple(comments[(item.notebook, g)] for g in item.grade_ids if comments.get((item.notebook, g)))
+        questions[item.id] = feedback_page.Question(item.id, scored.item, scored.points, scored.score, said)
+    sitting = feedback_page.Sitting(questions, result.score, result.max_score, read_notes(str(course.root), assessment))
+    source, dest = course.autograded_dir(trainee, assessment), course.feedback_dir(trainee, assessment)
+    dest.mkdir(parents=True, exist_ok=True)
+    for old in dest.glob("*.html"):
+        old.unlink()
+    for name in SUBMISSION_FILES:
+        path = source / name
+        if path.is_file() and not path.is_symlink():
+            (dest / name).write_bytes(path.read_bytes())
+    return [feedback_page.write(nb, dest / f"{nb.stem}.html", sitting)
+            for nb in sorted(source.glob("*.ipynb")) if not nb.is_symlink()]

@@ -216,6 +216,19 @@ def cell_grades(course: Course, assessment: str) -> dict[str, tuple[CellGrade, .
     return out
 
 
+def comments(course: Course, assessment: str, trainee: str) -> dict[tuple[str, str], str]:
+    """``{(notebook, cell): the specialist's comment}`` of one submission (comments left empty are left out)."""
+    from nbgrader.api import MissingEntry
+
+    with open_gradebook(course) as gb:
+        try:
+            sub = gb.find_submission(assessment, trainee)
+        except MissingEntry:
+            return {}
+        return {(nb.name, c.name): c.manual_comment.strip() for nb in sub.notebooks for c in nb.comments
+                if c.manual_comment and c.manual_comment.strip()}
+
+
 def hand_grade(course: Course, assessment: str, trainee: str, cell: str, points: float | None, *,
                comment: str | None = None, extra_credit: float | None = None, notebook: str | None = None) -> CellGrade:
     """Score one graded cell by hand, as nbgrader's formgrader saves it; ``comment`` goes with it."""

@@ -34,6 +34,7 @@ from ..runtime.check import is_correct
 NOTES_DIR = "notes"  # <course>/notes/<assessment>.json
 MARK = "crmtrain-answer"  # the output's metadata key, so other steps know it is ours
 KEY = "crmtrain-key"  # ... on the output holding the correct answer
+NOTE = "crmtrain-note"  # ... and, beside MARK, on the explanation (the feedback page writes its own, with links)
 
 
 def read_notes(course_root: str, assessment: str) -> dict[str, Any]:
@@ -152,7 +153,7 @@ def note_outputs(note: dict | None, contact: str = "", lang: str = "en") -> list
         more.append(f"<p><strong>{esc(_('Re-read in the regulation:'))}</strong></p><ul>{''.join(rows)}</ul>")
     if contact:
         more.append(f"<p><em>{esc(_('Questions about this item: {contact}.').format(contact=contact))}</em></p>")
-    return [output("".join(more), "", MARK)] if more else []
+    return [output("".join(more), "", MARK, note=True)] if more else []
 
 
 def _plain(qtype: str, answer: Any, spec: dict, _) -> str:
@@ -163,7 +164,7 @@ def _plain(qtype: str, answer: Any, spec: dict, _) -> str:
     return _value(qtype, answer, spec, _) if qtype != "open" else str(answer)
 
 
-def output(text_html: str, plain: str, mark: str = MARK) -> dict:
+def output(text_html: str, plain: str, mark: str = MARK, *, note: bool = False) -> dict:
     """A display_data output nbconvert renders as HTML (and text viewers as ``plain``)."""
-    return {"output_type": "display_data", "metadata": {mark: True},
+    return {"output_type": "display_data", "metadata": {mark: True, **({NOTE: True} if note else {})},
             "data": {"text/html": text_html, "text/plain": plain}}

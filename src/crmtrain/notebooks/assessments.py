@@ -17,6 +17,7 @@ from ..regulation.models import Question, Regulation
 from ..regulation.selection import SlotPlan, drilled, select
 from .cells import NotebookBuilder, call
 from .sections import drill_of
+from .workbooks import part_titles
 
 SCHEMA_VERSION = 3  # nbgrader's cell metadata schema
 
@@ -200,6 +201,15 @@ def answer_notes(reg: Regulation, name: str, questions, slots: tuple[SlotPlan, .
     from ..kinds.assessments import ASSESSMENT_KINDS
 
     items = index(reg)
+    titles = part_titles(translation(reg.meta.language.value).gettext)
+
+    def ref(r: str) -> dict:
+        # The section's heading is where the workbook opens (JupyterLab's anchor of that heading).
+        book = PART_WORKBOOKS[items[r].part]
+        section = items.get(items[r].section)
+        return {"title": items[r].title, "workbook": f"{book}.ipynb", "part": titles[book],
+                "section": section.title if section else items[r].title}
+
     spec = getattr(reg.assessments, name, None)
     show = spec.show_answers if spec is not None and spec.show_answers is not None else \
         ASSESSMENT_KINDS[name].shows_answers if name in ASSESSMENT_KINDS else False
@@ -208,13 +218,12 @@ def answer_notes(reg: Regulation, name: str, questions, slots: tuple[SlotPlan, .
     notes = {}
     drawn = [q for p in slots for q in p.questions]
     for q in (*questions, *drawn):
-        refs = [{"title": items[r].title, "workbook": f"{PART_WORKBOOKS[items[r].part]}.ipynb"}
-                for r in q.refs if r in items and items[r].part in PART_WORKBOOKS]
+        refs = [ref(r) for r in q.refs if r in items and items[r].part in PART_WORKBOOKS]
         notes[q.id] = {"explanation": q.explanation, "refs": refs}
     for p in slots:
         if p.case is not None:  # the rule engine explains each case; the items to re-read are its parts
-            notes[p.id] = {"explanation": "", "refs": [{"title": items[r].title, "workbook": f"{PART_WORKBOOKS[items[r].part]}.ipynb"}
-                                                       for r in p.may_test if r in items and items[r].part in PART_WORKBOOKS]}
+            notes[p.id] = {"explanation": "", "refs": [ref(r) for r in p.may_test
+                                                       if r in items and items[r].part in PART_WORKBOOKS]}
     return {"assessment": name, "lang": reg.meta.language.value, "show_answers": bool(show),
             "contact": contact, "items": notes}
 

@@ -39,6 +39,12 @@ class Context:
         return d.strftime("%d.%m.%Y") if self.lang == "ru" else d.isoformat()
 
 
+def part_titles(_) -> dict[str, str]:
+    """Each part's workbook (file name without .ipynb) → its title, as its first heading shows it."""
+    return {"01-summary": f"1. {_('Summary: general rules')}", "02-order-processing": f"2. {_('Order processing')}",
+            "03-client-work": f"3. {_('Working with clients')}", "04-practice-test": f"4. {_('Practice test')}"}
+
+
 def build_workbooks(reg: Regulation) -> dict[str, NotebookNode]:
     """All trainee workbooks for a regulation, by file name."""
     ctx = Context(reg)
@@ -132,7 +138,7 @@ def summary(ctx: Context) -> NotebookNode:
     """Part 1: where to find what in the system, topic by topic."""
     reg, _ = ctx.reg, ctx._
     asked = [q for t in reg.summary.topics for q in ctx.sections.get(t.id, [])]
-    nb = _start(ctx, "01-summary", f"1. {_('Summary: general rules')}", asked)
+    nb = _start(ctx, "01-summary", part_titles(_)["01-summary"], asked)
     if reg.summary.intro:
         nb.markdown(reg.summary.intro)
     for topic in reg.summary.topics:
@@ -146,7 +152,7 @@ def order_processing(ctx: Context) -> NotebookNode:
     reg, _ = ctx.reg, ctx._
     procs = reg.order_processing.processes
     asked = [q for p in procs for q in ctx.sections.get(p.id, [])]
-    nb = _start(ctx, "02-order-processing", f"2. {_('Order processing')}", asked)
+    nb = _start(ctx, "02-order-processing", part_titles(_)["02-order-processing"], asked)
     if reg.order_processing.intro:
         nb.markdown(reg.order_processing.intro)
     for proc in procs:
@@ -168,7 +174,7 @@ def client_work(ctx: Context) -> NotebookNode:
     reg, _ = ctx.reg, ctx._
     sections = client_work_sections(ctx)
     asked = [q for sec in sections for q in ctx.sections.get(sec.id, [])]
-    nb = _start(ctx, "03-client-work", f"3. {_('Working with clients')}", asked)
+    nb = _start(ctx, "03-client-work", part_titles(_)["03-client-work"], asked)
     if reg.client_work.intro:
         nb.markdown(reg.client_work.intro)
     for sec in sections:
@@ -184,7 +190,7 @@ def practice_test(ctx: Context) -> NotebookNode:
     _ = ctx._
     questions = list(ctx.practice)
     random.Random(f"{ctx.reg.meta.version}/practice").shuffle(questions)
-    nb = _start(ctx, "04-practice-test", f"4. {_('Practice test')}", questions)
+    nb = _start(ctx, "04-practice-test", part_titles(_)["04-practice-test"], questions)
     nb.markdown(_("Questions from every part of the regulation, mixed as in the assessments: working in the system, "
                   "business processes, and work with clients. This test does not count; take it as often as you like."))
     for n, q in enumerate(questions, 1):
