@@ -97,3 +97,25 @@ def test_nothing_to_grade(tmp_path):
     course = make_course(tmp_path / "c", tmp_path / "ex")
     with pytest.raises(UserError, match="no collected submissions of initial / followup"):
         autograde.grade(course)
+
+
+def test_an_error_of_our_own_keeps_its_traceback_in_the_courses_grading_log(submitted, monkeypatch, capsys):
+    from crmtrain.cli import main
+    from crmtrain.grading import intake, markers
+
+    def broken_vetting(course, trainee, assessment):
+        raise RuntimeError(f"vetting {trainee} broke")
+
+    # The real worker, forked from here with this bug in it; only the trainee "bob" hits it.
+    real_vet = intake.vet
+    monkeypatch.setattr(markers, "submission_stamp", lambda course, trainee, assessment: None)
+    monkeypatch.setattr(intake, "vet", lambda c, t, a: broken_vetting(c, t, a) if t == "bob" else real_vet(c, t, a))
+    assert main(["grade", "initial", "--course", str(submitted.root), "--workers", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "bob" in out and "FAILED: RuntimeError: vetting bob broke" in out
+    log = submitted.root / autograde.GRADING_LOG
+    assert f"What went wrong, in full: {log}" in out
+    text = log.read_text(encoding="utf-8")
+    story = text[text.index("initial bob"):]
+    assert "Traceback (most recent call last)" in story and "in broken_vetting" in story
+    assert "RuntimeError: vetting bob broke" in story

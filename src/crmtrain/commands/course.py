@@ -118,7 +118,8 @@ def grade(course_dir: str, assessment: str | None, workers: int | None, out: Tex
     out.write(f"Graded {len(report.graded)} of {len(report.outcomes)} submissions with {report.workers} "
               f"worker(s) in {report.seconds:.1f} s.\n")
     if report.failed:
-        out.write(f"{len(report.failed)} submission(s) could not be graded; the others are in the gradebook.\n")
+        out.write(f"{len(report.failed)} submission(s) could not be graded; the others are in the gradebook.\n"
+                  f"What went wrong, in full: {report.log}\n")
         return 1
     return 0
 
@@ -127,6 +128,7 @@ def _watch(course: Course, assessments: tuple[str, ...], workers: int | None, in
     import signal
     import threading
 
+    from ..grading.autograde import GRADING_LOG
     from ..grading.watch import watch
 
     if interval <= 0:
@@ -150,6 +152,8 @@ def _watch(course: Course, assessments: tuple[str, ...], workers: int | None, in
 
     def graded(o) -> None:
         out.write(f"{_local(course, dt.datetime.utcnow())}" + _outcome_line(o))
+        if not o.ok:
+            out.write(f"  {'':<9} {'':<16} in full: {course.root / GRADING_LOG}\n")
         out.flush()
 
     try:

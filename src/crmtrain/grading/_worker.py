@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+import traceback
 from dataclasses import dataclass
 
 # Imported here, in the parent, so that every forked worker shares them instead of paying
@@ -81,14 +82,14 @@ def grade_trainee(trainee: str, assessments: tuple[str, ...], force: bool = True
             if result["success"]:
                 markers.mark_graded(course, trainee, assessment, stamp)
         except Exception as exc:  # nbgrader reports its own failures in `result`; this is ours
-            result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
+            result = {"success": False, "error": f"{type(exc).__name__}: {exc}", "log": traceback.format_exc()}
         if result["success"]:
             facts, error, log = _scores(course, trainee, assessment), "", ""
         else:
             facts = {"score": None, "max_score": None, "seconds_late": 0.0, "late_penalty": 0.0,
                      "needs_manual_grade": False}
             error = nbgrader_cause(result)
-            log = (result.get("log") or "") + (result.get("error") or "")
+            log = (result.get("log") or "") + (result.get("error") or "")  # kept in the course's grading log
         out.append(RawOutcome(trainee, assessment, bool(result["success"]), error=error, log=log,
                               seconds=time.monotonic() - start, notes=notes, **facts))
     return out

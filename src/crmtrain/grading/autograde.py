@@ -13,11 +13,14 @@ very code ``nbgrader autograde`` runs, so both give the same scores. What crmtra
   shorter than the busy timeout. Workers raise that timeout from 5 s to 60 s, and a
   submission that still fails on a database error is graded again, alone, at the end
   (autograding is idempotent).
-* **A broken submission is reported, the rest are graded.** Each outcome says why.
+* **A broken submission is reported, the rest are graded.** Each outcome says why in one
+  line; the whole story (nbgrader's log, the traceback of an error of crmtrain's own) is
+  appended to ``grading.log`` in the course folder, which the report names.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing as mp
 import os
 import sys
@@ -26,12 +29,14 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import UserError
 from .course import ASSESSMENTS, Course, check_assessment
 
 KERNEL_START_ERRORS = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 DB_ERRORS = ("database is locked", "database is busy", "There was an error accessing the nbgrader database")
+GRADING_LOG = "grading.log"  # in the course folder: every failed attempt in full, newest last
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class GradeReport:
     outcomes: tuple[GradeOutcome, ...]
     workers: int
     seconds: float
+    log: Path | None = None  # where the failures are told in full (None when nothing failed)
 
     @property
     def failed(self) -> tuple[GradeOutcome, ...]:
@@ -150,6 +156,8 @@ def grade_unlocked(
     def done(raw, attempts: int) -> None:
         o = GradeOutcome(**vars(raw), attempts=attempts)
         outcomes.append(o)
+        if not o.ok:
+            log_failure(course, o)
         bar.advance(o)
         if on_outcome:
             on_outcome(o)
@@ -172,7 +180,18 @@ def grade_unlocked(
         bar.stop()
     order = {(t, a): i for i, (t, a) in enumerate((t, a) for t, aa in todo.items() for a in aa)}
     outcomes.sort(key=lambda o: order[(o.trainee, o.assessment)])
-    return GradeReport(tuple(outcomes), n, time.monotonic() - start)
+    failed = any(not o.ok for o in outcomes)
+    return GradeReport(tuple(outcomes), n, time.monotonic() - start, course.root / GRADING_LOG if failed else None)
+
+
+def log_failure(course: Course, o: GradeOutcome) -> Path:
+    """Append the failed attempt, with nbgrader's log or the traceback, to the course's grading log."""
+    path = course.root / GRADING_LOG
+    stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f"=== {stamp} {o.assessment} {o.trainee} (attempt {o.attempts}): {o.error}\n"
+                f"{o.log.rstrip() or '(no log)'}\n\n")
+    return path
 
 
 DIED = "the grading process died (out of memory?)"

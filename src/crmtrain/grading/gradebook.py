@@ -89,6 +89,17 @@ def display_name(first: str | None, last: str | None) -> str:
     return " ".join(p for p in (first, last) if p)
 
 
+def exists(course: Course) -> bool:
+    """Whether the course has a gradebook: a server always does, a sqlite file once something wrote it."""
+    return course.database is not None or course.db_path.is_file()
+
+
+def nothing_graded(course: Course) -> UserError:
+    """The one error for reading scores from a course where nothing is graded yet."""
+    return UserError(f"nothing graded yet in {course.root}: collect and grade the submissions first "
+                     "(`crmtrain collect`, `crmtrain grade`)")
+
+
 @contextlib.contextmanager
 def open_gradebook(course: Course, *, readonly: bool = False) -> Iterator[Any]:
     """nbgrader's Gradebook of the course (``readonly``: one that never writes a course row), closed after."""
@@ -109,7 +120,9 @@ def open_gradebook(course: Course, *, readonly: bool = False) -> Iterator[Any]:
 
 def trainees(course: Course) -> tuple[Trainee, ...]:
     """Everyone in the gradebook, by id."""
-    with open_gradebook(course) as gb:
+    if not exists(course):  # reading never creates it
+        return ()
+    with open_gradebook(course, readonly=True) as gb:
         found = [Trainee(s.id, display_name(s.first_name, s.last_name), s.email or "") for s in gb.students]
     return tuple(sorted(found, key=lambda t: t.id))
 
@@ -160,7 +173,9 @@ def due_date(course: Course, assessment: str) -> tuple[bool, dt.datetime | None]
     """(whether the assessment is in the gradebook, its due date)."""
     from nbgrader.api import MissingEntry
 
-    with open_gradebook(course) as gb:
+    if not exists(course):  # reading never creates it
+        return False, None
+    with open_gradebook(course, readonly=True) as gb:
         try:
             return True, gb.find_assignment(assessment).duedate
         except MissingEntry:
@@ -180,7 +195,9 @@ def submissions(course: Course, assessment: str) -> tuple[Submission, ...]:
     """Every submission of ``assessment`` the gradebook holds, by trainee id."""
     from nbgrader.api import MissingEntry
 
-    with open_gradebook(course) as gb:
+    if not exists(course):  # reading never creates it
+        return ()
+    with open_gradebook(course, readonly=True) as gb:
         try:
             found = [_submission(assessment, s) for s in gb.assignment_submissions(assessment)]
         except MissingEntry:
@@ -192,7 +209,9 @@ def submission(course: Course, assessment: str, trainee: str) -> Submission | No
     """One trainee's submission (None if the gradebook has none)."""
     from nbgrader.api import MissingEntry
 
-    with open_gradebook(course) as gb:
+    if not exists(course):  # reading never creates it
+        return None
+    with open_gradebook(course, readonly=True) as gb:
         try:
             return _submission(assessment, gb.find_submission(assessment, trainee))
         except MissingEntry:
@@ -204,7 +223,9 @@ def cell_grades(course: Course, assessment: str) -> dict[str, tuple[CellGrade, .
     from nbgrader.api import MissingEntry
 
     out = {}
-    with open_gradebook(course) as gb:
+    if not exists(course):  # reading never creates it
+        return {}
+    with open_gradebook(course, readonly=True) as gb:
         try:
             subs = gb.assignment_submissions(assessment)
         except MissingEntry:

@@ -13,9 +13,8 @@ import datetime as dt
 import sys
 from dataclasses import dataclass
 
-from ..errors import UserError
 from .course import ASSESSMENTS, Course
-from .gradebook import Cell, Submission, Trainee, display_name, open_gradebook, seconds_late
+from .gradebook import Cell, Submission, Trainee, display_name, exists, nothing_graded, open_gradebook, seconds_late
 
 
 @dataclass(frozen=True)
@@ -55,8 +54,8 @@ def snapshot(course: Course, assessments: tuple[str, ...] = ASSESSMENTS) -> Snap
                               SubmittedNotebook, TaskCell)
     from sqlalchemy import func, select
 
-    if course.database is None and not course.db_path.is_file():  # a gradebook server is always there
-        raise UserError(f"no gradebook at {course.db_path}: nothing has been autograded in this course yet")
+    if not exists(course):
+        raise nothing_graded(course)
     with open_gradebook(course, readonly=True) as gb:
         run = gb.db.execute
         own = Assignment.name.in_(assessments)

@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import UserError
 from ..grading.course import GRADEBOOK
 from ..kinds.questions import QUESTION_KINDS
 from ..kinds.assessments import ASSESSMENTS
@@ -31,17 +30,14 @@ from .data import ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normal
 
 def load_report_data(course_root: Path, regulation) -> ReportData:
     """Everything the reports need from the course at ``course_root`` (the folder holding gradebook.db)."""
-    from ..grading import answers, snapshot
+    from ..grading import answers, gradebook, snapshot
     from ..grading.course import Course
     from ..grading.items import assessment_items
 
-    from ..grading.config import existing_db_url
-
-    db = Path(course_root) / GRADEBOOK
-    if existing_db_url(course_root) is None and not db.is_file():  # a gradebook server is there from the start
-        raise UserError(f"no gradebook at {db}: nothing has been autograded in this course yet")
     course = Course.load(course_root)
     snap = snapshot.snapshot(course)
+    if not snap.submissions:  # tables of nobody's answers would look like a report and say nothing
+        raise gradebook.nothing_graded(course)
     items = {a: assessment_items(course, a) for a in ASSESSMENTS if a in snap.due}
     saved = answers.all_answers(course, [(s.assessment, s.trainee) for s in snap.submissions])
     return build(snap, items, saved, regulation, course.course_id)
