@@ -132,7 +132,7 @@ def test_html_only_needs_no_chromium(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("args, env, message", [
-    (["--format", "docx"], {}, "unknown format docx; use html, pdf or html,pdf"),
+    (["--format", "docx"], {}, "argument --format: invalid choice: 'docx' (choose from 'html', 'pdf')"),
     (["--format", "html"], {"CRMTRAIN_DOT": "/nonexistent/dot"}, "Graphviz 'dot' is needed to draw the flowcharts"),
 ], ids=["format", "no-graphviz"])
 def test_bad_requests_get_a_clear_message(tmp_path, monkeypatch, capsys, args, env, message):

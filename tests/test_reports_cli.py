@@ -33,4 +33,4 @@ def test_an_assessment_nobody_took_is_nothing_graded_yet(tmp_path, capsys):
 
 def test_unknown_format_is_a_user_error(tmp_path, capsys):
     assert main(["report", "--course", str(tmp_path), "--format", "pdf"]) == 2
-    assert "unknown report format pdf" in capsys.readouterr().err
+    assert "argument --format: invalid choice: 'pdf' (choose from 'csv', 'xlsx', 'html')" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from .errors import UserError
+from .errors import UserError, comma_choices
 from .grading.defaults import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE
 from .kinds.assessments import ASSESSMENTS
 from .speedups import skip_unused_validators
@@ -174,6 +174,17 @@ def _add_hub(sub) -> None:
         q.set_defaults(func=_hub(name))
 
 
+def _formats(*allowed: str) -> Callable[[str], str]:
+    """An argparse type for ``--format a,b``: checked while parsing, worded as argparse's own choices."""
+    def parse(text: str) -> str:
+        try:
+            return ",".join(comma_choices(text, allowed))
+        except UserError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
 def _add_course(p: argparse.ArgumentParser) -> None:
     p.add_argument("--course", dest="course_dir", default="assignments", metavar="DIR",
                    help="the nbgrader course folder written by `crmtrain build` (default: assignments)")
@@ -204,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("document", help="write the regulation as a formatted official document: HTML and PDF")
     p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
     p.add_argument("--out", default="document", metavar="DIR", help="folder for regulation.html and regulation.pdf (default: document)")
-    p.add_argument("--format", default="html,pdf", help="comma-separated: html, pdf (default: both; pdf needs Chromium)")
+    p.add_argument("--format", default="html,pdf", type=_formats("html", "pdf"),
+                   help="comma-separated: html, pdf (default: both; pdf needs Chromium)")
     p.set_defaults(func=_cmd_document)
 
     p = sub.add_parser("diff", help="what changed between two versions of the regulation, who must relearn it, a re-test")
@@ -283,7 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_course(p)
     p.add_argument("--regulation", default=None, help=REGULATION_HELP.replace("default: ./regulation.yaml", "default: the one the course was built from"))
     p.add_argument("--out", default="reports", metavar="DIR", help="folder for the report files (default: reports)")
-    p.add_argument("--format", default="csv,xlsx,html", help="comma-separated: csv, xlsx, html (default: all)")
+    p.add_argument("--format", default="csv,xlsx,html", type=_formats("csv", "xlsx", "html"),
+                   help="comma-separated: csv, xlsx, html (default: all)")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("review", help="each trainee's review plan as a personal workbook in their folder")
@@ -323,7 +336,10 @@ def main(argv: list[str] | None = None) -> int:
 
     set_language(None)  # the locale's, until a command reads a regulation and speaks its language
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error argparse has printed
+        return exc.code if isinstance(exc.code, int) else 0
     skip_unused_validators()
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:

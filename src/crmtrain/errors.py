@@ -6,7 +6,7 @@ message); ``cli.py`` prints them, one line each, and nothing else formats them f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -41,3 +41,18 @@ class UserError(Exception):
     def lines(self) -> tuple[str, ...]:
         """The problems as the lines the CLI prints."""
         return tuple(str(p) for p in self.problems)
+
+
+def invalid_choice(value: str, allowed: Sequence[str]) -> str:
+    """A bad choice worded exactly as argparse words one, so every bad ``--format`` reads the same."""
+    return f"invalid choice: {value!r} (choose from {', '.join(map(repr, allowed))})"
+
+
+def comma_choices(text: str | Iterable[str], allowed: Sequence[str]) -> tuple[str, ...]:
+    """``"csv,xlsx"`` (or a list) as a tuple in ``allowed``'s order; UserError on a value not allowed."""
+    words = text.split(",") if isinstance(text, str) else list(text)
+    wanted = [w.strip().lower() for w in words if w.strip()]
+    for word in wanted or [""]:
+        if word not in allowed:
+            raise UserError(invalid_choice(word, allowed))
+    return tuple(a for a in allowed if a in wanted)

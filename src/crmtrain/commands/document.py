@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import UserError
+from ..errors import comma_choices
 from ..i18n import _, plural
 from .reading import read
 
@@ -14,11 +14,7 @@ def run(spec: str | None, out_dir: str, formats: str, out: TextIO) -> int:
     """Write the document into ``out_dir`` in the asked formats and say where it is."""
     from ..document.render import FORMATS, write_document
 
-    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown or not wanted:
-        raise UserError(_("unknown format {formats}; use html, pdf or html,pdf").format(
-            formats=", ".join(unknown) or repr(formats)))
+    wanted = comma_choices(formats, FORMATS)
     reg, path = read(spec, out)
     written = write_document(reg, Path(out_dir), wanted, base=path.parent)
     for path in written.files:

@@ -44,11 +44,11 @@ def read_roster(path: str | Path) -> tuple[Trainee, ...]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UserError(f"roster file not found: {path}") from None
+        raise UserError(f"{path}: no such file") from None
     except UnicodeDecodeError:
         raise UserError(f"{label}: not UTF-8 text (save the spreadsheet as CSV UTF-8)") from None
     except OSError as exc:
-        raise UserError(f"cannot read the roster file {path}: {exc.strerror}") from None
+        raise UserError(f"{path}: cannot read ({exc.strerror or exc})") from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise UserError(f"{label}: the file is empty; expected a header line: {','.join(COLUMNS)}")

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import UserError
+from ..errors import UserError, comma_choices
 from .catalog import table_of
 
 FORMATS = ("csv", "xlsx", "html")
@@ -25,14 +25,7 @@ CSV_DIALECTS = {"excel": (",", "."), "excel-ru": (";", ",")}
 
 def parse_formats(spec: str | Iterable[str] | None) -> tuple[str, ...]:
     """``"csv,xlsx"`` (or a list) as a tuple in canonical order; UserError naming unknown ones."""
-    if spec is None:
-        return FORMATS
-    words = spec.split(",") if isinstance(spec, str) else list(spec)
-    wanted = {w.strip().lower() for w in words if w.strip()}
-    unknown = sorted(wanted - set(FORMATS))
-    if unknown or not wanted:
-        raise UserError(f"unknown report format {', '.join(unknown) or '(none)'}: choose from {', '.join(FORMATS)}")
-    return tuple(f for f in FORMATS if f in wanted)
+    return FORMATS if spec is None else comma_choices(spec, FORMATS)
 
 
 def write_report(data, out_dir: str | Path, formats: Iterable[str] = FORMATS, *, title: str = "Training report",
@@ -56,7 +49,7 @@ def write_report(data, out_dir: str | Path, formats: Iterable[str] = FORMATS, *,
     except PermissionError as exc:  # typically the XLSX/CSV is open in Excel, which locks it on Windows
         raise UserError(f"cannot write {exc.filename}: is it open in another program?") from None
     except OSError as exc:
-        raise UserError(f"cannot write the report into {out_dir}: {exc.strerror or exc}") from None
+        raise UserError(f"cannot write {out_dir}: {exc.strerror or exc}") from None
     return paths, tables
 
 
