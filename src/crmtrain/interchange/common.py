@@ -57,6 +57,13 @@ def meta_tags(q: Question, extra: dict[str, str] | None = None) -> list[str]:
     return tags
 
 
+def ordering_tags(q: Question, extra: dict[str, str] | None = None) -> list[str]:
+    """An ordering question's tags: its items are written in the right order, so 'options' names them
+    in that order and 'shown' in the order the trainee sees them."""
+    return [*(t for t in meta_tags(q, extra) if not t.startswith(f"{TAG}options:")),
+            f"{TAG}options:" + "|".join(q.answer or ()), f"{TAG}shown:" + "|".join(o.id for o in q.options)]
+
+
 def read_tags(tags: list[str]) -> tuple[dict[str, list[str]], list[str]]:
     """(crmtrain metadata by key, the other tags)."""
     meta: dict[str, list[str]] = {}

@@ -18,7 +18,8 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UserError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        raise UserError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8 "
+                        "(Moodle's importer takes UTF-8 only, too)") from None
 
 
 def _text_writer(export: Callable[[tuple[Question, ...]], Result]) -> Callable[[tuple[Question, ...], Path], Result]:

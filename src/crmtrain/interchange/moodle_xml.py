@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from ..errors import UserError
 from ..regulation.models import Question
 from . import credit
-from .common import TOPICS, Result, finish, html_to_text, meta_tags, number, option_ids, read_tags, slug
+from .common import Result, html_to_text, meta_tags, ordering_tags
+from .moodle import Answer, MoodleQuestion
 
 CATEGORY = "$course$/top/crmtrain/{topic}"
 
@@ -106,12 +107,6 @@ def _write_open(el: ET.Element, q: Question, res: Result) -> None:
     _text(el, "responsetemplate", "", "html")
 
 
-def _ordering_tags(q: Question) -> list[str]:
-    # The items are written in the right order: 'options' names them so, 'shown' as displayed.
-    return [*(t for t in meta_tags(q) if not t.startswith("crmtrain-options:")),
-            "crmtrain-options:" + "|".join(q.answer or ()), "crmtrain-shown:" + "|".join(o.id for o in q.options)]
-
-
 @dataclass(frozen=True)
 class MoodleType:
     """How one crmtrain question type is written as a Moodle question."""
@@ -126,7 +121,7 @@ EXPORT: dict[str, MoodleType] = {
     "multiple": MoodleType("multichoice", _write_multiple),
     "true_false": MoodleType("truefalse", _write_true_false),
     "numeric": MoodleType("numerical", _write_numeric),
-    "ordering": MoodleType("ordering", _write_ordering, _ordering_tags),
+    "ordering": MoodleType("ordering", _write_ordering, ordering_tags),
     "open": MoodleType("essay", _write_open),
 }
 
@@ -166,128 +161,121 @@ def export_xml(questions: list[Question] | tuple[Question, ...]) -> Result:
     return res
 
 
-# --- import ---------------------------------------------------------------------------------
+# --- import: read as Moodle's qformat_xml reads it, then taken by moodle.take -------------------
+
+_DEFAULT_FEEDBACK = {"correctfeedback": ("right", "Your answer is correct."),
+                     "partiallycorrectfeedback": ("partly right", "Your answer is partially correct."),
+                     "incorrectfeedback": ("wrong", "Your answer is incorrect.")}
 
 
-def _read_text(el: ET.Element | None, qid: str, res: Result, what: str) -> str:
+def _read_text(el: ET.Element | None, q: MoodleQuestion, what: str) -> str:
     if el is None:
         return ""
-    text = el.findtext("text") or ""
+    found = el.find("text")
+    text = (found.text if found is not None else el.text) or ""
     if el.get("format") == "html":
         text, rich = html_to_text(text)
         if rich:
-            res.note(qid, f"{what}: HTML formatting (lists, bold, tables, images) read as plain text")
+            q.formatting.append(what)
     return text
 
 
-def _answers(el: ET.Element, qid: str, res: Result) -> list[tuple[float, str]]:
-    return [(float(a.get("fraction", "0")), _read_text(a, qid, res, "an answer")) for a in el.findall("answer")]
+def _flag(el: ET.Element, tag: str, default: str) -> bool:
+    """Moodle's trans_single: 'false', '0' and '' are false, anything else true."""
+    value = (el.findtext(tag) or default).strip()
+    return value not in ("false", "0", "")
 
 
-def _read_choice(el: ET.Element, data: dict, meta: dict, res: Result) -> None:
-    answers = _answers(el, data["id"], res)
-    ids = option_ids(meta, len(answers))
-    data["options"] = [{"id": i, "text": t} for i, (_, t) in zip(ids, answers)]
-    single = (el.findtext("single") or "true").strip().lower() in ("true", "1")
-    if single:
-        best = max(range(len(answers)), key=lambda i: answers[i][0]) if answers else None
-        data.update(type="single", answer=ids[best] if best is not None else None)
-        if sum(1 for f, _ in answers if 0 < f < 100):
-            res.note(data["id"], "partial-credit answers became wrong options: crmtrain single choice has one right answer")
-    else:
-        right, partial = credit.read_choice(ids, [f for f, _ in answers], meta, data["id"], res)
-        data.update(type="multiple", answer=right)
-        if partial is not None:
-            data["partial_credit"] = partial
-
-
-def _read_true_false(el: ET.Element, data: dict, meta: dict, res: Result) -> None:
-    right = [t.strip().lower() for f, t in _answers(el, data["id"], res) if f > 0]
-    data.update(type="true_false", answer=right[0] == "true" if right else None)
-
-
-def _read_numeric(el: ET.Element, data: dict, meta: dict, res: Result) -> None:
-    answers = el.findall("answer")
-    best = max(answers, key=lambda a: float(a.get("fraction", "0")), default=None)
-    if len(answers) > 1:
-        res.note(data["id"], f"{len(answers) - 1} more accepted numeric answers dropped; crmtrain keeps one value and a tolerance")
-    data["type"] = "numeric"
-    if best is not None:
+def _answers(el: ET.Element, q: MoodleQuestion) -> list[Answer]:
+    out = []
+    for a in el.findall("answer"):
         try:
-            data["answer"] = number(best.findtext("text") or "")
-            data["tolerance"] = float(best.findtext("tolerance") or 0)
+            fraction = float(a.get("fraction", "0")) / 100
         except ValueError:
-            data["answer"] = best.findtext("text")
-    unit = el.findtext("units/unit/unit_name")
-    if unit:
-        data["unit"] = unit
-    if len(el.findall("units/unit")) > 1:
-        res.note(data["id"], "only the first unit is kept")
+            fraction = 0.0
+        tolerance = a.findtext("tolerance") or "0"
+        out.append(Answer(_read_text(a, q, "an answer"), fraction, _read_text(a.find("feedback"), q, "feedback"),
+                          float(tolerance) if _is_float(tolerance) else 0.0))
+    return out
 
 
-def _read_ordering(el: ET.Element, data: dict, meta: dict, res: Result) -> None:
-    answers = sorted(_answers(el, data["id"], res), key=lambda a: a[0])
-    ids = option_ids(meta, len(answers))
-    text = dict(zip(ids, (t for _, t in answers)))
-    shown = (meta.get("shown") or [""])[0].split("|")
-    order = shown if sorted(shown) == sorted(ids) else ids
-    data.update(type="ordering", options=[{"id": i, "text": text[i]} for i in order], answer=tuple(ids))
-    partial = credit.read_ordering(el.findtext("gradingtype"), meta, data["id"], res)
-    if partial is not None:
-        data["partial_credit"] = partial
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
-def _read_essay(el: ET.Element, data: dict, meta: dict, res: Result) -> None:
-    data["type"] = "open"
-    info = _read_text(el.find("graderinfo"), data["id"], res, "grader information")
-    if info and not data["explanation"]:
-        data["explanation"] = info
-    elif info and info != data["explanation"]:
-        res.note(data["id"], "grader information differs from the general feedback; only the general feedback is kept")
+def _true_false(el: ET.Element, q: MoodleQuestion) -> None:
+    # Moodle matches the answers on 'true'/'false', else takes them as true then false; the last one decides.
+    for n, a in enumerate(q.answers):
+        word = a.text.strip() if a.text.strip() in ("true", "false") else ("true" if n == 0 else "false")
+        q.correct = (abs(a.fraction - 1) < 1e-9) if word == "true" else (abs(a.fraction - 1) >= 1e-9)
+    q.answers = [Answer("", 0, a.feedback) for a in q.answers]
 
 
-IMPORT: dict[str, Callable[[ET.Element, dict, dict, Result], None]] = {
-    "multichoice": _read_choice,
-    "truefalse": _read_true_false,
-    "numerical": _read_numeric,
-    "ordering": _read_ordering,
-    "essay": _read_essay,
-}
+def _ordering_options(el: ET.Element, q: MoodleQuestion) -> None:
+    old = el.find("selecttype") is None
+    select = el.findtext("logical" if old else "selecttype") or "RANDOM"
+    count = el.findtext("studentsee" if old else "selectcount") or "6"
+    from .gift_read import subset
+
+    q.shown = subset(select, max(int(count), 2) if count.strip().isdigit() else 2, len(q.answers))
+    q.grading = el.findtext("gradingtype")  # unset: Moodle reads RELATIVE_NEXT_EXCLUDE_LAST (credit says so)
+    if q.grading and q.grading.strip().upper() in ("RELATIVE", "REL", "ABS", "ABSOLUTE"):
+        q.grading = {"ABS": "ABSOLUTE_POSITION", "ABSOLUTE": "ABSOLUTE_POSITION"}.get(
+            q.grading.strip().upper(), "RELATIVE_NEXT_EXCLUDE_LAST")
+    q.answers.sort(key=lambda a: a.fraction)  # Moodle stores the right order in 'fraction'
+
+
+def read_question(el: ET.Element, position: int) -> MoodleQuestion:
+    """One ``<question>`` as Moodle's XML importer reads it."""
+    q = MoodleQuestion(qtype=el.get("type", ""), name=(el.findtext("name/text") or "").strip(), position=position,
+                       idnumber=(el.findtext("idnumber") or "").strip())
+    q.tags = [(t.findtext("text") or "").strip() for t in el.findall("tags/tag")]
+    q.text = _read_text(el.find("questiontext"), q, "question text")
+    q.explanation = _read_text(el.find("generalfeedback"), q, "general feedback")
+    grade = el.findtext("defaultgrade") or "1"
+    q.points = float(grade) if _is_float(grade) else 1.0
+    q.hints = len(el.findall("hint"))
+    q.answers = _answers(el, q)
+    q.single = _flag(el, "single", "true")
+    q.shuffle = _flag(el, "shuffleanswers", "1")
+    for tag, (word, default) in _DEFAULT_FEEDBACK.items():
+        said = _read_text(el.find(tag), q, f"{word} feedback")
+        if said and said != default:
+            q.combined.append(word)
+    if q.qtype == "truefalse":
+        _true_false(el, q)
+    elif q.qtype == "ordering":
+        _ordering_options(el, q)
+    elif q.qtype == "essay":
+        q.template = _read_text(el.find("responsetemplate"), q, "response template")
+        info = _read_text(el.find("graderinfo"), q, "grader information")
+        if info and not q.explanation:
+            q.explanation = info
+    elif q.qtype == "numerical":
+        units = el.findall("units/unit")
+        q.unit = (units[0].findtext("unit_name") or "").strip() if units else ""
+        q.more_units = max(0, len(units) - 1)
+    return q
 
 
 def import_xml(text: str, source: str = "moodle-xml") -> Result:
-    """Questions from a Moodle XML document; every question not taken as it was gets a note."""
-    res = Result()
+    """Questions from a Moodle XML document, read as Moodle reads them; a note for each difference."""
+    from .moodle import Ids, category_topic, take
+
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
         raise UserError(f"{source}: not Moodle XML ({exc})") from None
     if root.tag != "quiz":
         raise UserError(f"{source}: not Moodle XML (the root element is <{root.tag}>, expected <quiz>)")
-    topic_from_category = None
+    res, ids, topic = Result(), Ids(), None
     for n, el in enumerate(root.findall("question"), 1):
-        qtype = el.get("type", "")
-        if qtype == "category":
-            last = (el.findtext("category/text") or "").rstrip("/").rsplit("/", 1)[-1]
-            topic_from_category = last if last in TOPICS else None
+        if el.get("type", "") == "category":
+            topic = category_topic(el.findtext("category/text") or "")
             continue
-        name = (el.findtext("name/text") or "").strip()
-        qid = slug((el.findtext("idnumber") or "").strip() or name, f"q{n:03d}")
-        reader = IMPORT.get(qtype)
-        if reader is None:
-            res.note(qid, f"Moodle question type '{qtype}' has no crmtrain equivalent; not imported", lost=True)
-            continue
-        meta, others = read_tags([t.findtext("text") or "" for t in el.findall("tags/tag")])
-        if topic_from_category and not meta.get("topic"):
-            meta["topic"] = [topic_from_category]
-        data: dict = {"id": qid, "text": _read_text(el.find("questiontext"), qid, res, "question text"),
-                      "explanation": _read_text(el.find("generalfeedback"), qid, res, "general feedback")}
-        grade = float(el.findtext("defaultgrade") or 1)
-        data["points"] = max(1, round(grade))
-        if grade != data["points"]:
-            res.note(qid, f"mark {grade:g} rounded to {data['points']} point(s): crmtrain counts whole points")
-        if others:
-            res.note(qid, f"Moodle tags not kept: {', '.join(others)}")
-        reader(el, data, meta, res)
-        finish(res, data, meta, source=source, position=n)
+        take(read_question(el, n), res, ids, topic, f"{source} question")
     return res
