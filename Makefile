@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.crmtrain-installed
 
 HUB_PREFIX ?= /opt/crmtrain-hub
 
-.PHONY: demo test test-fast system-packages hub-ready golden build i18n labextension clean document-pictures hub-install
+.PHONY: demo test test-fast system-packages hub-ready golden build i18n labextension editor-extension clean document-pictures hub-install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,13 +76,18 @@ hub-install: $(STAMP)
 i18n: $(STAMP)
 	$(BIN)/python -m crmtrain.i18n compile
 
-# Rebuild crmtrain's JupyterLab extension (labextension/, TypeScript) into the Python package,
-# against the JupyterLab installed in the venv; node and npm from the npm registry.
+# Rebuild crmtrain's JupyterLab extensions (TypeScript) into the Python package, against the
+# JupyterLab installed in the venv; node and npm from the npm registry: the trainees' one
+# (labextension/) and the specialist's regulation editor (editor/).
+JUPYTERLAB_CORE = $$($(abspath $(BIN))/python -c 'import jupyterlab, os; print(os.path.join(os.path.dirname(jupyterlab.__file__), "staging"))')
 labextension: $(STAMP)
 	rm -rf src/crmtrain/jupyter/labextensions/crmtrain-lab
-	cd labextension && npm ci --no-audit --no-fund --loglevel=error && \
-	  JUPYTERLAB_CORE="$$($(abspath $(BIN))/python -c 'import jupyterlab, os; print(os.path.join(os.path.dirname(jupyterlab.__file__), "staging"))')" \
-	  npm run build
+	cd labextension && npm ci --no-audit --no-fund --loglevel=error && JUPYTERLAB_CORE="$(JUPYTERLAB_CORE)" npm run build
+	$(MAKE) editor-extension
+
+editor-extension: $(STAMP)
+	rm -rf src/crmtrain/jupyter/labextensions/crmtrain-editor
+	cd editor && npm ci --no-audit --no-fund --loglevel=error && JUPYTERLAB_CORE="$(JUPYTERLAB_CORE)" npm run build
 
 clean:
 	rm -rf $(VENV) .pytest_cache build-output

@@ -53,6 +53,8 @@ LAYERS: dict[str, set[str]] = {
     "simulate": {"grading", "kinds", "regulation", "rules", "runtime"},
     "reports": {"errors", "grading", "i18n", "kinds", "regulation", "samples"},  # pandas over grading's results
     "lab": set(),  # JupyterLab set up for trainees
+    # The regulation editor's server side (a jupyter_server extension): load, check, save the YAML.
+    "editor": {"errors", "i18n", "kinds", "notebooks", "regulation", "rules"},
     # JupyterHub for a team: accounts, roster sync, the hub's configuration (runs inside it), backup.
     "hub": {"errors", "grading", "lab"},
     "commands": {"changes", "document", "errors", "files", "grading", "hub", "i18n", "interchange", "kinds", "lab", "notebooks",

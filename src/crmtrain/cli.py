@@ -45,6 +45,12 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     return run(args.dir, port=args.port, open_browser=not args.no_browser, out=sys.stdout)
 
 
+def _cmd_edit(args: argparse.Namespace) -> int:
+    from .commands.edit import run
+
+    return run(args.regulation, port=args.port, open_browser=not args.no_browser, out=sys.stdout)
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .commands.demo import run
 
@@ -313,6 +319,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8888, or a free one if taken)")
     p.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
     p.set_defaults(func=_cmd_lab)
+
+    p = sub.add_parser("edit", help="edit the regulation as forms in JupyterLab (the YAML keeps its comments)")
+    p.add_argument("regulation", nargs="?", default=None, metavar="REGULATION",
+                   help="the regulation file or its folder (default: ./regulation.yaml)")
+    p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8888, or a free one if taken)")
+    p.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
+    p.set_defaults(func=_cmd_edit)
 
     p = sub.add_parser("demo", help="the whole story on the sample: build, simulated trainees, grading, feedback, reports")
     p.add_argument("--out", default="demo", metavar="DIR", help="folder for everything the demo makes (default: demo)")

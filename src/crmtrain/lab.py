@@ -59,10 +59,13 @@ SETTINGS: dict[str, dict] = {
 
 # nbgrader's parts for instructors (trainees keep the Assignment List and Validate): the
 # browser panels, and the server side, which also warns about a missing course config.
+# crmtrain's regulation editor (crmtrain.editor, crmtrain-editor) is the specialist's too.
 DISABLED_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                    "@jupyter/nbgrader:course-list")
-DISABLED_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+                    "@jupyter/nbgrader:course-list", "crmtrain-editor:plugin")
+DISABLED_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list",
+                              "crmtrain.editor")
 INSTRUCTOR_DISABLED_PLUGINS = ("@jupyter/nbgrader:course-list",)
+INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "crmtrain.editor")
 
 
 @dataclass(frozen=True)
@@ -173,14 +176,16 @@ def command(
     config_dirs: tuple[Path, ...] = (),
     env: dict[str, str] | None = None,
     extra_args: tuple[str, ...] = (),
+    instructor: bool = False,
 ) -> LabCommand:
     """The ``jupyter lab`` command for ``root``; ``config_dirs`` go first on JUPYTER_CONFIG_PATH.
 
     ``lang`` picks JupyterLab's language; by default that of the notebooks in ``root``.
+    ``instructor``: the specialist's JupyterLab, with nbgrader's formgrader and the regulation editor.
     """
     root = Path(root).resolve()
     lang = lang or notebook_language(root)
-    config, data = prepare(Path(state_dir) if state_dir else default_state_dir(), lang=lang)
+    config, data = prepare(Path(state_dir) if state_dir else default_state_dir(), lang=lang, instructor=instructor)
     port = port or free_port()
     environ = environment(config, data, env, config_dirs)
     # The token goes through the environment so it does not show in the process list.
@@ -197,8 +202,8 @@ def command(
         # it, every kernel prints a plain-text TCP warning into the trainee's terminal.
         "--KernelManager.transport_encryption=auto",
     ]
-    for name in DISABLED_SERVER_EXTENSIONS:
-        argv += ["--ServerApp.jpserver_extensions", f"{name}=False"]
+    for name, on in server_config(instructor)["ServerApp"]["jpserver_extensions"].items():
+        argv += ["--ServerApp.jpserver_extensions", f"{name}={on}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")  # containers and CI run as root; Jupyter refuses otherwise
     argv += extra_args
@@ -214,9 +219,11 @@ def _prepend(current: str | None, *paths: Path) -> str:
 
 
 def server_config(instructor: bool = False) -> dict:
-    """``jupyter_server_config.json`` for a shared server: nbgrader's instructor side off for trainees."""
-    off = DISABLED_SERVER_EXTENSIONS[1:] if instructor else DISABLED_SERVER_EXTENSIONS
-    return {"ServerApp": {"jpserver_extensions": {name: False for name in off}}}
+    """``jupyter_server_config.json`` for a shared server: nbgrader's instructor side and the editor off for trainees."""
+    if not instructor:
+        return {"ServerApp": {"jpserver_extensions": {name: False for name in DISABLED_SERVER_EXTENSIONS}}}
+    switches = {name: False for name in DISABLED_SERVER_EXTENSIONS if name not in INSTRUCTOR_SERVER_EXTENSIONS}
+    return {"ServerApp": {"jpserver_extensions": {**switches, "crmtrain.editor": True}}}
 
 
 def _write_json(path: Path, value: object) -> None:

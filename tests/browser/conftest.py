@@ -49,8 +49,9 @@ def lab_server_factory(tmp_path_factory) -> Iterator[Callable[..., LabServer]]:
     """``factory(root, config_dirs=(), lang=None)`` starts a LabServer; all of them stop after the session."""
     servers: list[LabServer] = []
 
-    def start(root: Path, config_dirs: tuple[Path, ...] = (), lang: str | None = None) -> LabServer:
-        servers.append(LabServer(root, tmp_path_factory.mktemp("lab"), config_dirs, lang).start())
+    def start(root: Path, config_dirs: tuple[Path, ...] = (), lang: str | None = None,
+              instructor: bool = False) -> LabServer:
+        servers.append(LabServer(root, tmp_path_factory.mktemp("lab"), config_dirs, lang, instructor).start())
         return servers[-1]
 
     yield start

@@ -50,8 +50,10 @@ def copy_workbooks(dest: Path, source: Path = WORKBOOKS) -> Path:
 class LabServer:
     """``jupyter lab`` on 127.0.0.1 serving ``root``; ``work`` holds its home, settings and log."""
 
-    def __init__(self, root: Path, work: Path, config_dirs: tuple[Path, ...] = (), lang: str | None = None) -> None:
+    def __init__(self, root: Path, work: Path, config_dirs: tuple[Path, ...] = (), lang: str | None = None,
+                 instructor: bool = False) -> None:
         self.root, self.work, self.config_dirs = Path(root), Path(work), tuple(config_dirs)
+        self.instructor = instructor  # the specialist's JupyterLab: formgrader and the regulation editor
         self.lang = lang  # JupyterLab's language; None: that of the notebooks in root
         self.token = secrets.token_hex(16)
         self.log_path = self.work / "server.log"
@@ -74,7 +76,7 @@ class LabServer:
         for _attempt in range(3):  # the free port may be taken between probing and binding
             cmd = lab.command(self.root, state_dir=self.work / "state", port=lab.free_port(0),
                               token=self.token, open_notebook=None, open_browser=False, lang=self.lang,
-                              config_dirs=self.config_dirs, env=self._env(),
+                              config_dirs=self.config_dirs, env=self._env(), instructor=self.instructor,
                               extra_args=("--LabApp.expose_app_in_browser=True",))
             self.base = cmd.url.rsplit("/lab", 1)[0]
             with open(self.log_path, "ab") as log:
