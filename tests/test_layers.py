@@ -38,7 +38,7 @@ LAYERS: dict[str, set[str]] = {
     "files": {"errors"},  # writing generated files
     "samples": {"errors", "i18n"},  # the shipped sample regulations
     "speedups": set(),  # start-up tweaks for processes that import nbformat or nbgrader
-    "rules": set(),  # stdlib rule engines shared by checks, drills and assessments
+    "rules": {"i18n"},  # stdlib rule engines shared by checks, drills and assessments (i18n: their messages)
     "runtime": {"i18n", "kinds", "rules"},  # the only code in trainee kernels
     "regulation": {"errors", "i18n", "kinds", "rules"},  # models, positioned loading, checks
     # Notebooks seal the keys of practice questions in the runtime's own format (runtime.keys).

@@ -48,7 +48,8 @@ class QuestionKind:
     saved_as: str  # the answer's stored form in answers.json and in the hidden test's key
     canonical: Callable[[Any], Any]  # the regulation's answer -> that stored form
     check: Check | None  # pure (answer, key, tolerance) -> correct; answer is never None here
-    answer_problem: Callable[[Any, Sequence[str]], str | None]  # a regulation answer's flaw
+    # A regulation answer's flaw: (msgid, its placeholders), said in the regulation's language by the check.
+    answer_problem: Callable[[Any, Sequence[str]], tuple[str, dict[str, str]] | None]
     key: str | None  # the key shape in runtime/keys.py that seals it for practice; None: no practice
     widget: str  # class name of its AnswerInput in crmtrain.runtime.inputs
     wrong: Callable[[Any, Sequence[str], float, random.Random], Any] | None = None  # a plausible wrong answer
@@ -173,37 +174,38 @@ def _listed(ids: Sequence[str]) -> str:
 
 def _problem_single(ans, ids):
     if not isinstance(ans, str) or ans not in ids:
-        return f"correct answer {ans!r} is not among the options ({_listed(ids)})"
+        return N_("correct answer {answer} is not among the options ({options})"), {"answer": repr(ans), "options": _listed(ids)}
     return None
 
 
 def _problem_multiple(ans, ids):
     chosen = [ans] if isinstance(ans, str) else list(ans) if isinstance(ans, tuple) else None
     if not chosen:
-        return "give the correct option ids as a list"
+        return N_("give the correct option ids as a list"), {}
     if bad := [a for a in chosen if a not in ids]:
-        return f"correct answer {', '.join(map(repr, bad))} is not among the options ({_listed(ids)})"
+        return N_("correct answer {answer} is not among the options ({options})"), {
+            "answer": ", ".join(map(repr, bad)), "options": _listed(ids)}
     return None
 
 
 def _problem_ordering(ans, ids):
     if not isinstance(ans, tuple) or sorted(ans) != sorted(ids):
-        return f"an ordering answer lists every option id once, in the right order ({_listed(ids)})"
+        return N_("an ordering answer lists every option id once, in the right order ({options})"), {"options": _listed(ids)}
     return None
 
 
 def _problem_true_false(ans, ids):
-    return None if isinstance(ans, bool) else f"a true_false answer is true or false (got {ans!r})"
+    return None if isinstance(ans, bool) else (N_("a true_false answer is true or false (got {answer})"), {"answer": repr(ans)})
 
 
 def _problem_numeric(ans, ids):
     if isinstance(ans, bool) or not isinstance(ans, (int, float)):
-        return f"a numeric answer is a number (got {ans!r})"
+        return N_("a numeric answer is a number (got {answer})"), {"answer": repr(ans)}
     return None
 
 
 def _problem_open(ans, ids):
-    return "an open question is graded by hand and has no 'answer'; put guidance in 'explanation'"
+    return N_("an open question is graded by hand and has no 'answer'; put guidance in 'explanation'"), {}
 
 
 # --- plausible wrong answers, for simulated trainees ---------------------------------------

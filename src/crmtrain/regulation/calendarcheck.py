@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n import N_, _
 from ..rules.calendar import WEEKDAYS
 from .models import Regulation
 from .positions import Loc
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+                 N_("Sunday"))
 
 
 def calendar(reg: Regulation) -> Iterator[tuple[Loc, str]]:
@@ -19,17 +21,20 @@ def calendar(reg: Regulation) -> Iterator[tuple[Loc, str]]:
     at = ("client_work", "contact_timing", "calendar")
     for day in cal.hours:
         if day not in cal.workdays:
-            yield (*at, "hours", day), (f"'{day}' is not one of the workdays ({', '.join(cal.workdays)}); add it to "
-                                        f"'workdays' or remove its hours (for a single working "
-                                        f"{WEEKDAY_NAMES[WEEKDAYS.index(day)]}, use 'extra_workdays')")
+            yield (*at, "hours", day), _(
+                "'{day}' is not one of the workdays ({workdays}); add it to 'workdays' or remove its hours (for a "
+                "single working {weekday}, use 'extra_workdays')").format(
+                    day=day, workdays=", ".join(cal.workdays), weekday=_(WEEKDAY_NAMES[WEEKDAYS.index(day)]))
     seen: set = set()
     for i, date in enumerate(cal.extra_workdays):
         weekday = WEEKDAYS[date.weekday()]
         if date in seen:
-            yield (*at, "extra_workdays", i), f"{date.isoformat()} is listed twice"
+            yield (*at, "extra_workdays", i), _("{date} is listed twice").format(date=date.isoformat())
         elif weekday in cal.workdays:
-            yield (*at, "extra_workdays", i), (f"{date.isoformat()} is a {WEEKDAY_NAMES[date.weekday()]}, a workday "
-                                               f"already; list here only days off that are worked")
+            yield (*at, "extra_workdays", i), _(
+                "{date} is a {weekday}, a workday already; list here only days off that are worked").format(
+                    date=date.isoformat(), weekday=_(WEEKDAY_NAMES[date.weekday()]))
         elif date in cal.holidays:
-            yield (*at, "extra_workdays", i), f"{date.isoformat()} is also in 'holidays'; keep it in one of the lists"
+            yield (*at, "extra_workdays", i), _("{date} is also in 'holidays'; keep it in one of the lists").format(
+                date=date.isoformat())
         seen.add(date)

@@ -10,6 +10,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from ..i18n import _
 from .fields import Id, Model, ShapeError, Text
 
 
@@ -28,13 +29,13 @@ class Criterion(Model):
     @model_validator(mode="after")
     def _values_for_choice(self) -> "Criterion":
         if self.type == "choice" and len(self.values) < 2:
-            raise ShapeError("values", "a choice criterion needs at least two 'values'")
+            raise ShapeError("values", _("a choice criterion needs at least two 'values'"))
         if self.type != "choice" and self.values:
-            raise ShapeError("values", f"'values' belongs to choice criteria (this one is '{self.type}')")
+            raise ShapeError("values", _("'values' belongs to choice criteria (this one is '{type}')").format(type=self.type))
         if self.type != "number" and (self.min is not None or self.max is not None):
-            raise ShapeError("min" if self.min is not None else "max", "'min'/'max' belong to number criteria")
+            raise ShapeError("min" if self.min is not None else "max", _("'min'/'max' belong to number criteria"))
         if self.min is not None and self.max is not None and self.min >= self.max:
-            raise ShapeError("max", "'min' must be below 'max'")
+            raise ShapeError("max", _("'min' must be below 'max'"))
         return self
 
 
@@ -93,7 +94,7 @@ class DayHours(Model):
     @model_validator(mode="after")
     def _open_before_close(self) -> "DayHours":
         if self.opens >= self.closes:
-            raise ShapeError("closes", "'opens' must be earlier than 'closes'")
+            raise ShapeError("closes", _("'opens' must be earlier than 'closes'"))
         return self
 
 
@@ -112,9 +113,9 @@ class Calendar(Model):
     @model_validator(mode="after")
     def _open_before_close(self) -> "Calendar":
         if self.opens >= self.closes:
-            raise ShapeError("closes", "'opens' must be earlier than 'closes'")
+            raise ShapeError("closes", _("'opens' must be earlier than 'closes'"))
         if not self.workdays:
-            raise ShapeError("workdays", "at least one workday is needed")
+            raise ShapeError("workdays", _("at least one workday is needed"))
         return self
 
 
@@ -136,8 +137,8 @@ class Deadline(Model):
     def _exactly_one(self) -> "Deadline":
         given = [k for k in DEADLINE_UNITS if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ShapeError(given[1] if given else "", "give exactly one of " +
-                             ", ".join(f"'{k}'" for k in DEADLINE_UNITS))
+            raise ShapeError(given[1] if given else "", _("give exactly one of {units}").format(
+                units=", ".join(f"'{k}'" for k in DEADLINE_UNITS)))
         return self
 
 

@@ -275,3 +275,83 @@ def _unwrap(ann: Any) -> Any:
             ann = args[0]
         else:
             return ann
+
+
+# libyaml's words for the syntax slips people make, and what to do about each (first match wins).
+SYNTAX: dict[str, str] = {
+    "mapping values are not allowed": N_("a colon followed by a space inside a text; put the whole text in double "
+                                         "quotes, like text: \"Important: call back\""),
+    "could not find expected ':'": N_("a line that is not 'key: value' inside a mapping: a text going on to the next "
+                                      "line needs quotes or '|', or a key lost its colon"),
+    "did not find expected key": N_("this line does not fit the indentation of the lines above it; indent it like "
+                                    "its neighbours"),
+    "expected <block end>": N_("this line does not fit the indentation of the lines above it; indent it like its "
+                               "neighbours"),
+    "did not find expected '-' indicator": N_("a list item here does not line up with the list; start each item "
+                                              "with '- ' in the same column"),
+    "found character that cannot start any token": N_("a value cannot start with this character (such as @ or `); "
+                                                      "put the text in double quotes"),
+    "did not find expected node content": N_("a value is missing here, or starts with a character YAML reserves; "
+                                             "put the text in double quotes"),
+    "found undefined tag handle": N_("a value starting with '!' is read as a YAML tag; put the text in double quotes"),
+    "found unknown escape character": N_("an unknown escape after a backslash in double quotes; write the backslash "
+                                         "twice or use single quotes"),
+    "expected alphabetic or numeric character": N_("a value starting with '&' or '*' is read as an anchor or alias; "
+                                                   "put the text in double quotes"),
+    "found unexpected end of stream": N_("the file ends inside an unfinished value: a quote or bracket is not closed"),
+}
+
+
+def syntax_problem(name: str, text: str, exc: Any, deep: str) -> Problem:
+    """A libyaml error as one problem in the specialist's words, placed where they have to look."""
+    problem, context = exc.problem or "", exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if "tab character" in problem or (mark and _char_at(text, mark.line, mark.column) == "\t"):
+        return Problem(name, line, column, message=_("YAML syntax: a tab character; indent with spaces only"))
+    if exc.context_mark and context.startswith(("while parsing a flow", "while scanning a quoted")):
+        opened = exc.context_mark
+        if "quoted" in context:
+            message = _("YAML syntax: the quote opened here is not closed (expected the same quote before line {line})")
+        else:
+            message = _("YAML syntax: the {what} opened here is not closed (expected {closes} before line {line})")
+        what = f"'{_char_at(text, opened.line, opened.column)}'"
+        return Problem(name, opened.line + 1, opened.column + 1,
+                       message=message.format(what=what, closes={"'['": "]", "'{'": "}"}.get(what, ""), line=line))
+    if "maximum nesting depth" in problem:
+        return Problem(name, line, column, message=deep)
+    if quote := _open_quote(text, line, column):
+        # A quote left open swallows the following lines; the parser stumbles only later.
+        return Problem(name, *quote, message=_(
+            "YAML syntax: the quote opened here is not closed on its line (expected the same quote before line {line})"
+        ).format(line=line))
+    said = next((_(v) for k, v in SYNTAX.items() if problem.startswith(k)), None)
+    if said:
+        return Problem(name, line, column, message=_("YAML syntax: {error}").format(error=said))
+    what = "; ".join(p for p in (context, problem) if p)
+    return Problem(name, line, column, message=_("YAML syntax: {error}").format(error=what))
+
+
+def _open_quote(text: str, line: int, column: int) -> tuple[int, int] | None:
+    """(line, column) of a double quote left open on a line above, that a quote on ``line`` closed.
+
+    The text from the open quote up to that quote was read as one value; the parser only
+    stumbles after it, on ``line``. Looking up from there, the first line with quotes at all
+    opened the text if it holds an odd number of them.
+    """
+    lines = text.split("\n")
+    if line > len(lines) or '"' not in lines[line - 1][: max(column - 1, 0)]:
+        return None
+    for number in range(line - 1, max(line - 40, 0), -1):
+        body = lines[number - 1].split(" #")[0]  # a comment's quotes are not YAML's
+        quotes = [i for i, c in enumerate(body) if c == '"' and (i == 0 or body[i - 1] != "\\")]
+        if quotes:
+            return (number, quotes[-1] + 1) if len(quotes) % 2 else None
+    return None
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    if line < len(lines) and column < len(lines[line]):
+        return lines[line][column]
+    return ""

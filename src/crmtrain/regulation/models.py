@@ -14,6 +14,7 @@ from typing import Any, Literal, Union
 
 from pydantic import Field, create_model, model_validator
 
+from ..i18n import _
 from ..kinds.assessments import ASSESSMENTS
 from ..kinds.drills import DRILL_KINDS
 from ..kinds.questions import QUESTION_TYPES, QuestionKind, question_kind
@@ -113,16 +114,16 @@ class Step(Model):
     def _shape_matches_kind(self) -> "Step":
         if self.kind == "decision":
             if self.next is not None:
-                raise ShapeError("next", "a decision step has 'branches', not 'next'")
+                raise ShapeError("next", _("a decision step has 'branches', not 'next'"))
             if len(self.branches) < 2:
-                raise ShapeError("branches", "a decision step needs at least two branches")
+                raise ShapeError("branches", _("a decision step needs at least two branches"))
         else:
             if self.branches:
-                raise ShapeError("branches", f"only a decision step has 'branches' (this one is '{self.kind}')")
+                raise ShapeError("branches", _("only a decision step has 'branches' (this one is '{kind}')").format(kind=self.kind))
             if self.kind == "end" and self.next is not None:
-                raise ShapeError("next", "an end step has no 'next'")
+                raise ShapeError("next", _("an end step has no 'next'"))
             if self.kind != "end" and self.next is None:
-                raise ShapeError("next", f"a{'n' if self.kind == 'action' else ''} {self.kind} step needs 'next'")
+                raise ShapeError("next", _("a step of kind '{kind}' needs 'next'").format(kind=self.kind))
         return self
 
     def successors(self) -> tuple[tuple[str | None, str], ...]:
@@ -234,16 +235,18 @@ class Slot(Model):
     @model_validator(mode="after")
     def _one_kind(self) -> "Slot":
         if bool(self.one_of) == (self.case is not None):
-            raise ShapeError("one_of" if self.one_of else "case", "a slot has either 'one_of' (questions to draw "
-                             "from) or 'case' (a rule-generated case), not both" if self.one_of else
-                             "a slot needs 'one_of' (questions to draw from) or 'case' (a rule-generated case)")
+            raise ShapeError("one_of" if self.one_of else "case", _(
+                "a slot has either 'one_of' (questions to draw from) or 'case' (a rule-generated case), not both")
+                if self.one_of else
+                _("a slot needs 'one_of' (questions to draw from) or 'case' (a rule-generated case)"))
         if self.one_of:
             if len(self.one_of) < 2:
-                raise ShapeError("one_of", "a slot draws from at least two questions (for one, use 'include')")
+                raise ShapeError("one_of", _("a slot draws from at least two questions (for one, use 'include')"))
             if self.points is not None:
-                raise ShapeError("points", "a drawn slot is worth what its questions are; 'points' is for 'case' slots")
+                raise ShapeError("points", _("a drawn slot is worth what its questions are; 'points' is for 'case' slots"))
         if self.process is not None and self.case is not None and self.case.value != "process":
-            raise ShapeError("process", f"'process' is for 'case: process' slots (this one is '{self.case.value}')")
+            raise ShapeError("process", _("'process' is for 'case: process' slots (this one is '{case}')").format(
+                case=self.case.value))
         return self
 
     @property
@@ -270,7 +273,7 @@ class Assessment(Model):
     @model_validator(mode="after")
     def _not_empty(self) -> "Assessment":
         if not self.include and not self.draw and not self.slots:
-            raise ShapeError("include", "an assessment needs 'include', 'draw' or 'slots'")
+            raise ShapeError("include", _("an assessment needs 'include', 'draw' or 'slots'"))
         return self
 
 

@@ -148,7 +148,9 @@ class _Composer:
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
             return self._compose(yaml.parse(text, Loader=loader), yaml)
         except yaml.MarkedYAMLError as exc:
-            raise ReadFailed([_syntax_problem(self.name, text, exc)]) from None
+            from .messages import syntax_problem  # only a broken file pays for the wording
+
+            raise ReadFailed([syntax_problem(self.name, text, exc, deep=_too_deep())]) from None
         except yaml.reader.ReaderError as exc:  # a control character; libyaml counts bytes here
             before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
             line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
@@ -300,34 +302,6 @@ def _mark(ev) -> Mark:
     return (m.line + 1, m.column + 1)
 
 
-def _syntax_problem(name: str, text: str, exc) -> Problem:
-    """A libyaml error as one problem, placed where the user has to look."""
-    problem, context = exc.problem or "", exc.context or ""
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    char = _char_at(text, mark) if mark else ""
-    if char == "\t" or "tab character" in problem:
-        return Problem(name, line, column, message=_("YAML syntax: a tab character; indent with spaces only"))
-    if exc.context_mark and context.startswith(("while parsing a flow", "while scanning a quoted")):
-        opened = exc.context_mark
-        if "quoted" in context:
-            message = _("YAML syntax: the quote opened here is not closed (expected the same quote before line {line})")
-        else:
-            message = _("YAML syntax: the {what} opened here is not closed (expected {closes} before line {line})")
-        what = f"'{_char_at(text, opened)}'"
-        return Problem(name, opened.line + 1, opened.column + 1,
-                       message=message.format(what=what, closes={"'['": "]", "'{'": "}"}.get(what, ""), line=line))
-    if "maximum nesting depth" in problem:
-        return Problem(name, line, column, message=_too_deep())
-    if "mapping values are not allowed" in problem:
-        # `text: Important: call back` -- the second colon ends a key that was meant as text.
-        return Problem(name, line, column, message=_(
-            "YAML syntax: a colon followed by a space inside a text; put the whole text in double quotes, "
-            "like text: \"Important: call back\""))
-    what = "; ".join(p for p in (context, problem) if p)
-    return Problem(name, line, column, message=_("YAML syntax: {error}").format(error=what))
-
-
 def _too_many() -> str:
     return _("more than {max} values once aliases are expanded; is an alias repeated on purpose?").format(
         max=f"{MAX_VALUES:,}")
@@ -335,10 +309,3 @@ def _too_many() -> str:
 
 def _too_deep() -> str:
     return _("nested more than {max} levels deep; the regulation format needs far fewer").format(max=MAX_DEPTH)
-
-
-def _char_at(text: str, mark) -> str:
-    lines = text.split("\n", mark.line + 1)
-    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
-        return lines[mark.line][mark.column]
-    return ""

@@ -15,6 +15,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from ..i18n import _
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKING_UNITS = ("minutes", "hours", "days")
 CALENDAR_UNITS = ("calendar_hours", "calendar_days")
@@ -60,7 +62,7 @@ def _moment(value) -> dt.datetime:
 def _span(opens: str, closes: str, what: str) -> tuple[dt.time, dt.time]:
     low, high = dt.time.fromisoformat(opens), dt.time.fromisoformat(closes)
     if low >= high:
-        raise ValueError(f"{what}'opens' must be earlier than 'closes'")
+        raise ValueError(what + _("'opens' must be earlier than 'closes'"))
     return low, high
 
 
@@ -69,7 +71,7 @@ def _compile(cal: dict) -> _Cal:
     own = cal.get("hours") or {}
     unknown = [d for d in (*workdays, *own) if d not in WEEKDAYS]
     if unknown:
-        raise ValueError(f"unknown weekday {unknown[0]!r}; use {', '.join(WEEKDAYS)}")
+        raise ValueError(_("unknown weekday {day}; use {days}").format(day=repr(unknown[0]), days=", ".join(WEEKDAYS)))
     usual = _span(cal.get("opens", "09:00"), cal.get("closes", "18:00"), "")
     hours = tuple(_span(own[d].get("opens", "09:00"), own[d].get("closes", "18:00"), f"{d}: ") if d in own else usual
                   for d in WEEKDAYS)
@@ -86,8 +88,8 @@ def _first_working_day(c: _Cal, day: dt.date) -> dt.date:
     for offset in range(HORIZON_DAYS):
         if _working(c, day + offset * DAY):
             return day + offset * DAY
-    raise ValueError(f"no working day in the {HORIZON_DAYS} days from {day.isoformat()}; "
-                     "check 'workdays' and 'holidays'")
+    raise ValueError(_("no working day in the {n} days from {date}; check 'workdays' and 'holidays'").format(
+        n=HORIZON_DAYS, date=day.isoformat()))
 
 
 def is_working_day(cal: dict, date) -> bool:
@@ -130,10 +132,10 @@ def parse_deadline(deadline: dict) -> tuple[str, int]:
     given = [(k, deadline[k]) for k in UNITS if deadline.get(k) is not None]
     extra = [k for k in deadline if k not in UNITS]
     if extra or len(given) != 1:
-        raise ValueError(f"give exactly one of {', '.join(repr(u) for u in UNITS)}")
+        raise ValueError(_("give exactly one of {units}").format(units=", ".join(repr(u) for u in UNITS)))
     unit, amount = given[0]
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise ValueError(f"'{unit}' must be a positive whole number, not {amount!r}")
+        raise ValueError(_("'{unit}' must be a positive whole number, not {amount}").format(unit=unit, amount=repr(amount)))
     return unit, amount
 
 
@@ -149,7 +151,7 @@ def deadline(cal: dict, deadline: dict, event) -> dt.datetime:
     if unit == "days":
         # Counted from the event's calendar day, whatever the time: the N-th working day after it.
         day = event.date()
-        for _ in range(amount):
+        for _step in range(amount):
             day = _first_working_day(c, day + DAY)
         return dt.datetime.combine(day, c.span(day)[1])
     remaining = dt.timedelta(minutes=amount * (60 if unit == "hours" else 1))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..i18n import _
+
 DEFAULT_LABELS = {"yes": "yes", "no": "no", "any": "any", "or": "or",
                   "range": "{low} ≤ x < {high}", "thousands": " ", "decimal": "."}
 
@@ -75,28 +77,28 @@ def parse_condition(criterion: dict, condition) -> Condition:
             return Condition("bool", flag=condition)
         if isinstance(condition, str) and condition.strip().lower() in _TRUE + _FALSE:
             return Condition("bool", flag=condition.strip().lower() in _TRUE)
-        raise ValueError(f"{condition!r} is not a yes/no value; use true or false")
+        raise ValueError(_("{value} is not a yes/no value; use true or false").format(value=repr(condition)))
     if kind == "choice":
         allowed = list(criterion.get("values") or ())
         given = condition if isinstance(condition, (list, tuple)) else [condition]
         if not given:
-            raise ValueError(f"an empty list matches nothing; pick from {', '.join(allowed)}")
+            raise ValueError(_("an empty list matches nothing; pick from {values}").format(values=", ".join(allowed)))
         values = []
         for v in given:
             # YAML reads a value such as 1 as a number even when the choices are strings.
             text = str(v) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None
             if text not in allowed:
-                raise ValueError(f"{v!r} is not one of {', '.join(allowed)}")
+                raise ValueError(_("{value} is not one of {values}").format(value=repr(v), values=", ".join(allowed)))
             values.append(text)
         return Condition("choice", choices=tuple(dict.fromkeys(values)))
     if kind != "number":
-        raise ValueError(f"unknown criterion type {kind!r}; expected number, choice or bool")
+        raise ValueError(_("unknown criterion type {type}; expected number, choice or bool").format(type=repr(kind)))
     if isinstance(condition, (int, float)) and not isinstance(condition, bool):
         if not math.isfinite(condition):
-            raise ValueError(f"{condition!r} is not a finite number")
+            raise ValueError(_("{value} is not a finite number").format(value=repr(condition)))
         return Condition("number", op="eq", low=condition, high=condition)
-    hint = (f"cannot read {condition!r} as a number condition; "
-            "use e.g. '>= 100000' or '100000..500000'")
+    hint = _("cannot read {value} as a number condition; use e.g. '>= 100000' or '100000..500000'").format(
+        value=repr(condition))
     if not isinstance(condition, str):
         raise ValueError(hint)
     text = condition.strip()
@@ -105,11 +107,11 @@ def parse_condition(criterion: dict, condition) -> Condition:
             low_text, high_text = text.split("..", 1)
             low, high = _number(low_text), _number(high_text)
             if low == high:
-                raise _EmptyRange(f"{condition!r} is an empty range (the upper bound is excluded); "
-                                  f"for exactly {plain_number(low)} write '== {plain_number(low)}'")
+                raise _EmptyRange(_("{value} is an empty range (the upper bound is excluded); for exactly {n} "
+                                    "write '== {n}'").format(value=repr(condition), n=plain_number(low)))
             if low > high:
-                raise _EmptyRange(f"{condition!r} is an empty range; write the lower bound "
-                                  f"first: '{plain_number(high)}..{plain_number(low)}'")
+                raise _EmptyRange(_("{value} is an empty range; write the lower bound first: '{high}..{low}'").format(
+                    value=repr(condition), high=plain_number(high), low=plain_number(low)))
             return Condition("number", op="range", low=low, high=high)
         for symbol in _OPERATORS:
             if text.startswith(symbol):
@@ -136,7 +138,7 @@ def format_number(x: float, labels: dict | None = None) -> str:
     x = plain_number(x)
     if isinstance(x, int):
         return f"{x:,}".replace(",", labels["thousands"])
-    whole, _, frac = f"{x:,.10f}".rstrip("0").partition(".")
+    whole, _point, frac = f"{x:,.10f}".rstrip("0").partition(".")
     return whole.replace(",", labels["thousands"]) + (labels["decimal"] + frac if frac else "")
 
 

@@ -16,6 +16,7 @@ import math
 import random
 from dataclasses import dataclass
 
+from ..i18n import _
 from .conditions import Condition, parse_condition, plain_number
 
 # Exhaustive checks enumerate the product of all pieces; stop before that takes minutes.
@@ -30,7 +31,8 @@ def _parse_rule(criteria: dict[str, dict], rule: dict) -> list[tuple[str, Condit
     parsed = []
     for name, condition in (rule.get("when") or {}).items():
         if name not in criteria:
-            raise ValueError(f"unknown criterion {name!r}; the table has {', '.join(criteria)}")
+            raise ValueError(_("unknown criterion {name}; the table has {criteria}").format(
+                name=repr(name), criteria=", ".join(criteria)))
         parsed.append((name, parse_condition(criteria[name], condition)))
     return parsed
 
@@ -105,8 +107,8 @@ class _Compiled:
         self.pieces = [_pieces(criteria[n], by_name[n]) for n in self.names]
         size = math.prod(len(p) for p in self.pieces)
         if size > MAX_CELLS:
-            raise ValueError(f"the table distinguishes {size} combinations of inputs, more than "
-                             f"{MAX_CELLS} can be checked; use fewer criteria or thresholds")
+            raise ValueError(_("the table distinguishes {size} combinations of inputs, more than {max} can be "
+                               "checked; use fewer criteria or thresholds").format(size=size, max=MAX_CELLS))
         self.cells = [dict(zip(self.names, (p.representative() if isinstance(p, _Piece) else p
                                             for p in combo)))
                       for combo in itertools.product(*self.pieces)]
