@@ -18,7 +18,7 @@ import { AnswerField, AssessmentField, DiagramField, IContext, MarkdownWidget, Q
 import { LeadTableField } from './leadtable';
 import { errorSchema, fieldId, getIn, parsePointer, setIn, uiSchemaFor } from './model';
 
-const CHECK_DELAY = 120; // ms after the last edit
+const CHECK_DELAY = 80; // ms after the last edit
 const POLL = 2000; // ms between looks at the file on disk
 
 const FIELDS = {
