@@ -108,7 +108,7 @@ PIPELINE_CASES = [
     ("two pipelines with one id", two_pipelines(("  - id: renewals\n", "  - id: deals  # <-\n")),
      "client_work.pipelines[1].id", "duplicate id 'deals'", "deals"),
     ("a slot on an unknown pipeline", two_pipelines((SLOT[0], SLOT[1] + "      - {id: s1, case: pipeline, pipeline: renewal}  # <-")),
-     "assessments.initial.slots[0].pipeline", "unknown pipeline 'renewal' (deals, renewals)", "renewal}"),
+     "assessments.initial.slots[0].pipeline", "unknown pipeline 'renewal' (the pipelines: deals, renewals)", "renewal}"),
     ("a pipeline named for a lead case", two_pipelines((SLOT[0], SLOT[1] + "      - {id: s1, case: lead, pipeline: deals}  # <-")),
      "assessments.initial.slots[0].pipeline", "'pipeline' is for 'case: pipeline' slots (this one is 'lead')", "pipeline: deals"),
 ]

@@ -233,10 +233,10 @@ class ClientWork(Model):
     @model_validator(mode="after")
     def _pipeline_or_pipelines(self) -> "ClientWork":
         if self.pipeline is not None and "pipelines" in self.model_fields_set:
-            raise ShapeError("pipelines", "give either 'pipeline' (one) or 'pipelines' (several), not both")
+            raise ShapeError("pipelines", _("give either 'pipeline' (one) or 'pipelines' (several), not both"))
         if self.pipeline is None and not self.pipelines:
             raise ShapeError("pipelines" if "pipelines" in self.model_fields_set else "pipeline",
-                             "the deal pipeline is missing: give 'pipeline', or 'pipelines' when the CRM has several")
+                             _("the deal pipeline is missing: give 'pipeline', or 'pipelines' when the CRM has several"))
         return self
 
     @property
