@@ -33,8 +33,8 @@ def test_a_missing_file_is_no_such_file(tmp_path, capsys, argv):
 @pytest.mark.parametrize("argv, allowed", [
     (["report", "--format", "csv,pdf"], "'csv', 'xlsx', 'html'"),
     (["document", "sample:en", "--format", "docx"], "'html', 'pdf'"),
-    (["export", "sample:en", "--format", "docx"], "'moodle-xml', 'gift', 'xlsx', 'csv', 'qti'"),
-    (["import", "x.gift", "--format", "docx"], "'moodle-xml', 'gift', 'xlsx', 'csv', 'qti'"),
+    (["export", "sample:en", "--format", "docx"], "'moodle-xml', 'gift', 'xlsx', 'csv', 'qti', 'bpmn'"),
+    (["import", "x.gift", "--format", "docx"], "'moodle-xml', 'gift', 'xlsx', 'csv', 'qti', 'bpmn'"),
 ], ids=lambda v: v[0] if isinstance(v, list) else "")
 def test_a_bad_format_is_refused_while_parsing_in_argparses_words(tmp_path, capsys, argv, allowed):
     bad = argv[-1].split(",")[-1]

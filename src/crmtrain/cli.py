@@ -235,17 +235,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_diff)
 
     # The interchange formats, named here so that --help needs no import.
-    formats = ("moodle-xml", "gift", "xlsx", "csv", "qti")
-    p = sub.add_parser("export", help="write the question bank as Moodle XML, GIFT or a spreadsheet")
+    formats = ("moodle-xml", "gift", "xlsx", "csv", "qti", "bpmn")
+    p = sub.add_parser("export", help="write the question bank as Moodle XML, GIFT or a spreadsheet, or the "
+                                      "processes as BPMN")
     p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
-    p.add_argument("--format", required=True, choices=formats, help="moodle-xml, gift, xlsx, csv or qti (QTI 2.1 zip, export only)")
+    p.add_argument("--format", required=True, choices=formats, help="moodle-xml, gift, xlsx, csv, qti (QTI 2.1 zip, "
+                                                                    "export only) or bpmn (the business processes)")
     p.add_argument("--out", default=None, metavar="FILE",
                    help="the file to write; a missing folder is created (default: questions.xml, questions.gift, "
                         "questions.xlsx, questions.csv or questions-qti.zip here)")
     p.set_defaults(func=_cmd_export)
 
-    p = sub.add_parser("import", help="read questions from Moodle XML, GIFT or a spreadsheet as regulation YAML")
-    p.add_argument("file", metavar="FILE", help="a .xml (Moodle XML), .gift/.txt (GIFT), .xlsx or .csv file")
+    p = sub.add_parser("import", help="read questions from Moodle XML, GIFT or a spreadsheet, or processes from "
+                                      "BPMN, as regulation YAML")
+    p.add_argument("file", metavar="FILE", help="a .xml (Moodle XML), .gift/.txt (GIFT), .xlsx, .csv or .bpmn file")
     p.add_argument("--format", default=None, choices=formats, help="the file's format (default: by its suffix)")
     p.add_argument("--out", default=None, metavar="FILE", help="write the questions' YAML here (default: print it)")
     p.set_defaults(func=_cmd_import)

@@ -19,7 +19,10 @@ def default_name(fmt_name: str) -> str:
     """The file ``export`` writes without ``--out``: ``questions.xml``, ``questions.gift``, ``questions-qti.zip``..."""
     from ..interchange.formats import FORMATS
 
-    suffix = FORMATS[fmt_name].suffixes[0]
+    fmt = FORMATS[fmt_name]
+    suffix = fmt.suffixes[0]
+    if fmt.holds == "processes":
+        return f"processes{suffix}"
     # A zip says nothing of what is inside; the format's name does.
     return f"questions-{fmt_name}{suffix}" if suffix == ".zip" else f"questions{suffix}"
 
@@ -35,6 +38,8 @@ def export(spec: str | None, fmt_name: str, out_file: str | None, out: TextIO) -
     reg, _path = read(spec, out)
     fmt = FORMATS[fmt_name]
     path = Path(out_file) if out_file else Path(default_name(fmt_name))
+    if fmt.holds == "processes":
+        return _export_processes(reg, fmt, path, out)
     # Each question goes out with the partial credit its assessment gives it, not only its own setting.
     questions, said = effective(reg)
     try:
@@ -52,9 +57,21 @@ def export(spec: str | None, fmt_name: str, out_file: str | None, out: TextIO) -
     return 1 if lost else 0
 
 
+def _export_processes(reg, fmt, path: Path, out: TextIO) -> int:
+    processes = reg.order_processing.processes
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        res = fmt.write(processes, path)
+    except OSError as exc:
+        raise UserError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
+    out.write(_("Wrote {path} ({format}): {n} processes").format(path=path, format=fmt.title, n=len(processes)) + "\n")
+    _report(res.notes, out)
+    return 0
+
+
 def import_(in_file: str, fmt_name: str | None, out_file: str | None, out: TextIO) -> int:
     """Read questions and write them as the regulation's ``questions:`` YAML; 1 when some were not taken."""
-    from ..interchange.formats import FORMATS, by_suffix, questions_yaml
+    from ..interchange.formats import FORMATS, by_suffix, processes_yaml, questions_yaml
 
     path = Path(in_file)
     if not path.is_file():
@@ -63,16 +80,23 @@ def import_(in_file: str, fmt_name: str | None, out_file: str | None, out: TextI
     if fmt.read is None:
         raise UserError(f"{path}: crmtrain writes {fmt.title} but does not read it; import Moodle XML, GIFT, XLSX or CSV")
     res = fmt.read(path)
-    text = questions_yaml(res.questions)
     lost = [n for n in res.notes if n.lost]
-    summary = f"Read {len(res.questions)} questions from {path} ({fmt.title})" + (f"; {len(lost)} not taken" if lost else "")
+    if fmt.holds == "processes":
+        text = processes_yaml(res.processes)
+        summary = f"Read {len(res.processes)} processes from {path} ({fmt.title})"
+        paste = "paste them under order_processing: processes: in the regulation (or open it in crmtrain edit)"
+    else:
+        text = questions_yaml(res.questions)
+        summary = f"Read {len(res.questions)} questions from {path} ({fmt.title})"
+        paste = "paste its questions into the regulation"
+    summary += f"; {len(lost)} not taken" if lost else ""
     if out_file:
         target = Path(out_file)
         try:
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise UserError(f"cannot write {target}: {exc.strerror}") from None
-        out.write(f"{summary}; wrote {target}: paste its questions into the regulation, then run crmtrain check\n")
+        out.write(f"{summary}; wrote {target}: {paste}, then run crmtrain check\n")
         stream = out
     else:
         import sys
@@ -81,6 +105,6 @@ def import_(in_file: str, fmt_name: str | None, out_file: str | None, out: TextI
         stream = sys.stderr
         stream.write(summary + "\n")
     if res.notes:
-        stream.write("To look at, per question:\n")
+        stream.write(f"To look at, per {'process' if fmt.holds == 'processes' else 'question'}:\n")
         _report(res.notes, stream)
     return 1 if lost else 0

@@ -38,6 +38,7 @@ class Result:
     """A conversion's output: the text or the questions, and the notes per question."""
 
     questions: list[Question] = field(default_factory=list)
+    processes: list[dict] = field(default_factory=list)  # a process format's: the regulation's process data
     text: str = ""
     notes: list[Note] = field(default_factory=list)
 

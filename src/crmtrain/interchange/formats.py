@@ -57,15 +57,30 @@ def _import_sheet(path: Path) -> Result:
     return import_rows(read_rows(path), path.name)
 
 
+def _export_bpmn(processes, path: Path) -> Result:
+    from .bpmn_write import export_bpmn
+
+    res = export_bpmn(processes)
+    path.write_text(res.text, encoding="utf-8")
+    return res
+
+
+def _import_bpmn(path: Path) -> Result:
+    from .bpmn_flatten import import_bpmn
+
+    return import_bpmn(path.read_bytes(), path.name)
+
+
 @dataclass(frozen=True)
 class Format:
-    """One interchange format."""
+    """One interchange format: what it holds (the question bank, or the business processes) and how."""
 
     name: str
     suffixes: tuple[str, ...]
-    write: Callable[[tuple[Question, ...], Path], Result]
+    write: Callable[[tuple, Path], Result]
     read: Callable[[Path], Result] | None  # None: export only
     title: str
+    holds: str = "questions"  # or "processes"
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
@@ -74,6 +89,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("xlsx", (".xlsx",), _export_sheet, _import_sheet, "Excel workbook, one row per question"),
     Format("csv", (".csv",), _export_sheet, _import_sheet, "CSV, one row per question"),
     Format("qti", (".zip",), _export_qti, None, "IMS QTI 2.1 content package"),
+    Format("bpmn", (".bpmn",), _export_bpmn, _import_bpmn, "BPMN 2.0 with diagram", holds="processes"),
 )}
 
 
@@ -89,10 +105,30 @@ def by_suffix(path: Path) -> Format:
 
 def questions_yaml(questions: list[Question]) -> str:
     """Questions as the regulation's ``questions:`` list, ready to paste into the YAML file."""
+    return _yaml({"questions": [q.model_dump(mode="json", exclude_defaults=True) for q in questions]})
+
+
+def processes_yaml(processes: list[dict]) -> str:
+    """Processes as the ``processes:`` list of the regulation's ``order_processing``, ready to paste."""
+    return _yaml({"processes": processes})
+
+
+def _not_a_string(text: str) -> bool:
+    """Whether a YAML 1.1 reader (the regulation's) would take this plain scalar for something else."""
+    import yaml
+
+    from yaml.resolver import Resolver
+
+    return Resolver().resolve(yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
+
+
+def _yaml(data: dict) -> str:
     from ruamel.yaml import YAML
-    from ruamel.yaml.scalarstring import LiteralScalarString
+    from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
     def plain(value):
+        if isinstance(value, str) and "\n" not in value and _not_a_string(value):
+            return SingleQuotedScalarString(value)  # 'yes', 'no', '12': the regulation reads them as text
         if isinstance(value, dict):
             return {k: plain(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
@@ -101,7 +137,7 @@ def questions_yaml(questions: list[Question]) -> str:
             return LiteralScalarString(value)
         return value
 
-    data = {"questions": [plain(q.model_dump(mode="json", exclude_defaults=True)) for q in questions]}
+    data = plain(data)
     yaml = YAML()
     yaml.width = 100
     yaml.indent(mapping=2, sequence=4, offset=2)
