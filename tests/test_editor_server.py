@@ -151,6 +151,14 @@ def test_problems_point_at_the_field(edit, pointer, message):
     assert [p.pointer for p in found] == [pointer] and message in found[0].message
 
 
+def test_a_russian_regulation_hears_its_problems_in_russian_with_the_fix():
+    data = document.plain(document.read(sample_path("ru"))[1])
+    data["questions"][0]["refs"][0] += "x"
+    wrong = [p for p in problems.check_data(data) if p.severity == "error"]
+    assert [(p.pointer, p.fix) for p in wrong] == [("/questions/0/refs/0", data["questions"][0]["refs"][0][:-1])]
+    assert wrong[0].message.startswith("в регламенте нет пункта")
+
+
 def test_ids_are_made_from_russian_titles_and_never_change_once_written():
     schema = formschema.raw_schema()
     data = {"order_processing": {"processes": [

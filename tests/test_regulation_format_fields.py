@@ -12,7 +12,7 @@ import pytest
 
 from crmtrain.regulation.loader import iter_validate
 
-from test_regulation_validation import write_broken
+from test_regulation_validation import filled_template, write_broken
 
 CAL = 'closes: "18:00"\n      holidays: []'
 
@@ -64,3 +64,67 @@ def test_the_new_calendar_fields_written_right_are_valid(tmp_path):
         "      hours:\n        fri: {opens: '09:00', closes: '16:45'}\n      extra_workdays: [2027-01-09]") +
         [("deadline: {hours: 2}", "deadline: {calendar_days: 3}")])
     assert [str(p) for p in iter_validate(path)] == []
+
+
+# --- several pipelines -------------------------------------------------------------------------
+
+_TEMPLATE = filled_template()
+PIPELINE_BLOCK = _TEMPLATE[_TEMPLATE.index("  pipeline:\n"):_TEMPLATE.index("  tasks:\n")]
+AS_LIST = ("  pipeline:\n    id: deals\n", "  pipelines:\n  - id: deals\n")
+SECOND = ("        requires: [loss_reason]\n  tasks:", """        requires: [loss_reason]
+  - id: renewals
+    title: "Contract renewals"
+    body: "How a contract is renewed"
+    initial: due
+    fields:
+      - {id: offer, label: "Renewal offer"}
+    statuses:
+      - {id: due, name: "Renewal due"}
+      - {id: renewed, name: "Renewed", terminal: true}
+    transitions:
+      - {from: due, to: renewed, requires: [offer]}
+  tasks:""")
+SLOT = ("    draw:\n      - {pool: initial, count: 2}", "    draw:\n      - {pool: initial, count: 2}\n    slots:\n")
+
+
+def two_pipelines(*more: tuple[str, str]) -> list[tuple[str, str]]:
+    return [AS_LIST, SECOND, *more]
+
+
+PIPELINE_CASES = [
+    ("both pipeline and pipelines", [("  tasks:\n", "  pipelines: []  # <-\n  tasks:\n")],
+     "client_work.pipelines", "give either 'pipeline' (one) or 'pipelines' (several), not both", "pipelines"),
+    ("unknown initial status in a list of pipelines", two_pipelines(("    initial: due\n", "    initial: nowhere  # <-\n")),
+     "client_work.pipelines[1].initial", "initial status 'nowhere' is not one of the statuses (due, renewed)", "nowhere"),
+    ("an empty list of pipelines", [(PIPELINE_BLOCK, "  pipelines: []  # <-\n")],
+     "client_work.pipelines", "the deal pipeline is missing: give 'pipeline', or 'pipelines' when the CRM has several",
+     "pipelines"),
+    ("unknown status in the second pipeline", two_pipelines(("{from: due, to: renewed, requires: [offer]}",
+                                                             "{from: due, to: renewd, requires: [offer]}  # <-")),
+     "client_work.pipelines[1].transitions[0].to", "status 'renewd' is not one of the statuses (due, renewed)", "renewd"),
+    ("a field of the other pipeline", two_pipelines(("{from: due, to: renewed, requires: [offer]}",
+                                                     "{from: due, to: renewed, requires: [budget]}  # <-")),
+     "client_work.pipelines[1].transitions[0].requires[0]", "field 'budget' is not one of the deal fields (offer)", "budget"),
+    ("two pipelines with one id", two_pipelines(("  - id: renewals\n", "  - id: deals  # <-\n")),
+     "client_work.pipelines[1].id", "duplicate id 'deals'", "deals"),
+    ("a slot on an unknown pipeline", two_pipelines((SLOT[0], SLOT[1] + "      - {id: s1, case: pipeline, pipeline: renewal}  # <-")),
+     "assessments.initial.slots[0].pipeline", "unknown pipeline 'renewal' (the pipelines: deals, renewals)", "renewal}"),
+    ("a pipeline named for a lead case", two_pipelines((SLOT[0], SLOT[1] + "      - {id: s1, case: lead, pipeline: deals}  # <-")),
+     "assessments.initial.slots[0].pipeline", "'pipeline' is for 'case: pipeline' slots (this one is 'lead')", "pipeline: deals"),
+]
+
+
+@pytest.mark.parametrize("edits, field, fragment, at", [c[1:] for c in PIPELINE_CASES], ids=[c[0] for c in PIPELINE_CASES])
+def test_each_pipeline_problem_is_checked_at_its_position(tmp_path, edits, field, fragment, at):
+    test_each_new_field_is_checked_at_its_position(tmp_path, edits, field, fragment, at)
+
+
+def test_two_pipelines_written_right_are_valid_and_their_statuses_are_items(tmp_path):
+    from crmtrain.regulation.items import index
+    from crmtrain.regulation.loader import load
+
+    path, _ = write_broken(tmp_path, two_pipelines((SLOT[0], SLOT[1] + "      - {id: s1, case: pipeline, pipeline: renewals}")))
+    assert [str(p) for p in iter_validate(path)] == []
+    items = index(load(path))
+    assert items["renewals"].part == "client_work" and items["renewals.renewed"].section == "renewals"
+    assert items["deals.won"].title == "Won"

@@ -20,15 +20,15 @@ from crmtrain.samples import SAMPLES, sample_path
 DRAWS = 120
 START = dt.date(2027, 2, 1)
 # What a case may hold: what the trainee sees, never the answer or anything it is computed from.
-MEMBERS = {"lead": {"lead", "options"}, "pipeline": {"from", "to", "fields"},
+MEMBERS = {"lead": {"lead", "options"}, "pipeline": {"pipeline", "from", "to", "fields"},
            "process": {"process", "step", "branch", "options"}, "callback": {"rule", "event", "options"}}
 
 
 def sample_specs(reg) -> dict:
-    """Each kind's spec, as an assessment slot passes it (process: a list of processes)."""
+    """Each kind's spec, as an assessment slot passes it (process, pipeline: a list of them)."""
     cw = reg.client_work
     return {"lead": cw.lead_classification.model_dump(mode="json"),
-            "pipeline": cw.pipeline.model_dump(mode="json", by_alias=True),
+            "pipeline": [p.model_dump(mode="json", by_alias=True) for p in cw.deal_pipelines],
             "process": [p.model_dump(mode="json") for p in reg.order_processing.processes],
             "callback": cw.contact_timing.model_dump(mode="json")}
 
@@ -86,7 +86,8 @@ def test_the_keys_agree_with_the_rule_engines(specs):
         lead = cases.new_case("lead", specs["lead"], rng, START)
         assert cases.case_key("lead", specs["lead"], lead) == decision_table.classify(specs["lead"], lead["lead"])["then"]
         move = cases.new_case("pipeline", specs["pipeline"], rng, START)
-        t = pipeline.transition(specs["pipeline"], move["from"], move["to"])
+        pl = next(p for p in specs["pipeline"] if p["id"] == move["pipeline"])
+        t = pipeline.transition(pl, move["from"], move["to"])
         assert cases.case_key("pipeline", specs["pipeline"], move) == (
             ["not-allowed"] if t is None else ["allowed", *sorted(t["requires"])])
         step = cases.new_case("process", specs["process"], rng, START)
@@ -119,14 +120,14 @@ def test_a_lead_table_with_a_gap_never_gives_an_assessment_an_unanswerable_case(
 
 
 def test_a_pipeline_answer_is_graded_by_its_fields_not_their_order():
-    spec = {"statuses": [{"id": "new", "name": "New"}, {"id": "won", "name": "Won", "terminal": True}],
-            "fields": [{"id": "budget", "label": "Budget"}, {"id": "contract", "label": "Contract"}],
-            "transitions": [{"from": "new", "to": "won", "requires": ["contract", "budget"]}]}
-    case = {"from": "new", "to": "won", "fields": ["budget", "contract"]}
+    spec = [{"id": "deals", "statuses": [{"id": "new", "name": "New"}, {"id": "won", "name": "Won", "terminal": True}],
+             "fields": [{"id": "budget", "label": "Budget"}, {"id": "contract", "label": "Contract"}],
+             "transitions": [{"from": "new", "to": "won", "requires": ["contract", "budget"]}]}]
+    case = {"pipeline": "deals", "from": "new", "to": "won", "fields": ["budget", "contract"]}
     assert cases.case_key("pipeline", spec, case) == ["allowed", "budget", "contract"]
     assert cases.grade_case("pipeline", spec, case, ["allowed", "contract", "budget", "budget"])
     assert not cases.grade_case("pipeline", spec, case, ["allowed", "contract"])
-    back = {"from": "won", "to": "new", "fields": ["budget", "contract"]}
+    back = {"pipeline": "deals", "from": "won", "to": "new", "fields": ["budget", "contract"]}
     # Boxes ticked before choosing "not allowed" do not count against it.
     assert cases.grade_case("pipeline", spec, back, ["not-allowed", "budget"])
 
@@ -155,9 +156,12 @@ def test_random_guess_scores_by_hand():
     assert cases.guess("lead", three_classes) == pytest.approx(1 / 3)
     assert cases.guess("callback", {"rules": []}) == 0.25
     # Both kinds of move exist: half the cases are allowed (1/2 verdict x 1/4 field subsets), half not (1/2).
-    spec = {"statuses": [{"id": "a"}, {"id": "b"}], "fields": [{"id": "x"}, {"id": "y"}],
+    spec = {"id": "p", "statuses": [{"id": "a"}, {"id": "b"}], "fields": [{"id": "x"}, {"id": "y"}],
             "transitions": [{"from": "a", "to": "b", "requires": ["x"]}]}
-    assert cases.guess("pipeline", spec) == pytest.approx(0.5 * 0.5 * 0.25 + 0.5 * 0.5)
+    assert cases.guess("pipeline", [spec]) == pytest.approx(0.5 * 0.5 * 0.25 + 0.5 * 0.5)
+    # Two pipelines: the mean of theirs (a trainee's pipeline is drawn uniformly); every move allowed: 1/2 x 1/4.
+    only_back = {**spec, "id": "q", "transitions": [{"from": "a", "to": "b"}, {"from": "b", "to": "a"}]}
+    assert cases.guess("pipeline", [spec, only_back]) == pytest.approx((0.5 * 0.5 * 0.25 + 0.5 * 0.5 + 0.5 * 0.25) / 2)
     # Three steps in a line: two questions, each with the other two steps as the only wrong options.
     line = [{"id": "p", "steps": [{"id": "s", "kind": "start", "next": "m"}, {"id": "m", "kind": "action", "next": "e"},
                                   {"id": "e", "kind": "end"}]}]
@@ -230,7 +234,8 @@ def random_pipeline(rng: random.Random) -> dict:
     transitions = [{"from": a, "to": b, "requires": rng.sample([f["id"] for f in fields], rng.randint(0, len(fields)))}
                    for a in ids for b in ids if a != b and rng.random() < 0.4]
     transitions = transitions or [{"from": ids[0], "to": ids[1], "requires": []}]
-    return {"statuses": statuses, "fields": fields, "transitions": transitions, "initial": ids[0]}
+    return {"id": f"pl{rng.randrange(1000)}", "statuses": statuses, "fields": fields, "transitions": transitions,
+            "initial": ids[0]}
 
 
 def random_process(rng: random.Random, pid: str) -> dict:
@@ -269,7 +274,7 @@ def random_timing(rng: random.Random) -> dict:
 
 RANDOM_SPECS = {
     "lead": random_lead_table,
-    "pipeline": random_pipeline,
+    "pipeline": lambda rng: [{**random_pipeline(rng), "id": f"pl{i}"} for i in range(rng.randint(1, 3))],
     "process": lambda rng: [random_process(rng, f"p{i}") for i in range(rng.randint(1, 3))],
     "callback": random_timing,
 }

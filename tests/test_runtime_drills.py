@@ -27,7 +27,7 @@ def specs(reg) -> dict[str, list[dict]]:
     cw = reg.client_work
     return {
         "lead": [cw.lead_classification.model_dump(mode="json")],
-        "pipeline": [cw.pipeline.model_dump(mode="json", by_alias=True)],
+        "pipeline": [p.model_dump(mode="json", by_alias=True) for p in cw.deal_pipelines],
         "process": [p.model_dump(mode="json") for p in reg.order_processing.processes],
         "callback": [cw.contact_timing.model_dump(mode="json")],
     }

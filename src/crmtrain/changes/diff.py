@@ -24,7 +24,7 @@ _KIND = {
     ("lead_classification", "classes"): "lead class", ("lead_classification", "rules"): "decision rule",
     ("proposal", "sources"): "proposal source", ("contact_timing", "rules"): "contact deadline",
     ("conversion", "criteria"): "conversion criterion", ("tasks", "rules"): "task rule",
-    ("pipeline", "statuses"): "deal status",
+    ("pipeline", "statuses"): "deal status", ("pipelines", "statuses"): "deal status",
 }
 PART_TITLES = {"meta": "The document", "summary": "1. Summary", "order_processing": "2. Order processing",
                "client_work": "3. Working with clients", "tests": "4. Tests"}

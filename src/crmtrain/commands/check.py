@@ -80,7 +80,7 @@ def summary(reg: Regulation) -> str:
     by_topic = Counter(q.topic.value for q in reg.questions)
     by_type = Counter(q.type.value for q in reg.questions)
     sel = select(reg)
-    lc, pl = cw.lead_classification, cw.pipeline
+    lc, pls = cw.lead_classification, cw.deal_pipelines
     lines = [
         _("{company} — CRM regulation for {crm}, version {version} of {date} ({language})").format(
             company=m.company, crm=m.crm, version=m.version, date=m.effective_date, language=m.language.value),
@@ -94,8 +94,8 @@ def summary(reg: Regulation) -> str:
             classes=plural("{n} lead class", "{n} lead classes", len(lc.classes)),
             rules=plural("{n} rule", "{n} rules", len(lc.rules)),
             deadlines=plural("{n} contact deadline", "{n} contact deadlines", len(cw.contact_timing.rules)),
-            statuses=plural("{n} deal status", "{n} deal statuses", len(pl.statuses)),
-            transitions=plural("{n} transition", "{n} transitions", len(pl.transitions)),
+            statuses=plural("{n} deal status", "{n} deal statuses", sum(len(p.statuses) for p in pls)),
+            transitions=plural("{n} transition", "{n} transitions", sum(len(p.transitions) for p in pls)),
             tasks=plural("{n} task rule", "{n} task rules", len(cw.tasks.rules))),
         "  " + _("4. Tests: {questions} ({topics}; {types})").format(
             questions=plural("{n} question", "{n} questions", len(reg.questions)),

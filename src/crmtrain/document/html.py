@@ -181,10 +181,10 @@ def _client_work(doc: Doc) -> None:
     reg, _ = doc.ctx.reg, doc.ctx._
     doc.heading(1, "3.", _("Working with clients"))
     doc.markdown(reg.client_work.intro)
-    pl = reg.client_work.pipeline
+    pipelines = {pl.id: pl for pl in reg.client_work.deal_pipelines}
     for i, sec in enumerate(client_work_sections(doc.ctx), 1):
-        diagram = (pipeline_dot(pl), pl.title) if sec.id == pl.id else None
-        doc.section(f"3.{i}.", sec.text, diagram)
+        pl = pipelines.get(sec.id)
+        doc.section(f"3.{i}.", sec.text, (pipeline_dot(pl), pl.title) if pl else None)
 
 
 def _tests(doc: Doc) -> None:

@@ -15,7 +15,8 @@ from typing import Any
 from ..regulation.positions import Loc
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-_DID_YOU_MEAN = re.compile(r"did you mean '([^']+)'")
+# The checks' "(did you mean 'x'?)" in any language: a quoted value, a question mark, a bracket.
+_DID_YOU_MEAN = re.compile(r"'([^']+)'\?\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,14 @@ def loc_of(field: str) -> Loc:
 
 def check_data(data: Any, name: str = "regulation.yaml") -> list[Found]:
     """Every problem of the regulation ``data`` (the form's JSON), errors first, then what is still to do."""
+    from ..i18n import speaking
+
+    meta = data.get("meta") if isinstance(data, dict) else None
+    with speaking(meta.get("language") if isinstance(meta, dict) else None):
+        return _check(data, name)
+
+
+def _check(data: Any, name: str) -> list[Found]:
     from pydantic import ValidationError
 
     from ..regulation import messages
@@ -57,7 +66,8 @@ def check_data(data: Any, name: str = "regulation.yaml") -> list[Found]:
     try:
         reg = Regulation.model_validate(data)
     except ValidationError as exc:
-        return [_found(loc_of(p.field), p.message) for p in messages.problems(name, exc, Positions(root=data))]
+        # A misspelt key's "did you mean" names a key, not a value: no fix to apply here.
+        return [Found(pointer(loc_of(p.field)), p.message) for p in messages.problems(name, exc, Positions(root=data))]
     errors = [_found(loc, message) for loc, message in check(reg)]
     if errors:
         return errors
@@ -65,5 +75,5 @@ def check_data(data: Any, name: str = "regulation.yaml") -> list[Found]:
 
 
 def _found(loc: Loc, message: str, severity: str = "error") -> Found:
-    fix = _DID_YOU_MEAN.search(message)
+    fix = _DID_YOU_MEAN.search(message) if severity == "error" else None
     return Found(pointer(loc), message, severity, fix.group(1) if fix else None)

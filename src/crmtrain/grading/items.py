@@ -62,7 +62,7 @@ class Item:
     candidates: tuple[Asked, ...] = ()  # a draw slot's questions, in the notebook's order
     guess: float | None = None  # a case slot's random guess score (metadata's, else its engine's)
     course: str = ""  # the course id the slot's seeds were built with ("" : the Course's own)
-    processes: tuple[str, ...] = ()  # a process case's processes, when each trainee gets one of several
+    processes: tuple[str, ...] = ()  # a process or pipeline case's parts, when each trainee gets one of several
 
     @property
     def autograded(self) -> bool:
@@ -80,7 +80,7 @@ class Item:
         if self.processes:  # the trainee's own process is the item their case tests (rules.cases narrows it)
             from ..rules.cases import CASES
 
-            [mine] = CASES["process"].narrowed([{"id": p} for p in self.processes], course, trainee)
+            [mine] = CASES[self.case].narrowed([{"id": p} for p in self.processes], course, trainee)
             return self._on(mine["id"])
         return Asked(self.id, self.type, self.topic, self.refs)
 
@@ -216,7 +216,8 @@ def _case_facts(kind: str, answer_source: str) -> tuple[float | None, tuple[str,
     spec = item_spec(answer_source) if answer_source else None
     try:
         share = None if spec is None else float(guess(kind, spec["spec"]))
-        several = kind == "process" and spec is not None and len(spec["spec"]) > 1
+        several = kind in DRILL_KINDS and DRILL_KINDS[kind].drills.endswith("[]") and spec is not None and \
+            len(spec["spec"]) > 1
         return share, tuple(str(p["id"]) for p in spec["spec"]) if several else ()
     except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError):
         return None, ()

@@ -42,7 +42,7 @@ class DrillKind:
     """Everything crmtrain knows about one drill kind."""
 
     name: str  # the ``wb.drill`` argument and the progress key ``drill:<name>``
-    drills: str  # the regulation part it draws cases from
+    drills: str  # the regulation part it draws cases from; "[]": one of several (a slot may pick one)
     engine: str  # the module of crmtrain.rules that draws and grades the cases
     widget: str  # class name of its Drill in crmtrain.runtime.drills
     heading: str  # msgid: the drill's heading in the workbook
@@ -55,7 +55,7 @@ _KINDS = (
     DrillKind("lead", "client_work.lead_classification", "decision_table", "LeadDrill",
               N_("Drill: classify the lead"),
               N_("A new lead is described. Pick its class by the table above. Press **Next** for another lead."), "sales"),
-    DrillKind("pipeline", "client_work.pipeline", "pipeline", "PipelineDrill",
+    DrillKind("pipeline", "client_work.deal_pipelines[]", "pipeline", "PipelineDrill",
               N_("Drill: may the deal move?"),
               N_("A deal is in one status and should move to another. Is that allowed, and what must be filled in "
                  "first? Press **Next** for another case."), "sales", by_alias=True),

@@ -79,7 +79,7 @@ def _labels(ctx) -> dict:
 
 
 def client_work_sections(ctx) -> list[Section]:
-    """The six client-work sections in the article's order, with drills where rules allow them."""
+    """The client-work sections in the article's order (one per deal pipeline), with drills where rules allow them."""
     _, cw = ctx._, ctx.reg.client_work
     labels = _labels(ctx)
 
@@ -116,24 +116,30 @@ def client_work_sections(ctx) -> list[Section]:
     cv = cw.conversion
     conversion = Section(cv.id, [f"## {cv.title}", cv.body, "\n".join(f"- [ ] {c.text}" for c in cv.criteria)])
 
-    pl = cw.pipeline
-    fields = {f.id: f.label for f in pl.fields}
-    names = {s.id: s.name for s in pl.statuses}
-    pipeline = Section(pl.id, [
-        f"## {pl.title}", pl.body,
-        fence(state_diagram(pl, fields)),
-        rich_table([_("Status"), _("Meaning")], [[s.name, s.description] for s in pl.statuses]),
-        f"### {_('Allowed transitions and what to fill in first')}",
-        rich_table([_("From"), _("To"), _("Fill in first"), _("Note")],
-              [[names[t.source], names[t.to], ", ".join(fields[f] for f in t.requires) or "—", t.note or ""] for t in pl.transitions]),
-    ], drill_of("pipeline", pl))
+    pipelines = [pipeline_section(ctx, pl) for pl in cw.deal_pipelines]
 
     tk = cw.tasks
     attach = {"lead": _("lead"), "contact": _("contact"), "company": _("company"), "deal": _("deal")}
     tasks = Section(tk.id, [f"## {tk.title}", tk.body,
                             rich_table([_("When"), _("Task"), _("Attach to"), _("Due")],
                                   [[r.when, r.task, attach[r.attach_to], r.due or "—"] for r in tk.rules])])
-    return [leads, proposal, timing, conversion, pipeline, tasks]
+    return [leads, proposal, timing, conversion, *pipelines, tasks]
+
+
+def pipeline_section(ctx, pl) -> Section:
+    """A deal pipeline: its state diagram, statuses, allowed transitions and its drill."""
+    _ = ctx._
+    fields = {f.id: f.label for f in pl.fields}
+    names = {s.id: s.name for s in pl.statuses}
+    return Section(pl.id, [
+        f"## {pl.title}", pl.body,
+        fence(state_diagram(pl, fields)),
+        rich_table([_("Status"), _("Meaning")], [[s.name, s.description] for s in pl.statuses]),
+        f"### {_('Allowed transitions and what to fill in first')}",
+        rich_table([_("From"), _("To"), _("Fill in first"), _("Note")],
+                   [[names[t.source], names[t.to], ", ".join(fields[f] for f in t.requires) or "—", t.note or ""]
+                    for t in pl.transitions]),
+    ], drill_of("pipeline", pl))
 
 
 def working_time(ctx, ct) -> str:

@@ -18,7 +18,7 @@ from .calendarcheck import calendar
 from .items import index, iter_items
 from .positions import Loc, field_path
 from .models import Regulation
-from .selection import select
+from .selection import drilled, select
 
 Found = Iterator[tuple[Loc, str]]
 
@@ -52,9 +52,9 @@ def unique_ids(reg: Regulation) -> Found:
     for i, p in enumerate(reg.order_processing.processes):
         base = ("order_processing", "processes", i, "steps")
         yield from _duplicates([s.id for s in p.steps], lambda j: (*base, j, "id"), N_("step id"))
-    pl = ("client_work", "pipeline")
-    yield from _duplicates([s.id for s in reg.client_work.pipeline.statuses], lambda j: (*pl, "statuses", j, "id"), N_("status id"))
-    yield from _duplicates([f.id for f in reg.client_work.pipeline.fields], lambda j: (*pl, "fields", j, "id"), N_("field id"))
+    for at, pl in reg.client_work.pipeline_locs():
+        yield from _duplicates([s.id for s in pl.statuses], lambda j, at=at: (*at, "statuses", j, "id"), N_("status id"))
+        yield from _duplicates([f.id for f in pl.fields], lambda j, at=at: (*at, "fields", j, "id"), N_("field id"))
     lc = ("client_work", "lead_classification", "criteria")
     yield from _duplicates([c.name for c in reg.client_work.lead_classification.criteria], lambda j: (*lc, j, "name"), N_("criterion"))
     for i, q in enumerate(reg.questions):
@@ -138,9 +138,12 @@ def processes(reg: Regulation) -> Found:
 
 
 def pipeline(reg: Regulation) -> Found:
-    """Statuses and fields named by transitions exist; every status can be reached."""
-    pl = reg.client_work.pipeline
-    at = ("client_work", "pipeline")
+    """In each pipeline: statuses and fields named by transitions exist; every status can be reached."""
+    for at, pl in reg.client_work.pipeline_locs():
+        yield from _one_pipeline(pl, at)
+
+
+def _one_pipeline(pl, at: Loc) -> Found:
     data = pl.model_dump(mode="json", by_alias=True)
     statuses = [s.id for s in pl.statuses]
     if pl.initial not in statuses:
@@ -253,8 +256,9 @@ def slots(reg: Regulation) -> Found:
                 yield (*base, "id"), _("duplicate slot id '{id}' (also used at {field})").format(
                     id=slot.id, field=field_path(seen[slot.id]))
             seen.setdefault(slot.id, (*base, "id"))
-            if slot.process is not None and slot.process not in {p.id for p in reg.order_processing.processes}:
-                yield (*base, "process"), _("unknown process '{id}'").format(id=slot.process)
+            if slot.picked is not None and slot.picked not in (known := [p.id for p in drilled(reg, slot.case.value)]):
+                yield (*base, slot.case.value), _(UNKNOWN_PICK[slot.case.value]).format(id=slot.picked,
+                                                                                       known=", ".join(known))
             first = None
             for j, qid in enumerate(slot.one_of):
                 loc = (*base, "one_of", j)
@@ -280,6 +284,10 @@ def slots(reg: Regulation) -> Found:
                                  "questions of a slot must be worth the same, so every trainee has the same "
                                  "maximum").format(id=qid, points=q.points, other=first.id, other_points=first.points)
 
+
+# A slot's process or pipeline that does not exist, by case kind (msgids).
+UNKNOWN_PICK = {"process": N_("unknown process '{id}' (the processes: {known})"),
+                "pipeline": N_("unknown pipeline '{id}' (the pipelines: {known})")}
 
 CHECKS: tuple[Callable[[Regulation], Found], ...] = (unique_ids, question_shapes, refs, processes, pipeline, lead_table,
                                                      calendar, assessments, slots)

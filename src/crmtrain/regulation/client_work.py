@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Annotated, Literal, Union
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from ..i18n import _
 from .fields import Id, Model, ShapeError, Text
@@ -222,5 +223,29 @@ class ClientWork(Model):
     proposal: Proposal
     contact_timing: ContactTiming
     conversion: Conversion
-    pipeline: Pipeline
+    # Unset, not null, in the schema: an editor then shows a wrong key of the pipeline, not "no match".
+    pipeline: Pipeline | SkipJsonSchema[None] = Field(None, description="the deal pipeline, when the CRM has one")
+    pipelines: tuple[Pipeline, ...] = Field(
+        (), description="several deal pipelines (amoCRM's 'воронки'), each with its own statuses, transitions "
+                        "and fields; instead of 'pipeline'")
     tasks: Tasks
+
+    @model_validator(mode="after")
+    def _pipeline_or_pipelines(self) -> "ClientWork":
+        if self.pipeline is not None and "pipelines" in self.model_fields_set:
+            raise ShapeError("pipelines", _("give either 'pipeline' (one) or 'pipelines' (several), not both"))
+        if self.pipeline is None and not self.pipelines:
+            raise ShapeError("pipelines" if "pipelines" in self.model_fields_set else "pipeline",
+                             _("the deal pipeline is missing: give 'pipeline', or 'pipelines' when the CRM has several"))
+        return self
+
+    @property
+    def deal_pipelines(self) -> tuple[Pipeline, ...]:
+        """Every deal pipeline, however the file writes them (one 'pipeline' or a list of 'pipelines')."""
+        return (self.pipeline,) if self.pipeline is not None else self.pipelines
+
+    def pipeline_locs(self) -> tuple[tuple[tuple, Pipeline], ...]:
+        """(location in the document, pipeline) of every deal pipeline."""
+        if self.pipeline is not None:
+            return ((("client_work", "pipeline"), self.pipeline),)
+        return tuple((("client_work", "pipelines", i), pl) for i, pl in enumerate(self.pipelines))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..i18n import N_, _
-from .items import CLIENT_SECTIONS, Loc, index
+from .items import Loc, client_sections, index
 from .models import Regulation, SummaryKind, TestTopic
 
 PART_TITLES = {  # msgids
@@ -72,10 +72,9 @@ def report(reg: Regulation) -> list[PartReport]:
                 parts["order_processing"].gaps.append(((*at, "steps", j), _(
                     "step '{id}' needs a role and CRM instructions").format(id=f"{p.id}.{s.id}")))
 
-    for name in CLIENT_SECTIONS:
-        if not getattr(reg.client_work, name).body.strip():
-            parts["client_work"].gaps.append((("client_work", name, "body"), _("'{name}' has no explanatory text").format(
-                name=name)))
+    for at, sec in client_sections(reg):
+        if not sec.body.strip():
+            parts["client_work"].gaps.append(((*at, "body"), _("'{name}' has no explanatory text").format(name=sec.id)))
 
     tested_topics = {q.topic for q in reg.questions}
     for topic in TestTopic:

@@ -2,7 +2,7 @@
 
 Top-level items (topics, processes, the client-work sections and their rules) share one id
 namespace; steps and statuses are named through their owner: ``order-intake.check-stock``,
-``pipeline.negotiation``.
+``pipeline.negotiation``. Each deal pipeline is a section of its own.
 """
 
 from __future__ import annotations
@@ -33,6 +33,16 @@ class Item:
     owned: bool = False
 
 
+def client_sections(reg: Regulation) -> Iterator[tuple[Loc, object]]:
+    """(location, section) of each client-work section in order, every deal pipeline included."""
+    cw = reg.client_work
+    for name in CLIENT_SECTIONS:
+        if name == "pipeline":
+            yield from cw.pipeline_locs()
+        else:
+            yield ("client_work", name), getattr(cw, name)
+
+
 def iter_items(reg: Regulation) -> Iterator[Item]:
     """Every referenceable item, in document order (duplicates included, for checking)."""
     for i, t in enumerate(reg.summary.topics):
@@ -42,17 +52,13 @@ def iter_items(reg: Regulation) -> Iterator[Item]:
         for j, s in enumerate(p.steps):
             loc = ("order_processing", "processes", i, "steps", j, "id")
             yield Item(f"{p.id}.{s.id}", "order_processing", p.id, f"{p.title}: {s.label}", loc, owned=True)
-    cw = reg.client_work
-    for name in CLIENT_SECTIONS:
-        sec = getattr(cw, name)
-        base = ("client_work", name)
+    for base, sec in client_sections(reg):
         yield Item(sec.id, "client_work", sec.id, sec.title, (*base, "id"))
-        for key, title_of in _CHILDREN.get(name, ()):
+        for key, title_of in _CHILDREN.get(base[1], ()):
             for k, child in enumerate(getattr(sec, key)):
-                yield Item(child.id, "client_work", sec.id, title_of(child), (*base, key, k, "id"))
-    pl = cw.pipeline
-    for k, st in enumerate(pl.statuses):
-        yield Item(f"{pl.id}.{st.id}", "client_work", pl.id, st.name, ("client_work", "pipeline", "statuses", k, "id"), owned=True)
+                owned = base[1] in _OWNED
+                yield Item(f"{sec.id}.{child.id}" if owned else child.id, "client_work", sec.id, title_of(child),
+                           (*base, key, k, "id"), owned=owned)
 
 
 # Which children of each client-work section are referenceable, and how to title them.
@@ -62,7 +68,9 @@ _CHILDREN = {
     "contact_timing": (("rules", lambda r: r.event),),
     "conversion": (("criteria", lambda c: c.text),),
     "tasks": (("rules", lambda r: r.when),),
+    "pipeline": (("statuses", lambda st: st.name),), "pipelines": (("statuses", lambda st: st.name),),
 }
+_OWNED = ("pipeline", "pipelines")  # sections whose children are named <section id>.<child id>
 
 
 def index(reg: Regulation) -> dict[str, Item]:
@@ -78,7 +86,6 @@ def index(reg: Regulation) -> dict[str, Item]:
 # Children that are items of their own leave their owner's content, so that changing a step
 # changes the step, not the whole process.
 _OWN_CHILDREN = {name: tuple(key for key, _ in keys) for name, keys in _CHILDREN.items()}
-_OWN_CHILDREN["pipeline"] = ("statuses",)
 
 
 def item_content(reg: Regulation, item: Item) -> dict:
@@ -90,7 +97,7 @@ def item_content(reg: Regulation, item: Item) -> dict:
     loc = item.loc
     if loc[:2] == ("order_processing", "processes") and len(loc) == 4:
         data.pop("steps")
-    elif loc[0] == "client_work" and len(loc) == 3:
+    elif loc[0] == "client_work" and (len(loc) == 3 or loc[1] == "pipelines" and len(loc) == 4):
         for key in _OWN_CHILDREN.get(loc[1], ()):
             data.pop(key)
     return data

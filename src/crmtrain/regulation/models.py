@@ -218,6 +218,11 @@ class Draw(Model):
 CaseKind = Enum("CaseKind", [(name, name) for name in DRILL_KINDS], type=str, module=__name__)
 
 
+# Case kinds drawing from one of several parts (a list in the regulation), whose slot may pick one
+# by a field of the kind's name.
+PICKS = tuple(name for name, kind in DRILL_KINDS.items() if kind.drills.endswith("[]"))
+
+
 class Slot(Model):
     """A place in an assessment that differs per trainee, with the same points for everyone.
 
@@ -229,6 +234,7 @@ class Slot(Model):
     one_of: tuple[Id, ...] = ()
     case: CaseKind | None = None
     process: Id | None = Field(None, description="case: process only; unset: each trainee's process is drawn too")
+    pipeline: Id | None = Field(None, description="case: pipeline only; unset: each trainee's pipeline is drawn too")
     points: int | None = Field(None, ge=1, le=100, description="case slots only (default 1); a draw is worth "
                                                                "what its questions are")
 
@@ -244,10 +250,16 @@ class Slot(Model):
                 raise ShapeError("one_of", _("a slot draws from at least two questions (for one, use 'include')"))
             if self.points is not None:
                 raise ShapeError("points", _("a drawn slot is worth what its questions are; 'points' is for 'case' slots"))
-        if self.process is not None and self.case is not None and self.case.value != "process":
-            raise ShapeError("process", _("'process' is for 'case: process' slots (this one is '{case}')").format(
-                case=self.case.value))
+        for name in PICKS:
+            if getattr(self, name) is not None and self.case is not None and self.case.value != name:
+                raise ShapeError(name, _("'{name}' is for 'case: {name}' slots (this one is '{case}')").format(
+                    name=name, case=self.case.value))
         return self
+
+    @property
+    def picked(self) -> str | None:
+        """The one process or pipeline a case slot asks about (None: each trainee's is drawn)."""
+        return getattr(self, self.case.value) if self.case is not None and self.case.value in PICKS else None
 
     @property
     def worth(self) -> int | None:

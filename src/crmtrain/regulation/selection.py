@@ -60,7 +60,7 @@ class SlotPlan:
     def refs(self) -> tuple[str, ...]:
         """The items tested for every trainee."""
         if self.case is not None:
-            return self.parts if len(self.parts) == 1 or self.case != "process" else ()
+            return self.parts if len(self.parts) == 1 else ()  # several: each trainee is asked one of them
         common = set(self.questions[0].refs).intersection(*(q.refs for q in self.questions[1:]))
         return tuple(r for r in self.questions[0].refs if r in common)
 
@@ -107,18 +107,18 @@ def drilled(reg: Regulation, kind: str):
     return node
 
 
-def case_parts(reg: Regulation, kind: str, process: str | None = None) -> tuple[str, ...]:
-    """The ids of the regulation items a case of drill ``kind`` draws from."""
+def case_parts(reg: Regulation, kind: str, picked: str | None = None) -> tuple[str, ...]:
+    """The ids of the regulation items a case of drill ``kind`` draws from (only ``picked``, if given)."""
     node = drilled(reg, kind)
     if not DRILL_KINDS[kind].drills.endswith("[]"):
         return (node.id,)
-    return tuple(p.id for p in node if process is None or p.id == process)
+    return tuple(p.id for p in node if picked is None or p.id == picked)
 
 
 def _plan(reg: Regulation, slot: Slot, by_id: dict[str, Question]) -> SlotPlan | None:
     """A slot as asked, or None while it names nothing that exists (the checks say what)."""
     if slot.case is not None:
-        parts = case_parts(reg, slot.case.value, slot.process)
+        parts = case_parts(reg, slot.case.value, slot.picked)
         return SlotPlan(slot.id, slot.worth, DRILL_KINDS[slot.case.value].topic, case=slot.case.value,
                         parts=parts) if parts else None
     qs = tuple(dict.fromkeys(by_id[q] for q in slot.one_of if q in by_id))

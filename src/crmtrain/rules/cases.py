@@ -14,6 +14,9 @@ keeps it:
 * ``lead`` — the class id; ``process`` — the next step's id; ``callback`` — the moment;
 * ``pipeline`` — ``["allowed", required field ids sorted...]`` or ``["not-allowed"]``.
 
+``process`` and ``pipeline`` specs are lists (a regulation has several of each); their cases
+name the one they ask about, and a slot over several draws each trainee's own.
+
 Each kind is one :class:`CaseRules` subclass whose ``kind`` is the drill kind's name in
 ``crmtrain.kinds.drills`` (this package may import nothing of crmtrain, so the classes
 register themselves; a test checks they match the registry). Generation is deterministic for
@@ -46,7 +49,8 @@ class CaseRules:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        CASES[cls.kind] = cls()
+        if "kind" in cls.__dict__:  # a kind, not a shared base
+            CASES[cls.kind] = cls()
 
     def draw(self, spec: Any, rng: random.Random, start: dt.date, gaps: bool) -> dict:
         """A new case (no answer in it)."""
@@ -89,18 +93,50 @@ class LeadRules(CaseRules):
         return 1 / len(spec["classes"])
 
 
-class PipelineRules(CaseRules):
-    """May a deal make a move between two statuses, and which fields must be filled in first?"""
+class OneOfSeveral(CaseRules):
+    """A kind whose spec is a list of parts (processes, pipelines) and whose case names its own part."""
+
+    def part(self, spec: list[dict], case: dict) -> dict:
+        """The part (a process or pipeline spec) a case asks about."""
+        return next(p for p in spec if p["id"] == case[self.kind])
+
+    def pick(self, spec: list[dict], rng: random.Random) -> dict:
+        # One part: no draw, so a workbook drill's cases do not depend on how it is wrapped.
+        return spec[0] if len(spec) == 1 else rng.choice(spec)
+
+    def narrowed(self, spec, course, trainee):
+        # The trainee's part is drawn without the assessment in the seed: the follow-up asks a
+        # fresh case of the part the initial asked, so the trainee is re-tested on that item.
+        if len(spec) < 2:
+            return spec
+        family = "\x1f".join(sorted(p["id"] for p in spec))
+        return [spec[variants.draw_index(len(spec), course, self.kind, trainee, family)]]
+
+    def guess(self, spec):
+        shares = [share for part in spec if (share := self.part_guess(part)) is not None]
+        return sum(shares) / len(shares) if shares else 0.0
+
+    def part_guess(self, part: dict) -> float | None:
+        """The random guess score of the cases of one part (None: none can be drawn from it)."""
+        raise NotImplementedError
+
+
+class PipelineRules(OneOfSeveral):
+    """May a deal make a move between two statuses of its pipeline, and which fields must be filled in first?
+
+    Spec: a list of pipelines; the case names its own."""
 
     kind = "pipeline"
     ALLOWED, FORBIDDEN = "allowed", "not-allowed"
 
     def draw(self, spec, rng, start, gaps):
-        case = pipeline.random_case(spec, rng)
-        return {"from": case["from"], "to": case["to"], "fields": [f["id"] for f in spec.get("fields", ())]}
+        pl = self.pick(spec, rng)
+        case = pipeline.random_case(pl, rng)
+        return {"pipeline": pl["id"], "from": case["from"], "to": case["to"],
+                "fields": [f["id"] for f in pl.get("fields", ())]}
 
     def key(self, spec, case):
-        t = pipeline.transition(spec, case["from"], case["to"])
+        t = pipeline.transition(self.part(spec, case), case["from"], case["to"])
         return [self.FORBIDDEN] if t is None else [self.ALLOWED, *sorted(set(t.get("requires") or ()))]
 
     def normal(self, answer):
@@ -110,48 +146,38 @@ class PipelineRules(CaseRules):
             return [self.FORBIDDEN]  # fields ticked before choosing "not allowed" do not count
         return [self.ALLOWED, *sorted(set(answer[1:]))] if answer[0] == self.ALLOWED else None
 
-    def guess(self, spec):
+    def part_guess(self, pl):
         # A random click picks the verdict at random and, if "allowed", any subset of the fields;
         # random_case asks an allowed move half the time when both kinds of move exist.
-        valid, forbidden = pipeline.askable_moves(spec)
+        valid, forbidden = pipeline.askable_moves(pl)
+        if not valid and not forbidden:
+            return None
         share_allowed = 0.5 if valid and forbidden else float(bool(valid))
-        fields = len(spec.get("fields", ()))
+        fields = len(pl.get("fields", ()))
         return share_allowed * 0.5 * 2.0 ** -fields + (1 - share_allowed) * 0.5
 
 
-class ProcessRules(CaseRules):
+class ProcessRules(OneOfSeveral):
     """The step after a given step of a process. Spec: a list of processes; the case names its own."""
 
     kind = "process"
 
     def draw(self, spec, rng, start, gaps):
-        # One process: no draw, so a workbook drill's cases do not depend on how it is wrapped.
-        process = spec[0] if len(spec) == 1 else rng.choice(spec)
+        process = self.pick(spec, rng)
         case = processes.random_case(process, rng)
         return {"process": process["id"], "step": case["step"], "branch": case["branch"], "options": case["options"]}
 
     def key(self, spec, case):
-        return processes.next_step(process_of(spec, case), case["step"], case["branch"])
+        return processes.next_step(self.part(spec, case), case["step"], case["branch"])
 
-    def narrowed(self, spec, course, trainee):
-        # The trainee's process is drawn without the assessment in the seed: the follow-up asks a
-        # fresh step of the process the initial asked, so the trainee is re-tested on that item.
-        if len(spec) < 2:
-            return spec
-        family = "\x1f".join(sorted(p["id"] for p in spec))
-        return [spec[variants.draw_index(len(spec), course, "process", trainee, family)]]
-
-    def guess(self, spec):
+    def part_guess(self, process):
         # random_case picks a (step, branch) pair uniformly and offers 2-4 options by a fixed rule.
-        shares = []
-        for process in spec:
-            ids = [s["id"] for s in process.get("steps", ())]
-            pairs = [(s["id"], target) for s in process.get("steps", ()) if s.get("kind") != "end"
-                     for _, target in processes.successors(process, s["id"]) if target in ids]
-            options = [1 + _distractors(len([i for i in ids if i not in (target, step)])) for step, target in pairs]
-            if options:  # a process without a step to ask about is never drawn from (random_case refuses it)
-                shares.append(sum(1 / n for n in options) / len(options))
-        return sum(shares) / len(shares) if shares else 0.0
+        ids = [s["id"] for s in process.get("steps", ())]
+        pairs = [(s["id"], target) for s in process.get("steps", ()) if s.get("kind") != "end"
+                 for _, target in processes.successors(process, s["id"]) if target in ids]
+        options = [1 + _distractors(len([i for i in ids if i not in (target, step)])) for step, target in pairs]
+        # A process without a step to ask about is never drawn from (random_case refuses it).
+        return sum(1 / n for n in options) / len(options) if options else None
 
 
 def _distractors(pool: int) -> int:
@@ -162,7 +188,12 @@ def _distractors(pool: int) -> int:
 
 def process_of(spec: list[dict], case: dict) -> dict:
     """The process spec a process case asks about."""
-    return next(p for p in spec if p["id"] == case["process"])
+    return CASES["process"].part(spec, case)
+
+
+def pipeline_of(spec: list[dict], case: dict) -> dict:
+    """The pipeline spec a pipeline case asks about."""
+    return CASES["pipeline"].part(spec, case)
 
 
 class CallbackRules(CaseRules):

@@ -171,20 +171,33 @@ class LeadDrill(Drill):
 
 
 class PipelineDrill(Drill):
-    """May the deal move from one status to another, and what must be filled in first?"""
+    """May the deal move from one status to another, and what must be filled in first?
+
+    A workbook drill's spec is one pipeline; an assessment's is a list of them (the case names one).
+    """
 
     kind = "pipeline"
 
+    @property
+    def case_spec(self):
+        return self.spec if isinstance(self.spec, list) else [self.spec]
+
+    def _pipeline(self) -> dict:
+        return cases.pipeline_of(self.case_spec, self.case)
+
     def _name(self, sid: str) -> str:
-        return next(s["name"] for s in self.spec["statuses"] if s["id"] == sid)
+        return next(s["name"] for s in self._pipeline()["statuses"] if s["id"] == sid)
 
     def render_case(self) -> str:
-        return "<p>" + esc(self._("The deal is in status “{src}”. The manager wants to move it to “{dst}”.").format(
-            src=self._name(self.case["from"]), dst=self._name(self.case["to"]))) + "</p>"
+        html = esc(self._("The deal is in status “{src}”. The manager wants to move it to “{dst}”.").format(
+            src=self._name(self.case["from"]), dst=self._name(self.case["to"])))
+        if isinstance(self.spec, list) and len(self.spec) > 1:  # an assessment's case: say which pipeline
+            html = f"<b>{esc(self._pipeline().get('title') or self._pipeline()['id'])}</b>. " + html
+        return f"<p>{html}</p>"
 
     def make_inputs(self):
         self.allowed = _choice([(self._("Allowed"), True), (self._("Not allowed"), False)])
-        labels = {f["id"]: f["label"] for f in self.spec.get("fields", ())}
+        labels = {f["id"]: f["label"] for f in self._pipeline().get("fields", ())}
         self.fields = {fid: widgets.Checkbox(description=labels[fid], indent=False, value=False)
                        for fid in self.case["fields"] if fid in labels}
         return [self.allowed, widgets.HTML(f"<p>{esc(self._('If allowed, what must be filled in first?'))}</p>"),
@@ -212,10 +225,10 @@ class PipelineDrill(Drill):
                 *({"id": fid, "text": box_.description} for fid, box_ in self.fields.items())]
 
     def explain(self):
-        labels = {f["id"]: f["label"] for f in self.spec.get("fields", ())}
+        labels = {f["id"]: f["label"] for f in self._pipeline().get("fields", ())}
         key = self.key()
         if key[0] == cases.PipelineRules.FORBIDDEN:
-            targets = [self._name(t) for t in pipeline.allowed_targets(self.spec, self.case["from"])]
+            targets = [self._name(t) for t in pipeline.allowed_targets(self._pipeline(), self.case["from"])]
             return self._("This move is not in the regulation. From this status a deal may go to: {targets}.").format(
                 targets=", ".join(targets) or self._("nowhere (it is final)"))
         return self._("The move is allowed once these are filled in: {fields}.").format(
