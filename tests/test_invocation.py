@@ -12,7 +12,7 @@ import pytest
 
 BIN = Path(sys.executable).parent
 SCRIPT = BIN / "crmtrain"
-ASK = "from crmtrain.commands.invocation import crmtrain_command; print(crmtrain_command())"
+ASK = "from crmtrain.commands import crmtrain_command; print(crmtrain_command())"
 
 pytestmark = pytest.mark.skipif(not SCRIPT.is_file(), reason="crmtrain is not installed beside this python")
 

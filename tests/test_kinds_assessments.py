@@ -18,7 +18,7 @@ from crmtrain.samples import sample_path
 def test_every_list_of_assessments_is_the_registry():
     assert ASSESSMENTS == ("initial", "followup") and (FIRST, LAST) == ASSESSMENTS
     assert tuple(Assessments.model_fields) == ASSESSMENTS
-    assert course.ASSESSMENTS == cli.ASSESSMENTS == data.ASSESSMENTS == ASSESSMENTS
+    assert course.ASSESSMENTS == data.ASSESSMENTS == ASSESSMENTS
     assert set(charts.COLOURS) == set(ASSESSMENTS)
     assert data.RESULTS["assessment"] == "'initial' or 'followup'" == described()
     assert earlier("initial") == () and earlier("followup") == ("initial",)

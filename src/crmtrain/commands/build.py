@@ -12,12 +12,14 @@ The dashboard and the course record which regulation they were built from (``reg
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..grading.config import CONFIG_NAME, config_text, existing_db_url
 from ..grading.defaults import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE
 from .reading import COURSE_RECORD, read
+from . import REGULATION_HELP
 
 if TYPE_CHECKING:  # pydantic loads only when a regulation is read
     from ..regulation.models import Regulation
@@ -97,3 +99,18 @@ def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_
     out.write(_("The specialist's dashboard: {path}").format(path=course / DASHBOARD) + "\n")
     out.write(_("Open the workbooks in JupyterLab:  crmtrain lab {folder}").format(folder=workbooks) + "\n")
     return 0
+
+
+def register(sub) -> None:
+    """``crmtrain build``."""
+    p = sub.add_parser("build", help="generate the trainee workbooks (and the assessment course) from a regulation")
+    p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
+    p.add_argument("--out", default=".", metavar="DIR", help="folder that receives workbooks/ and assignments/ (default: .)")
+    p.add_argument("--exchange", default=DEFAULT_EXCHANGE, metavar="DIR",
+                   help=f"nbgrader exchange folder shared with trainees (default: nbgrader's {DEFAULT_EXCHANGE})")
+    p.add_argument("--course-id", default=DEFAULT_COURSE_ID, help=f"nbgrader course id (default: {DEFAULT_COURSE_ID})")
+    p.add_argument("--db-url", default=None, metavar="URL",
+                   help="gradebook on a database server, e.g. postgresql://grader@localhost/crmtrain "
+                        "(default: gradebook.db in the course folder; a rebuild keeps the one set before)")
+    p.set_defaults(func=lambda args: run(args.regulation, args.out, out=sys.stdout, exchange=args.exchange,
+                                         course_id=args.course_id, db_url=args.db_url))

@@ -1,13 +1,20 @@
 """``crmtrain check``: validate a regulation, summarise it, and report what is still missing.
 
-The report of a valid file is cached (:mod:`.report_cache`), so checking an unchanged file
+The report of a valid file is cached (in a small on-disk cache, below), so checking an unchanged file
 again does not even import pydantic; the modules that validate load only on a cache miss.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import io
+import json
+import os
+import sys
+import tempfile
 from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..errors import Problem
@@ -15,7 +22,7 @@ from ..i18n import _, plural, set_language
 from ..regulation.positions import Loc, Positions, field_path
 from ..regulation.yamlread import MAX_BYTES
 from ..samples import resolve
-from . import report_cache
+from . import REGULATION_HELP
 
 if TYPE_CHECKING:
     from ..regulation.models import Regulation
@@ -27,10 +34,10 @@ def run(spec: str | None, out: TextIO, *, cache: bool = True) -> int:
     key = None
     try:
         if cache and path.is_file() and path.stat().st_size <= MAX_BYTES:
-            key = report_cache.key(path, path.read_bytes())
+            key = cache_key(path, path.read_bytes())
     except OSError:
         key = None  # unreadable: the loader says why
-    hit = report_cache.get(key) if key else None
+    hit = cache_get(key) if key else None
     if hit:
         out.write(hit[1])
         return hit[0]
@@ -38,7 +45,7 @@ def run(spec: str | None, out: TextIO, *, cache: bool = True) -> int:
     status = _check(path, text)
     out.write(text.getvalue())
     if key:
-        report_cache.put(key, status, text.getvalue())
+        cache_put(key, status, text.getvalue())
     return status
 
 
@@ -122,3 +129,73 @@ def _slot(plan) -> str:
         what = _("one of {questions}").format(questions=", ".join(q.id for q in plan.questions))
     added = _(", added to re-test the initial") if plan.added else ""
     return f"{plan.id} ({what}{added})"
+
+
+# --- the report cache ---------------------------------------------------------------------
+# A small on-disk cache of ``crmtrain check`` reports, so an unchanged file is not re-validated.
+# 
+# Validating needs pydantic, and importing it costs more than everything else ``check`` does.
+# The report of a valid regulation depends only on the file's bytes, its path and crmtrain's own
+# code, so it is stored under a key made of exactly those (and the Python and pydantic
+# versions). Invalid files are not cached: they are the ones being edited. Any problem with
+# the cache folder just means no cache.
+
+CACHE_KEEP = 200  # reports kept; the oldest go first
+
+
+def cache_folder() -> Path:
+    """``$CRMTRAIN_CACHE_DIR``, else ``$XDG_CACHE_HOME/crmtrain``, else ``~/.cache/crmtrain``."""
+    if os.environ.get("CRMTRAIN_CACHE_DIR"):
+        return Path(os.environ["CRMTRAIN_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "crmtrain" / "check"
+
+
+def cache_key(path: Path, data: bytes) -> str:
+    """What the report depends on: the file, its name, crmtrain's code, Python and pydantic."""
+    h = hashlib.sha256()
+    h.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + sys.version.encode() + b"\0")
+    code = Path(__file__).resolve().parents[1]
+    for source in sorted(code.rglob("*.py")):
+        st = source.stat()
+        h.update(f"{source.relative_to(code)}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+    spec = importlib.util.find_spec("pydantic")
+    if spec and spec.origin:
+        version = Path(spec.origin).with_name("version.py")
+        h.update(version.read_bytes() if version.exists() else b"")
+    h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def cache_get(k: str) -> tuple[int, str] | None:
+    """The cached (exit status, report) for ``k``, if any."""
+    try:
+        entry = json.loads((cache_folder() / f"{k}.json").read_text(encoding="utf-8"))
+        return int(entry["status"]), str(entry["report"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def cache_put(k: str, status: int, report: str) -> None:
+    """Store a report atomically; silently does nothing when the folder is not writable."""
+    where = cache_folder()
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=where, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"status": status, "report": report}, f)
+        os.replace(tmp, where / f"{k}.json")
+        entries = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-CACHE_KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def register(sub) -> None:
+    """``crmtrain check``."""
+    p = sub.add_parser("check", help="validate a regulation and report what is missing, part by part")
+    p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
+    p.add_argument("--no-cache", action="store_true",
+                   help="validate again even if this file was checked before unchanged (reports are cached in ~/.cache/crmtrain)")
+    p.set_defaults(func=lambda args: run(args.regulation, out=sys.stdout, cache=not args.no_cache))

@@ -6,11 +6,15 @@ happened in the course's time zone. nbgrader is imported only when a command run
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import sys
 import zoneinfo
+from collections.abc import Callable
 from typing import TextIO
 
 from ..grading.course import ASSESSMENTS, Course
+from . import add_course
 
 
 def _local(course: Course, moment: dt.datetime | None) -> str:
@@ -181,3 +185,47 @@ def feedback(course_dir: str, assessment: str | None, include_pending: bool, out
             out.write(f"; waiting for open answers to be graded: {', '.join(r.pending_manual)}")
         out.write("\n")
     return 0
+
+
+def _handler(name: str) -> Callable[[argparse.Namespace], int]:
+    """Call this module's ``name`` with the parsed arguments as keywords."""
+    def handler(args: argparse.Namespace) -> int:
+        kwargs = {k: v for k, v in vars(args).items() if k not in ("func", "command", "roster_command")}
+        return globals()[name](out=sys.stdout, **kwargs)
+
+    return handler
+
+
+def register(sub) -> None:
+    """``crmtrain roster import``, ``release``, ``status``, ``collect``, ``grade`` and ``feedback``."""
+    p = sub.add_parser("roster", help="manage the trainees of the course")
+    roster = p.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
+    p = roster.add_parser("import", help="add or update trainees from a CSV file with columns id, name, email")
+    p.add_argument("csv_path", metavar="CSV")
+    add_course(p)
+    p.set_defaults(func=_handler("roster_import"))
+
+    p = sub.add_parser("release", help="generate an assessment's trainee version and release it")
+    p.add_argument("assessment", choices=ASSESSMENTS)
+    p.add_argument("--due", help="due date, e.g. 2027-02-15 (end of day) or '2027-02-15 18:00', in the course time zone")
+    p.add_argument("--force", action="store_true", help="release again although it was released before")
+    add_course(p)
+    p.set_defaults(func=_handler("release"))
+
+    for name, text in (("status", "who fetched, submitted, is late and was graded, per assessment"),
+                       ("collect", "collect the latest submissions from the exchange"),
+                       ("grade", "autograde every collected submission (in parallel)"),
+                       ("feedback", "release feedback (answers and points, never the key) to trainees")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("assessment", nargs="?", choices=ASSESSMENTS, help="only this assessment (default: all)")
+        add_course(p)
+        if name == "grade":
+            p.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per CPU)")
+            p.add_argument("--watch", action="store_true",
+                           help="keep running: collect and grade each new submission as it arrives (Ctrl+C stops)")
+            p.add_argument("--interval", type=float, default=10.0, metavar="S",
+                           help="with --watch: seconds between looks at the exchange (default: 10)")
+        if name == "feedback":
+            p.add_argument("--include-pending", action="store_true",
+                           help="also for trainees whose open answers are not graded yet")
+        p.set_defaults(func=_handler(name))

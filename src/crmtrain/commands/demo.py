@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import random
 import shutil
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -22,7 +23,8 @@ from typing import TextIO
 
 from ..errors import UserError
 from ..kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, FIRST, LAST
-from .invocation import crmtrain_command
+from . import crmtrain_command
+
 
 MARKER = ".crmtrain-demo"
 
@@ -163,32 +165,59 @@ def outline(path: Path) -> list[str]:
     return lines
 
 
-def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = None) -> int:
-    import sys
+class _Clock:
+    """The demo's narrator: each line says how many seconds into the story it happened."""
 
-    from ..grading import autograde, collect, feedback, release, roster, results
-    from ..grading.course import Course
-    from ..grading.defaults import DEFAULT_COURSE_ID
+    def __init__(self, out: TextIO) -> None:
+        self.out, self.started = out, time.monotonic()
+
+    def __call__(self, text: str) -> None:
+        self.out.write(f"[{self.elapsed:5.1f}s] {text}\n")
+        self.out.flush()
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = None) -> int:
+    """The whole story in ``out_dir``: build, six trainees through both assessments, reports, a table."""
     from ..regulation.loader import load
     from ..samples import sample_path
-    from ..simulate import SimulatedTrainee, expected_scores
-    from . import build
 
     out = out or sys.stdout
-    started = time.monotonic()
-
-    def say(text: str) -> None:
-        out.write(f"[{time.monotonic() - started:5.1f}s] {text}\n")
-        out.flush()
-
+    say = _Clock(out)
     root = Path(out_dir).absolute()
     _prepare(root)
     spec = f"sample:{lang}"
     reg = load(sample_path(lang))
+    course, people = _set_up(root, spec, lang, say)
+    skills = {tid: dict(zip(ASSESSMENTS, skill)) for tid, _, *skill in TRAINEES[lang]}
+    scores: dict[str, dict[str, float]] = {}
+    for assessment in ASSESSMENTS:
+        for tid, t in people.items():
+            t.skill = skills[tid][assessment]
+        for tid, pct in _sitting(course, reg, assessment, people, lang, say).items():
+            scores.setdefault(tid, {})[assessment] = pct
+    out.write("\n")
+    _reports(course.root, spec, root, out)
+    _retention_and_review(course.root, spec, root, out)
+    _score_table(reg, people, scores, out)
+    _where_everything_is(root, say.elapsed, out)
+    return 0
+
+
+def _set_up(root: Path, spec: str, lang: str, say: _Clock):
+    """Build the sample into ``root``, import the roster; the course and the simulated trainees."""
+    from ..grading import roster
+    from ..grading.course import Course
+    from ..grading.defaults import DEFAULT_COURSE_ID
+    from ..simulate import SimulatedTrainee
+    from . import build
+
     build.run(spec, str(root), io.StringIO(), exchange=str(root / "exchange"), course_id=DEFAULT_COURSE_ID)
     say(f"built the workbooks into {root / 'workbooks'} and the nbgrader course into {root / 'assignments'}")
     course = Course.load(root / "assignments")
-
     staff = root / "roster.csv"
     with staff.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
@@ -197,69 +226,87 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
             w.writerow([tid, name, f"{tid}@example.com"])
     r = roster.import_roster(course, staff)
     say(f"roster: {len(r.added)} trainees imported from {staff.name}")
+    people = {tid: SimulatedTrainee(tid, name, f"{tid}@example.com", first, root / "trainees" / tid)
+              for tid, name, first, *_ in TRAINEES[lang]}
+    return course, people
 
-    skills = {tid: dict(zip(ASSESSMENTS, skill)) for tid, _, *skill in TRAINEES[lang]}
-    people = {tid: SimulatedTrainee(tid, name, f"{tid}@example.com", skills[tid][FIRST], root / "trainees" / tid)
-              for tid, name, *_ in TRAINEES[lang]}
-    scores: dict[str, dict[str, float]] = {}
 
-    for assessment in ASSESSMENTS:
-        for tid, t in people.items():
-            t.skill = skills[tid][assessment]
-        days = getattr(reg.assessments, assessment).due_days
-        rel = release.release(course, assessment, due=dt.datetime.utcnow() + dt.timedelta(days=days))
-        say(f"{assessment}: released {rel.items} questions, {rel.points:g} points, due in {days} days")
-        for t in people.values():
-            t.fetch(course, assessment)
-        say(f"{assessment}: {len(people)} trainees fetched it from the exchange")
-        answers: dict[str, dict] = {}
-        late = LATE if assessment == FIRST else None
-        for tid, t in people.items():
-            if tid == ABSENT:
-                continue
-            rng = random.Random(f"crmtrain-demo/{lang}/{tid}/{assessment}")
-            answers[tid] = t.answer(course, assessment, reg, rng)
-            if tid != late:
-                t.submit(course, assessment)
-        say(f"{assessment}: {len(answers)} trainees answered in a kernel by clicking the widgets; "
-            f"{len(answers) - bool(late)} submitted on time, {ABSENT} did not submit")
-        if late:
-            release.set_due(course, assessment, dt.datetime.utcnow())
-            time.sleep(1.1)
-            people[late].submit(course, assessment)
-            say(f"{assessment}: the due date passed (moved to now for the demo); {late} submitted after it")
-        got = collect.collect(course, assessment)
-        say(f"{assessment}: collected {len(got.collected)} submissions")
-        report = autograde.grade(course, [assessment])
-        for o in report.outcomes:
-            want = expected_scores(reg, assessment, answers[o.trainee], people[o.trainee].asked.get(assessment, ()))
-            if not o.ok or o.score != want:
-                raise UserError(f"{o.trainee}: graded {o.score} (expected {want} from the key): {o.error}")
-        say(f"{assessment}: graded {len(report.graded)} submissions with {report.workers} worker(s) "
-            f"in {report.seconds:.1f} s; late: {', '.join(o.trainee for o in report.outcomes if o.seconds_late > 0) or 'none'}")
-        for line in slot_evidence({tid: people[tid].asked.get(assessment, ()) for tid in answers},
-                                  {o.trainee: o.max_score for o in report.outcomes}):
-            say(f"{assessment}: {line}")
-        n = _grade_open_answers(course, reg, assessment, answers)
-        say(f"{assessment}: the specialist scored {n} open answers by hand (nbgrader formgrader's job)")
-        fb = feedback.feedback(course, assessment)
-        say(f"{assessment}: feedback released to {len(fb.released)} trainees")
-        for res in results.results(course, assessment):
-            scores.setdefault(res.trainee, {})[assessment] = 100 * res.score / res.max_score
+def _sitting(course, reg, assessment: str, people: dict, lang: str, say: _Clock) -> dict[str, float]:
+    """Release, fetch, answer, submit (one late, one never), collect, grade, hand-grade, feedback;
+    every trainee's score in percent."""
+    from ..grading import collect, feedback, release, results
 
-    out.write("\n")
+    days = getattr(reg.assessments, assessment).due_days
+    rel = release.release(course, assessment, due=dt.datetime.utcnow() + dt.timedelta(days=days))
+    say(f"{assessment}: released {rel.items} questions, {rel.points:g} points, due in {days} days")
+    for t in people.values():
+        t.fetch(course, assessment)
+    say(f"{assessment}: {len(people)} trainees fetched it from the exchange")
+    answers = _answer_and_submit(course, reg, assessment, people, lang, say)
+    got = collect.collect(course, assessment)
+    say(f"{assessment}: collected {len(got.collected)} submissions")
+    _grade(course, reg, assessment, people, answers, say)
+    n = _grade_open_answers(course, reg, assessment, answers)
+    say(f"{assessment}: the specialist scored {n} open answers by hand (nbgrader formgrader's job)")
+    fb = feedback.feedback(course, assessment)
+    say(f"{assessment}: feedback released to {len(fb.released)} trainees")
+    return {res.trainee: 100 * res.score / res.max_score for res in results.results(course, assessment)}
+
+
+def _answer_and_submit(course, reg, assessment: str, people: dict, lang: str, say: _Clock) -> dict[str, dict]:
+    """Everyone but the absent trainee answers by clicking; the late one submits after the due date."""
+    from ..grading import release
+
+    answers: dict[str, dict] = {}
+    late = LATE if assessment == FIRST else None
+    for tid, t in people.items():
+        if tid == ABSENT:
+            continue
+        rng = random.Random(f"crmtrain-demo/{lang}/{tid}/{assessment}")
+        answers[tid] = t.answer(course, assessment, reg, rng)
+        if tid != late:
+            t.submit(course, assessment)
+    say(f"{assessment}: {len(answers)} trainees answered in a kernel by clicking the widgets; "
+        f"{len(answers) - bool(late)} submitted on time, {ABSENT} did not submit")
+    if late:
+        release.set_due(course, assessment, dt.datetime.utcnow())
+        time.sleep(1.1)
+        people[late].submit(course, assessment)
+        say(f"{assessment}: the due date passed (moved to now for the demo); {late} submitted after it")
+    return answers
+
+
+def _grade(course, reg, assessment: str, people: dict, answers: dict[str, dict], say: _Clock) -> None:
+    """Autograde in parallel; every score must be the one the key gives the trainee's clicks."""
+    from ..grading import autograde
+    from ..simulate import expected_scores
+
+    report = autograde.grade(course, [assessment])
+    for o in report.outcomes:
+        want = expected_scores(reg, assessment, answers[o.trainee], people[o.trainee].asked.get(assessment, ()))
+        if not o.ok or o.score != want:
+            where = f" (in full: {report.log})" if report.log else ""
+            raise UserError(f"{o.trainee}: graded {o.score} (expected {want} from the key): {o.error}{where}")
+    late = ", ".join(o.trainee for o in report.outcomes if o.seconds_late > 0) or "none"
+    say(f"{assessment}: graded {len(report.graded)} submissions with {report.workers} worker(s) "
+        f"in {report.seconds:.1f} s; late: {late}")
+    for line in slot_evidence({tid: people[tid].asked.get(assessment, ()) for tid in answers},
+                              {o.trainee: o.max_score for o in report.outcomes}):
+        say(f"{assessment}: {line}")
+
+
+def _reports(course_root: Path, spec: str, root: Path, out: TextIO) -> None:
+    """The specialist's report files; a failure is said, not fatal: the course is complete anyway."""
+    from . import report as report_cmd
+
     try:
-        from . import report as report_cmd
-    except ImportError:
-        report_cmd = None
-    if report_cmd is not None and hasattr(report_cmd, "run"):
-        try:
-            report_cmd.run(str(course.root), spec, str(root / "reports"), None, out)
-        except UserError as exc:  # the reports are a bonus here; the course is complete anyway
-            out.write(f"reports not written: {exc}\n")
-        except Exception as exc:  # noqa: BLE001  (another helper's module may still be in progress)
-            out.write(f"reports not written ({type(exc).__name__}: {exc})\n")
-    _retention_and_review(course.root, spec, root, out)
+        report_cmd.run(str(course_root), spec, str(root / "reports"), None, out)
+    except UserError as exc:
+        out.write(f"reports not written: {exc}\n")
+
+
+def _score_table(reg, people: dict, scores: dict[str, dict[str, float]], out: TextIO) -> None:
+    """One line per trainee: the score of each assessment and what stands out."""
     first, last = ASSESSMENT_KINDS[FIRST], ASSESSMENT_KINDS[LAST]
     mark = getattr(reg.assessments, LAST).pass_mark or reg.meta.pass_mark
     labels = [ASSESSMENT_KINDS[a].label for a in ASSESSMENTS]
@@ -277,12 +324,23 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
         elif LAST in s and s[LAST] < mark:
             note.append(f"{last.label} below its {mark}% pass mark")
         out.write(f"  {tid:<12} {t.name:<18} {cells}  {'; '.join(note)}\n")
+
+
+def _where_everything_is(root: Path, seconds: float, out: TextIO) -> None:
+    """Where the demo put everything, and the next commands, typed so that they run as printed."""
     crmtrain = crmtrain_command()
-    out.write(f"\nDone in {time.monotonic() - started:.0f} s. Everything is in {root}/:\n"
+    out.write(f"\nDone in {seconds:.0f} s. Everything is in {root}/:\n"
               f"  workbooks/    the training workbooks      assignments/  the nbgrader course (gradebook.db)\n"
               f"  exchange/     the nbgrader exchange       trainees/     each trainee's home (answers.json)\n"
               f"  reports/      the reports                 roster.csv    the trainees\n"
               f"  trainees/<id>/review.ipynb  each trainee's personal review workbook\n"
               f"Open the workbooks in JupyterLab:  {crmtrain} lab {root / 'workbooks'}\n"
               f"Try the specialist's commands:     {crmtrain} status --course {root / 'assignments'}\n")
-    return 0
+
+
+def register(sub) -> None:
+    """``crmtrain demo``."""
+    p = sub.add_parser("demo", help="the whole story on the sample: build, simulated trainees, grading, feedback, reports")
+    p.add_argument("--out", default="demo", metavar="DIR", help="folder for everything the demo makes (default: demo)")
+    p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the sample and the trainees (default: en)")
+    p.set_defaults(func=lambda args: run(args.out, lang=args.lang, out=sys.stdout))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -79,3 +80,15 @@ def _write(old, new, changes, questions, folder: Path, out: TextIO) -> None:
     if questions:
         out.write(f"Wrote {folder / RETEST / (RETEST + '.ipynb')}: copy the {RETEST}/ folder into the course's source/ "
                   f"and release it with nbgrader (nbgrader generate_assignment {RETEST}, then release_assignment)\n")
+
+
+def register(sub) -> None:
+    """``crmtrain diff``."""
+    p = sub.add_parser("diff", help="what changed between two versions of the regulation, who must relearn it, a re-test")
+    p.add_argument("old", metavar="OLD", help="the earlier regulation (a file, or sample:en / sample:ru)")
+    p.add_argument("new", metavar="NEW", help="the new regulation")
+    p.add_argument("--course", dest="course_dir", default=None, metavar="DIR",
+                   help="the nbgrader course built from OLD: also list who learned the old version of each item")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="write the 'what changed' workbook and the re-test (retest/retest.ipynb) into DIR")
+    p.set_defaults(func=lambda args: run(args.old, args.new, out=sys.stdout, course_dir=args.course_dir, out_dir=args.out))

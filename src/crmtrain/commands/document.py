@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import comma_choices
 from ..i18n import _, plural
 from .reading import read
+from . import REGULATION_HELP, formats
 
 
 def run(spec: str | None, out_dir: str, formats: str, out: TextIO) -> int:
@@ -21,3 +23,13 @@ def run(spec: str | None, out_dir: str, formats: str, out: TextIO) -> int:
         pages = " (" + plural("{n} page", "{n} pages", written.pages) + ")" if path.suffix == ".pdf" else ""
         out.write(_("Wrote {path}").format(path=path) + pages + "\n")
     return 0
+
+
+def register(sub) -> None:
+    """``crmtrain document``."""
+    p = sub.add_parser("document", help="write the regulation as a formatted official document: HTML and PDF")
+    p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
+    p.add_argument("--out", default="document", metavar="DIR", help="folder for regulation.html and regulation.pdf (default: document)")
+    p.add_argument("--format", default="html,pdf", type=formats("html", "pdf"),
+                   help="comma-separated: html, pdf (default: both; pdf needs Chromium)")
+    p.set_defaults(func=lambda args: run(args.regulation, args.out, args.format, out=sys.stdout))

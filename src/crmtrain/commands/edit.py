@@ -64,3 +64,13 @@ def run(spec: str | None, *, port: int | None = None, open_browser: bool = True,
         return subprocess.call(cmd.argv, env=cmd.env)  # pragma: no cover - Windows has no real exec
     os.execvpe(cmd.argv[0], cmd.argv, cmd.env)
     return 0  # reached only when a test replaces os.execvpe
+
+
+def register(sub) -> None:
+    """``crmtrain edit``."""
+    p = sub.add_parser("edit", help="edit the regulation as forms in JupyterLab (the YAML keeps its comments)")
+    p.add_argument("regulation", nargs="?", default=None, metavar="REGULATION",
+                   help="the regulation file or its folder (default: ./regulation.yaml)")
+    p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8888, or a free one if taken)")
+    p.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
+    p.set_defaults(func=lambda args: run(args.regulation, port=args.port, open_browser=not args.no_browser, out=sys.stdout))

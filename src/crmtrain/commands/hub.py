@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import UserError
 from ..hub import accounts, install as installer
 from ..hub.site import AUTHENTICATORS, Site, check_login
+from . import REGULATION_HELP
 
 
 def install(prefix: str, source: str, out: TextIO = sys.stdout) -> int:
@@ -135,3 +138,69 @@ def restore(site_dir: str, archive: str, out: TextIO = sys.stdout) -> int:
     out.write(f"Restored the backup of {manifest['made']}: gradebook ({manifest['gradebook'] or 'none'}), course, "
               f"exchange and {len(manifest['homes'])} trainees' work\n")
     return 0
+
+
+def _handler(name: str) -> Callable[[argparse.Namespace], int]:
+    """Call this module's ``name`` with the parsed arguments as keywords."""
+    def handler(args: argparse.Namespace) -> int:
+        kwargs = {k: v for k, v in vars(args).items() if k not in ("func", "command", "hub_command", "users_command")}
+        return globals()[name](out=sys.stdout, **kwargs)
+
+    return handler
+
+
+def register(sub) -> None:
+    """``crmtrain hub ...``: JupyterHub for the team on one server."""
+    from ..hub import DEFAULT_PREFIX, DEFAULT_SITE  # constants only: cheap
+
+    p = sub.add_parser("hub", help="run crmtrain for a team on JupyterHub: install, config, users, start, status, backup")
+    hub = p.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+
+    def site_arg(q) -> None:
+        q.add_argument("--site", dest="site_dir", default=str(DEFAULT_SITE), metavar="DIR",
+                       help=f"the hub's folder (default: {DEFAULT_SITE})")
+
+    q = hub.add_parser("install", help="install JupyterHub, configurable-http-proxy and crmtrain into one prefix")
+    q.add_argument("--prefix", default=str(DEFAULT_PREFIX), help=f"where to install (default: {DEFAULT_PREFIX})")
+    q.add_argument("--source", default=".", metavar="DIR", help="the crmtrain checkout to install (default: .)")
+    q.set_defaults(func=_handler("install"))
+
+    q = hub.add_parser("config", help="configure the hub and build the course as the specialist (root)")
+    q.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
+    q.add_argument("--specialist", required=True, metavar="LOGIN",
+                   help="the specialist's login: the course's instructor (created if missing)")
+    site_arg(q)
+    q.add_argument("--prefix", default=str(DEFAULT_PREFIX), help=f"where `hub install` put the software (default: {DEFAULT_PREFIX})")
+    q.add_argument("--ip", default="127.0.0.1", help="address people connect to (default: 127.0.0.1; 0.0.0.0 for all)")
+    q.add_argument("--port", type=int, default=8000, help="port people connect to (default: 8000)")
+    q.add_argument("--hub-port", type=int, default=8081, help="JupyterHub's own port on 127.0.0.1 (default: 8081)")
+    q.add_argument("--proxy-api-port", type=int, default=8001, help="the proxy's API port on 127.0.0.1 (default: 8001)")
+    q.add_argument("--db-url", default=None, metavar="URL",
+                   help="gradebook on PostgreSQL, e.g. postgresql://grader@localhost/crmtrain (default: sqlite in the course)")
+    q.add_argument("--course-id", default="crm-training", help="nbgrader course id (default: crm-training)")
+    q.add_argument("--authenticator", choices=AUTHENTICATORS, default="pam",
+                   help="pam: system passwords (default); native: sign-ups the specialist approves")
+    q.add_argument("--course-home", default=None, metavar="DIR",
+                   help="where the specialist's course is built (default: ~SPECIALIST/course)")
+    q.add_argument("--python-path", action="append", default=None, help=argparse.SUPPRESS)  # tests: the checkout
+    q.set_defaults(func=_handler("config"))
+
+    q = hub.add_parser("users", help="the hub's users")
+    users = q.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    q = users.add_parser("sync", help="accounts, private homes and workbooks for every trainee of a roster CSV; "
+                                      "trainees no longer listed are disabled, never deleted")
+    q.add_argument("csv_path", metavar="CSV", help="the roster: columns id, name, email")
+    site_arg(q)
+    q.set_defaults(func=_handler("users_sync"))
+
+    for name, text in (("start", "run JupyterHub in the foreground"),
+                       ("status", "who is logged in and who has answers not yet submitted")):
+        q = hub.add_parser(name, help=text)
+        site_arg(q)
+        q.set_defaults(func=_handler(name))
+    for name, text in (("backup", "archive the gradebook, the exchange and the trainees' work"),
+                       ("restore", "put a backup's gradebook, exchange and trainees' work back")):
+        q = hub.add_parser(name, help=text)
+        q.add_argument("archive", metavar="ARCHIVE", help="the .tar.gz file")
+        site_arg(q)
+        q.set_defaults(func=_handler(name))

@@ -6,12 +6,15 @@ Beside it goes the format's JSON Schema, and the YAML's first line points editor
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import UserError
+from ..files import write_text
 from ..regulation.schema import SCHEMA_FILENAME, schema_text
 from ..samples import template_path
+
 
 FILENAME = "regulation.yaml"
 
@@ -31,3 +34,29 @@ def run(directory: str, lang: str, out: TextIO) -> int:
     out.write(f"Created {target} (and {schema.name} for editor completion)\n"
               f"Fill in every TODO, then run: crmtrain check {target}\n")
     return 0
+
+
+def schema(out_file: str | None, out: TextIO) -> int:
+    """Print the schema, or write it to ``out_file`` and say where."""
+    text = schema_text()
+    if out_file is None:
+        out.write(text)
+        return 0
+    target = Path(out_file)
+    write_text(target, text)
+    out.write(f"Wrote the regulation's JSON Schema to {target}\n"
+              f"Point your editor at it with this first line in the YAML file:\n"
+              f"# yaml-language-server: $schema={target.name}\n")
+    return 0
+
+
+def register(sub) -> None:
+    """``crmtrain init`` and ``crmtrain schema``."""
+    p = sub.add_parser("init", help="scaffold a new regulation with every recommended item marked TODO")
+    p.add_argument("dir", help="folder to create the regulation in (regulation.yaml)")
+    p.add_argument("--lang", choices=("ru", "en"), default="en", help="language of the regulation (default: en)")
+    p.set_defaults(func=lambda args: run(args.dir, lang=args.lang, out=sys.stdout))
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the regulation format (for editor completion)")
+    p.add_argument("--out", default=None, metavar="FILE", help="write it to FILE instead of printing it")
+    p.set_defaults(func=lambda args: schema(args.out, out=sys.stdout))

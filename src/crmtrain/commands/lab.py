@@ -61,3 +61,13 @@ def run(directory: str | None, *, port: int | None = None, open_browser: bool = 
     # Jupyter takes over this process: Ctrl+C, its shutdown and its exit status are its own.
     os.execvpe(cmd.argv[0], cmd.argv, cmd.env)
     return 0  # reached only when a test replaces os.execvpe
+
+
+def register(sub) -> None:
+    """``crmtrain lab``."""
+    p = sub.add_parser("lab", help="open the workbooks (and fetched assessments) in JupyterLab, set up for trainees")
+    p.add_argument("dir", nargs="?", default=None, metavar="DIR",
+                   help="the trainee's folder to open (default: ./workbooks if it exists, else .)")
+    p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8888, or a free one if taken)")
+    p.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
+    p.set_defaults(func=lambda args: run(args.dir, port=args.port, open_browser=not args.no_browser, out=sys.stdout))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
+
+from . import REGULATION_HELP, add_course, formats
 
 
 def run(course_dir: str | Path, regulation_spec: str | None, out_dir: str | Path,
@@ -94,3 +97,15 @@ def _needed(answered) -> str:
     """'advice needs 20 (15 more)' for the best-answered question."""
     best = answered.sort_values("n", ascending=False).iloc[0]
     return str(best["note"]).split("; ", 1)[-1]
+
+
+def register(sub) -> None:
+    """``crmtrain report``."""
+    p = sub.add_parser("report", help="score tables for the specialist: CSV, XLSX and an offline HTML report")
+    add_course(p)
+    p.add_argument("--regulation", default=None,
+                   help=REGULATION_HELP.replace("default: ./regulation.yaml", "default: the one the course was built from"))
+    p.add_argument("--out", default="reports", metavar="DIR", help="folder for the report files (default: reports)")
+    p.add_argument("--format", default="csv,xlsx,html", type=formats("csv", "xlsx", "html"),
+                   help="comma-separated: csv, xlsx, html (default: all)")
+    p.set_defaults(func=lambda args: run(args.course_dir, args.regulation, args.out, args.format, out=sys.stdout))

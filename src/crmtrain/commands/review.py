@@ -9,11 +9,14 @@ shared server the workbook can go straight into each home: ``--out '/home/{train
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import UserError
 from ..i18n import _, plural
+from . import REGULATION_HELP, add_course
+
 
 FILE = "review.ipynb"
 DEFAULT_OUT = "review/{trainee}"
@@ -24,8 +27,7 @@ def plans(course_dir: str | Path, regulation_spec: str | None, today: dt.date | 
     """(regulation, report data, review plan table) for the course; by default its recorded regulation."""
     from ..reports.data import validate
     from ..reports.from_gradebook import course_root, load_report_data
-    from ..reports.retention import ref_answers
-    from ..reports.review import review_plan
+    from ..reports.retention import ref_answers, review_plan
     from .reading import read
     from .report import recorded_regulation
 
@@ -38,7 +40,7 @@ def plans(course_dir: str | Path, regulation_spec: str | None, today: dt.date | 
 def items_of(plan, trainee_id: str) -> list:
     """The plan lines of one trainee, as the builder takes them."""
     from ..notebooks.review import ReviewItem
-    from ..reports.review import plan_for
+    from ..reports.retention import plan_for
 
     mine = plan_for(plan, trainee_id)
     day = lambda v: "" if v != v or v is None else v.date().isoformat()  # noqa: E731  (NaT -> "")
@@ -83,3 +85,14 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_pattern: str = 
             trainee=tid, items=plural("{n} item to review", "{n} items to review", len(items)), date=first,
             path=path) + "\n")
     return 0
+
+
+def register(sub) -> None:
+    """``crmtrain review``."""
+    p = sub.add_parser("review", help="each trainee's review plan as a personal workbook in their folder")
+    add_course(p)
+    p.add_argument("--regulation", default=None, help=REGULATION_HELP)
+    p.add_argument("--out", default=DEFAULT_OUT, metavar="PATTERN",
+                   help="folder per trainee; {trainee} stands for the trainee's id (default: review/{trainee})")
+    p.add_argument("--trainee", action="append", metavar="ID", help="only this trainee (repeatable)")
+    p.set_defaults(func=lambda args: run(args.course_dir, args.regulation, args.out, args.trainee or None, out=sys.stdout))

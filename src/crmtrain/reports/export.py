@@ -71,7 +71,7 @@ def write_csv(tables: dict[str, pd.DataFrame], folder: Path, dialect: str = "exc
 
 def _dates_as_text(df: pd.DataFrame) -> dict[str, pd.Series]:
     """Date columns as text, each distinct date formatted once (pandas formats every value, 10 µs each)."""
-    from .columns import number_format
+    from .xlsx import number_format
 
     out = {}
     for col in df.columns:

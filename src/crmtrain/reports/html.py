@@ -16,7 +16,7 @@ import pandas as pd
 from ..kinds.assessments import ASSESSMENTS, FIRST, LAST
 from . import charts
 from .catalog import table_of
-from .columns import number_format
+from .xlsx import number_format
 
 MAX_ROWS = 2000  # per table; the CSV/XLSX files always hold every row
 LONG = {"text", "title", "section_title", "flag", "note", "advice", "items", "refs"}  # columns whose cells may wrap

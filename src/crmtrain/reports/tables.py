@@ -20,8 +20,7 @@ from .data import PARTS, ReportData
 from .itemstats import Bounds, item_analysis
 from .reliability import assessment_statistics
 from .retention import (question_refs, ref_answers, regulation_items, retention_detail, retention_matrix,
-                        retention_trainees)
-from .review import review_plan
+                        retention_trainees, review_plan)
 
 EPS = 1e-9  # percent comparisons on float sums
 

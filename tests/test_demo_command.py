@@ -1,0 +1,63 @@
+"""`make demo`, the README's first command: the whole story on the sample, as a newcomer runs it.
+
+One real run (kernels, nbgrader, reports) checked for what the newcomer reads and gets: every
+step said, the late and the absent trainee, both assessments graded by the key, the reports and
+review workbooks written, and next steps that run as printed.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+
+import pytest
+
+from crmtrain.cli import main
+
+pytestmark = [pytest.mark.nbgrader, pytest.mark.kernel]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    import contextlib
+    import io
+
+    root = tmp_path_factory.mktemp("demo") / "demo"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["demo", "--out", str(root)])
+    return status, out.getvalue(), root
+
+
+def test_the_demo_tells_the_whole_story(demo):
+    status, said, root = demo
+    assert status == 0, said
+    for step in ("built the workbooks", "roster: 6 trainees imported", "initial: released", "followup: released",
+                 "dvolkov submitted after it", "plebedev did not submit", "initial: graded 5 submissions",
+                 "followup: graded 5 submissions", "open answers by hand", "feedback released to"):
+        assert step in said, step
+    table = said[said.index("  trainee "):]
+    assert re.search(r"plebedev .* —\s+—\s+never submitted", table)
+    assert "initial submitted late" in table.splitlines()[[l.split()[0] for l in table.splitlines()[1:7]].index("dvolkov") + 1]
+
+
+def test_the_demo_leaves_a_course_reports_and_review_workbooks(demo):
+    _, said, root = demo
+    assert (root / "assignments" / "gradebook.db").is_file()
+    assert {p.name for p in (root / "reports").iterdir()} >= {"summary.csv", "report.xlsx", "report.html"}
+    assert list((root / "trainees").glob("*/review.ipynb"))
+    assert not (root / "assignments" / "grading.log").exists()  # nothing failed
+
+
+def test_the_printed_next_steps_run_as_typed(demo):
+    _, said, root = demo
+    status_line = next(l for l in said.splitlines() if "Try the specialist's commands:" in l)
+    argv = shlex.split(status_line.split(":", 1)[1])
+    done = subprocess.run(argv, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "osmirnova" in done.stdout
+    lab_line = next(l for l in said.splitlines() if "Open the workbooks in JupyterLab:" in l)
+    lab = shlex.split(lab_line.split(":", 1)[1])
+    assert lab[1:] == ["lab", str(root / "workbooks")]
+    assert subprocess.run([lab[0], "lab", "--help"], capture_output=True).returncode == 0
