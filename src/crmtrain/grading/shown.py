@@ -29,6 +29,7 @@ import os
 from typing import Any
 
 from ..i18n import translation
+from ..kinds.questions import QUESTION_KINDS, QuestionKind
 from ..runtime.check import is_correct
 
 NOTES_DIR = "notes"  # <course>/notes/<assessment>.json
@@ -60,19 +61,14 @@ def item_spec(source: str) -> dict[str, Any] | None:
     return spec if isinstance(spec, dict) else None
 
 
-def _texts(spec: dict) -> dict[str, str]:
-    return {str(o.get("id")): str(o.get("text", "")) for o in spec.get("options", ()) if isinstance(o, dict)}
+def _kind(qtype: str) -> QuestionKind | None:
+    return QUESTION_KINDS.get(qtype)  # None: a type this crmtrain does not know (an older course?)
 
 
 def _value(qtype: str, value: Any, spec: dict, _) -> str:
-    """One answer value in words: option text for ids, yes/no for booleans, number with unit."""
-    texts = _texts(spec)
-    if qtype == "true_false":
-        return _("True") if value is True else _("False")
-    if qtype == "numeric":
-        unit = spec.get("unit", "")
-        return f"{value:g} {unit}".strip() if isinstance(value, (int, float)) else str(value)
-    return texts.get(str(value), str(value))
+    """One answer value in words, as the question type's record says (an unknown type: as saved)."""
+    kind = _kind(qtype)
+    return kind.describe(value, spec, _) if kind else str(value)
 
 
 def _mark(ok: bool | None, _) -> str:
@@ -95,24 +91,25 @@ def answer_outputs(spec: dict, answer: Any, key: Any, *, tolerance: float = 0.0,
     esc = html.escape
     blank = answer is None or answer == "" or answer == []
     right = None if key is None or blank else is_correct(qtype, answer, key, tolerance)
+    form = kind.form if (kind := _kind(qtype)) else "value"
     parts = []
     if blank:
         parts.append(f"<p><strong>{esc(_('Not answered.'))}</strong></p>")
-    elif qtype == "open":
+    elif form == "text":
         parts.append(f"<p><strong>{esc(_('Your answer:'))}</strong></p>")
         parts.append(f'<blockquote style="white-space: pre-wrap">{esc(str(answer))}</blockquote>')
-    elif qtype in ("multiple", "ordering") and isinstance(answer, list):
+    elif form in ("set", "sequence") and isinstance(answer, list):
         parts.append(f"<p><strong>{esc(_('Your answer:'))}</strong></p>")
         rows = []
         for i, v in enumerate(answer):
             if not isinstance(key, list):
                 ok = None
-            elif qtype == "ordering":
+            elif form == "sequence":
                 ok = i < len(key) and key[i] == v
             else:
                 ok = v in key
             rows.append(f"<li>{esc(_value(qtype, v, spec, _))}{_mark(ok, _)}</li>")
-        tag = "ol" if qtype == "ordering" else "ul"
+        tag = "ol" if form == "sequence" else "ul"
         parts.append(f"<{tag}>{''.join(rows)}</{tag}>")
     else:
         parts.append(f"<p><strong>{esc(_('Your answer:'))}</strong> {esc(_value(qtype, answer, spec, _))}</p>")
@@ -126,7 +123,7 @@ def answer_outputs(spec: dict, answer: Any, key: Any, *, tolerance: float = 0.0,
     solution = []
     if key is not None and not right:
         shown = key if isinstance(key, list) else [key]
-        words = (" → " if qtype == "ordering" else ", ").join(_value(qtype, k, spec, _) for k in shown)
+        words = (" → " if form == "sequence" else ", ").join(_value(qtype, k, spec, _) for k in shown)
         solution.append(f"<p><strong>{esc(_('Correct answer:'))}</strong> {esc(words)}</p>")
     if solution:
         outputs.append(output("".join(solution), "", KEY))
@@ -161,7 +158,7 @@ def _plain(qtype: str, answer: Any, spec: dict, _) -> str:
         return _("Not answered.")
     if isinstance(answer, list):
         return "; ".join(_value(qtype, v, spec, _) for v in answer)
-    return _value(qtype, answer, spec, _) if qtype != "open" else str(answer)
+    return _value(qtype, answer, spec, _)
 
 
 def output(text_html: str, plain: str, mark: str = MARK, *, note: bool = False) -> dict:

@@ -65,6 +65,16 @@ class QuestionKind:
     credit: Callable[[Any, Any, float], float] | None = None
     # What a random response is, for the guess score under partial credit (kinds/guessing.py).
     responses: Responses | None = None
+    # How a graded notebook lays a whole answer out: "value" (one value), "text" (the trainee's
+    # own words, quoted verbatim), "set" (ids, each right when in the key) or "sequence" (ids,
+    # each right when in the key's place; the key reads "a → b → c").
+    form: str = "value"
+    # One saved value in words, given the question's spec (options, unit) and a gettext.
+    words: Callable[[Any, dict, Callable[[str], str]], str] = lambda value, spec, _: _option_text(value, spec)
+
+    def describe(self, value: Any, spec: dict, gettext: Callable[[str], str] = str) -> str:
+        """One saved answer value as the trainee reads it: an option's text, yes/no, a number with its unit."""
+        return self.words(value, spec, gettext)
 
     @property
     def practice(self) -> bool:
@@ -208,6 +218,24 @@ def _problem_open(ans, ids):
     return N_("an open question is graded by hand and has no 'answer'; put guidance in 'explanation'"), {}
 
 
+# --- an answer value in words (graded notebooks, feedback) --------------------------------
+
+
+def _option_text(value: Any, spec: dict) -> str:
+    texts = {str(o.get("id")): str(o.get("text", "")) for o in spec.get("options", ()) if isinstance(o, dict)}
+    return texts.get(str(value), str(value))
+
+
+def _words_true_false(value, spec, _):
+    return _(N_("True")) if value is True else _(N_("False"))
+
+
+def _words_numeric(value, spec, _):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return f"{value:g} {spec.get('unit', '')}".strip()
+
+
 # --- plausible wrong answers, for simulated trainees ---------------------------------------
 
 
@@ -278,22 +306,24 @@ _KINDS = (
                  saved_as="a list of the chosen option ids (order ignored)",
                  canonical=_as_list, check=_check_multiple, answer_problem=_problem_multiple,
                  key="marks", widget="MultipleChoice", wrong=_wrong_multiple, unordered=True, choice=True, guess=_guess_multiple,
-                 credit=_credit_multiple, responses=SUBSETS,
+                 credit=_credit_multiple, responses=SUBSETS, form="set",
                  hint=N_("Tick all that apply.")),
     QuestionKind("true_false", autograded=True, options=False, saved_as="true or false",
                  canonical=_as_is, check=_check_true_false, answer_problem=_problem_true_false,
-                 key="boolean", widget="TrueFalse", wrong=_wrong_true_false, guess=lambda k: 0.5),
+                 key="boolean", widget="TrueFalse", wrong=_wrong_true_false, guess=lambda k: 0.5,
+                 words=_words_true_false),
     QuestionKind("numeric", autograded=True, options=False, saved_as="a number (right within the tolerance)",
                  canonical=_as_is, check=_check_numeric, answer_problem=_problem_numeric,
-                 key="number", widget="NumberInput", wrong=_wrong_numeric, tolerance=True),
+                 key="number", widget="NumberInput", wrong=_wrong_numeric, tolerance=True, words=_words_numeric),
     QuestionKind("ordering", autograded=True, options=True,
                  saved_as="a list of option ids in the trainee's order",
                  canonical=_as_list, check=_check_ordering, answer_problem=_problem_ordering,
                  key="order", widget="Ordering", wrong=_wrong_ordering, guess=_guess_ordering,
-                 credit=_credit_ordering, responses=ORDERS),
+                 credit=_credit_ordering, responses=ORDERS, form="sequence"),
     QuestionKind("open", autograded=False, options=False,
                  saved_as="the text (graded by hand, never checked)",
                  canonical=_as_is, check=None, answer_problem=_problem_open, key=None, widget="TextAnswer",
+                 form="text", words=lambda value, spec, _: str(value),
                  hint=N_("Answer in your own words; the responsible specialist grades this one by hand.")),
 )
 
