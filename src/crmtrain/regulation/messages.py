@@ -22,27 +22,17 @@ from .fields import ID_MAX, ID_PATTERN, REF_PATTERN, ShapeError
 HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 # Type errors: "expected <this>, got <what the file holds>". Union members join with "or".
-EXPECTED: dict[str, str] = {
-    "int_type": N_("a whole number"),
-    "int_parsing": N_("a whole number"),
-    "int_from_float": N_("a whole number"),
-    "float_type": N_("a number"),
-    "float_parsing": N_("a number"),
-    "bool_type": N_("true or false"),
-    "bool_parsing": N_("true or false"),
-    "string_type": N_("text"),
-    "tuple_type": N_("a list"),
-    "list_type": N_("a list"),
-    "model_type": N_("a mapping (key: value lines)"),
-    "model_attributes_type": N_("a mapping (key: value lines)"),
-    "dict_type": N_("a mapping (key: value lines)"),
-    "date_type": N_("a date like 2027-01-31"),
-    "date_parsing": N_("a date like 2027-01-31"),
-    "date_from_datetime_parsing": N_("a date like 2027-01-31"),
-    "date_from_datetime_inexact": N_("a date without a time, like 2027-01-31"),
-    "enum": N_("one of {expected}"),
-    "literal_error": N_("one of {expected}"),
-}
+EXPECTED: dict[str, str] = {error: expected for expected, errors in (
+    (N_("a whole number"), ("int_type", "int_parsing", "int_from_float")),
+    (N_("a number"), ("float_type", "float_parsing")),
+    (N_("true or false"), ("bool_type", "bool_parsing")),
+    (N_("text"), ("string_type",)),
+    (N_("a list"), ("tuple_type", "list_type")),
+    (N_("a mapping (key: value lines)"), ("model_type", "model_attributes_type", "dict_type")),
+    (N_("a date like 2027-01-31"), ("date_type", "date_parsing", "date_from_datetime_parsing")),
+    (N_("a date without a time, like 2027-01-31"), ("date_from_datetime_inexact",)),
+    (N_("one of {expected}"), ("enum", "literal_error")),
+) for error in errors}
 
 # Other errors: templates over the error's context, ``{input}`` (shortened) and ``{items}``.
 MESSAGES: dict[str, str] = {
