@@ -23,16 +23,23 @@ def test_parse_due():
         release.parse_due("next friday")
 
 
-def test_fetch_markers_round_trip(tmp_path):
-    fetchlog.ensure_folder(tmp_path / "fetched")
-    assert oct(os.stat(tmp_path / "fetched").st_mode & 0o7777) == oct(fetchlog.FOLDER_MODE)
-    when = dt.datetime(2025, 1, 2, 3, 4, 5, 600000, tzinfo=dt.timezone.utc)
-    fetchlog.record(tmp_path / "fetched", "bob", "initial", when)
-    fetchlog.record(tmp_path / "fetched", "bob", "initial", when + dt.timedelta(hours=1))
-    fetchlog.record(tmp_path / "fetched", "ann", "followup", when)
-    (tmp_path / "fetched" / "junk").touch()
-    assert fetchlog.first_fetches(tmp_path / "fetched", "initial") == {"bob": when.replace(tzinfo=None)}
-    assert [f.trainee for f in fetchlog.read(tmp_path / "fetched")] == ["ann", "bob", "bob"]
+def test_a_fetch_marker_counts_from_when_it_was_made_whatever_its_name_says(tmp_path):
+    folder = tmp_path / "fetched"
+    fetchlog.ensure_folder(folder)
+    assert oct(os.stat(folder).st_mode & 0o7777) == oct(fetchlog.FOLDER_MODE) == "0o3733"  # sticky
+    before = dt.datetime.utcnow() - dt.timedelta(seconds=1)  # file times tick coarser than the clock
+    fetchlog.record(folder, "bob", "initial")
+    fetchlog.record(folder, "ann", "followup")
+    backdated = fetchlog.record(folder, "carol", "initial", dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+    os.utime(backdated, (0, 0))  # `touch -d 1970-01-01` changes the mtime, not the ctime
+    (folder / "junk").touch()
+    os.symlink(backdated, folder / fetchlog.marker_name("dave", "initial"))  # a link counts for nothing
+    (folder / fetchlog.marker_name("erin", "initial")).mkdir()  # nor does a folder
+    after = dt.datetime.utcnow()
+    first = fetchlog.first_fetches(folder, "initial")
+    assert set(first) == {"bob", "carol"}
+    assert all(before <= at <= after for at in first.values()), first
+    assert [f.trainee for f in fetchlog.read(folder)] == ["bob", "ann", "carol"]
 
 
 def test_release_fetch_and_status_before_any_submission(course, tmp_path):

@@ -91,7 +91,9 @@ def collect(course_dir: str, assessment: str | None, out: TextIO) -> int:
         if assessment is None and not is_released(course, name):
             continue
         r = do_collect(course, name)
-        out.write(f"{name}: {len(r.collected)} collected, {len(r.unchanged)} unchanged\n")
+        refused = f", {len(r.refused)} not collected" if r.refused else ""
+        out.write(f"{name}: {len(r.collected)} collected, {len(r.unchanged)} unchanged{refused}\n")
+        out.writelines(f"  not collected: {line}\n" for line in r.refused)
     return 0
 
 

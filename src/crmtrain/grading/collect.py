@@ -1,4 +1,9 @@
-"""``crmtrain collect``: copy the trainees' latest submissions from the exchange (nbgrader collect)."""
+"""``crmtrain collect``: copy the trainees' latest submissions from the exchange into the course.
+
+The copying is :class:`.exchange.collector.SafeCollect`, the class the course's config also
+names for stock ``nbgrader collect``: only submissions that pass :mod:`.exchange.inbound`'s
+checks count, and each entry that does not is named in :attr:`CollectReport.refused`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from dataclasses import dataclass
 from ..errors import UserError
 from .course import Course, check_assessment, nbgrader_failure
 from .release import is_released
-from .status import inbound_submissions
 
 
 @dataclass(frozen=True)
@@ -15,13 +19,7 @@ class CollectReport:
     assessment: str
     collected: tuple[str, ...]  # new or newer submission copied into submitted/
     unchanged: tuple[str, ...]  # already collected, nothing newer in the exchange
-
-
-def _stamp(course: Course, trainee: str, assessment: str) -> str | None:
-    try:
-        return (course.submitted_dir(trainee, assessment) / "timestamp.txt").read_text(encoding="utf-8")
-    except OSError:
-        return None
+    refused: tuple[str, ...] = ()  # one line per entry of inbound/ that was not collected, and why
 
 
 def collect(course: Course, assessment: str) -> CollectReport:
@@ -29,12 +27,18 @@ def collect(course: Course, assessment: str) -> CollectReport:
     check_assessment(assessment)
     if not is_released(course, assessment):
         raise UserError(f"assessment {assessment!r} is not released yet (run `crmtrain release {assessment}`)")
-    waiting = sorted(inbound_submissions(course, assessment))
-    if not waiting:
+    if not course.inbound_dir.is_dir() or not any(course.inbound_dir.iterdir()):
         raise UserError(f"no submissions of {assessment!r} in the exchange yet")
-    before = {t: _stamp(course, t, assessment) for t in waiting}
-    result = course.api().collect(assessment, update=True)
+    from nbgrader.utils import capture_log, temp_attrs
+
+    from .exchange.collector import SafeCollect
+
+    api = course.api()
+    with temp_attrs(api.coursedir, assignment_id=assessment):
+        app = SafeCollect(coursedir=api.coursedir, authenticator=api.authenticator, parent=api)
+        app.update = True
+        result = capture_log(app)
     if not result["success"]:
         raise nbgrader_failure(f"collecting {assessment!r}", result)
-    changed = tuple(t for t in waiting if _stamp(course, t, assessment) != before[t])
-    return CollectReport(assessment, changed, tuple(t for t in waiting if t not in changed))
+    return CollectReport(assessment, tuple(sorted(app.collected)), tuple(sorted(app.unchanged)),
+                         tuple(app.refused))

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .exchange.owners import owners_for
+
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format default
-# rwx for the specialist, wx for the rest: like nbgrader's inbound/ (setgid keeps the group).
-FOLDER_MODE = 0o2733
+# rwx for the specialist, wx for the rest: like nbgrader's inbound/ (setgid keeps the group);
+# sticky, so no one removes or renames another's marker.
+FOLDER_MODE = 0o3733
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,12 @@ def marker_name(trainee: str, assessment: str, when: dt.datetime | None = None) 
 
 
 def ensure_folder(folder: Path) -> None:
-    """Create the markers folder with inbound-like permissions (no-op if it exists)."""
+    """Create the markers folder with inbound-like permissions (and sticky, if it was made without)."""
     if not folder.is_dir():
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, FOLDER_MODE)
+    elif not folder.is_symlink() and folder.stat().st_uid == os.geteuid():
+        os.chmod(folder, folder.stat().st_mode | stat.S_ISVTX)
 
 
 def record(folder: Path, trainee: str, assessment: str, when: dt.datetime | None = None) -> Path:
@@ -63,17 +69,34 @@ def record(folder: Path, trainee: str, assessment: str, when: dt.datetime | None
 
 
 def read(folder: Path, assessment: str | None = None) -> list[Fetch]:
-    """Every fetch recorded in ``folder`` (optionally of one assessment), oldest first."""
-    if not folder.is_dir():
+    """Every fetch recorded in ``folder`` (optionally of one assessment), oldest first.
+
+    Trainees make the markers, so a marker counts only if it is a plain file of the account
+    it names (see :mod:`.exchange.owners`), and its time is the file's change time (ctime),
+    which no one but root can set back: a marker made or touched later says "later", never
+    earlier than the fetch it records. (A ``hub restore`` renews it too.)
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
         return []
     found = []
-    for path in folder.iterdir():
-        parts = path.name.rsplit("+", 2)
-        if len(parts) != 3 or (assessment is not None and parts[1] != assessment):
-            continue
-        at = parse_timestamp(parts[2])
-        if at is not None:
-            found.append(Fetch(parts[0], parts[1], at))
+    try:
+        with os.scandir(fd) as entries:
+            names = [e.name for e in entries]
+        for name in names:
+            parts = name.rsplit("+", 2)
+            if len(parts) != 3 or (assessment is not None and parts[1] != assessment):
+                continue
+            try:
+                st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode) and st.st_uid in owners_for(parts[0]) and parse_timestamp(parts[2]):
+                at = dt.datetime.fromtimestamp(st.st_ctime, dt.timezone.utc).replace(tzinfo=None)
+                found.append(Fetch(parts[0], parts[1], at))
+    finally:
+        os.close(fd)
     return sorted(found, key=lambda f: (f.at, f.trainee))
 
 

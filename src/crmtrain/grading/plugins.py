@@ -7,7 +7,7 @@ it at module level.
 * :class:`RecordingFetchAssignment` is the stock fetch plus a marker in ``fetched/``;
 * :class:`RecordingReleaseAssignment` is the stock release plus creating ``fetched/``;
 * :class:`PrivateSubmit` is the stock submit, closed to other trainees;
-* :class:`SafeCollect` is the stock collect, but links stay links and pipes stay behind;
+* :class:`SafeCollect` (:mod:`.exchange.collector`) collects only checked submissions, following no link;
 * :class:`UseReleasedNotebook` grades the released notebook, not the trainee's copy;
 * :class:`ScoreAnswers` scores crmtrain's answer checks from answers.json, without a kernel;
 * :class:`HideKey` strips the answer key out of feedback.
@@ -18,19 +18,21 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
-import stat
 from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.exchange.default import (ExchangeCollect, ExchangeFetchAssignment, ExchangeReleaseAssignment,
-                                       ExchangeSubmit)
+from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeReleaseAssignment, ExchangeSubmit
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from nbgrader.utils import get_username, ignore_patterns, is_grade, is_solution
+from nbgrader.utils import get_username, is_grade, is_solution
 
+from ..errors import UserError
+from ..i18n import LANGUAGES, translation
 from . import fetchlog
 from .config import FETCHED_DIR
 from .course import ANSWERS_FILE
+from .exchange import layout
+from .exchange.collector import SafeCollect  # noqa: F401  (named by the course's config)
+from .exchange.readtree import MAX_SUBMISSION_BYTES
 
 
 class RecordingFetchAssignment(ExchangeFetchAssignment):
@@ -53,11 +55,23 @@ class RecordingFetchAssignment(ExchangeFetchAssignment):
 
 
 class RecordingReleaseAssignment(ExchangeReleaseAssignment):
-    """``nbgrader release_assignment`` that also makes ``<exchange>/<course>/fetched/``."""
+    """``nbgrader release_assignment`` into a course folder of the releaser's own, with ``fetched/``.
+
+    A folder of the course that is a link or another user's (made by a trainee before the
+    first release) is refused; ``inbound/`` and ``fetched/`` get the sticky bit, so a trainee
+    can add entries but never rename or remove another's.
+    """
 
     def init_dest(self) -> None:
+        course = Path(self.root) / self.coursedir.course_id
+        try:  # nbgrader's own check follows links: a trainee's link to the specialist's folder passes it
+            for path in (course, course / "outbound", course / "inbound", course / FETCHED_DIR):
+                layout.refuse_squatted(path)
+        except UserError as exc:
+            self.fail(str(exc))
         super().init_dest()
-        fetchlog.ensure_folder(Path(self.course_path) / FETCHED_DIR)
+        fetchlog.ensure_folder(course / FETCHED_DIR)
+        layout.make_sticky(course / "inbound")
 
 
 # A submission's folder: rwx for the trainee and the specialist's group (the specialist may
@@ -69,12 +83,34 @@ SUBMISSION_DIR_MODE = 0o770
 class PrivateSubmit(ExchangeSubmit):
     """``nbgrader submit`` whose copy in ``inbound/`` other trainees can neither read nor change.
 
+    A folder over :data:`~.exchange.readtree.MAX_SUBMISSION_BYTES` is not submitted (collect
+    would refuse it anyway), with a message in the assessment's language.
+
     Stock nbgrader makes a submission's folder world-writable and its files world-readable,
     and relies on a random name nobody can list. ``inbound/`` is setgid, so the new folder
     belongs to the specialist's group: closing it to "others" keeps it open to collect and
     shut to every other trainee, even one who learns the name. (A folder that did not get
     that group, on a file system without setgid semantics, keeps nbgrader's modes.)
     """
+
+    def init_src(self) -> None:
+        super().init_src()
+        size = layout.submission_size(self.src_path, tuple(self.coursedir.ignore))
+        if size > MAX_SUBMISSION_BYTES:
+            _ = translation(self._lang()).gettext
+            self.fail(_("The folder {folder} holds {size} MB; at most {limit} MB can be submitted. Remove the "
+                        "files you added to it and submit again.").format(
+                folder=self.src_path, size=f"{size / (1 << 20):.1f}", limit=MAX_SUBMISSION_BYTES >> 20))
+
+    def _lang(self) -> str:
+        """The assessment's language, from its notebook's metadata ('en' if it cannot tell)."""
+        for path in sorted(Path(self.src_path).glob("*.ipynb")):
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                with open(path, encoding="utf-8") as f:
+                    lang = json.load(f).get("metadata", {}).get("crmtrain", {}).get("lang")
+                if lang in LANGUAGES:
+                    return lang
+        return "en"
 
     def copy_files(self) -> None:
         super().copy_files()
@@ -83,38 +119,6 @@ class PrivateSubmit(ExchangeSubmit):
             os.chmod(dest, SUBMISSION_DIR_MODE)
         else:
             self.log.warning("%s did not get the group of inbound/; left readable to all", dest)
-
-
-class SafeCollect(ExchangeCollect):
-    """``nbgrader collect`` that copies links as links and leaves special and oversized files behind.
-
-    Stock collect copies a submission with ``shutil.copytree``, following every link with the
-    specialist's rights. Here a link arrives as a link (intake then sets it aside, unopened),
-    a pipe or device is never opened, and a file over the limit is not copied; what was left
-    behind is written to :data:`~crmtrain.grading.intake.COLLECT_NOTES` in the submission.
-    """
-
-    def do_copy(self, src, dest, log=None):
-        from . import intake
-
-        left: list[str] = []
-
-        def ignore(folder, names):
-            skip = set(ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include)(folder, names))
-            for name in names:
-                path = os.path.join(folder, name)
-                rel = os.path.relpath(path, src)
-                st = os.lstat(path)
-                if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode) or stat.S_ISLNK(st.st_mode)):
-                    left.append(f"{rel} is a special file: refused")
-                    skip.add(name)
-                elif stat.S_ISREG(st.st_mode) and st.st_size > intake.MAX_FILE_BYTES:
-                    left.append(f"{rel} is over {intake.MAX_FILE_BYTES >> 20} MB: refused")
-                    skip.add(name)
-            return skip
-
-        shutil.copytree(src, dest, symlinks=True, ignore=ignore)
-        intake.write_collect_notes(dest, left)
 
 
 class UseReleasedNotebook(NbGraderPreprocessor):  # enabled by default, unlike nbconvert's base

@@ -1,8 +1,8 @@
 """``crmtrain status``: per assessment, who fetched, who submitted, who is late, who is graded.
 
 Sources: fetch markers (``<exchange>/<course>/fetched/``, see :mod:`.fetchlog`), the
-submissions waiting in the exchange (``inbound/``, named ``<trainee>+<assessment>+<UTC
-timestamp>+<random>`` by nbgrader), the collected and autograded folders, and the gradebook
+submissions waiting in the exchange that collect would take (``inbound/``, checked by
+:mod:`.exchange.inbound`), the collected and autograded folders, and the gradebook
 (roster, due dates, scores). Lateness is nbgrader's: once graded, the gradebook's own; before
 that, nbgrader's rule (:func:`.gradebook.seconds_late`) applied to the latest submission.
 """
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from . import fetchlog, gradebook, intake
 from .course import ASSESSMENTS, Course, check_assessment
+from .exchange.inbound import scan_course
 
 
 @dataclass(frozen=True)
@@ -64,18 +65,13 @@ class AssessmentStatus:
 
 
 def inbound_submissions(course: Course, assessment: str) -> dict[str, list[dt.datetime]]:
-    """``{trainee: [submission times, oldest first]}`` from the exchange's inbound folder."""
-    found: dict[str, list[dt.datetime]] = {}
-    if not course.inbound_dir.is_dir():
-        return found
-    for path in course.inbound_dir.iterdir():
-        parts = path.name.split("+")
-        if len(parts) not in (3, 4) or parts[1] != assessment:
-            continue
-        at = fetchlog.parse_timestamp(parts[2])
-        if at is not None:
-            found.setdefault(parts[0], []).append(at)
-    return {k: sorted(v) for k, v in found.items()}
+    """``{trainee: [submission times, oldest first]}`` of the submissions collect would take.
+
+    Forged, future-dated, unreadable and half-written entries do not count (see
+    :mod:`.exchange.inbound`); ``crmtrain collect`` names them.
+    """
+    found = scan_course(course.exchange_dir, course.course_id, assessment)
+    return {t: [s.at for s in subs] for t, subs in found.by_trainee().items()}
 
 
 def _collected_at(course: Course, trainee: str, assessment: str) -> dt.datetime | None:

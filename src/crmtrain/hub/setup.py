@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import secrets
 from pathlib import Path
 
 from .. import lab
-from ..grading.config import trainee_config_text
+from ..grading.config import PLUGINS, trainee_config_text
 from . import accounts
+from .exchange import write_exchange
 from .site import Site
 
 ROLES = ("trainee", "specialist")
@@ -78,21 +78,6 @@ def write_site(site: Site) -> None:
     write_jupyter_config(site)
 
 
-def write_exchange(site: Site) -> None:
-    """nbgrader's exchange: the root open to all (nbgrader checks that), the course the specialist's.
-
-    The root is sticky (like /tmp) so nobody can rename or remove what others made there;
-    exchange/<course>/ is the specialist's, so trainees cannot write to what is released.
-    """
-    site.exchange.mkdir(parents=True, exist_ok=True)
-    site.exchange.chmod(0o1777)
-    entry = pwd.getpwnam(site.specialist)
-    course = site.exchange / site.course_id
-    course.mkdir(exist_ok=True)
-    os.chown(course, entry.pw_uid, entry.pw_gid)
-    course.chmod(0o755)
-
-
 def write_jupyter_config(site: Site) -> None:
     """The trainees' and the specialist's Jupyter settings (readable by all, written by root)."""
     python = str(site.prefix / "bin" / "python")
@@ -108,8 +93,11 @@ def write_jupyter_config(site: Site) -> None:
             _add_defaults(config, formgrader_menu(site))
         text = trainee_config_text(site.course_id, site.exchange)
         if instructor:
-            # nbgrader then also reads the course's own nbgrader_config.py (db_url and all).
-            text += f"c.CourseDirectory.root = {str(site.course_dir)!r}\n"
+            # nbgrader then also reads the course's own nbgrader_config.py (db_url and all); the
+            # exchange classes are named here too, so no way of starting nbgrader gets stock collect.
+            text += (f"c.CourseDirectory.root = {str(site.course_dir)!r}\n"
+                     f'c.ExchangeFactory.collect = "{PLUGINS}.SafeCollect"\n'
+                     f'c.ExchangeFactory.release_assignment = "{PLUGINS}.RecordingReleaseAssignment"\n')
         _write(config / "nbgrader_config.py", text)
         for folder in (base, *base.rglob("*")):
             folder.chmod(0o755 if folder.is_dir() else 0o644)
