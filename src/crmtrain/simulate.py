@@ -81,7 +81,7 @@ class Asked:
 
 def slots_asked(reg: Regulation, assessment: str, notebook: Path, trainee: str) -> tuple[Asked, ...]:
     """What ``trainee`` is asked in each slot of a released notebook, derived from their seed like the kernel."""
-    from .grading.shown import item_spec
+    from .grading.items import item_spec
     from .grading.shown_slots import drawn, regenerate
 
     bank = {q.id: q for q in reg.questions}

@@ -21,6 +21,7 @@ Notebooks are read as plain JSON (nbformat costs seconds to import).
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,7 +212,6 @@ def _case_facts(kind: str, answer_source: str) -> tuple[float | None, tuple[str,
     """From the spec a case slot's answer cell shows: its engine's random guess score (None: unreadable)
     and, for a process case over several processes, their ids (each trainee gets one)."""
     from ..rules.cases import guess
-    from .shown import item_spec
 
     spec = item_spec(answer_source) if answer_source else None
     try:
@@ -275,3 +275,16 @@ def assessment_items(course: Course, assessment: str) -> tuple[Item, ...]:
     if dupes:
         raise UserError(f"assessment {assessment!r} has items more than once: {', '.join(dupes)}")
     return tuple(found)
+
+
+def item_spec(source: str) -> dict[str, Any] | None:
+    """The spec of an answer cell ``test.item({...})`` (read as a literal, never run)."""
+    try:
+        body = ast.parse(source).body
+        call = body[0].value if len(body) == 1 and isinstance(body[0], ast.Expr) else None
+        if not (isinstance(call, ast.Call) and call.args):
+            return None
+        spec = ast.literal_eval(call.args[0])
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError, AttributeError):
+        return None
+    return spec if isinstance(spec, dict) else None

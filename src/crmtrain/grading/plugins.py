@@ -232,6 +232,7 @@ class ShowAnswers(NbGraderPreprocessor):
         from nbformat import NotebookNode
 
         from . import scoring, shown, shown_slots
+        from .items import item_spec
 
         coursedir = CourseDirectory(config=self.config)
         nbg = resources["nbgrader"]
@@ -260,7 +261,7 @@ class ShowAnswers(NbGraderPreprocessor):
             item = crm.get("item")
             if cell.cell_type != "code" or not item or cell.metadata.get("nbgrader", {}).get("grade_id") != f"{item}-answer":
                 continue
-            spec = shown.item_spec(cell.source)
+            spec = item_spec(cell.source)
             if spec is None:
                 continue
             answer = saved.get(item) if isinstance(saved, dict) else None

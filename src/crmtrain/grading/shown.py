@@ -22,7 +22,6 @@ gradebook (never released). Everything the trainee reads is in the regulation's 
 
 from __future__ import annotations
 
-import ast
 import html
 import json
 import os
@@ -46,19 +45,6 @@ def read_notes(course_root: str, assessment: str) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def item_spec(source: str) -> dict[str, Any] | None:
-    """The spec of an answer cell ``test.item({...})`` (read as a literal, never run)."""
-    try:
-        body = ast.parse(source).body
-        call = body[0].value if len(body) == 1 and isinstance(body[0], ast.Expr) else None
-        if not (isinstance(call, ast.Call) and call.args):
-            return None
-        spec = ast.literal_eval(call.args[0])
-    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError, AttributeError):
-        return None
-    return spec if isinstance(spec, dict) else None
 
 
 def _kind(qtype: str) -> QuestionKind | None:
