@@ -30,13 +30,29 @@ def test_every_bad_row_is_reported_by_line(tmp_path):
     with pytest.raises(UserError) as err:
         read_roster(path)
     assert err.value.lines == (
-        "staff.csv:3: id: 'bo b' is not a login name (letters, digits, '.', '_', '-', '@'; no spaces or '+')",
+        "staff.csv:3: id: 'bo b' is not a login name (Latin letters, digits, '.', '_', '-', '@'; no spaces or '+', "
+        "at most 128 characters)",
         "staff.csv:4: email: 'bob@' is not an email address",
         "staff.csv:5: id: 'alice' is already on line 2",
         "staff.csv:7: name: is empty",
         "staff.csv:7: email: 'carol@example' is not an email address",
     )
     assert "nothing was imported" in str(err.value)
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "staff.csv:2: id: 'иванова': Latin letters only; a login is written in Latin letters, digits, '.', '_', "
+           "'-' and '@' (like a.ivanova)"),
+    ("ru", "staff.csv:2: id: 'иванова': только латинские буквы; логин пишется латинскими буквами, цифрами и "
+           "знаками '.', '_', '-' и '@' (например, a.ivanova)"),
+])
+def test_a_cyrillic_id_is_said_to_need_latin_letters_in_the_specialists_language(tmp_path, lang, message):
+    from crmtrain.i18n import speaking
+
+    path = _csv(tmp_path, "id,name,email\nиванова,Анна Иванова,a.ivanova@example.com\n")
+    with speaking(lang), pytest.raises(UserError) as err:
+        read_roster(path)
+    assert err.value.lines == (message,)
 
 
 def test_spreadsheet_exports_semicolons_bom_and_extra_columns(tmp_path):

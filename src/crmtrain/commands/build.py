@@ -74,7 +74,7 @@ def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_
     """Build ``OUT/workbooks`` and the course in ``OUT/assignments``; say what changed and what next."""
     from ..errors import UserError
     from ..files import write_files
-    from ..i18n import _
+    from ..i18n import _, plural
     from ..samples import reference
 
     root = Path(out_dir)
@@ -87,8 +87,9 @@ def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_
     ref = reference(spec, path, workbooks)
     notebooks = workbook_files(reg, ref)
     changed = write_files(workbooks, notebooks)
-    out.write(_("Workbooks: {n} notebooks for trainees in {folder}/ ({changed} changed)").format(
-        n=len(notebooks), folder=workbooks, changed=len(changed)) + "\n")
+    out.write(_("Workbooks: {notebooks} for trainees in {folder}/ ({changed} changed)").format(
+        notebooks=plural("{n} notebook", "{n} notebooks", len(notebooks)), folder=workbooks,
+        changed=len(changed)) + "\n")
     # Without --db-url a rebuild keeps the gradebook server the course already names.
     files = course_files(reg, regulation=ref, exchange=exchange, course_id=course_id,
                          db_url=db_url or existing_db_url(course))

@@ -1,7 +1,8 @@
 """The specialist's assessment commands: roster, release, status, collect, grade, feedback.
 
 Each is a few lines over :mod:`crmtrain.grading` (nbgrader's Python API) that print what
-happened in the course's time zone. nbgrader is imported only when a command runs.
+happened in the course's time zone, in the language of the regulation the course was built
+from. nbgrader is imported only when a command runs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..grading.course import ASSESSMENTS, Course
+from ..i18n import _, plural
 from . import add_course
+from .reading import speak_course_language
+
+
+def _open(course_dir: str) -> Course:
+    """The course, its commands speaking its regulation's language."""
+    speak_course_language(course_dir)
+    return Course.load(course_dir)
 
 
 def _local(course: Course, moment: dt.datetime | None) -> str:
@@ -32,11 +41,11 @@ def roster_import(course_dir: str, csv_path: str, out: TextIO) -> int:
     """Add or update trainees from a CSV file (id, name, email)."""
     from ..grading.roster import import_roster
 
-    course = Course.load(course_dir)
+    course = _open(course_dir)
     r = import_roster(course, csv_path)
-    out.write(f"Roster of {course.course_id}: {len(r.added)} added, {len(r.updated)} updated, "
-              f"{len(r.unchanged)} unchanged")
-    out.write(f"; {len(r.not_in_file)} not in the file kept\n" if r.not_in_file else "\n")
+    out.write(_("Roster of {course}: {added} added, {updated} updated, {unchanged} unchanged").format(
+        course=course.course_id, added=len(r.added), updated=len(r.updated), unchanged=len(r.unchanged)))
+    out.write(_("; {n} not in the file kept").format(n=len(r.not_in_file)) + "\n" if r.not_in_file else "\n")
     return 0
 
 
@@ -44,35 +53,47 @@ def release(course_dir: str, assessment: str, due: str | None, force: bool, out:
     """Generate the trainee version of an assessment and put it in the exchange."""
     from ..grading.release import release as do_release
 
-    course = Course.load(course_dir)
+    course = _open(course_dir)
     r = do_release(course, assessment, due, force=force)
-    out.write(f"Released {assessment}: {r.items} questions, {r.points:g} points; due {_local(course, r.due)} "
-              f"({course.timezone})\n")
-    out.write("Trainees fetch it in JupyterLab (Nbgrader → Assignment List) or with "
-              f"`nbgrader fetch_assignment {assessment} --course {course.course_id}`.\n")
+    out.write(_("Released {assessment}: {questions}, {points}; due {due} ({timezone})").format(
+        assessment=assessment, questions=plural("{n} question", "{n} questions", r.items),
+        points=_points(r.points), due=_local(course, r.due), timezone=course.timezone) + "\n")
+    out.write(_("Trainees fetch it in JupyterLab (Nbgrader → Assignment List) or with "
+                "`nbgrader fetch_assignment {assessment} --course {course}`.").format(
+                    assessment=assessment, course=course.course_id) + "\n")
     for warning in r.warnings:
-        out.write(f"warning: {warning}\n")
+        out.write(_("warning: {warning}").format(warning=warning) + "\n")
     return 0
+
+
+def _points(points: float) -> str:
+    """``3 points`` / ``3 балла``; fractional points as they are."""
+    if float(points).is_integer():
+        return plural("{n} point", "{n} points", int(points))
+    return _("{n} points").format(n=f"{points:g}")
 
 
 def status(course_dir: str, assessment: str | None, out: TextIO) -> int:
     """Per assessment: who fetched, submitted, is late, was graded, with scores."""
     from ..grading.status import status as course_status
 
-    course = Course.load(course_dir)
+    course = _open(course_dir)
     for st in course_status(course, _chosen(assessment)):
         if not st.released:
-            out.write(f"{st.assessment}: not released yet\n\n")
+            out.write(_("{assessment}: not released yet").format(assessment=st.assessment) + "\n\n")
             continue
-        out.write(f"{st.assessment}: due {_local(course, st.due)} ({course.timezone}); "
-                  f"{st.count('fetched')} fetched, {st.count('submitted')} submitted, {st.count('late')} late, "
-                  f"{st.count('graded')} graded of {len(st.trainees)}\n")
-        out.write(f"  {'trainee':<16} {'name':<24} {'fetched':<17} {'submitted':<17} {'late':<6} score\n")
+        out.write(_("{assessment}: due {due} ({timezone}); {fetched} fetched, {submitted} submitted, {late} late, "
+                    "{graded} graded of {total}").format(
+                        assessment=st.assessment, due=_local(course, st.due), timezone=course.timezone,
+                        fetched=st.count("fetched"), submitted=st.count("submitted"), late=st.count("late"),
+                        graded=st.count("graded"), total=len(st.trainees)) + "\n")
+        out.write(f"  {_('trainee'):<16} {_('name'):<24} {_('fetched'):<17} {_('submitted'):<17} {_('late'):<6} "
+                  f"{_('score')}\n")
         for t in st.trainees:
-            late = f"{t.seconds_late / 3600:.1f}h" if t.late else ""
+            late = _("{n}h").format(n=f"{t.seconds_late / 3600:.1f}") if t.late else ""
             score = f"{t.score:g}/{t.max_score:g}" if t.score is not None and t.max_score else ""
             if t.needs_manual_grade:
-                score += " (open answers to grade)"
+                score += " " + _("(open answers to grade)")
             out.write(f"  {t.trainee:<16} {t.name[:24]:<24} {_local(course, t.fetched_at):<17} "
                       f"{_local(course, t.submitted_at):<17} {late:<6} {score}\n")
             if t.notes:
@@ -86,24 +107,25 @@ def collect(course_dir: str, assessment: str | None, out: TextIO) -> int:
     from ..grading.collect import collect as do_collect
     from ..grading.release import is_released
 
-    course = Course.load(course_dir)
+    course = _open(course_dir)
     for name in _chosen(assessment):
         if assessment is None and not is_released(course, name):
             continue
         r = do_collect(course, name)
-        refused = f", {len(r.refused)} not collected" if r.refused else ""
-        out.write(f"{name}: {len(r.collected)} collected, {len(r.unchanged)} unchanged{refused}\n")
-        out.writelines(f"  not collected: {line}\n" for line in r.refused)
+        refused = _(", {n} not collected").format(n=len(r.refused)) if r.refused else ""
+        out.write(_("{assessment}: {collected} collected, {unchanged} unchanged").format(
+            assessment=name, collected=len(r.collected), unchanged=len(r.unchanged)) + refused + "\n")
+        out.writelines("  " + _("not collected: {reason}").format(reason=line) + "\n" for line in r.refused)
     return 0
 
 
 def _outcome_line(o) -> str:
     if o.ok:
-        extra = " (late)" if o.seconds_late > 0 else ""
-        extra += " — open answers to grade by hand" if o.needs_manual_grade else ""
+        extra = " " + _("(late)") if o.seconds_late > 0 else ""
+        extra += " — " + _("open answers to grade by hand") if o.needs_manual_grade else ""
         line = f"  {o.assessment:<9} {o.trainee:<16} {o.score:g}/{o.max_score:g}{extra}\n"
     else:
-        line = f"  {o.assessment:<9} {o.trainee:<16} FAILED: {o.error}\n"
+        line = f"  {o.assessment:<9} {o.trainee:<16} " + _("FAILED: {error}").format(error=o.error) + "\n"
     return line + (f"  {'':<9} {'':<16} {o.note_line}\n" if o.notes else "")
 
 
@@ -115,17 +137,18 @@ def grade(course_dir: str, assessment: str | None, workers: int | None, out: Tex
     """
     from ..grading.autograde import grade as do_grade
 
-    course = Course.load(course_dir)
+    course = _open(course_dir)
     if watch:
         return _watch(course, _chosen(assessment), workers, interval, out)
     report = do_grade(course, _chosen(assessment), workers=workers, progress=out.isatty())
     for o in sorted(report.outcomes, key=lambda o: (o.assessment, o.trainee)):
         out.write(_outcome_line(o))
-    out.write(f"Graded {len(report.graded)} of {len(report.outcomes)} submissions with {report.workers} "
-              f"worker(s) in {report.seconds:.1f} s.\n")
+    out.write(_("Graded {graded} of {total} submissions with {workers} worker(s) in {seconds} s.").format(
+        graded=len(report.graded), total=len(report.outcomes), workers=report.workers,
+        seconds=f"{report.seconds:.1f}") + "\n")
     if report.failed:
-        out.write(f"{len(report.failed)} submission(s) could not be graded; the others are in the gradebook.\n"
-                  f"What went wrong, in full: {report.log}\n")
+        out.write(_("{n} submission(s) could not be graded; the others are in the gradebook.").format(
+            n=len(report.failed)) + "\n" + _("What went wrong, in full: {path}").format(path=report.log) + "\n")
         return 1
     return 0
 
@@ -140,26 +163,29 @@ def _watch(course: Course, assessments: tuple[str, ...], workers: int | None, in
     if interval <= 0:
         from ..errors import UserError
 
-        raise UserError(f"--interval must be a positive number of seconds, not {interval:g}")
+        raise UserError(_("--interval must be a positive number of seconds, not {interval}").format(
+            interval=f"{interval:g}"))
     stop = threading.Event()
 
     def finish(signum, _frame) -> None:
-        out.write("stopping: the submissions being graded are finished first\n")
+        out.write(_("stopping: the submissions being graded are finished first") + "\n")
         out.flush()
         stop.set()
 
     old = {s: signal.signal(s, finish) for s in (signal.SIGINT, signal.SIGTERM)}
-    out.write(f"Watching {course.exchange_course_dir} every {interval:g} s; Ctrl+C stops.\n")
+    out.write(_("Watching {folder} every {interval} s; Ctrl+C stops.").format(
+        folder=course.exchange_course_dir, interval=f"{interval:g}") + "\n")
     out.flush()
 
     def collected(assessment: str, who: tuple[str, ...]) -> None:
-        out.write(f"{_local(course, dt.datetime.utcnow())}  {assessment}: collected {', '.join(who)}\n")
+        out.write(f"{_local(course, dt.datetime.utcnow())}  " + _("{assessment}: collected {trainees}").format(
+            assessment=assessment, trainees=", ".join(who)) + "\n")
         out.flush()
 
     def graded(o) -> None:
         out.write(f"{_local(course, dt.datetime.utcnow())}" + _outcome_line(o))
         if not o.ok:
-            out.write(f"  {'':<9} {'':<16} in full: {course.root / GRADING_LOG}\n")
+            out.write(f"  {'':<9} {'':<16} " + _("in full: {path}").format(path=course.root / GRADING_LOG) + "\n")
         out.flush()
 
     try:
@@ -168,7 +194,7 @@ def _watch(course: Course, assessments: tuple[str, ...], workers: int | None, in
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
-    out.write(f"Stopped; {n} submission(s) graded while watching.\n")
+    out.write(_("Stopped; {n} submission(s) graded while watching.").format(n=n) + "\n")
     return 0
 
 
@@ -177,14 +203,14 @@ def feedback(course_dir: str, assessment: str | None, include_pending: bool, out
     from ..grading.feedback import feedback as do_feedback
     from ..grading.release import is_released
 
-    course = Course.load(course_dir)
+    course = _open(course_dir)
     for name in _chosen(assessment):
         if assessment is None and not is_released(course, name):
             continue
         r = do_feedback(course, name, include_pending=include_pending)
-        out.write(f"{name}: feedback released to {len(r.released)} trainee(s)")
+        out.write(_("{assessment}: feedback released to {n} trainee(s)").format(assessment=name, n=len(r.released)))
         if r.pending_manual:
-            out.write(f"; waiting for open answers to be graded: {', '.join(r.pending_manual)}")
+            out.write(_("; waiting for open answers to be graded: {trainees}").format(trainees=", ".join(r.pending_manual)))
         out.write("\n")
     return 0
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import _, plural
 from .course import ANSWERS_FILE, Course
 
 
@@ -163,11 +164,13 @@ def read_submitted(path: str | os.PathLike, items: Iterable[str] | None = None,
             odd += 1
     notes = []
     if badly_typed:
-        notes.append(f"{badly_typed} answer{'s' if badly_typed > 1 else ''} of the wrong type ignored")
+        notes.append(plural("{n} answer of the wrong type ignored", "{n} answers of the wrong type ignored",
+                            badly_typed))
     if unknown:
-        notes.append(f"{unknown} answer{'s' if unknown > 1 else ''} to no question of the assessment ignored")
+        notes.append(plural("{n} answer to no question of the assessment ignored",
+                            "{n} answers to no question of the assessment ignored", unknown))
     if odd or (given_shown is not None and not isinstance(given_shown, dict)):
-        notes.append("a record of what was shown that fits no slot ignored")
+        notes.append(_("a record of what was shown that fits no slot ignored"))
     return SavedAnswers(kept, tuple(notes), shown)
 
 

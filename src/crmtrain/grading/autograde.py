@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
+from ..i18n import _, language, set_language
 from .course import ASSESSMENTS, Course, check_assessment
 
 KERNEL_START_ERRORS = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
@@ -144,7 +145,7 @@ def grade_unlocked(
     todo = plan(course, assessments, trainees, only)
     if not todo:
         names = " / ".join(assessments)
-        raise UserError(f"no collected submissions of {names} to grade (run `crmtrain collect` first)")
+        raise UserError(_("no collected submissions of {names} to grade (run `crmtrain collect` first)").format(names=names))
     total = sum(len(v) for v in todo.values())
     n = max(1, min(workers or usable_cpus(), len(todo)))
     start = time.monotonic()
@@ -216,7 +217,7 @@ def _round(course: Course, n: int, jobs: Iterable[tuple[str, tuple[str, ...]]]):
     if not jobs:
         return
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=(str(course.root),)) as pool:
+    with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=(str(course.root), language())) as pool:
         futures = {pool.submit(_grade_job, t, a): (t, a) for t, a in jobs}
         for fut in as_completed(futures):
             trainee, assessments = futures[fut]
@@ -228,9 +229,10 @@ def _round(course: Course, n: int, jobs: Iterable[tuple[str, tuple[str, ...]]]):
                     yield _worker.RawOutcome(trainee, a, False, None, None, 0.0, 0.0, False, why, "", 0.0)
 
 
-def _init_worker(root: str) -> None:  # module-level, so the pool can name it
+def _init_worker(root: str, lang: str) -> None:  # module-level, so the pool can name it
     from . import _worker
 
+    set_language(lang)  # a spawned worker says its notes in the course's language too
     _worker.init(root)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import UserError
+from ..i18n import _
 from .course import Course, check_assessment, nbgrader_failure
 from .release import is_released
 
@@ -26,9 +27,10 @@ def collect(course: Course, assessment: str) -> CollectReport:
     """Collect the latest submission of every trainee (newer ones replace older ones)."""
     check_assessment(assessment)
     if not is_released(course, assessment):
-        raise UserError(f"assessment {assessment!r} is not released yet (run `crmtrain release {assessment}`)")
+        raise UserError(_("assessment {name} is not released yet (run `crmtrain release {assessment}`)").format(
+            name=repr(assessment), assessment=assessment))
     if not course.inbound_dir.is_dir() or not any(course.inbound_dir.iterdir()):
-        raise UserError(f"no submissions of {assessment!r} in the exchange yet")
+        raise UserError(_("no submissions of {name} in the exchange yet").format(name=repr(assessment)))
     from nbgrader.utils import capture_log, temp_attrs
 
     from .exchange.collector import SafeCollect

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..i18n import _
 from ..kinds.assessments import ASSESSMENTS
 from ..runtime.check import ANSWERS_FILE  # noqa: F401  (a course folder's file names are asked of this module)
 from .config import CONFIG_NAME, FETCHED_DIR, read_settings
@@ -37,7 +38,8 @@ BUSY_TIMEOUT_S = 60  # how long a gradebook writer waits for another one (sqlite
 def check_assessment(assessment: str) -> str:
     """``assessment`` if it is one of ASSESSMENTS, else a UserError naming the valid ones."""
     if assessment not in ASSESSMENTS:
-        raise UserError(f"unknown assessment {assessment!r}: expected one of {', '.join(ASSESSMENTS)}")
+        raise UserError(_("unknown assessment {name}: expected one of {names}").format(
+            name=repr(assessment), names=", ".join(ASSESSMENTS)))
     return assessment
 
 
@@ -57,7 +59,8 @@ class Course:
         root = Path(root).expanduser().absolute()
         path = root / CONFIG_NAME
         if not path.is_file():
-            raise UserError(f"{root} is not an nbgrader course: {CONFIG_NAME} is missing (run `crmtrain build` first)")
+            raise UserError(_("{folder} is not an nbgrader course: {file} is missing (run `crmtrain build` first)").format(
+                folder=root, file=CONFIG_NAME))
         settings = read_settings(path)
         course_id = settings.get("CourseDirectory.course_id")
         exchange = settings.get("Exchange.root")
@@ -133,10 +136,8 @@ class Course:
         check_assessment(assessment)
         found = sorted(self.source_dir(assessment).glob("*.ipynb"))
         if not found:
-            raise UserError(
-                f"assessment {assessment!r} is not built: no notebook in {self.source_dir(assessment)} "
-                "(run `crmtrain build` first)"
-            )
+            raise UserError(_("assessment {name} is not built: no notebook in {folder} (run `crmtrain build` "
+                              "first)").format(name=repr(assessment), folder=self.source_dir(assessment)))
         return found
 
     def submitted_trainees(self, assessment: str) -> list[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import UserError
+from ..i18n import _
 from . import feedback_page, gradebook
 from .course import Course, check_assessment, nbgrader_failure
 from .items import assessment_items
@@ -37,21 +38,22 @@ def feedback(course: Course, assessment: str, *, include_pending: bool = False) 
     check_assessment(assessment)
     graded = results(course, assessment)
     if not graded:
-        raise UserError(f"no graded submissions of {assessment!r} yet (run `crmtrain grade` first)")
+        raise UserError(_("no graded submissions of {name} yet (run `crmtrain grade` first)").format(name=repr(assessment)))
     pending = tuple(r.trainee for r in graded if r.needs_manual_grade)
     send = [r.trainee for r in graded if include_pending or not r.needs_manual_grade]
     if not send:
         raise UserError(
-            f"every graded submission of {assessment!r} still has open answers to grade by hand "
-            "(in nbgrader's formgrader); no feedback was released",
-            [f"waiting: {', '.join(pending)}"],
+            _("every graded submission of {name} still has open answers to grade by hand (in nbgrader's "
+              "formgrader); no feedback was released").format(name=repr(assessment)),
+            [_("waiting: {trainees}").format(trainees=", ".join(pending))],
         )
     by_trainee = {r.trainee: r for r in graded}
     for trainee in send:
         write_pages(course, by_trainee[trainee])
     leaks = find_key_material(course, assessment, [course.feedback_dir(t, assessment) for t in send])
     if leaks:
-        raise UserError(f"the feedback for {assessment!r} contains answer-key material; nothing was released", leaks)
+        raise UserError(_("the feedback for {name} contains answer-key material; nothing was released").format(
+            name=repr(assessment)), leaks)
     from nbgrader.utils import capture_log, temp_attrs
 
     api = course.api()

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UserError
+from ..i18n import _
 from .course import Course, nbgrader_tools_on_path
 
 
@@ -96,8 +97,8 @@ def exists(course: Course) -> bool:
 
 def nothing_graded(course: Course) -> UserError:
     """The one error for reading scores from a course where nothing is graded yet."""
-    return UserError(f"nothing graded yet in {course.root}: collect and grade the submissions first "
-                     "(`crmtrain collect`, `crmtrain grade`)")
+    return UserError(_("nothing graded yet in {folder}: collect and grade the submissions first "
+                       "(`crmtrain collect`, `crmtrain grade`)").format(folder=course.root))
 
 
 @contextlib.contextmanager
@@ -165,7 +166,8 @@ def set_due(course: Course, assessment: str, due: dt.datetime | None) -> dt.date
         try:
             gb.find_assignment(assessment)
         except MissingEntry:
-            raise UserError(f"assessment {assessment!r} is not released yet (run `crmtrain release {assessment}`)")
+            raise UserError(_("assessment {name} is not released yet (run `crmtrain release {assessment}`)").format(
+                name=repr(assessment), assessment=assessment))
         return gb.update_or_create_assignment(assessment, duedate=due).duedate
 
 

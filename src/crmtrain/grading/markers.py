@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import UserError
+from ..i18n import _
 from .course import Course
 from .intake import AREA, read_stamp
 
@@ -33,8 +34,8 @@ def course_lock(course: Course) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
-            raise UserError(f"another `crmtrain grade` (process {holder}) is grading {course.root}; "
-                            "wait for it to finish or stop it first") from None
+            raise UserError(_("another `crmtrain grade` (process {pid}) is grading {folder}; wait for it to finish "
+                              "or stop it first").format(pid=holder, folder=course.root)) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield

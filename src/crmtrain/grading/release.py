@@ -14,6 +14,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from ..errors import UserError
+from ..i18n import _
 from . import fetchlog, gradebook
 from .course import ANSWERS_FILE, Course, check_assessment, nbgrader_failure
 from .items import assessment_items, cell_problems
@@ -41,14 +42,15 @@ def parse_due(text: str, timezone: str = "UTC") -> dt.datetime:
     try:
         tz = zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"unknown time zone {timezone!r}") from None
+        raise UserError(_("unknown time zone {zone}").format(zone=repr(timezone))) from None
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
             local = dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(23, 59, 59))
         else:
             local = dt.datetime.fromisoformat(raw)
     except ValueError:
-        raise UserError(f"due date {text!r} is not a date: use YYYY-MM-DD or 'YYYY-MM-DD HH:MM'") from None
+        raise UserError(_("due date {text} is not a date: use YYYY-MM-DD or 'YYYY-MM-DD HH:MM'").format(
+            text=repr(text))) from None
     if local.tzinfo is None:
         local = local.replace(tzinfo=tz)
     return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
@@ -85,10 +87,8 @@ def release(
         raise UserError(f"the notebook of {assessment!r} does not follow the grading contract", problems)
     replaced = is_released(course, assessment)
     if replaced and not force:
-        raise UserError(
-            f"assessment {assessment!r} is already released; use --force to release it again "
-            "(trainees who fetched it keep their copy)"
-        )
+        raise UserError(_("assessment {name} is already released; use --force to release it again (trainees who "
+                          "fetched it keep their copy)").format(name=repr(assessment)))
     due_utc = _as_due(due, course.timezone)
     due_utc = gradebook.record_assessment(course, assessment, due_utc)  # no --due: keeps the one it had
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, UserError
+from ..i18n import _, ngettext, plural
 from . import gradebook
 from .course import Course
 from .gradebook import Trainee
@@ -44,14 +45,15 @@ def read_roster(path: str | Path) -> tuple[Trainee, ...]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
+        raise UserError(_("{path}: no such file").format(path=path)) from None
     except UnicodeDecodeError:
-        raise UserError(f"{label}: not UTF-8 text (save the spreadsheet as CSV UTF-8)") from None
+        raise UserError(_("{file}: not UTF-8 text (save the spreadsheet as CSV UTF-8)").format(file=label)) from None
     except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise UserError(_("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror or exc)) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise UserError(f"{label}: the file is empty; expected a header line: {','.join(COLUMNS)}")
+        raise UserError(_("{file}: the file is empty; expected a header line: {columns}").format(
+            file=label, columns=",".join(COLUMNS)))
     try:
         dialect = csv.Sniffer().sniff(lines[0], delimiters=",;\t")
     except csv.Error:
@@ -60,10 +62,9 @@ def read_roster(path: str | Path) -> tuple[Trainee, ...]:
     header = [h.strip().lower() for h in next(rows)]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise UserError(
-            f"{label}:1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"(the header must name {', '.join(COLUMNS)})"
-        )
+        raise UserError(ngettext("{file}:1: missing column {missing} (the header must name {columns})",
+                                 "{file}:1: missing columns {missing} (the header must name {columns})",
+                                 len(missing)).format(file=label, missing=", ".join(missing), columns=", ".join(COLUMNS)))
     col = {c: header.index(c) for c in COLUMNS}
     problems: list[Problem] = []
     trainees: list[Trainee] = []
@@ -74,16 +75,17 @@ def read_roster(path: str | Path) -> tuple[Trainee, ...]:
         values = {c: (row[i].strip() if i < len(row) else "") for c, i in col.items()}
         bad = _row_problems(values)
         if not bad and values["id"] in first_line:
-            bad.append(("id", f"{values['id']!r} is already on line {first_line[values['id']]}"))
+            bad.append(("id", _("{id} is already on line {line}").format(id=repr(values["id"]),
+                                                                         line=first_line[values["id"]])))
         problems.extend(Problem(label, lineno, 0, field, message) for field, message in bad)
         if not bad:
             first_line[values["id"]] = lineno
             trainees.append(Trainee(values["id"], values["name"], values["email"]))
     if problems:
-        n = len(problems)
-        raise UserError(f"{label}: {n} problem{'s' if n > 1 else ''}; nothing was imported", problems)
+        raise UserError(f"{label}: " + plural("{n} problem; nothing was imported", "{n} problems; nothing was imported",
+                                              len(problems)), problems)
     if not trainees:
-        raise UserError(f"{label}: no trainees listed under the header")
+        raise UserError(_("{file}: no trainees listed under the header").format(file=label))
     return tuple(trainees)
 
 
@@ -91,17 +93,22 @@ def _row_problems(v: dict[str, str]) -> list[tuple[str, str]]:
     """(column, message) for each problem of one row."""
     out = []
     if not v["id"]:
-        out.append(("id", "is empty"))
+        out.append(("id", _("is empty")))
+    elif not v["id"].isascii():
+        # The usual slip: the trainee's name in Cyrillic where the login goes.
+        out.append(("id", _("{id}: Latin letters only; a login is written in Latin letters, digits, '.', '_', '-' "
+                            "and '@' (like a.ivanova)").format(id=repr(v["id"]))))
     elif not _ID.match(v["id"]) or len(v["id"]) > MAX_LEN:
-        out.append(("id", f"{v['id']!r} is not a login name (letters, digits, '.', '_', '-', '@'; no spaces or '+')"))
+        out.append(("id", _("{id} is not a login name (Latin letters, digits, '.', '_', '-', '@'; no spaces or '+', "
+                            "at most {max} characters)").format(id=repr(v["id"]), max=MAX_LEN)))
     if not v["name"]:
-        out.append(("name", "is empty"))
+        out.append(("name", _("is empty")))
     elif len(v["name"]) > MAX_LEN:
-        out.append(("name", f"longer than {MAX_LEN} characters"))
+        out.append(("name", _("longer than {max} characters").format(max=MAX_LEN)))
     if not v["email"]:
-        out.append(("email", "is empty"))
+        out.append(("email", _("is empty")))
     elif not _EMAIL.match(v["email"]) or len(v["email"]) > MAX_LEN:
-        out.append(("email", f"{v['email']!r} is not an email address"))
+        out.append(("email", _("{email} is not an email address").format(email=repr(v["email"]))))
     return out
 
 
