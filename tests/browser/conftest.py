@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import CHROMIUM, REPO, LabServer, copy_workbooks, launch_browser, new_page
+from harness import CHROMIUM, REPO, LabServer, chromium_session, copy_workbooks, new_page
 from trainee import Trainee
 
 HERE = Path(__file__).resolve().parent
@@ -65,15 +65,7 @@ def lab_server(lab_server_factory, tmp_path_factory) -> LabServer:
     return lab_server_factory(tmp_path_factory.mktemp("root"))
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium for the whole session."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
+browser = pytest.fixture(scope="session", name="browser")(chromium_session)  # headless Chromium, shared with tests/hub
 
 
 @pytest.fixture

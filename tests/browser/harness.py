@@ -142,6 +142,20 @@ def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True)
 
 
+def chromium_session():
+    """Headless Chromium for a whole pytest session: the one fixture body of the browser and hub suites.
+
+    Each suite registers it under its own name (``browser``, ``chromium``); they run in
+    separate pytest processes because Playwright's sync API allows one instance per process.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()
+
+
 def new_page(browser, width: int = 1280, height: int = 900):
     """A page in a fresh browser context (no cookies or storage from other tests)."""
     context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)

@@ -16,7 +16,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "browser"))  # the browser suite's Trainee and Chromium helpers
 
-from harness import CHROMIUM, launch_browser  # noqa: E402
+from harness import CHROMIUM, chromium_session  # noqa: E402
 from hub_harness import ARTIFACTS, make_hub, skip_reason  # noqa: E402
 
 
@@ -52,11 +52,4 @@ def live_hub(request, tmp_path_factory):
             (ARTIFACTS / "jupyterhub.log").write_text(log, encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_browser(playwright)
-        yield browser
-        browser.close()
+chromium = pytest.fixture(scope="session", name="chromium")(chromium_session)  # the browser suite's Chromium
