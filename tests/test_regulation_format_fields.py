@@ -92,7 +92,8 @@ def two_pipelines(*more: tuple[str, str]) -> list[tuple[str, str]]:
 
 
 PIPELINE_CASES = [
-    ("both pipeline and pipelines", [("  tasks:\n", "  pipelines: []  # <-\n  tasks:\n")],
+    ("both pipeline and pipelines", [("  tasks:\n", "  pipelines: [{id: more, title: More, initial: a, statuses: [{id: a, name: A}, "
+                                                 "{id: b, name: B}], transitions: [{from: a, to: b}]}]  # <-\n  tasks:\n")],
      "client_work.pipelines", "give either 'pipeline' (one) or 'pipelines' (several), not both", "pipelines"),
     ("unknown initial status in a list of pipelines", two_pipelines(("    initial: due\n", "    initial: nowhere  # <-\n")),
      "client_work.pipelines[1].initial", "initial status 'nowhere' is not one of the statuses (due, renewed)", "nowhere"),
@@ -128,3 +129,83 @@ def test_two_pipelines_written_right_are_valid_and_their_statuses_are_items(tmp_
     items = index(load(path))
     assert items["renewals"].part == "client_work" and items["renewals.renewed"].section == "renewals"
     assert items["deals.won"].title == "Won"
+
+
+# --- questions that agree with the rules --------------------------------------------------------
+
+SALES = ('    answer: 2\n    unit: "working hours"', )  # q-sales: numeric, on the 2-working-hour contact rule
+TF = "    text: \"A statement about the order process\"\n    answer: true\n"
+CHOICE = "    text: \"A question about working in the system\"\n"
+
+
+def q_sales(lines: str) -> list[tuple[str, str]]:
+    return [(SALES[0], lines)]
+
+
+RULE_CASES = [
+    ("a numeric key against its contact rule", q_sales('    answer: 20  # <-\n    answer_from: {contact_deadline: timing-new-lead}\n'
+                                                        '    unit: "working hours"'),
+     "questions[2].answer", "the key 20 disagrees with the rule: contact rule 'timing-new-lead' gives 2 working hours", "20"),
+    ("an unknown contact rule", q_sales('    answer_from: {contact_deadline: timing-new}  # <-\n    unit: "working hours"'),
+     "questions[2].answer_from.contact_deadline", "unknown contact rule 'timing-new' (the rules: timing-new-lead)", "timing-new}"),
+    ("a rule's fact for the wrong question type", [(TF, TF.replace("answer: true", "answer_from: {contact_deadline: timing-new-lead}  # <-"))],
+     "questions[1].answer_from.contact_deadline", "'contact_deadline' gives the key of a numeric question (this one is true_false)", "timing-new-lead"),
+    ("two rules at once", q_sales('    answer_from: {contact_deadline: timing-new-lead, next_step: {process: order, step: start}}  # <-\n'
+                                  '    unit: "working hours"'),
+     "questions[2].answer_from.next_step", "give exactly one of 'contact_deadline', 'lead', 'transition', 'next_step'", "next_step"),
+    ("a move between unknown statuses", [(TF, TF.replace("answer: true", "answer_from: {transition: {from: new, to: wonn}}  # <-"))],
+     "questions[1].answer_from.transition.to", "status 'wonn' is not one of the statuses (new, won, lost)", "wonn"),
+    ("a true_false key against the pipeline", [(TF, TF.replace("answer: true", "answer: true  # <-\n    answer_from: {transition: {from: won, to: new}}"))],
+     "questions[1].answer", "the key yes disagrees with the rule: pipeline 'deals' does not allow won → new", "true  #"),
+    ("a lead described by an unknown criterion", [(CHOICE, CHOICE + "    answer_from: {lead: {budgett: 5, decision_maker: yes}}  # <-\n")],
+     "questions[0].answer_from.lead.budgett", "unknown criterion 'budgett' (criteria: budget, decision_maker)", "5,"),
+    ("a lead with a criterion left out", [(CHOICE, CHOICE + "    answer_from: {lead: {budget: 5}}  # <-\n")],
+     "questions[0].answer_from.lead", "describe the lead by every criterion; missing: decision_maker", "lead:"),
+    ("a lead class no option names", [(CHOICE, CHOICE + "    answer_from: {lead: {budget: 500000, decision_maker: yes}}  # <-\n")],
+     "questions[0].answer_from.lead", "no option is 'Class A': give the right option the id 'A' or the text 'Class A'", "lead:"),
+    ("a next step after an unknown branch", [(CHOICE, CHOICE + "    answer_from: {next_step: {process: order, step: decide, branch: Maybe}}  # <-\n")],
+     "questions[0].answer_from.next_step", "give one of its branches: 'Yes', 'No'", "next_step:"),
+]
+
+
+@pytest.mark.parametrize("edits, field, fragment, at", [c[1:] for c in RULE_CASES], ids=[c[0] for c in RULE_CASES])
+def test_a_question_that_contradicts_its_rule_is_named_at_its_position(tmp_path, edits, field, fragment, at):
+    test_each_new_field_is_checked_at_its_position(tmp_path, edits, field, fragment, at)
+
+
+def test_check_names_a_numeric_key_that_looks_like_the_deadline_and_is_not(tmp_path):
+    """Without 'answer_from', a numeric question on a contact rule keyed 20 against 2 hours is a gap 'check' names."""
+    from crmtrain.cli import main
+
+    path, _ = write_broken(tmp_path, q_sales('    answer: 20\n    unit: "working hours"'))
+    out = tmp_path / "out.txt"
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        status = main(["check", str(path)])
+    lines = [line.strip() for line in buf.getvalue().splitlines()]
+    line = next(i + 1 for i, text in enumerate(path.read_text(encoding="utf-8").splitlines()) if text == "    answer: 20")
+    assert status == 1, buf.getvalue()
+    assert any(entry.startswith(f"{path}:{line}:13: questions[2].answer: the key 20 differs from contact rule "
+                                f"'timing-new-lead' it tests (2 working hours)") for entry in lines), buf.getvalue()
+    assert not out.exists()
+
+
+def test_a_key_taken_from_the_rule_follows_the_rule_into_the_assessment(tmp_path):
+    """Change the rule, and the key in the built assessment's hidden test changes with it; no 'answer' to edit."""
+    from crmtrain.notebooks.assessments import build_assessment
+    from crmtrain.regulation.loader import load
+
+    def hidden_key(deadline: str) -> str:
+        path, _ = write_broken(tmp_path, q_sales('    answer_from: {contact_deadline: timing-new-lead}\n    unit: "working hours"')
+                               + [("deadline: {hours: 2}", f"deadline: {deadline}")])
+        reg = load(path)
+        nb = build_assessment(reg, "followup", "crm")
+        [test] = [c.source for c in nb.cells if "'q-sales'" in c.source and "HIDDEN" in c.source]
+        return test
+
+    assert "check('q-sales', 'numeric', 2)" in hidden_key("{hours: 2}")
+    assert "check('q-sales', 'numeric', 4)" in hidden_key("{hours: 4}")
+    assert "check('q-sales', 'numeric', 3)" in hidden_key("{calendar_days: 3}")

@@ -14,7 +14,7 @@ from ..kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, earlier
 from ..kinds.questions import QUESTION_KINDS
 from ..i18n import N_, _
 from ..rules import conditions, decision_table, pipeline as pipeline_rules, processes as process_rules
-from .calendarcheck import calendar
+from .rulechecks import answers_agree, calendar
 from .items import index, iter_items
 from .positions import Loc, field_path
 from .models import Regulation
@@ -82,7 +82,7 @@ def question_shapes(reg: Regulation) -> Found:
             takes = _(" or ").join(k.name for k in QUESTION_KINDS.values() if k.credit is not None)
             yield (*at, "partial_credit"), _("'partial_credit' applies to {types} questions only").format(types=takes)
         if ans is None:
-            if kind.autograded:
+            if kind.autograded and q.answer_from is None:  # rulechecks takes the key from the rule
                 yield (*at, "answer"), _("a {type} question needs an 'answer'").format(type=t)
             continue
         if problem := kind.answer_problem(ans, ids):
@@ -290,4 +290,4 @@ UNKNOWN_PICK = {"process": N_("unknown process '{id}' (the processes: {known})")
                 "pipeline": N_("unknown pipeline '{id}' (the pipelines: {known})")}
 
 CHECKS: tuple[Callable[[Regulation], Found], ...] = (unique_ids, question_shapes, refs, processes, pipeline, lead_table,
-                                                     calendar, assessments, slots)
+                                                     calendar, answers_agree, assessments, slots)

@@ -232,7 +232,7 @@ class ClientWork(Model):
 
     @model_validator(mode="after")
     def _pipeline_or_pipelines(self) -> "ClientWork":
-        if self.pipeline is not None and "pipelines" in self.model_fields_set:
+        if self.pipeline is not None and self.pipelines:
             raise ShapeError("pipelines", _("give either 'pipeline' (one) or 'pipelines' (several), not both"))
         if self.pipeline is None and not self.pipelines:
             raise ShapeError("pipelines" if "pipelines" in self.model_fields_set else "pipeline",
@@ -249,3 +249,54 @@ class ClientWork(Model):
         if self.pipeline is not None:
             return ((("client_work", "pipeline"), self.pipeline),)
         return tuple((("client_work", "pipelines", i), pl) for i, pl in enumerate(self.pipelines))
+
+
+# --- a question's key taken from the rules (``answer_from``) -------------------------------------
+
+
+class MoveRef(Model):
+    """A move of a deal between two statuses; ``pipeline`` may be left out when there is one."""
+
+    pipeline: Id | SkipJsonSchema[None] = None
+    source: Id = Field(alias="from")
+    to: Id
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+
+
+class StepRef(Model):
+    """A step of a process, and for a decision the branch taken."""
+
+    process: Id
+    step: Id
+    branch: str | SkipJsonSchema[None] = None
+
+
+class AnswerFrom(Model):
+    """The rule a question's key is taken from: exactly one of these (docs/regulation-format.md)."""
+
+    contact_deadline: Id | SkipJsonSchema[None] = Field(
+        None, description="numeric questions: the number in this contact rule's deadline")
+    lead: dict[str, Condition] | SkipJsonSchema[None] = Field(
+        None, description="single-choice questions: the class the lead table gives this lead (the option "
+                          "with the class's id or name)")
+    transition: MoveRef | SkipJsonSchema[None] = Field(
+        None, description="true/false questions: whether the pipeline allows this move")
+    next_step: StepRef | SkipJsonSchema[None] = Field(
+        None, description="single-choice questions: the step that follows (the option with the step's id or label)")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "AnswerFrom":
+        given = [k for k in ANSWER_SOURCES if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ShapeError(given[1] if given else "", _("give exactly one of {sources}").format(
+                sources=", ".join(f"'{k}'" for k in ANSWER_SOURCES)))
+        return self
+
+    @property
+    def source(self) -> str:
+        """Which rule it names: 'contact_deadline', 'lead', 'transition' or 'next_step'."""
+        return next(k for k in ANSWER_SOURCES if getattr(self, k) is not None)
+
+
+ANSWER_SOURCES = ("contact_deadline", "lead", "transition", "next_step")

@@ -86,7 +86,11 @@ def _validate(name: str, data: dict, pos: Positions, problems: list[Problem]):
     if problems:  # e.g. a duplicate key: the model holds the first value, so checks could mislead
         return None, _tidy(problems, []), pos
     found = [Problem(name, *messages.place(loc, pos), field_path(loc), msg) for loc, msg in check(reg)]
-    return (None if found else reg), _tidy([], found), pos
+    if found:
+        return None, _tidy([], found), pos
+    from .rulechecks import with_rule_keys
+
+    return with_rule_keys(reg), [], pos  # questions with 'answer_from' get their key from the rule
 
 
 def _tidy(reading: list[Problem], found: list[Problem]) -> list[Problem]:
