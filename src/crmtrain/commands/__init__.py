@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import UserError, comma_choices
 
 # In the order --help lists them.
-COMMANDS = ("init", "check", "document", "diff", "interchange", "build", "course", "report", "review", "lab",
+COMMANDS = ("init", "check", "document", "diff", "interchange", "convert", "build", "course", "report", "review", "lab",
             "edit", "demo", "hub")
 
 REGULATION_HELP = ("a regulation YAML file, a folder holding regulation.yaml, or sample:en / sample:ru / "

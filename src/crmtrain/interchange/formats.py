@@ -122,6 +122,12 @@ def _not_a_string(text: str) -> bool:
     return Resolver().resolve(yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
 
 
+def to_yaml(data: dict) -> str:
+    """Data as the regulation's YAML: texts with line breaks as blocks, values a YAML 1.1 reader would
+    take for something else quoted."""
+    return _yaml(data)
+
+
 def _yaml(data: dict) -> str:
     from ruamel.yaml import YAML
     from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString

@@ -61,6 +61,8 @@ def declared_language(data: object) -> str | None:
 
 def _load(path: Path) -> tuple[Regulation | None, list[Problem], Positions | None, str | None]:
     """The regulation (None when it has problems), its problems, positions and declared language."""
+    if path.suffix.lower() == ".xlsx":
+        return _load_workbook(path)
     try:
         data, pos, problems = read(path)
     except ReadFailed as exc:
@@ -69,6 +71,32 @@ def _load(path: Path) -> tuple[Regulation | None, list[Problem], Positions | Non
     lang = declared_language(data)
     with speaking(lang):
         return (*_validate(str(path), data, pos, problems), lang)
+
+
+def _load_workbook(path: Path):
+    """Like a YAML file, but problems located as ``regulation.xlsx:Sheet!C14``."""
+    from .positions import Positions
+    from .workbook import read_workbook
+
+    try:
+        data, cells = read_workbook(path)
+    except UserError as exc:
+        return None, [Problem(message=str(exc))], None, None
+    lang = declared_language(data)
+    with speaking(lang):
+        reg, problems, pos = _validate(str(path), data, Positions(data), [])
+    return reg, [_in_cell(p, path, cells) for p in problems], pos, lang
+
+
+def _in_cell(problem: Problem, path: Path, cells: dict) -> Problem:
+    """A problem placed at the workbook cell of its field (or of the nearest record that has one)."""
+    import re
+
+    loc = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", problem.field))
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in cells:
+            return Problem(f"{path}:{cells[loc[:n]]}", 0, 0, problem.field, problem.message)
+    return Problem(str(path), 0, 0, problem.field, problem.message)
 
 
 def _validate(name: str, data: dict, pos: Positions, problems: list[Problem]):
