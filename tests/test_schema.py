@@ -84,3 +84,35 @@ def test_schema_out_writes_a_file(tmp_path, capsys):
     assert main(["schema", "--out", str(tmp_path / "s.json")]) == 0
     assert (tmp_path / "s.json").read_text(encoding="utf-8") == schema_text()
     assert "yaml-language-server: $schema=s.json" in capsys.readouterr().out
+
+
+def _properties(schema: dict):
+    for name, model in schema["$defs"].items():
+        for field, prop in model.get("properties", {}).items():
+            yield f"{name}.{field}", prop
+
+
+def test_every_field_has_hover_help_in_english_and_in_russian(tmp_path, capsys):
+    import re
+
+    from crmtrain.cli import main
+
+    assert main(["schema", "--lang", "ru"]) == 0
+    ru = json.loads(capsys.readouterr().out)
+    assert main(["schema", "--lang", "en"]) == 0
+    en = json.loads(capsys.readouterr().out)
+    assert [f for f, p in _properties(en) if not p.get("description")] == []
+    assert [f for f, p in _properties(ru) if not re.search("[а-яё]", p.get("description", ""))] == []
+    said = dict(_properties(ru))
+    assert said["Meta.company"]["description"] == "название компании, как на титульном листе документа"
+    assert said["Calendar.opens"]["description"] == "когда начинается рабочий день, вида \"09:00\" (в кавычках)"
+    # The Russian schema keeps no English: pydantic's titles (made from the keys) are left out.
+    assert "title" not in said["Meta.company"] and en["$defs"]["Meta"]["properties"]["company"]["title"] == "Company"
+
+
+def test_init_writes_the_schema_in_the_regulations_language(tmp_path):
+    from crmtrain.cli import main
+
+    assert main(["init", str(tmp_path / "ru"), "--lang", "ru"]) == 0
+    schema = json.loads((tmp_path / "ru" / "regulation.schema.json").read_text(encoding="utf-8"))
+    assert schema["$defs"]["Meta"]["properties"]["crm"]["description"] == "CRM-система: Битрикс24, amoCRM, HubSpot..."

@@ -28,7 +28,7 @@ def run(directory: str, lang: str, out: TextIO) -> int:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(template_path(lang).read_text(encoding="utf-8"), encoding="utf-8")
-        schema.write_text(schema_text(), encoding="utf-8")
+        schema.write_text(schema_text(lang), encoding="utf-8")  # hover help in the regulation's language
     except OSError as exc:
         raise UserError(f"cannot write {target}: {exc.strerror}") from None
     out.write(f"Created {target} (and {schema.name} for editor completion)\n"
@@ -36,9 +36,11 @@ def run(directory: str, lang: str, out: TextIO) -> int:
     return 0
 
 
-def schema(out_file: str | None, out: TextIO) -> int:
-    """Print the schema, or write it to ``out_file`` and say where."""
-    text = schema_text()
+def schema(out_file: str | None, out: TextIO, lang: str | None = None) -> int:
+    """Print the schema (descriptions in ``lang``, default the locale's), or write it to ``out_file``."""
+    from ..i18n import language
+
+    text = schema_text(lang or language())
     if out_file is None:
         out.write(text)
         return 0
@@ -59,4 +61,6 @@ def register(sub) -> None:
 
     p = sub.add_parser("schema", help="print the JSON Schema of the regulation format (for editor completion)")
     p.add_argument("--out", default=None, metavar="FILE", help="write it to FILE instead of printing it")
-    p.set_defaults(func=lambda args: schema(args.out, out=sys.stdout))
+    p.add_argument("--lang", choices=("ru", "en"), default=None,
+                   help="language of the field descriptions (hover help in editors; default: the locale's)")
+    p.set_defaults(func=lambda args: schema(args.out, out=sys.stdout, lang=args.lang))

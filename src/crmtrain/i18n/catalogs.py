@@ -57,6 +57,10 @@ def extract_messages(
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            if name == "Field":  # a model field's description: the schema's hover help, translated
+                found += [(rel, node.lineno, kw.value.value) for kw in node.keywords if kw.arg == "description"
+                          and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)]
+                continue
             arity = KEYWORDS.get(name or "")
             texts = [a.value for a in node.args[:arity or 0] if isinstance(a, ast.Constant)]
             if arity and len(texts) == arity and all(isinstance(t, str) for t in texts):
