@@ -136,6 +136,12 @@ HELP: dict[str, str] = {
     'Slot.id': N_("the slot's own id (not a question's)"),
     'Slot.one_of': N_('questions to draw one from, per trainee (at least two, worth the same)'),
     'Slot.case': N_('a case the rules generate per trainee: lead, process, pipeline or callback'),
+    'MoveRef.pipeline': N_("the pipeline's id (leave out when there is one pipeline)"),
+    'MoveRef.from': N_('the id of the status the deal leaves'),
+    'MoveRef.to': N_('the id of the status the deal enters'),
+    'StepRef.process': N_("the process's id"),
+    'StepRef.step': N_("the step's id"),
+    'StepRef.branch': N_('for a decision: the label of the branch taken'),
 }
 
 
