@@ -105,6 +105,17 @@ def test_parallel_branches_are_written_one_after_another_and_said():
             "employee) written one after another: they happen at the same time") in [str(n) for n in res.notes]
 
 
+def test_flows_without_a_gateway_or_condition_all_happen_and_sub_processes_keep_their_lane():
+    # A.4.1: two unconditioned flows leave Task 3 (BPMN takes both) into two expanded sub-processes.
+    res = read("Reference/A.4.1.bpmn")
+    pool2 = {s["label"]: s for s in res.processes[1]["steps"]}
+    split = pool2["Task 3"]["next"]
+    assert next(s for s in res.processes[1]["steps"] if s["id"] == split)["kind"] == "action"
+    assert (pool2["Task 6"]["role"], pool2["Task 4"]["role"]) == ("Lane 3", "Lane 2")
+    assert not [s for s in res.processes[1]["steps"] if s["kind"] == "decision"]
+    assert "pool-2: several sequence flows leave 'Task 3' without a condition: all are taken" in map(str, res.notes)
+
+
 def test_import_writes_processes_ready_to_paste(tmp_path, capsys):
     out = tmp_path / "processes.yaml"
     assert main(["import", str(MIWG / "Reference" / "C.1.1.bpmn"), "--out", str(out)]) == 0

@@ -97,7 +97,8 @@ class _Ids:
 
     def of(self, node: Node, label: str) -> str:
         if node.id not in self.by_node:
-            base = slug(label).lower() or node.kind.lower()
+            base = slug(label).lower()[:40].rsplit("-", 1)[0] if len(slug(label)) > 40 else slug(label).lower()
+            base = base or node.kind.lower()
             sid, n = base, 1
             while sid in self.taken:
                 n += 1
@@ -122,13 +123,23 @@ def to_process(g: Graph, pid: str, res) -> dict:
     for n in [n for n in g.nodes.values() if n.kind == "boundaryEvent"]:
         said.append(f"boundary event '{n.name or n.id}' (an exception path) not carried: a step has one way out")
         n.out = []
+    for n in g.nodes.values():  # a step inside a sub-process stands in the sub-process's lane
+        if not n.role and n.parent in g.nodes:
+            n.role = g.nodes[n.parent].role
     for n in list(g.nodes.values()):
-        if n.kind == "parallelGateway" and len(n.out) > 1:
+        # Several unconditioned flows out of an activity are a parallel split in BPMN (all are taken).
+        implicit = n.kind not in GATEWAYS and len(n.out) > 1 and not any(label for label, _ in n.out)
+        if (n.kind == "parallelGateway" or implicit) and len(n.out) > 1:
+            if implicit:
+                said.append(f"several sequence flows leave '{n.name or n.id}' without a condition: all are taken")
+                node = Node(f"{n.id}-split", "parallelGateway", "", "", n.role, n.parent, n.out)
+                g.nodes[node.id], n.out = node, [("", node.id)]
+                n = node
             _sequence_parallel(g, n, said)
         elif n.kind in EVENTS:
             said.append(f"intermediate event '{n.name or n.id}' written as an action step")
         elif n.kind not in GATEWAYS and len(n.out) > 1:
-            said.append(f"several sequence flows leave '{n.name or n.id}' without a gateway: written as a decision")
+            said.append(f"conditional sequence flows leave '{n.name or n.id}': written as a decision")
     starts = [n for n in g.nodes.values() if n.kind == "startEvent" and n.id not in skip]
     if not starts:
         raise_free = f"no start event: the first step '{next(iter(g.nodes.values())).name}' is taken as the start"
