@@ -55,6 +55,8 @@ LAYERS: dict[str, set[str]] = {
     "lab": set(),  # JupyterLab set up for trainees
     # The regulation editor's server side (a jupyter_server extension): load, check, save the YAML.
     "editor": {"errors", "i18n", "kinds", "notebooks", "regulation", "rules"},
+    # "My training": the trainees' panel's server side (a Jupyter server extension) over grading's exchange.
+    "panel": {"grading", "i18n"},
     # JupyterHub for a team: accounts, roster sync, the hub's configuration (runs inside it), backup.
     "hub": {"errors", "grading", "lab"},
     "commands": {"changes", "document", "errors", "files", "grading", "hub", "i18n", "interchange", "kinds", "lab", "notebooks",

@@ -56,16 +56,29 @@ SETTINGS: dict[str, dict] = {
     # A light theme: the coloured feedback boxes are designed on white.
     "@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Light", "adaptive-theme": False},
 }
+# Only for trainees: JupyterLab's workings they never need. The status bar (kernel name and
+# state, "Mode: Command", cell counters) and the menus for code and kernels.
+TRAINEE_SETTINGS: dict[str, dict] = {
+    "@jupyterlab/statusbar-extension:plugin": {"visible": False},
+    "@jupyterlab/mainmenu-extension:plugin": {"menus": [
+        {"id": menu, "disabled": True} for menu in ("jp-mainmenu-edit", "jp-mainmenu-run", "jp-mainmenu-kernel")]},
+}
 
-# nbgrader's parts for instructors (trainees keep the Assignment List and Validate): the
-# browser panels, and the server side, which also warns about a missing course config.
-# crmtrain's regulation editor (crmtrain.editor, crmtrain-editor) is the specialist's too.
+# Trainees work in crmtrain's "My training" panel (crmtrain.panel, fetch and submit included),
+# so nbgrader's browser panels and menu, the file browser and the launcher are off for them.
+# nbgrader's instructor side is off on the server too (it also warns about a missing course
+# config). crmtrain's regulation editor (crmtrain.editor, crmtrain-editor) is the specialist's.
 DISABLED_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                    "@jupyter/nbgrader:course-list", "crmtrain-editor:plugin")
+                    "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:assignment-list",
+                    "@jupyter/nbgrader:validate-assignment", "@jupyter/nbgrader:menu",
+                    "@jupyterlab/filebrowser-extension:widget", "@jupyterlab/launcher-extension:plugin",
+                    "crmtrain-editor:plugin")
 DISABLED_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list",
                               "crmtrain.editor")
 INSTRUCTOR_DISABLED_PLUGINS = ("@jupyter/nbgrader:course-list",)
 INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "crmtrain.editor")
+# crmtrain's own server extension for everyone: the "My training" panel's side (crmtrain/panel/).
+SERVER_EXTENSIONS = ("crmtrain.panel",)
 
 
 @dataclass(frozen=True)
@@ -90,10 +103,11 @@ def default_state_dir() -> Path:
     return Path(base) / "crmtrain" / "lab"
 
 
-def settings(lang: str = "en") -> dict[str, dict]:
-    """JupyterLab setting defaults for trainees who read ``lang`` (menus in that language)."""
+def settings(lang: str = "en", *, instructor: bool = False) -> dict[str, dict]:
+    """JupyterLab setting defaults for trainees (or the specialist) who read ``lang`` (menus in that language)."""
     locale = LOCALES.get(lang, "en")
-    return {**SETTINGS, "@jupyterlab/translation-extension:plugin": {"locale": locale}}
+    return {**SETTINGS, **({} if instructor else TRAINEE_SETTINGS),
+            "@jupyterlab/translation-extension:plugin": {"locale": locale}}
 
 
 def notebook_language(root: Path) -> str:
@@ -119,7 +133,7 @@ def prepare(state_dir: Path, python: str = sys.executable, lang: str = "en", *,
     config, data = state_dir / "config", state_dir / "data"
     labconfig = config / "labconfig"
     labconfig.mkdir(parents=True, exist_ok=True)
-    _write_json(labconfig / "default_setting_overrides.json", settings(lang))
+    _write_json(labconfig / "default_setting_overrides.json", settings(lang, instructor=instructor))
     disabled = INSTRUCTOR_DISABLED_PLUGINS if instructor else DISABLED_PLUGINS
     _write_json(labconfig / "page_config.json", {"disabledExtensions": {p: True for p in disabled}})
     kernel = data / "kernels" / "python3"
@@ -220,10 +234,11 @@ def _prepend(current: str | None, *paths: Path) -> str:
 
 def server_config(instructor: bool = False) -> dict:
     """``jupyter_server_config.json`` for a shared server: nbgrader's instructor side and the editor off for trainees."""
+    on = {name: True for name in SERVER_EXTENSIONS}
     if not instructor:
-        return {"ServerApp": {"jpserver_extensions": {name: False for name in DISABLED_SERVER_EXTENSIONS}}}
+        return {"ServerApp": {"jpserver_extensions": {**{name: False for name in DISABLED_SERVER_EXTENSIONS}, **on}}}
     switches = {name: False for name in DISABLED_SERVER_EXTENSIONS if name not in INSTRUCTOR_SERVER_EXTENSIONS}
-    return {"ServerApp": {"jpserver_extensions": {**switches, "crmtrain.editor": True}}}
+    return {"ServerApp": {"jpserver_extensions": {**switches, "crmtrain.editor": True, **on}}}
 
 
 def _write_json(path: Path, value: object) -> None:

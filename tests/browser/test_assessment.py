@@ -1,10 +1,10 @@
 """The initial assessment as a trainee takes it in JupyterLab, then graded by `crmtrain grade`.
 
 Release the English sample's initial assessment to a one-trainee roster; in the browser the
-trainee fetches it in the Assignment List, answers every question by clicking (radio
+trainee starts it in My training (nbgrader's fetch), answers every question by clicking (radio
 buttons, check boxes, ↑ for ordering, a number with a decimal comma, an open answer typed
 in), reloads the page, restarts the kernel (the cells run again by themselves) and finds every answer
-restored, then submits in the Assignment List. Collect and `crmtrain grade` must score it
+restored, then submits in My training. Collect and `crmtrain grade` must score it
 exactly as the clicks imply (from the key) and as answers.json holds.
 """
 
@@ -20,7 +20,8 @@ import pytest
 from harness import REPO, new_page
 from playwright.sync_api import expect
 from trainee import (Trainee, answer_case, assessment_item, assessment_items, assessment_restart, case_clicks,
-                     assessment_ran_all, open_assignment_list, ordered_texts, tick, save_notebook, type_text)
+                     assessment_ran_all, ordered_texts, press_in_training, tick, save_notebook, type_text,
+                     training_row)
 
 from crmtrain import cli
 from crmtrain.grading import collect, release, results, roster
@@ -133,14 +134,11 @@ def test_answers_survive_reload_and_restart_and_are_graded_as_clicked(
 
 def _take_the_assessment(person: Trainee, course: Course, home) -> None:
     page = person.page
-    # Fetch in the Assignment List.
+    # Start it in My training: nbgrader's fetch underneath.
     page.goto(person.server.url("lab", reset=True))
-    open_assignment_list(page)
-    released = page.locator("#released_assignments_list")
-    expect(released).to_contain_text(A)
-    person.shot("assignment-list")
-    released.get_by_role("button", name="Fetch").click()
-    expect(page.locator("#fetched_assignments_list")).to_contain_text(A)
+    expect(training_row(page, A)).to_have_attribute("data-state", "open")
+    person.shot("my-training")
+    press_in_training(page, A, "Start", "to_submit")
     assert (home / A / f"{A}.ipynb").is_file()
     person.shot("fetched")
 
@@ -235,12 +233,8 @@ def _take_the_assessment(person: Trainee, course: Course, home) -> None:
     person.shot("restored")
     save_notebook(person)
 
-    # Submit in the Assignment List.
-    open_assignment_list(page)
-    fetched = page.locator("#fetched_assignments_list")
-    expect(fetched).to_contain_text(A)
-    fetched.get_by_role("button", name="Submit").first.click()
-    expect(page.locator("#submitted_assignments_list")).to_contain_text(A)
+    # Submit in My training.
+    press_in_training(page, A, "Submit", "submitted")
     person.shot("submitted")
     assert list(course.inbound_dir.glob(f"{TRAINEE}+{A}+*"))
     person.answers, person.slots = answers, tuple(slots.values())

@@ -37,7 +37,7 @@ def test_serves_workbooks_and_prints_the_address_and_how_to_stop(trainee_home, m
     text = out.getvalue()
     url = re.search(r"http://\S+", text).group(0)
     assert url == f"http://127.0.0.1:8123/lab/tree/00-introduction.ipynb?token={started['env']['JUPYTER_TOKEN']}"
-    assert "Ctrl+C" in text and "Assignment List" in text
+    assert "Ctrl+C" in text and "My training" in text
     argv = started["argv"]
     assert argv[:4] == [sys.executable, "-m", "jupyter", "lab"]
     assert f"--ServerApp.root_dir={trainee_home / 'workbooks'}" in argv

@@ -103,8 +103,16 @@ class Trainee:
         self.page.wait_for_function(_SETTLED_JS, arg={"all": all_cells}, timeout=timeout, polling=100)
 
     def menu(self, title: str, command: str) -> None:
-        """Choose a menu bar item (by its title) and the entry that runs ``command``."""
-        self.page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{re.escape(title)}$")).click()
+        """Choose a menu bar item (by its title) and the entry that runs ``command``.
+
+        Trainees have no Edit, Run or Kernel menu (crmtrain.lab): there the command runs as
+        its keyboard shortcut would run it.
+        """
+        item = self.page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{re.escape(title)}$"))
+        if not item.count():
+            self.page.evaluate("(command) => window.jupyterapp.commands.execute(command)", command)
+            return
+        item.click()
         self.page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
 
     def exercises_appear(self) -> None:
@@ -269,9 +277,9 @@ def case_clicks(asked, value, lang: str = "en") -> list[str]:
     return [words[v] for v in value] if isinstance(value, list) else [words[value]]
 
 
-def answer_case(person: Trainee, item: Locator, asked, value) -> None:
-    """Give ``value`` in a case slot by clicking the labels it reads as."""
-    for label in case_clicks(asked, value):
+def answer_case(person: Trainee, item: Locator, asked, value, lang: str = "en") -> None:
+    """Give ``value`` in a case slot by clicking the labels it reads as (in the notebook's language)."""
+    for label in case_clicks(asked, value, lang):
         tick(person, item, label)
 
 
@@ -324,11 +332,27 @@ def ordered_texts(item: Locator) -> list[str]:
     return [re.sub(r"^[↑↓\s]*\d+\.\s*", "", words(t)) for t in rows.all_inner_texts()]
 
 
-def open_assignment_list(page: Page) -> None:
-    """Menu Nbgrader → Assignment List (the trainees' nbgrader panel: released, fetched, submitted)."""
-    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Nbgrader$")).click()
-    page.locator('.lm-Menu-item[data-command="nbgrader:open-assignment-list"]').click()
-    expect(page.locator("#released_assignments_list")).to_be_visible()
+def my_training(page: Page) -> Locator:
+    """The trainee's panel "My training" (crmtrain-lab), open in the left sidebar."""
+    panel = page.locator("#crmtrain-training")
+    expect(panel).to_be_attached()  # added and shown at once when JupyterLab has started
+    if not panel.is_visible():  # the trainee closed the sidebar
+        page.locator('.jp-SideBar .lm-TabBar-tab[data-id="crmtrain-training"]').click()
+    expect(panel).to_be_visible()
+    return panel
+
+
+def training_row(page: Page, assessment: str) -> Locator:
+    """An assessment's entry in My training."""
+    return my_training(page).locator(f'.crmtrain-assessment[data-assessment="{assessment}"]')
+
+
+def press_in_training(page: Page, assessment: str, label: str, then_state: str) -> Locator:
+    """Press ``label`` next to ``assessment`` in My training; wait for its state to become ``then_state``."""
+    row = training_row(page, assessment)
+    row.get_by_role("button", name=label, exact=True).click()
+    expect(row).to_have_attribute("data-state", then_state, timeout=60_000)
+    return row
 
 
 def order_rows(widget: Locator) -> Locator:

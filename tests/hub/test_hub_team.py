@@ -1,7 +1,7 @@
 """A team on the hub: two trainees and the specialist, real system users, one real JupyterHub.
 
 Both trainees log in on the hub's login page in headless Chromium, open a workbook and answer
-a quiz, fetch the initial assessment in the Assignment List, answer every item by clicking
+a quiz, start the initial assessment in My training, answer every item by clicking
 (each one a different mix of right and wrong) and submit. One tries to read the other's work
 through the hub's contents API and from their own kernel, and cannot. The specialist opens
 formgrader in its own tab, grades an open answer by hand, and `crmtrain collect`, `grade` and
@@ -23,7 +23,7 @@ import subprocess
 import pytest
 from hub_harness import ARTIFACTS, Postgres, in_kernel, log_in
 from playwright.sync_api import expect
-from trainee import (Trainee, answer_case, assessment_item, assessment_items, assessment_ran_all, open_assignment_list, tick,
+from trainee import (Trainee, answer_case, assessment_item, assessment_items, assessment_ran_all, press_in_training, tick,
                      type_text, words)
 
 from crmtrain import cli
@@ -124,11 +124,9 @@ def story(live_hub, chromium, tmp_path_factory):
         person.choose(quiz, next(o.text for o in question.options if o.id == question.answer))
         assert person.check(quiz).startswith("✓ Correct!")
         assert person.progress()[qid]["correct"] is True
-        # The assessment, from the Assignment List.
+        # The assessment, from My training.
         page.goto(server.url("lab"))
-        open_assignment_list(page)
-        page.locator("#released_assignments_list").get_by_role("button", name="Fetch").click()
-        expect(page.locator("#fetched_assignments_list")).to_contain_text(A)
+        press_in_training(page, A, "Start", "to_submit")
         person.folder = A
         person.open(f"{A}.ipynb")
         assessment_ran_all(person)
@@ -144,9 +142,7 @@ def story(live_hub, chromium, tmp_path_factory):
         assert saved["answers"] == told.answers[name]
         if shift == 0:
             told.status_before_submit = hub_status.status(hub.site)
-        open_assignment_list(page)
-        page.locator("#fetched_assignments_list").get_by_role("button", name="Submit").first.click()
-        expect(page.locator("#submitted_assignments_list")).to_contain_text(A)
+        press_in_training(page, A, "Submit", "submitted")
     yield told
     for person in told.people.values():
         person.page.context.close()

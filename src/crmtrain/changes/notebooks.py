@@ -50,8 +50,8 @@ def what_changed_workbook(old: Regulation, new: Regulation, changes: list[Change
     nb.markdown(
         f"# {title}",
         _("The regulation of {company} has a new version: {new} in force from {new_date} (it was {old} of {old_date}). "
-          "This workbook shows only what changed. Run the whole workbook first (**Run → Run All Cells**), read each "
-          "section and check yourself.").format(company=new.meta.company, new=new.meta.version,
+          "This workbook shows only what changed: read each section and check yourself. The exercises appear under "
+          "the text a few seconds after the workbook opens.").format(company=new.meta.company, new=new.meta.version,
                                                new_date=ctx.date(new.meta.effective_date), old=old.meta.version,
                                                old_date=ctx.date(old.meta.effective_date)))
     nb.code("from crmtrain.runtime import Workbook\n" + call("wb = Workbook", WORKBOOK, lang=ctx.lang, questions=[q.id for q in asked]))

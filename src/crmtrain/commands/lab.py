@@ -34,7 +34,7 @@ def message(cmd: lab.LabCommand, open_browser: bool) -> str:
         "  Open this address in your browser:" + (" (it should open by itself)" if open_browser else ""),
         f"    {cmd.login_url}",
         "",
-        "  Assessments released to you: menu Nbgrader → Assignment List.",
+        "  Your workbooks and assessments: the panel My training, on the left.",
         "  Keep this window open while you work. To stop JupyterLab, press Ctrl+C here",
         "  (or choose File → Shut Down in JupyterLab).",
         "",

@@ -22,6 +22,7 @@ from ..runtime.check import ANSWERS_FILE
 
 CONFIG_NAME = "nbgrader_config.py"
 FETCHED_DIR = "fetched"  # exchange/<course>/fetched/: one marker per fetch (see fetchlog.py)
+SCHEDULE_DIR = "schedule"  # exchange/<course>/schedule/<assessment>.json: title and due date (release.py)
 PLUGINS = "crmtrain.grading.plugins"
 LATE_PENALTIES = ("none", "zero")
 

@@ -13,9 +13,12 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 
+from pathlib import Path
+
 from ..errors import UserError
 from ..i18n import _
 from . import fetchlog, gradebook
+from .config import SCHEDULE_DIR
 from .course import ANSWERS_FILE, Course, check_assessment, nbgrader_failure
 from .items import assessment_items, cell_problems
 from .leaks import find_key_material
@@ -109,6 +112,7 @@ def release(
     if not result["success"]:
         raise nbgrader_failure(f"releasing {assessment!r} to the exchange", result)
     fetchlog.ensure_folder(course.fetched_dir)  # also when the config names the stock plugin
+    publish_schedule(course, assessment, due_utc)
     return ReleaseReport(
         assessment=assessment,
         due=due_utc,
@@ -135,7 +139,34 @@ def _privacy_warnings(course: Course) -> tuple[str, ...]:
 def set_due(course: Course, assessment: str, due: dt.datetime | dt.date | str | None) -> dt.datetime | None:
     """Change (or with None, clear) the due date of an assessment already in the gradebook."""
     check_assessment(assessment)
-    return gradebook.set_due(course, assessment, _as_due(due, course.timezone))
+    due_utc = gradebook.set_due(course, assessment, _as_due(due, course.timezone))
+    if is_released(course, assessment):
+        publish_schedule(course, assessment, due_utc)
+    return due_utc
+
+
+def publish_schedule(course: Course, assessment: str, due: dt.datetime | None) -> Path:
+    """``<exchange>/<course>/schedule/<assessment>.json``: the title and due date trainees' panels show.
+
+    The gradebook holds the due date but is the specialist's; this small file is readable by
+    everyone who can fetch (it says nothing a released notebook does not).
+    """
+    import json
+
+    title = ""
+    for nb in course.source_notebooks(assessment):
+        meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("crmtrain") or {}
+        title = title or str(meta.get("title") or "")
+    folder = course.exchange_course_dir / SCHEDULE_DIR
+    folder.mkdir(mode=0o755, exist_ok=True)
+    data = {"assessment": assessment, "title": title, "timezone": course.timezone,
+            "due": due.isoformat(timespec="seconds") + "Z" if due else None}
+    path = folder / f"{assessment}.json"
+    tmp = folder / f".{assessment}.json.tmp"
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.chmod(0o644)
+    tmp.replace(path)  # a trainee's panel reads the old file or the new one, never half
+    return path
 
 
 def due_date(course: Course, assessment: str) -> dt.datetime | None:

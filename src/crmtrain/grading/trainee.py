@@ -44,3 +44,60 @@ def fetch(course: Course, trainee: str, home: str | Path, assessment: str) -> Pa
 def submit(course: Course, trainee: str, home: str | Path, assessment: str) -> None:
     """nbgrader submit: ``home/<assessment>/`` (notebook and answers.json) into the exchange."""
     _exchange(course, trainee, Path(home).absolute(), assessment, "Submit").start()
+
+
+class OwnExchange:
+    """The exchange as a trainee's own Jupyter server sees it, through nbgrader's Assignment List.
+
+    The same code as nbgrader's JupyterLab panel (its server extension's manager), with the
+    same configuration (the trainee's ``nbgrader_config.py`` on Jupyter's config path), so
+    fetch, submit and fetching feedback behave exactly as there. ``root`` is the server's root.
+    """
+
+    ACTIONS = {"fetch": "fetch_assignment", "submit": "submit_assignment", "feedback": "fetch_feedback"}
+
+    def __init__(self, root: str | Path) -> None:
+        from nbgrader.server_extensions.assignment_list.handlers import AssignmentList
+
+        self.manager = AssignmentList()
+        self.manager.root_dir = str(root)
+
+    def listing(self) -> list[dict]:
+        """nbgrader's list: released and fetched assessments, then the submitted ones with their feedback."""
+        found = self.manager.list_assignments()
+        if not found.get("success"):
+            raise OSError(str(found.get("value", "the exchange could not be listed")))
+        return found["value"]
+
+    def act(self, action: str, course_id: str, assessment: str) -> None:
+        """Fetch, submit or fetch the feedback of ``assessment`` (OSError with nbgrader's reason if it fails)."""
+        done = getattr(self.manager, self.ACTIONS[action])(course_id, assessment)
+        if not done.get("success"):
+            raise OSError(str(done.get("value", f"{action} failed")))
+
+    def schedules(self, course_id: str) -> dict[str, dict]:
+        """``{assessment: {"title", "due", "timezone"}}`` the release published (release.publish_schedule)."""
+        import json
+
+        from nbgrader.exchange import ExchangeFactory
+
+        from .config import SCHEDULE_DIR
+
+        with _in(self.manager.root_dir):
+            config = self.manager.load_config()
+            root = ExchangeFactory(config=config).List(config=config).root  # the configured exchange's folder
+        out = {}
+        for path in sorted((Path(root) / course_id / SCHEDULE_DIR).glob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict):
+                out[path.stem] = data
+        return out
+
+
+def _in(folder: str):
+    from nbgrader.server_extensions.assignment_list.handlers import chdir
+
+    return chdir(folder)

@@ -174,8 +174,8 @@ def assessment_notebook(reg: Regulation, name: str, title: str, description: str
         nb.code(shown, **_locked(f"{plan.id}-answer", crm))
         nb.code(test, hidden=False, **_locked(plan.id, crm, grade=True, points=plan.points))
     nb.markdown(f"## {_('When you are done')}",
-                _("Check that every question says “Saved”. Then open **Nbgrader → Assignment List** in the menu and press "
-                  "**Submit** next to this assessment. You can submit again until the due date; the last submission counts."),
+                _("Check that every question says “Saved”. Then press **Submit** next to this assessment in **My training**, "
+                  "on the left. You can submit again until the due date; the last submission counts."),
                 **_locked("outro"))
     return nb.notebook(assessment=name, max_points=total, pass_mark=mark)
 

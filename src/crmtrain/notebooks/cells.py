@@ -57,7 +57,8 @@ class NotebookBuilder:
         nb = new_notebook(cells=list(self.cells))
         nb.metadata.kernelspec = dict(KERNELSPEC)
         nb.metadata.language_info = {"name": "python"}
-        nb.metadata.crmtrain = {"notebook": self.name, "lang": self.lang, "ui": ui_words(self.lang), **metadata}
+        nb.metadata.crmtrain = {"notebook": self.name, "lang": self.lang, "title": self.title, "ui": ui_words(self.lang),
+                                **metadata}
         return nb
 
 

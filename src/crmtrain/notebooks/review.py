@@ -42,9 +42,9 @@ def build_review(reg: Regulation, trainee: str, plan: Sequence[ReviewItem]) -> N
     home = {q.id: ctx.items[next(r for r in q.refs if r in wanted)].section for q in questions}
     nb = NotebookBuilder(NAME, ctx.lang, _("Your review"))
     nb.markdown(f"# {_('Your review')}: {trainee}",
-                _("These are the rules of the regulation you answered wrongly last time. Run the whole workbook "
-                  "(menu **Run → Run All Cells**), read each rule again, answer the questions and practise with "
-                  "the drills."))
+                _("These are the rules of the regulation you answered wrongly last time. Read each rule again, answer "
+                  "the questions and practise with the drills; the exercises appear under the text a few seconds "
+                  "after the workbook opens."))
     nb.code("from crmtrain.runtime import Workbook\n"
             + call("wb = Workbook", NAME, lang=ctx.lang, questions=[q.id for q in questions]))
     reasons = {"forgotten": _("you knew it at the initial test, not at the follow-up"),
@@ -65,7 +65,7 @@ def build_review(reg: Regulation, trainee: str, plan: Sequence[ReviewItem]) -> N
         nb.markdown(f"## {_('Your result')}",
                     _("The score below updates as you answer. Questions to review link to the rule they test."))
         nb.code("wb.score()")
-    return nb.notebook(items=sorted(wanted))
+    return nb.notebook(items=sorted(wanted), questions=len(questions))
 
 
 def _sections(ctx: Context) -> list[tuple[str, list[str], tuple | None]]:

@@ -74,7 +74,7 @@ def _finish(ctx: Context, nb: NotebookBuilder, questions: list[Question]) -> Not
         nb.markdown(f"## {ctx._('Your result')}",
                     ctx._("The score below updates as you answer. Questions to review link to the rule they test."))
         nb.code("wb.score()")
-    return nb.notebook()
+    return nb.notebook(questions=len(questions))
 
 
 def introduction(ctx: Context) -> NotebookNode:
@@ -97,7 +97,7 @@ def introduction(ctx: Context) -> NotebookNode:
         "\n".join(f"{i}. [{title}]({name}.ipynb)" for i, (name, title) in enumerate(parts, 1)),
         _("In each workbook:"),
         "\n".join(f"- {line}" for line in (
-            _("open it by a double click in the list of files on the left; a few seconds later the exercises appear under the text;"),
+            _("open it in **My training**, on the left; a few seconds later the exercises appear under the text;"),
             _("answer by clicking and press **Check**: you see at once whether you are right, and why;"),
             _("your answers are saved automatically in this folder, so you can close the workbook and come back later;"),
             _("at the bottom of each workbook your score shows what to review."),
@@ -126,10 +126,9 @@ def introduction(ctx: Context) -> NotebookNode:
         f"## {_('Assessments')}",
         _("Knowledge is checked twice. Both assessments mix technical questions, business processes, and work with clients."),
         *described,
-        # nbgrader's menu and buttons are not translated by JupyterLab's language packs: the
-        # catalog keeps their English names, which are what the trainee sees.
-        _("The responsible specialist releases an assessment; you find it in JupyterLab under **Nbgrader → Assignment List**, "
-          "fetch it, answer by clicking, and press **Submit**. The workbooks are your preparation."),
+        _("The responsible specialist releases an assessment; it appears in **My training**, on the left, with its due "
+          "date. Press **Start**, answer by clicking, and press **Submit**. Once it is graded, **Open the result** shows "
+          "your answers, your points and what to re-read. The workbooks are your preparation."),
     )
     return nb.notebook()
 

@@ -75,8 +75,8 @@ class Assessment:
     def _notice(self) -> str:
         _ = self.tr.gettext
         html = box("info", esc(_("Answer every question by clicking. Each answer is saved the moment you give it; "
-                                 "you can close this notebook and come back. When you are done, submit the "
-                                 "assessment in the Assignment List.")))
+                                 "you can close this notebook and come back. When you are done, press Submit next "
+                                 "to this assessment in My training, on the left.")))
         if self.answers:
             text = self.tr.ngettext("Welcome back! Your answer to {n} question was restored.",
                                     "Welcome back! Your answers to {n} questions were restored.", len(self.answers))

@@ -46,8 +46,9 @@ class Drill:
         parts: list[widgets.Widget] = [self.prompt, self.inputs]
         if controls:
             self.feedback = widgets.HTML()
-            self.check_button = widgets.Button(description=self._("Check"), button_style="primary", icon="check")
-            self.next_button = widgets.Button(description=self._("Next"), icon="forward")
+            fit = widgets.Layout(width="auto", min_width="8em")  # as wide as the words, in any language
+            self.check_button = widgets.Button(description=self._("Check"), button_style="primary", icon="check", layout=fit)
+            self.next_button = widgets.Button(description=self._("Next"), icon="forward", layout=fit)
             self.check_button.on_click(lambda _b: self.check())
             self.next_button.on_click(lambda _b: self.next())
             parts += [widgets.HBox([self.check_button, self.next_button]), self.feedback]

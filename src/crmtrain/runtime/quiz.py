@@ -86,9 +86,10 @@ class Quiz:
         # Seeded by notebook and question, so every rerun shows the options in the same order.
         rng = random.Random(f"{workbook.seed}\x1f{self.id}")
         self.input = INPUTS[self.type](spec, tr, workbook.lang, rng)
-        self.check_button = widgets.Button(description=tr.gettext("Check"), button_style="primary")
-        self.retry_button = widgets.Button(description=tr.gettext("Try again"))
-        self.reveal_button = widgets.Button(description=tr.gettext("Show answer"))
+        # As wide as their words ("Попробовать ещё раз" is cut at ipywidgets' default width).
+        self.check_button = widgets.Button(description=tr.gettext("Check"), button_style="primary", layout=_fit())
+        self.retry_button = widgets.Button(description=tr.gettext("Try again"), layout=_fit())
+        self.reveal_button = widgets.Button(description=tr.gettext("Show answer"), layout=_fit())
         self.check_button.on_click(lambda _: self.check())
         self.retry_button.on_click(lambda _: self.retry())
         self.reveal_button.on_click(lambda _: self.reveal())
@@ -197,3 +198,8 @@ class Quiz:
         if not self.saved:
             html += box("warn", esc(self.workbook.save_problem_text()))
         return html
+
+
+def _fit() -> widgets.Layout:
+    """A button's layout as wide as its label, in any language."""
+    return widgets.Layout(width="auto", min_width="8em")
