@@ -142,16 +142,31 @@ def pipeline_section(ctx, pl) -> Section:
     ], drill_of("pipeline", pl))
 
 
+def zone_text(name: str, on) -> str:
+    """A time zone as people read it: its offset from UTC on the date ``on`` ("UTC+3"), not an IANA name."""
+    import datetime as dt
+    import zoneinfo
+
+    try:
+        offset = dt.datetime.combine(on, dt.time(12)).replace(tzinfo=zoneinfo.ZoneInfo(name)).utcoffset()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return name
+    minutes = int(offset.total_seconds() // 60)
+    sign, minutes = ("+" if minutes >= 0 else "−"), abs(minutes)
+    return "UTC" if not minutes else f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+
+
 def working_time(ctx, ct) -> str:
     """The calendar in words: the working days and hours, holidays, extra working days, how deadlines run."""
     _, cal = ctx._, ct.calendar
     day_names = weekday_names(_)
     holidays = ", ".join(ctx.date(d) for d in cal.holidays) or "—"
+    tz = zone_text(cal.timezone, ctx.reg.meta.effective_date)
     if not cal.hours:
         days = ", ".join(day_names[d] for d in WEEKDAYS if d in cal.workdays)
         text = _("Working time: {days}, {opens}–{closes} ({tz}). Holidays: {holidays}. Deadlines count working time "
                  "only: the clock stops at closing time, at weekends and on holidays.").format(
-            days=days, opens=cal.opens, closes=cal.closes, tz=cal.timezone, holidays=holidays)
+            days=days, opens=cal.opens, closes=cal.closes, tz=tz, holidays=holidays)
     else:
         spans: dict[tuple[str, str], list[str]] = {}
         for d in (d for d in WEEKDAYS if d in cal.workdays):
@@ -159,7 +174,7 @@ def working_time(ctx, ct) -> str:
             spans.setdefault((own.opens, own.closes) if own else (cal.opens, cal.closes), []).append(day_names[d])
         hours = "; ".join(f"{', '.join(days)}: {o}–{c}" for (o, c), days in spans.items())
         text = _("Working time ({tz}): {hours}. Holidays: {holidays}. Deadlines count working time only: the clock "
-                 "stops at closing time, at weekends and on holidays.").format(tz=cal.timezone, hours=hours,
+                 "stops at closing time, at weekends and on holidays.").format(tz=tz, hours=hours,
                                                                               holidays=holidays)
     if cal.extra_workdays:
         text += " " + _("Extra working days: {dates}.").format(

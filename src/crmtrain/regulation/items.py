@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..i18n import translation
 from .positions import Loc
 from .models import Regulation
 
@@ -52,23 +53,31 @@ def iter_items(reg: Regulation) -> Iterator[Item]:
         for j, s in enumerate(p.steps):
             loc = ("order_processing", "processes", i, "steps", j, "id")
             yield Item(f"{p.id}.{s.id}", "order_processing", p.id, f"{p.title}: {s.label}", loc, owned=True)
+    _ = translation(_language(reg)).gettext
     for base, sec in client_sections(reg):
         yield Item(sec.id, "client_work", sec.id, sec.title, (*base, "id"))
         for key, title_of in _CHILDREN.get(base[1], ()):
             for k, child in enumerate(getattr(sec, key)):
                 owned = base[1] in _OWNED
-                yield Item(f"{sec.id}.{child.id}" if owned else child.id, "client_work", sec.id, title_of(child),
-                           (*base, key, k, "id"), owned=owned)
+                yield Item(f"{sec.id}.{child.id}" if owned else child.id, "client_work", sec.id,
+                           title_of(child, k + 1, sec, _), (*base, key, k, "id"), owned=owned)
+
+
+def _language(reg: Regulation) -> str:
+    lang = getattr(getattr(reg.meta, "language", None), "value", "en")
+    return lang if lang in ("en", "ru") else "en"
 
 
 # Which children of each client-work section are referenceable, and how to title them.
 _CHILDREN = {
-    "lead_classification": (("classes", lambda c: c.name), ("rules", lambda r: f"rule {r.id}")),
-    "proposal": (("sources", lambda s: s.case),),
-    "contact_timing": (("rules", lambda r: r.event),),
-    "conversion": (("criteria", lambda c: c.text),),
-    "tasks": (("rules", lambda r: r.when),),
-    "pipeline": (("statuses", lambda st: st.name),), "pipelines": (("statuses", lambda st: st.name),),
+    # A rule is named as the workbook's table numbers it: its id is the specialist's, not words.
+    "lead_classification": (("classes", lambda c, n, sec, _: _("{table}: class {name}").format(table=sec.title, name=c.name)),
+                            ("rules", lambda r, n, sec, _: _("{table}, rule {n}").format(table=sec.title, n=n))),
+    "proposal": (("sources", lambda s, n, sec, _: s.case),),
+    "contact_timing": (("rules", lambda r, n, sec, _: r.event),),
+    "conversion": (("criteria", lambda c, n, sec, _: c.text),),
+    "tasks": (("rules", lambda r, n, sec, _: r.when),),
+    "pipeline": (("statuses", lambda st, n, sec, _: st.name),), "pipelines": (("statuses", lambda st, n, sec, _: st.name),),
 }
 _OWNED = ("pipeline", "pipelines")  # sections whose children are named <section id>.<child id>
 
