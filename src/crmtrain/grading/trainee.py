@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import PLUGINS
+from .config import CONFIG_NAME, PLUGINS
 from .course import Course
 
 
@@ -61,6 +61,13 @@ class OwnExchange:
 
         self.manager = AssignmentList()
         self.manager.root_dir = str(root)
+
+    def configured(self) -> bool:
+        """Whether an ``nbgrader_config.py`` names a course for this server (else there is nothing to list)."""
+        from jupyter_core.paths import jupyter_config_path
+
+        folders = [self.manager.root_dir, *jupyter_config_path()]
+        return any((Path(folder) / CONFIG_NAME).is_file() for folder in folders)
 
     def listing(self) -> list[dict]:
         """nbgrader's list: released and fetched assessments, then the submitted ones with their feedback."""

@@ -93,6 +93,8 @@ class Training:
         from ..grading.trainee import OwnExchange
 
         exchange = OwnExchange(self.root)
+        if not exchange.configured():
+            return []  # workbooks only (`crmtrain lab` on a folder): no course, no assessments
         listing = exchange.listing()
         courses = sorted({str(a.get("course_id")) for a in listing})
         schedules = {c: exchange.schedules(c) for c in courses}
