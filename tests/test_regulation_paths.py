@@ -69,6 +69,10 @@ def test_a_sample_is_recorded_by_name(tmp_path):
 
 
 def test_a_course_without_a_record_asks_which_regulation_never_a_sample(tmp_path, capsys):
+    assert main(["build", "sample:freight", "--out", str(tmp_path)]) == 0
+    (tmp_path / "assignments" / "crmtrain.json").unlink()
+    capsys.readouterr()
+    tmp_path = tmp_path / "assignments"
     assert main(["report", "--course", str(tmp_path), "--out", str(tmp_path / "r")]) == 2
     assert capsys.readouterr().err == (f"{tmp_path}: no record of the regulation it was built from; "
                                        "pass --regulation FILE\n")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import UserError
+from ..i18n import _
 from ..hub import accounts, install as installer
 from ..hub.site import AUTHENTICATORS, Site, check_login
 from . import REGULATION_HELP
@@ -64,14 +65,17 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
     setup.build_course(site)
     setup.write_jupyter_config(site)  # again, now that the workbooks say the regulation's language
     passwords = users.write_passwords(site, {specialist: password} if password else {})
-    out.write(f"Hub configured in {site.root} (JupyterHub {site.url}, {authenticator} login)\n"
-              f"  course: {site.course_dir} (the specialist {specialist}'s), exchange: {site.exchange}\n"
-              f"  gradebook: {db_url or site.course_dir / 'gradebook.db'}\n")
+    out.write(_("Hub configured in {folder} (JupyterHub {url}, {login} login)").format(
+        folder=site.root, url=site.url, login=authenticator) + "\n")
+    out.write("  " + _("course: {course} (the specialist {specialist}'s), exchange: {exchange}").format(
+        course=site.course_dir, specialist=specialist, exchange=site.exchange) + "\n")
+    out.write("  " + _("gradebook: {gradebook}").format(gradebook=db_url or site.course_dir / "gradebook.db") + "\n")
     if passwords:
-        out.write(f"  created the account {specialist}; its initial password is in {passwords} (root only)\n")
-    out.write(f"Next: sudo crmtrain hub users sync staff.csv --site {site.root}\n"
-              f"      sudo crmtrain hub start --site {site.root}   (or: systemctl enable --now "
-              f"{site.root / 'crmtrain-hub.service'})\n")
+        out.write("  " + _("created the account {login}; its initial password is in {file} (root only)").format(
+            login=specialist, file=passwords) + "\n")
+    out.write(_("Next: sudo crmtrain hub users sync staff.csv --site {site}").format(site=site.root) + "\n      " +
+              _("sudo crmtrain hub start --site {site}   (or: systemctl enable --now {unit})").format(
+                  site=site.root, unit=site.root / "crmtrain-hub.service") + "\n")
     return 0
 
 
@@ -79,28 +83,33 @@ def users_sync(site_dir: str, csv_path: str, out: TextIO = sys.stdout) -> int:
     """``crmtrain hub users sync staff.csv``: accounts, homes and workbooks for the roster."""
     from ..hub import users
 
-    site = Site.load(site_dir)
+    site = _site(site_dir)
     result = users.sync(site, csv_path)
     total = len(result.added) + len(result.enabled) + len(result.kept)
-    out.write(f"{total} trainees on the hub: {len(result.added)} added, {len(result.enabled)} enabled again, "
-              f"{len(result.kept)} unchanged; {len(result.disabled)} disabled (homes and work kept)\n")
-    for label, names in (("added", result.added), ("enabled again", result.enabled), ("disabled", result.disabled)):
+    out.write(_("{total} trainees on the hub: {added} added, {enabled} enabled again, {kept} unchanged; {disabled} "
+                "disabled (homes and work kept)").format(
+                    total=total, added=len(result.added), enabled=len(result.enabled), kept=len(result.kept),
+                    disabled=len(result.disabled)) + "\n")
+    for label, names in ((_("added"), result.added), (_("enabled again"), result.enabled),
+                         (_("disabled"), result.disabled)):
         if names:
             out.write(f"  {label}: {', '.join(names)}\n")
-    out.write(f"  workbooks updated in {result.workbooks_updated} home(s)\n")
+    out.write("  " + _("workbooks updated in {n} home(s)").format(n=result.workbooks_updated) + "\n")
     if result.passwords:
-        out.write(f"  initial passwords of new accounts: {result.passwords} (root only; hand them out, then delete it)\n")
+        out.write("  " + _("initial passwords of new accounts: {file} (root only; hand them out, then delete it)").format(
+            file=result.passwords) + "\n")
     return 0
 
 
 def start(site_dir: str, out: TextIO = sys.stdout) -> int:
     """``crmtrain hub start``: run JupyterHub in the foreground (it replaces this process)."""
-    site = Site.load(site_dir)
+    site = _site(site_dir)
     accounts.require_root("crmtrain hub start")
     jupyterhub = site.prefix / "bin" / "jupyterhub"
     if not jupyterhub.exists():
-        raise UserError(f"{jupyterhub} not found: run `sudo crmtrain hub install` first")
-    out.write(f"Starting JupyterHub on {site.url} (Ctrl+C stops the hub; trainees' servers keep running)\n")
+        raise UserError(_("{path} not found: run `sudo crmtrain hub install` first").format(path=jupyterhub))
+    out.write(_("Starting JupyterHub on {url} (Ctrl+C stops the hub; trainees' servers keep running)").format(
+        url=site.url) + "\n")
     out.flush()
     argv = [str(jupyterhub), "-f", str(site.config_path)]
     os.chdir(site.root)
@@ -112,7 +121,7 @@ def status(site_dir: str, out: TextIO = sys.stdout) -> int:
     """``crmtrain hub status``: logged in, and unsubmitted answers."""
     from ..hub import status as hub_status
 
-    site = Site.load(site_dir)
+    site = _site(site_dir)
     accounts.require_root("crmtrain hub status")
     out.write(hub_status.render(site, hub_status.status(site)))
     return 0
@@ -122,10 +131,11 @@ def backup(site_dir: str, archive: str, out: TextIO = sys.stdout) -> int:
     """``crmtrain hub backup ARCHIVE``."""
     from ..hub import backup as hub_backup
 
-    site = Site.load(site_dir)
+    site = _site(site_dir)
     manifest = hub_backup.backup(site, archive)
-    out.write(f"Backed up the gradebook ({manifest['gradebook'] or 'none yet'}), the course, the exchange and "
-              f"{len(manifest['homes'])} trainees' work into {archive}\n")
+    out.write(_("Backed up the gradebook ({gradebook}), the course, the exchange and {n} trainees' work into "
+                "{archive}").format(gradebook=manifest["gradebook"] or _("none yet"), n=len(manifest["homes"]),
+                                    archive=archive) + "\n")
     return 0
 
 
@@ -133,10 +143,20 @@ def restore(site_dir: str, archive: str, out: TextIO = sys.stdout) -> int:
     """``crmtrain hub restore ARCHIVE``."""
     from ..hub import backup as hub_backup
 
-    site = Site.load(site_dir)
+    site = _site(site_dir)
     manifest = hub_backup.restore(site, archive)
-    out.write(f"Restored the backup of {manifest['made']}: gradebook ({manifest['gradebook'] or 'none'}), course, "
-              f"exchange and {len(manifest['homes'])} trainees' work\n")
+    out.write(_("Restored the backup of {made}: gradebook ({gradebook}), course, exchange and {n} trainees' "
+                "work").format(made=manifest["made"], gradebook=manifest["gradebook"] or _("none"),
+                               n=len(manifest["homes"])) + "\n")
+
+
+def _site(site_dir: str) -> Site:
+    """The hub's site, its commands speaking the language of the course's regulation."""
+    from .reading import speak_course_language
+
+    site = Site.load(site_dir)
+    speak_course_language(site.course_dir)
+    return site
     return 0
 
 

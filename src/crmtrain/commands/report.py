@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from ..i18n import _
 from . import REGULATION_HELP, add_course, formats
 
 
@@ -25,12 +26,13 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_dir: str | Path
         reg, _path = read(recorded_regulation(root), out)
     data = load_report_data(root, reg)
     m = reg.meta
-    title = f"{m.company}: CRM training report ({m.crm}, regulation {m.version})"
+    title = _("{company}: CRM training report ({crm}, regulation {version})").format(
+        company=m.company, crm=m.crm, version=m.version)
     dialect = "excel-ru" if m.language.value == "ru" else "excel"
     paths, tables = write_report(data, out_dir, wanted, title=title, dialect=dialect)
     out.write(summary_text(tables))
     for p in paths:
-        out.write(f"  wrote {p}\n")
+        out.write("  " + _("wrote {path}").format(path=p) + "\n")
     return 0
 
 
@@ -43,6 +45,9 @@ def recorded_regulation(course: Path) -> Path:
 
     ref = recorded(course)
     if ref is None:
+        from ..grading.course import Course
+
+        Course.load(course)  # not a course at all says so first
         raise UserError(_("{course}: no record of the regulation it was built from; pass --regulation FILE").format(
             course=course))
     return resolve(ref, base=Path(course))
@@ -53,16 +58,18 @@ def summary_text(tables) -> str:
     lines = []
     for row in tables["summary"].itertuples(index=False):
         if not row.released:
-            lines.append(f"{row.assessment}: not released yet")
+            lines.append(_("{assessment}: not released yet").format(assessment=row.assessment))
             continue
-        mean = "" if row.submitted == 0 else f", mean score {row.mean_score:.0%}"
-        lines.append(f"{row.assessment}: {row.submitted}/{row.trainees} submitted ({row.late} late), "
-                     f"{row.passed} passed, {row.failed} below the {row.pass_mark:g}% mark"
-                     + (f", {row.pending} awaiting grading" if row.pending else "") + mean)
+        mean = "" if row.submitted == 0 else _(", mean score {mean}").format(mean=f"{row.mean_score:.0%}")
+        pending = _(", {n} awaiting grading").format(n=row.pending) if row.pending else ""
+        lines.append(_("{assessment}: {submitted}/{trainees} submitted ({late} late), {passed} passed, {failed} below "
+                       "the {mark}% mark").format(
+                           assessment=row.assessment, submitted=row.submitted, trainees=row.trainees, late=row.late,
+                           passed=row.passed, failed=row.failed, mark=f"{row.pass_mark:g}") + pending + mean)
     lines += flag_lines(tables)
     need = tables["retraining"]["trainee_id"].nunique()
     if need:
-        lines.append(f"{need} trainee(s) have a retraining list")
+        lines.append(_("{n} trainee(s) have a retraining list").format(n=need))
     return "\n".join(lines) + "\n"
 
 
@@ -74,22 +81,24 @@ def flag_lines(tables) -> list[str]:
     flagged = answered[answered["flag"] != ""]
     judged = answered[answered["note"] == ""]
     if len(flagged):
-        lines.append(f"{len(flagged)} question(s) flagged in the item analysis:")
+        lines.append(_("{n} question(s) flagged in the item analysis:").format(n=len(flagged)))
         lines += [f"  {row.assessment} {row.item}: {row.flag}" for row in flagged.head(10).itertuples(index=False)]
         if len(flagged) > 10:
-            lines.append(f"  … and {len(flagged) - 10} more (see item_analysis)")
+            lines.append("  " + _("… and {n} more (see item_analysis)").format(n=len(flagged) - 10))
     elif len(answered) and judged.empty:
         most = int(answered["n"].max())
-        lines.append(f"no question flagged: too few answers to judge (at most {most} per question; {_needed(answered)})")
+        lines.append(_("no question flagged: too few answers to judge (at most {n} per question; {needed})").format(
+            n=most, needed=_needed(answered)))
     elif len(answered):
-        lines.append(f"no question flagged: {len(judged)} question(s) with enough answers all look sound")
+        lines.append(_("no question flagged: {n} question(s) with enough answers all look sound").format(n=len(judged)))
     st = tables.get("assessment_statistics")
     if st is not None:
         for row in st.itertuples(index=False):
             if row.sittings and row.advice:
                 lines.append(f"{row.assessment}: {row.advice}")
             elif row.sittings and row.note:
-                lines.append(f"{row.assessment}: consistency not judged yet ({row.note})")
+                lines.append(_("{assessment}: consistency not judged yet ({note})").format(
+                    assessment=row.assessment, note=row.note))
     return lines
 
 
