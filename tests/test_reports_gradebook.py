@@ -271,8 +271,8 @@ def regulation_title(ref):
 def test_report_command_outside_a_course(tmp_path):
     from crmtrain.commands.report import run
 
-    # Not built by crmtrain: no record of its regulation, and no gradebook to read.
-    with pytest.raises(UserError, match="no record of the regulation it was built from"):
+    # Not a course at all: said before asking which regulation it was built from.
+    with pytest.raises(UserError, match="is not an nbgrader course"):
         run(tmp_path, None, tmp_path / "out", None, io.StringIO())
     assert not (tmp_path / "out").exists()
 
