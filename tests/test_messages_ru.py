@@ -174,8 +174,9 @@ def test_the_russian_sample_is_summarised_in_russian(capsys):
 
 def test_a_new_russian_regulation_is_checked_in_russian(tmp_path, capsys):
     assert main(["init", str(tmp_path), "--lang", "ru"]) == 0
-    capsys.readouterr()
     path = tmp_path / "regulation.yaml"
+    assert capsys.readouterr().out == (f"Создан {path} (и regulation.schema.json для подсказок в редакторе)\n"
+                                       f"Заполните все TODO, затем выполните: crmtrain check {path}\n")
     status, output = check(path, capsys)
     assert status == 1
     assert "Полнота" in output and "ещё помечено TODO" in output and "доделать:" in output

@@ -21,18 +21,21 @@ FILENAME = "regulation.yaml"
 
 def run(directory: str, lang: str, out: TextIO) -> int:
     """Write ``DIR/regulation.yaml`` and ``DIR/regulation.schema.json``; never overwrites a regulation."""
+    from ..i18n import _, set_language
+
+    set_language(lang)  # the new regulation's language from here on
     target = Path(directory) / FILENAME
     if target.exists():
-        raise UserError(f"{target} already exists; choose another folder or move it away first")
+        raise UserError(_("{path} already exists; choose another folder or move it away first").format(path=target))
     schema = target.with_name(SCHEMA_FILENAME)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(template_path(lang).read_text(encoding="utf-8"), encoding="utf-8")
         schema.write_text(schema_text(lang), encoding="utf-8")  # hover help in the regulation's language
     except OSError as exc:
-        raise UserError(f"cannot write {target}: {exc.strerror}") from None
-    out.write(f"Created {target} (and {schema.name} for editor completion)\n"
-              f"Fill in every TODO, then run: crmtrain check {target}\n")
+        raise UserError(_("cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc)) from None
+    out.write(_("Created {path} (and {schema} for editor completion)").format(path=target, schema=schema.name) + "\n")
+    out.write(_("Fill in every TODO, then run: crmtrain check {path}").format(path=target) + "\n")
     return 0
 
 
