@@ -19,6 +19,7 @@ export interface IChecked {
   ids: { pointer: string; value: string }[];
   diagrams: Record<string, string>;
   asked: Record<string, IAsked>;
+  items: [string, string][] | null;
   ms: number;
 }
 

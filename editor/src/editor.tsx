@@ -14,7 +14,7 @@ import validator from '@rjsf/validator-ajv8';
 import * as React from 'react';
 
 import * as api from './api';
-import { AnswerField, AssessmentField, DiagramField, IContext, MarkdownWidget, QuestionField } from './fields';
+import { AnswerField, AssessmentField, BUTTONS, ChoiceWidget, DiagramField, IContext, MarkdownWidget, QuestionField } from './fields';
 import { LeadTableField } from './leadtable';
 import { errorSchema, fieldId, getIn, parsePointer, setIn, uiSchemaFor } from './model';
 
@@ -29,7 +29,7 @@ const FIELDS = {
   assessment: AssessmentField,
   leadTable: LeadTableField
 };
-const WIDGETS = { markdown: MarkdownWidget };
+const WIDGETS = { markdown: MarkdownWidget, choice: ChoiceWidget };
 
 interface IState {
   loaded: api.ILoaded | null;
@@ -43,9 +43,10 @@ interface IState {
 }
 
 /** The editor's state and its server round trips, as a React component. */
-export class RegulationEditorView extends React.Component<{ path: string; context: Omit<IContext, 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion'>; onDirty: (dirty: boolean) => void }, IState> {
+export class RegulationEditorView extends React.Component<{ path: string; context: Omit<IContext, 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion' | 'items' | 'questions'>; onDirty: (dirty: boolean) => void }, IState> {
   state: IState = { loaded: null, data: {}, checked: null, part: 'meta', dirty: false, status: '', error: '', changedOnDisk: false };
   private timer = 0;
+  private items: [string, string][] = [];
   private poll = 0;
   private seq = 0;
 
@@ -129,6 +130,7 @@ export class RegulationEditorView extends React.Component<{ path: string; contex
     }
     const fresh = checked.ids.filter(({ pointer }) => getIn(this.state.data, parsePointer(pointer)) === undefined);
     const words = this.state.loaded?.words ?? {};
+    this.items = checked.items ?? this.items; // while the regulation is invalid, the last good list
     this.setState({
       checked,
       data: this.withIds(this.state.data, fresh),
@@ -170,6 +172,8 @@ export class RegulationEditorView extends React.Component<{ path: string; contex
       kinds: loaded.kinds,
       diagrams: checked?.diagrams ?? {},
       asked: checked?.asked ?? {},
+      items: (this.items = checked?.items ?? this.items),
+      questions: (data.questions ?? []).filter((q: any) => q?.id).map((q: any) => [q.id, String(q.text ?? '').slice(0, 80)]),
       tryQuestion: (question: unknown) =>
         void api
           .tryQuestion(this.props.path, this.state.data, question)
@@ -217,6 +221,7 @@ export class RegulationEditorView extends React.Component<{ path: string; contex
               validator={validator}
               fields={FIELDS}
               widgets={WIDGETS}
+              templates={{ ButtonTemplates: BUTTONS }}
               formContext={context}
               extraErrors={errorSchema(problems, part)}
               showErrorList={false}
@@ -249,7 +254,7 @@ export class RegulationEditorView extends React.Component<{ path: string; contex
 
 /** The editor as a JupyterLab main-area widget. */
 export class RegulationEditor extends ReactWidget {
-  constructor(readonly path: string, private readonly context: Omit<IContext, 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion'>) {
+  constructor(readonly path: string, private readonly context: Omit<IContext, 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion' | 'items' | 'questions'>) {
     super();
     this.addClass('crmtrain-editor-widget');
   }

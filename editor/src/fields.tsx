@@ -8,7 +8,7 @@
  */
 
 import { renderMarkdown, IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { FieldProps, WidgetProps } from '@rjsf/utils';
+import { FieldProps, IconButtonProps, WidgetProps } from '@rjsf/utils';
 import * as React from 'react';
 
 import { IAsked, IKind } from './api';
@@ -19,6 +19,8 @@ export interface IContext {
   kinds: Record<string, IKind>;
   diagrams: Record<string, string>;
   asked: Record<string, IAsked>;
+  items: [string, string][];
+  questions: [string, string][];
   rendermime: IRenderMimeRegistry | null;
   renderMermaid: (source: string) => Promise<string>;
   tryQuestion: (question: any) => void;
@@ -86,6 +88,32 @@ export function MarkdownWidget(props: WidgetProps): JSX.Element {
   );
 }
 
+/** A reference to another item, picked from a list of (id, title): ids are never typed. */
+export function ChoiceWidget(props: WidgetProps): JSX.Element {
+  const choices = ((props.options as any).choices ?? []) as [string, string][];
+  const known = choices.some(c => c[0] === props.value);
+  return (
+    <select id={props.id} className="form-control" value={props.value ?? ''} disabled={props.disabled || props.readonly}
+      onChange={e => props.onChange(e.target.value === '' ? undefined : e.target.value)}>
+      <option value="" />
+      {known || !props.value ? null : <option value={props.value}>{props.value}</option>}
+      {choices.map(([id, title]) => (
+        <option key={id} value={id}>{title && title !== id ? `${title} (${id})` : id}</option>
+      ))}
+    </select>
+  );
+}
+
+/** uiSchema that makes the field a pick list of `choices`. */
+export function choice(choices: [string, string][], ui: any = {}): any {
+  return { ...ui, 'ui:widget': 'choice', 'ui:options': { ...(ui?.['ui:options'] ?? {}), choices } };
+}
+
+/** uiSchema for a list of references, each picked from `choices`. */
+function choices(ui: any, list: [string, string][]): any {
+  return { ...ui, items: choice(list, ui?.items) };
+}
+
 function Plain(props: FieldProps): JSX.Element {
   const { ObjectField } = props.registry.fields;
   const ui = { ...props.uiSchema };
@@ -96,11 +124,28 @@ function Plain(props: FieldProps): JSX.Element {
 /** A process (or a pipeline): its form, and its diagram redrawn live beside it. */
 export function DiagramField(props: FieldProps): JSX.Element {
   const context = props.formContext as IContext;
-  const source = context.diagrams[props.formData?.id ?? ''];
+  const value = props.formData ?? {};
+  const source = context.diagrams[value.id ?? ''];
+  const ui: any = { ...props.uiSchema };
+  const named = (list: any[], label: string): [string, string][] =>
+    (list ?? []).filter(x => x?.id).map(x => [x.id, x[label] ?? x.id]);
+  if (Array.isArray(value.steps)) {
+    const steps = named(value.steps, 'label');
+    const item = ui.steps?.items ?? {};
+    const branches = item.branches ?? {};
+    ui.steps = { ...ui.steps, items: { ...item, next: choice(steps, item.next), branches: { ...branches, items: { ...(branches.items ?? {}), next: choice(steps, branches.items?.next) } } } };
+  }
+  if (Array.isArray(value.statuses)) {
+    const statuses = named(value.statuses, 'name');
+    const fields = named(value.fields, 'label');
+    const t = ui.transitions?.items ?? {};
+    ui.initial = choice(statuses, ui.initial);
+    ui.transitions = { ...ui.transitions, items: { ...t, from: choice(statuses, t.from), to: choice(statuses, t.to), requires: choices(t.requires, fields) } };
+  }
   return (
     <div className="crmtrain-editor-split">
       <div>
-        <Plain {...props} />
+        <Plain {...props} uiSchema={ui} />
       </div>
       <Diagram source={source} context={context} title={context.words.diagram} />
     </div>
@@ -115,6 +160,7 @@ export function QuestionField(props: FieldProps): JSX.Element {
   const hidden = { 'ui:widget': 'hidden' };
   const ui = {
     ...props.uiSchema,
+    refs: choices(props.uiSchema?.refs, context.items),
     options: kind.options ? props.uiSchema?.options : hidden,
     tolerance: kind.tolerance ? props.uiSchema?.tolerance : hidden,
     unit: kind.tolerance ? props.uiSchema?.unit : hidden,
@@ -228,10 +274,13 @@ export function AnswerField(props: FieldProps): JSX.Element {
 export function AssessmentField(props: FieldProps): JSX.Element {
   const context = props.formContext as IContext;
   const asked = context.asked[props.name];
+  const ui: any = { ...props.uiSchema, include: choices(props.uiSchema?.include, context.questions) };
+  const slot = ui.slots?.items ?? {};
+  ui.slots = { ...ui.slots, items: { ...slot, one_of: choices(slot.one_of, context.questions) } };
   return (
     <div className="crmtrain-editor-split">
       <div>
-        <Plain {...props} />
+        <Plain {...props} uiSchema={ui} />
       </div>
       <aside className="crmtrain-editor-asked" aria-label={context.words.asked}>
         <h4>{context.words.asked}</h4>
@@ -249,3 +298,35 @@ export function AssessmentField(props: FieldProps): JSX.Element {
     </div>
   );
 }
+
+/** rjsf's list buttons with words (its own draw Bootstrap glyph icons JupyterLab does not have). */
+function button(text: (words: Record<string, string>) => string, kind: string) {
+  return function Button(props: IconButtonProps): JSX.Element {
+    const { icon, iconType, uiSchema, registry, className, ...rest } = props as any;
+    const words = (registry?.formContext as IContext | undefined)?.words ?? {};
+    const label = text(words);
+    return (
+      <button type="button" {...rest} className={`jp-mod-styled crmtrain-editor-${kind} ${className ?? ''}`} title={label} aria-label={label}>
+        {kind === 'add' ? `+ ${label}` : kind === 'remove' ? '✕' : kind === 'up' ? '↑' : kind === 'down' ? '↓' : label}
+      </button>
+    );
+  };
+}
+
+export const BUTTONS = {
+  AddButton: function AddButton(props: IconButtonProps): JSX.Element {
+    const Inner = ADD;
+    return (
+      <div className="row">
+        <p className={props.className}>
+          <Inner {...props} className="" />
+        </p>
+      </div>
+    );
+  },
+  RemoveButton: button(w => w.remove ?? 'Remove', 'remove'),
+  MoveUpButton: button(() => '↑', 'up'),
+  MoveDownButton: button(() => '↓', 'down'),
+  CopyButton: button(() => '⧉', 'copy')
+};
+const ADD = button(w => w.add ?? 'Add', 'add');

@@ -9,6 +9,10 @@ import * as React from 'react';
 
 import { IContext } from './fields';
 
+function NoField(): null {
+  return null;
+}
+
 type Rule = { id?: string; when?: Record<string, unknown>; then?: string; note?: string };
 
 function Cell(props: { criterion: any; value: unknown; any: string; onChange: (v: unknown) => void; label: string }): JSX.Element {
@@ -31,7 +35,7 @@ function Cell(props: { criterion: any; value: unknown; any: string; onChange: (v
     );
   }
   return (
-    <input aria-label={props.label} className="form-control" placeholder={props.any} value={value === undefined ? '' : String(value)}
+    <input type="text" aria-label={props.label} className="form-control" placeholder={props.any} value={value === undefined ? '' : String(value)}
       onChange={e => props.onChange(e.target.value === '' ? undefined : e.target.value)} />
   );
 }
@@ -57,7 +61,7 @@ export function LeadTableField(props: FieldProps): JSX.Element {
     setRule(i, { ...rules[i], when });
   };
   const { ObjectField } = props.registry.fields;
-  const ui = { ...props.uiSchema, rules: { 'ui:widget': 'hidden', 'ui:field': 'hidden' } };
+  const ui = { ...props.uiSchema, rules: { 'ui:field': NoField } }; // drawn as the grid below
   delete ui['ui:field'];
   const rowErrors = (i: number): string[] => {
     const e = (errors as any).rules?.[i];
@@ -77,6 +81,7 @@ export function LeadTableField(props: FieldProps): JSX.Element {
               <th key={c.name ?? c.label}>{c.label ?? c.name}</th>
             ))}
             <th>{props.schema.properties?.classes ? (props.schema.properties.classes as any).title : ''}</th>
+            <th>{words.note}</th>
             <th />
           </tr>
         </thead>
@@ -100,13 +105,17 @@ export function LeadTableField(props: FieldProps): JSX.Element {
                   </select>
                 </td>
                 <td>
+                  <input type="text" className="form-control" aria-label={`${words.rule} ${i + 1}: ${words.note}`} value={rule.note ?? ''}
+                    onChange={e => setRule(i, { ...rule, note: e.target.value === '' ? undefined : e.target.value })} />
+                </td>
+                <td>
                   <button type="button" className="jp-mod-styled" aria-label={`${words.remove} ${i + 1}`}
                     onClick={() => setRules(rules.filter((_, j) => j !== i))}>✕</button>
                 </td>
               </tr>
               {rowErrors(i).length ? (
                 <tr className="crmtrain-editor-row-errors">
-                  <td colSpan={criteria.length + 3} className="text-danger">{rowErrors(i).join('; ')}</td>
+                  <td colSpan={criteria.length + 4} className="text-danger">{rowErrors(i).join('; ')}</td>
                 </tr>
               ) : null}
             </React.Fragment>
@@ -114,7 +123,14 @@ export function LeadTableField(props: FieldProps): JSX.Element {
         </tbody>
       </table>
       <button type="button" className="jp-mod-styled crmtrain-editor-add-rule"
-        onClick={() => setRules([...rules, { id: `rule-${rules.length + 1}`, when: {}, then: classes[0]?.id }])}>
+        onClick={() => {
+          const taken = new Set(rules.map(r => r.id));
+          let n = rules.length + 1;
+          while (taken.has(`rule-${n}`)) {
+            n++;
+          }
+          setRules([...rules, { id: `rule-${n}`, when: {}, then: classes[0]?.id }]);
+        }}>
         {`${words.add}: ${words.rule}`}
       </button>
       {((errors as any).rules?.__errors ?? []).map((e: string) => (

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from crmtrain.editor.ids import make_id
 from harness import new_page
 
 HAND_WRITTEN = Path(__file__).resolve().parents[1] / "fixtures" / "editor" / "hand-written.yaml"
@@ -103,3 +104,153 @@ def test_a_new_process_gets_its_id_from_its_title_and_its_flowchart(browser, spe
     wait_checked(page)
     save(page)
     assert "title: \"Приём заказа по телефону\"" in (folder / "new" / "regulation.yaml").read_text(encoding="utf-8")
+
+
+# --- from `crmtrain init --lang ru` to a regulation crmtrain check passes, by clicks and typing ----
+
+
+def add(editor, list_id: str) -> None:
+    """Click the list's own "+ Добавить" (not one of a nested list)."""
+    editor.locator(f"#{list_id} > .row > .array-item-add > button").click()
+
+
+def write_every_todo(editor, page, tab: str) -> int:
+    """Replace each text the template marks TODO, in one tab, as the specialist would."""
+    editor.get_by_role("tab", name=tab).click()
+    fields = editor.locator(".crmtrain-editor-form").locator("input[type=text]:visible, textarea:visible")
+    written = 0
+    for _ in range(200):
+        todo = [i for i in range(fields.count()) if "TODO" in fields.nth(i).input_value()]
+        if not todo:
+            return written
+        field = fields.nth(todo[0])
+        field.fill(f"Правило нашей компании, пункт {written + 1}.")
+        written += 1
+    raise AssertionError("TODO texts keep coming back")
+
+
+def pick(editor, field_id: str, value: str) -> None:
+    """Choose ``value`` in a pick list once the server has made it (ids come from titles)."""
+    select = editor.locator(f"#{field_id}")
+    expect(select.locator(f"option[value='{value}']")).to_have_count(1)
+    select.select_option(value)
+
+
+STEPS = [("start", "Клиент сообщил о проблеме"), ("action", "Зарегистрировать рекламацию"),
+         ("decision", "Что это за обращение?"), ("end", "Дефект устранён"), ("end", "Возврат оформлен")]
+# The decision has three ways out, one of them back to registering (a loop).
+BRANCHES = [("Дефект", 3), ("Возврат", 4), ("Не хватает сведений", 1)]
+
+
+def add_complaints_process(editor, page) -> None:
+    editor.get_by_role("tab", name="2. Обработка заказов").click()
+    add(editor, "root_processes")
+    editor.locator("#root_processes_1_title").fill("Обработка рекламации")
+    editor.locator("#root_processes_1_description").fill("От обращения клиента до устранения дефекта или возврата.")
+    for n, (kind, label) in enumerate(STEPS):
+        add(editor, "root_processes_1_steps")
+        editor.locator(f"#root_processes_1_steps_{n}_kind").select_option(kind)
+        editor.locator(f"#root_processes_1_steps_{n}_label").fill(label)
+        if kind in ("action", "decision"):
+            editor.locator(f"#root_processes_1_steps_{n}_role").fill("Менеджер по продажам")
+            editor.locator(f"#root_processes_1_steps_{n}_instructions").fill("Карточка сделки → вкладка «Рекламации».")
+    pick(editor, "root_processes_1_steps_0_next", make_id(STEPS[1][1]))
+    pick(editor, "root_processes_1_steps_1_next", make_id(STEPS[2][1]))
+    for b, (label, target) in enumerate(BRANCHES):
+        add(editor, "root_processes_1_steps_2_branches")
+        editor.locator(f"#root_processes_1_steps_2_branches_{b}_label").fill(label)
+        pick(editor, f"#root_processes_1_steps_2_branches_{b}_next"[1:], make_id(STEPS[target][1]))
+    expect(editor.locator(".crmtrain-editor-diagram svg")).to_have_count(2)
+
+
+def add_status_in_work(editor) -> None:
+    add(editor, "root_pipeline_statuses")
+    editor.locator("#root_pipeline_statuses_3_name").fill("В работе")
+    editor.locator("#root_pipeline_statuses_3_description").fill("Менеджер готовит коммерческое предложение.")
+    for t, (source, target, field) in enumerate([("new", "v-rabote", "budget"), ("v-rabote", "won", "budget"),
+                                                ("v-rabote", "lost", "loss_reason")], start=2):
+        add(editor, "root_pipeline_transitions")
+        pick(editor, f"root_pipeline_transitions_{t}_from", source)
+        pick(editor, f"root_pipeline_transitions_{t}_to", target)
+        add(editor, f"root_pipeline_transitions_{t}_requires")
+        pick(editor, f"root_pipeline_transitions_{t}_requires_0", field)
+
+
+# Six more questions, in pairs: one for the initial assessment, one re-testing the same rule later.
+QUESTIONS = [
+    ("single", "technical", "access", "initial", "Где в amoCRM включается двухфакторный вход?",
+     ["В профиле, раздел «Безопасность»", "В настройках воронки"]),
+    ("single", "technical", "access", "followup", "Кому можно сообщить свой пароль от amoCRM?",
+     ["Никому", "Руководителю отдела"]),
+    ("numeric", "sales", "contact-timing", "initial", "За сколько рабочих часов нужно позвонить по новой заявке?", 2),
+    ("numeric", "sales", "contact-timing", "followup", "Сколько рабочих часов есть у менеджера на первый звонок?", 2),
+    ("true_false", "processes", "order", "initial", "Заказ оформляется только после проверки реквизитов.", True),
+    ("true_false", "processes", "order", "followup", "Реквизиты клиента можно не проверять.", False),
+]
+
+
+def add_question(editor, n: int, kind: str, topic: str, ref: str, pool: str, text: str, answer) -> None:
+    add(editor, "root")
+    editor.locator(f"#root_{n}_type").select_option(kind)
+    editor.locator(f"#root_{n}_topic").select_option(topic)
+    editor.locator(f"#root_{n}_text").fill(text)
+    editor.locator(f"#root_{n}_pool").fill(pool)
+    editor.locator(f"#root_{n}_explanation").fill("Так сказано в регламенте.")
+    add(editor, f"root_{n}_refs")
+    pick(editor, f"root_{n}_refs_0", ref)
+    if kind == "single":
+        for k, option in enumerate(answer):
+            add(editor, f"root_{n}_options")
+            editor.locator(f"#root_{n}_options_{k}_text").fill(option)
+        pick(editor, f"root_{n}_answer", make_id(answer[0]))
+    elif kind == "numeric":
+        editor.locator(f"#root_{n}_answer").fill(str(answer))
+        editor.locator(f"#root_{n}_unit").fill("рабочих часов")
+    else:
+        box = editor.locator(f"#root_{n}_answer")
+        box.check()  # an answer is given: "true", or unticked again for "false"
+        box.set_checked(answer)
+
+
+def test_a_specialist_writes_a_whole_regulation_from_init_by_clicks_and_typing(browser, specialist_lab, folder, page):
+    subprocess.run([sys.executable, "-m", "crmtrain", "init", str(folder / "okna"), "--lang", "ru"], check=True,
+                   capture_output=True)
+    path = folder / "okna" / "regulation.yaml"
+    editor = open_editor(page, specialist_lab, "okna/regulation.yaml")
+    editor.locator("#root_company").fill("ООО «Окна Плюс»")
+    editor.locator("#root_crm").fill("amoCRM")
+    for tab in ("О регламенте", "1. Общие положения", "2. Обработка заказов", "3. Работа с клиентами",
+                "Вопросы", "Тестирования"):
+        write_every_todo(editor, page, tab)
+    add_complaints_process(editor, page)
+
+    editor.get_by_role("tab", name="3. Работа с клиентами").click()
+    editor.get_by_label("Правило 1: Бюджет").fill(">= 200000")
+    add_status_in_work(editor)
+
+    editor.get_by_role("tab", name="Вопросы").click()
+    for n, question in enumerate(QUESTIONS, start=6):
+        add_question(editor, n, *question)
+    editor.get_by_role("tab", name="Тестирования").click()
+    editor.locator("#root_initial_draw_0_count").fill("5")
+    editor.locator("#root_followup_draw_0_count").fill("7")
+    wait_checked(page)
+    expect(editor.locator(".crmtrain-editor-problems")).to_contain_text("Проблем нет")
+    save(page)
+
+    checked = subprocess.run([sys.executable, "-m", "crmtrain", "check", str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    built = subprocess.run([sys.executable, "-m", "crmtrain", "build", str(path), "--out", str(folder / "okna-build")],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert (folder / "okna-build" / "workbooks" / "02-order-processing.ipynb").is_file()
+
+    # Reopened, the editor shows the same regulation.
+    editor = open_editor(page, specialist_lab, "okna/regulation.yaml")
+    expect(editor.locator("#root_company")).to_have_value("ООО «Окна Плюс»")
+    editor.get_by_role("tab", name="2. Обработка заказов").click()
+    expect(editor.locator("#root_processes_1_title")).to_have_value("Обработка рекламации")
+    expect(editor.locator("#root_processes_1_steps_2_branches_2_next")).to_have_value(make_id(STEPS[1][1]))
+    editor.get_by_role("tab", name="Вопросы").click()
+    expect(editor.locator("#root_11_text")).to_have_value(QUESTIONS[-1][4])
+    expect(editor.locator(".crmtrain-editor-problems")).to_contain_text("Проблем нет")

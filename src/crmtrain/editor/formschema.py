@@ -69,8 +69,11 @@ def raw_schema() -> dict[str, Any]:
 @functools.lru_cache(maxsize=4)
 def form_schema(lang: str) -> dict[str, Any]:
     """The schema for the forms: nullable fields plain, labels and help in ``lang``."""
-    tr = i18n.translation(lang if lang in i18n.LANGUAGES else "en")
-    schema = copy.deepcopy(raw_schema())
+    from ..regulation.schema import json_schema
+
+    lang = lang if lang in i18n.LANGUAGES else "en"
+    tr = i18n.translation(lang)
+    schema = copy.deepcopy(json_schema(lang))  # descriptions (hover help) already in ``lang``
     schema.pop("$schema", None)
     _fit(schema, tr)
     for model in schema.get("$defs", {}).values():
@@ -86,9 +89,11 @@ def _fit(node: dict, tr) -> None:
         if len(options) == 1 and len(prop["anyOf"]) == 2:  # "X or null": an optional X
             del prop["anyOf"]
             prop.update(options[0])
-            if prop.get("default", 0) is None:
-                del prop["default"]
-        prop["title"] = tr.gettext(LABELS[key]) if key in LABELS else prop.get("title", key)
+        elif len(options) > 1:  # one of several types (an answer): the editor has a field of its own for it
+            del prop["anyOf"]
+        if prop.get("default", 0) is None:
+            del prop["default"]
+        prop["title"] = tr.gettext(LABELS[key]) if key in LABELS else prop.get("title") or key.replace("_", " ").capitalize()
         if prop.get("description"):
             prop["description"] = tr.gettext(prop["description"])
 

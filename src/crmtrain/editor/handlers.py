@@ -71,6 +71,7 @@ def checked(data) -> dict:
     return {"problems": [f.as_json() for f in found],
             "ids": [{"pointer": problems.pointer(loc), "value": value} for loc, value in made],
             "diagrams": views.diagrams(data, formschema.raw_schema()), "asked": views.asked(data, found),
+            "items": views.items(data) if not any(f.severity == "error" for f in found) else None,
             "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 

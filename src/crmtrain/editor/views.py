@@ -77,3 +77,17 @@ def asked(data: Any, found: list) -> dict[str, dict]:
         gaps = [f.message for f in found if f.pointer.startswith(f"/assessments/{name}")]
         out[name] = {"everyone": everyone, "drawn": drawn, "slots": slots, "uncovered": gaps}
     return out
+
+
+def items(data: Any) -> list[tuple[str, str]] | None:
+    """(reference, title) of every item a question can test; None while the regulation is invalid."""
+    from pydantic import ValidationError
+
+    from ..regulation.items import iter_items
+    from ..regulation.models import Regulation
+
+    try:
+        reg = Regulation.model_validate(data)
+    except ValidationError:
+        return None
+    return [(item.id, item.title) for item in iter_items(reg)]

@@ -24,7 +24,7 @@ WORDS = {
     "openFailed": N_("The regulation could not be opened"), "saveFailed": N_("The regulation could not be saved"),
     "meta": N_("About the regulation"), "summary": N_("1. Summary"), "order_processing": N_("2. Order processing"),
     "client_work": N_("3. Working with clients"), "questions": N_("Questions"), "assessments": N_("Assessments"),
-    "rule": N_("Rule"), "any": N_("any"), "uncovered": N_("Leads no rule classifies"),
+    "rule": N_("Rule"), "note": N_("Note"), "any": N_("any"), "uncovered": N_("Leads no rule classifies"),
     "transitions": N_("Allowed transitions (row: from, column: to)"),
 }
 
