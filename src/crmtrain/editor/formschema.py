@@ -54,7 +54,8 @@ LABELS = {
     "draw": N_("Drawn questions"), "count": N_("How many"), "slots": N_("Per-trainee questions"),
     "one_of": N_("One of the questions"), "case": N_("Case from the rules"), "process": N_("Process"),
     "show_answers": N_("Show the correct answers in the feedback"), "min": N_("From"), "max": N_("To"),
-    "approver": N_("Approved by"), "action": N_("Action"),
+    "approver": N_("Approved by"), "action": N_("Action"), "answer_from": N_("Correct answer from the rules"),
+    "pipelines": N_("More pipelines"),
 }
 
 
@@ -89,7 +90,8 @@ def _fit(node: dict, tr) -> None:
         if len(options) == 1 and len(prop["anyOf"]) == 2:  # "X or null": an optional X
             del prop["anyOf"]
             prop.update(options[0])
-        elif len(options) > 1:  # one of several types (an answer): the editor has a field of its own for it
+        elif len(options) > 1 and not any("$ref" in o or o.get("type") == "object" for o in options):
+            # one of several plain types (an answer): the editor has a field of its own for it
             del prop["anyOf"]
         if prop.get("default", 0) is None:
             del prop["default"]
