@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -238,15 +237,14 @@ def test_a_rebuild_updates_the_workbooks_in_a_home_and_keeps_the_progress(tmp_pa
     home.mkdir()
     (build / "01-summary.ipynb").write_text("v1", encoding="utf-8")
     (build / "specialist-dashboard.ipynb").write_text("for the specialist", encoding="utf-8")
-    ids = os.getuid(), os.getgid()
-    assert workbooks.install(build, home, *ids) == ["01-summary.ipynb"]
+    assert workbooks.install(build, home) == ["01-summary.ipynb"]
     progress = home / "workbooks" / ".01-summary.progress.json"
     progress.write_text('{"questions": {"q1": {"correct": true}}}', encoding="utf-8")
-    assert workbooks.install(build, home, *ids) == []  # nothing new: nothing written
+    assert workbooks.install(build, home) == []  # nothing new: nothing written
     (build / "01-summary.ipynb").write_text("v2", encoding="utf-8")
     (build / "01-summary.ipynb").rename(build / "02-next.ipynb")
     (build / "01-summary.ipynb").write_text("v2", encoding="utf-8")
-    assert workbooks.install(build, home, *ids) == ["01-summary.ipynb", "02-next.ipynb"]
+    assert workbooks.install(build, home) == ["01-summary.ipynb", "02-next.ipynb"]
     assert (home / "workbooks" / "01-summary.ipynb").read_text() == "v2"
     assert progress.read_text() == '{"questions": {"q1": {"correct": true}}}'
     assert not (home / "workbooks" / "specialist-dashboard.ipynb").exists()

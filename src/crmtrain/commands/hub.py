@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import TextIO
 
 from ..errors import UserError
 from ..i18n import _
-from ..hub import accounts, install as installer
+from ..hub import accounts, asuser, install as installer
 from ..hub.site import AUTHENTICATORS, Site, check_login
 from . import REGULATION_HELP
 
@@ -50,17 +49,15 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
     home = Path(course_home) if course_home else accounts.home(specialist) / "course"
     accounts.run_as(specialist, ["mkdir", "-p", "-m", "700", str(home)], what=f"creating {home}")
     spec = regulation if regulation and regulation.startswith("sample:") else str(path)
+    source = None
     if not spec.startswith("sample:"):
         source = path.expanduser().absolute()
-        copy = home / "regulation.yaml"
-        if source != copy:
-            shutil.copyfile(source, copy)
-            entry = accounts.pwd.getpwnam(specialist)
-            os.chown(copy, entry.pw_uid, entry.pw_gid)
-        spec = str(copy)
+        spec = str(home / "regulation.yaml")
     site = Site(Path(site_dir).absolute(), specialist, home.absolute(), spec, prefix=Path(prefix).absolute(), ip=ip,
                 port=port, hub_port=hub_port, proxy_api_port=proxy_api_port, course_id=course_id, db_url=db_url,
                 authenticator=authenticator, python_path=tuple(python_path or ()))
+    if source is not None and source != Path(spec):
+        asuser.write(site, specialist, spec, source.read_bytes(), 0o600)  # into their folder, as them
     setup.write_site(site)
     setup.build_course(site)
     setup.write_jupyter_config(site)  # again, now that the workbooks say the regulation's language
@@ -95,6 +92,8 @@ def users_sync(site_dir: str, csv_path: str, out: TextIO = sys.stdout) -> int:
         if names:
             out.write(f"  {label}: {', '.join(names)}\n")
     out.write("  " + _("workbooks updated in {n} home(s)").format(n=result.workbooks_updated) + "\n")
+    for problem in result.problems:
+        out.write("  " + _("not updated: {problem}").format(problem=problem) + "\n")
     if result.passwords:
         out.write("  " + _("initial passwords of new accounts: {file} (root only; hand them out, then delete it)").format(
             file=result.passwords) + "\n")

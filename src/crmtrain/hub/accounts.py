@@ -57,10 +57,22 @@ def set_password(name: str, password: str) -> None:
 
 
 def private_home(name: str) -> Path:
-    """Make the home folder readable by its owner only; return it."""
-    path = home(name)
-    if path.is_dir() and (path.stat().st_mode & 0o777) != HOME_MODE:
-        path.chmod(HOME_MODE)
+    """Make the home folder readable by its owner only; return it.
+
+    The folder is opened without following a link and changed through that descriptor, and
+    only when its owner is the account: root never chmods what a name was swapped to.
+    """
+    path, uid = home(name), pwd.getpwnam(name).pw_uid
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return path  # no home (yet), or a link: nothing of ours to tighten
+    try:
+        st = os.fstat(fd)
+        if st.st_uid == uid and (st.st_mode & 0o777) != HOME_MODE:
+            os.fchmod(fd, HOME_MODE)
+    finally:
+        os.close(fd)
     return path
 
 
@@ -82,8 +94,11 @@ def delete(name: str) -> None:
 
 
 def run_as(name: str, argv: list[str], *, env: dict[str, str] | None = None, cwd: str | Path | None = None,
-           what: str = "") -> subprocess.CompletedProcess:
-    """Run ``argv`` as the account ``name`` (root only); UserError with its output if it fails."""
+           what: str = "", data: bytes | None = None, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run ``argv`` as the account ``name`` (root only); UserError with its output if it fails.
+
+    With ``data`` the child reads those bytes on stdin and its output stays bytes.
+    """
     entry = pwd.getpwnam(name)
     # Not root's PATH: it may name folders the account cannot run from (a venv whose python
     # lives in root's home, put first by nbgrader_tools_on_path), which nbgrader would then try
@@ -92,10 +107,15 @@ def run_as(name: str, argv: list[str], *, env: dict[str, str] | None = None, cwd
     path = os.pathsep.join([*own, "/usr/local/bin", "/usr/bin", "/bin"])
     environ = {"HOME": entry.pw_dir, "USER": name, "LOGNAME": name, "PATH": path,
                "LANG": os.environ.get("LANG", "C.UTF-8"), **(env or {})}
-    result = subprocess.run(argv, capture_output=True, text=True, env=environ, cwd=cwd or entry.pw_dir,
-                            user=entry.pw_uid, group=entry.pw_gid, extra_groups=_groups(name, entry.pw_gid))
+    try:
+        result = subprocess.run(argv, capture_output=True, text=data is None, input=data, env=environ,
+                                cwd=cwd or entry.pw_dir, timeout=timeout, user=entry.pw_uid, group=entry.pw_gid,
+                                extra_groups=_groups(name, entry.pw_gid))
+    except subprocess.TimeoutExpired:
+        raise UserError(f"{what or ' '.join(argv[:3])} as {name} did not finish in {timeout:.0f} s") from None
     if result.returncode != 0:
-        tail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-12:]
+        err, out = (x.decode(errors="replace") if isinstance(x, bytes) else x for x in (result.stderr, result.stdout))
+        tail = (err.strip() or out.strip()).splitlines()[-12:]
         raise UserError(f"{what or ' '.join(argv[:3])} as {name} failed (exit {result.returncode})", tail)
     return result
 

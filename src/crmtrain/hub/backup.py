@@ -19,7 +19,6 @@ import datetime as dt
 import io
 import json
 import os
-import pwd
 import sqlite3
 import tarfile
 import tempfile
@@ -27,7 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import UserError
 from ..grading.course import ASSESSMENTS
-from . import accounts, workbooks
+from . import accounts, asuser, workbooks
 from .site import Site, Users
 
 FORMAT = 1
@@ -143,26 +142,15 @@ def _restore_gradebook(site: Site, tar: tarfile.TarFile, name: str | None) -> No
     if name is None:
         return
     data = tar.extractfile(name).read()
-    entry = pwd.getpwnam(site.specialist)
     if name == "gradebook.sql":
         if not (site.db_url or "").startswith("postgresql"):
             raise UserError("the backup's gradebook is a PostgreSQL dump but this hub's gradebook is sqlite "
                             "(crmtrain hub config --db-url postgresql://...)")
-        with tempfile.NamedTemporaryFile("wb", suffix=".sql", delete=False) as fh:
-            fh.write(data)
-        try:
-            os.chown(fh.name, entry.pw_uid, entry.pw_gid)
-            accounts.run_as(site.specialist, ["psql", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", fh.name,
-                                              libpq_url(site.db_url)], what="restoring the gradebook with psql")
-        finally:
-            os.unlink(fh.name)
+        accounts.run_as(site.specialist, ["psql", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", "-",
+                                          libpq_url(site.db_url)], data=data, what="restoring the gradebook with psql")
         return
-    db = site.course_dir / GRADEBOOK
-    tmp = db.with_name(f".{GRADEBOOK}.restoring")
-    tmp.write_bytes(data)
-    os.chown(tmp, entry.pw_uid, entry.pw_gid)
-    tmp.chmod(0o600)
-    tmp.replace(db)
+    # Written as the specialist, in their own folder: root never writes through their names.
+    asuser.write(site, site.specialist, site.course_dir / GRADEBOOK, data, 0o600)
 
 
 def libpq_url(db_url: str) -> str:

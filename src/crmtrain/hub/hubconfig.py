@@ -8,7 +8,7 @@ The generated ``jupyterhub_config.py`` calls :func:`configure`. Choices made her
 * **Servers**: JupyterHub's local process spawner starts JupyterLab as the user, in their home,
   from the hub's prefix; trainees and the specialist get their own Jupyter settings folder
   (``JUPYTER_CONFIG_PATH``), so only the specialist has formgrader and the instructor panels.
-  Before each start the hub copies the newest workbooks into the trainee's home.
+  Before each start the newest workbooks go into the trainee's home, written as the trainee.
 * **Restarts lose nothing**: servers and the proxy keep running while the hub is down
   (``cleanup_servers``/``cleanup_proxy`` off, a fixed proxy token), and the hub's state is in
   ``state/``; a restarted hub reconnects to them.
@@ -23,11 +23,12 @@ The generated ``jupyterhub_config.py`` calls :func:`configure`. Choices made her
 
 from __future__ import annotations
 
+import asyncio
 import os
-import pwd
 import secrets
 from pathlib import Path
 
+from ..errors import UserError
 from ..lab import DATA_DIR, FIRST_NOTEBOOK
 from . import workbooks
 from .site import Site, Users
@@ -70,7 +71,8 @@ def configure(c, settings_path: str) -> None:
     c.Spawner.notebook_dir = "~"
     c.Spawner.start_timeout = 180  # a cold JupyterLab on a busy two-core server
     c.Spawner.http_timeout = 180
-    c.Spawner.pre_spawn_hook = lambda spawner: prepare_server(site, spawner)
+    # In a thread: the copies run as child processes, and the hub keeps serving meanwhile.
+    c.Spawner.pre_spawn_hook = lambda spawner: asyncio.to_thread(prepare_server, site, spawner)
 
 
 def authenticator_class(site: Site):
@@ -106,20 +108,19 @@ def server_environment(site: Site, username: str) -> dict[str, str]:
 
 
 def prepare_server(site: Site, spawner) -> None:
-    """Before a server starts: its environment, and a trainee's newest workbooks."""
+    """Before a server starts: its environment, and a trainee's newest workbooks (written as the trainee)."""
     name = spawner.user.name
     spawner.environment.update(server_environment(site, name))
     if name == site.specialist:
         return
-    entry = pwd.getpwnam(name)
-    home = Path(entry.pw_dir)
     try:
-        workbooks.install(site.workbooks_dir, home, entry.pw_uid, entry.pw_gid)
-    except OSError as exc:  # a missing build must not keep the trainee out of their files
-        spawner.log.warning("crmtrain: could not update the workbooks of %s: %s", name, exc)
-    first = f"{workbooks.FOLDER}/{FIRST_NOTEBOOK}"
-    if (home / first).is_file():
-        spawner.default_url = f"/lab/tree/{first}"  # a trainee starts where `crmtrain lab` starts
+        have, _written = workbooks.update_home(site, name)
+    except (UserError, OSError) as exc:  # a missing build must not keep the trainee out of their files
+        spawner.log.warning("crmtrain: could not update the workbooks of %s: %s %s", name, exc,
+                            " | ".join(map(str, getattr(exc, "problems", ()))))
+        return
+    if FIRST_NOTEBOOK in have:
+        spawner.default_url = f"/lab/tree/{workbooks.FOLDER}/{FIRST_NOTEBOOK}"  # where `crmtrain lab` starts
 
 
 def _secret(path: Path) -> str:

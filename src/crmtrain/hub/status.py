@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pwd
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,10 +97,13 @@ def _work(name: str, assessment: str, submissions) -> Work:
         home = Path(pwd.getpwnam(name).pw_dir)
     except KeyError:
         return Work(assessment, None, submissions.get((name, assessment)))
-    answers = home / assessment / ANSWERS_FILE
     saved = None
-    if answers.is_file():
-        saved = dt.datetime.fromtimestamp(answers.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+    try:  # the trainee's own name: a link there is not followed, to anything of root's
+        st = (home / assessment / ANSWERS_FILE).lstat()
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISREG(st.st_mode):
+        saved = dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc).replace(tzinfo=None)
     return Work(assessment, saved, submissions.get((name, assessment)))
 
 

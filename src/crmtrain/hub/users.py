@@ -12,14 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import os
-import pwd
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
 from ..grading.roster import read_roster
-from . import accounts, api, workbooks
+from . import accounts, api, asuser, workbooks
 from .setup import user_env
 from .site import Site, Users, check_login
 
@@ -35,6 +33,7 @@ class Sync:
     kept: tuple[str, ...]
     passwords: Path | None  # where new accounts' passwords were written, if any
     workbooks_updated: int
+    problems: tuple[str, ...] = ()  # homes whose workbooks could not be updated
 
 
 def sync(site: Site, roster_csv: str | Path) -> Sync:
@@ -80,14 +79,16 @@ def sync(site: Site, roster_csv: str | Path) -> Sync:
         except api.HubDown:
             pass  # not running: nothing to stop
 
-    updated = 0
+    updated, problems = 0, []
     for name in listed:
-        entry = pwd.getpwnam(name)
-        home = accounts.private_home(name)
-        updated += bool(workbooks.install(site.workbooks_dir, home, entry.pw_uid, entry.pw_gid))
+        accounts.private_home(name)
+        try:
+            updated += bool(workbooks.update_home(site, name)[1])
+        except UserError as exc:  # one home we cannot write to must not stop the others
+            problems.append(" ".join([str(exc), *map(str, exc.problems)]))
     _import_roster(site, roster_csv)
     return Sync(tuple(added), tuple(enabled), tuple(newly_disabled), tuple(kept),
-                write_passwords(site, passwords), updated)
+                write_passwords(site, passwords), updated, tuple(problems))
 
 
 def write_passwords(site: Site, passwords: dict[str, str]) -> Path | None:
@@ -108,12 +109,9 @@ def write_passwords(site: Site, passwords: dict[str, str]) -> Path | None:
 
 
 def _import_roster(site: Site, roster_csv: str | Path) -> None:
-    """``crmtrain roster import`` as the specialist, from a copy of the file they own."""
-    entry = pwd.getpwnam(site.specialist)
+    """``crmtrain roster import`` as the specialist, from a copy written into their course as them."""
     copy = site.course_home / ROSTER_COPY
-    shutil.copyfile(roster_csv, copy)
-    os.chown(copy, entry.pw_uid, entry.pw_gid)
-    copy.chmod(0o600)
+    asuser.write(site, site.specialist, copy, Path(roster_csv).read_bytes(), 0o600)
     accounts.run_as(site.specialist, [str(site.prefix / "bin" / "python"), "-m", "crmtrain", "roster", "import",
                                       str(copy), "--course", str(site.course_dir)],
                     env=user_env(site), what="crmtrain roster import")

@@ -3,37 +3,116 @@
 A workbook is generated: a trainee's progress is not in the notebook but in a small file
 beside it (``.<name>.progress.json``, written by the runtime), so a newer build of the
 notebook replaces the old one and the progress stays. Nothing is ever deleted: a workbook
-the new build no longer has stays where it is. Stdlib only; runs as root (the hub's hook
-or ``crmtrain hub users sync``) and hands every file to the user.
+the new build no longer has stays where it is.
+
+On the hub (the pre-spawn hook and ``crmtrain hub users sync``, both root) nothing is copied
+by root: :func:`update_home` reads the workbooks as the specialist (``pack``) and writes them
+as the trainee (``unpack``), each in a child process with that account's rights
+(:mod:`.asuser`). Stdlib only.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import stat
+import sys
+import tarfile
 from pathlib import Path
+
+from . import asuser
 
 FOLDER = "workbooks"  # ~/workbooks/ in each home
 SPECIALIST_ONLY = ("specialist-dashboard.ipynb",)  # written by `crmtrain build` beside the workbooks
 
 
-def install(source: Path, home: Path, uid: int, gid: int) -> list[str]:
-    """Put every trainee workbook of ``source`` into ``home/workbooks``; the names written."""
-    dest = home / FOLDER
+def pack(source: Path) -> bytes:
+    """The trainees' workbooks of ``source`` (regular ``*.ipynb`` files, no links) as a tar stream."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name in sorted(os.listdir(source)):
+            data = _read_plain(Path(source) / name) if is_workbook(name) else None
+            if data is not None:
+                info = tarfile.TarInfo(name)
+                info.size, info.mode = len(data), 0o600
+                tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def unpack(packed: bytes, home: Path) -> list[str]:
+    """Put packed workbooks into ``home/workbooks``, writing only those that changed; the names written."""
+    dest = Path(home) / FOLDER
     if not dest.is_dir():
         dest.mkdir(mode=0o700)
-        os.chown(dest, uid, gid)
     written = []
-    for notebook in sorted(Path(source).glob("*.ipynb")):
-        if notebook.name in SPECIALIST_ONLY:
-            continue
-        target = dest / notebook.name
-        data = notebook.read_bytes()
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        tmp = dest / f".{notebook.name}.crmtrain-new"
-        tmp.write_bytes(data)
-        os.chown(tmp, uid, gid)
-        tmp.chmod(0o600)
-        tmp.replace(target)  # a server reading the notebook sees the old or the new one, never half
-        written.append(notebook.name)
+    with tarfile.open(fileobj=io.BytesIO(packed), mode="r") as tar:
+        for member in tar.getmembers():
+            if not (member.isfile() and is_workbook(member.name)):
+                continue
+            data = tar.extractfile(member).read()
+            if _read_plain(dest / member.name) == data:
+                continue
+            asuser.replace_file(dest / member.name, data, 0o600)
+            written.append(member.name)
     return written
+
+
+def names(packed: bytes) -> list[str]:
+    """The workbooks a pack holds."""
+    with tarfile.open(fileobj=io.BytesIO(packed), mode="r") as tar:
+        return [m.name for m in tar.getmembers() if m.isfile() and is_workbook(m.name)]
+
+
+def install(source: Path, home: Path) -> list[str]:
+    """Copy the workbooks of ``source`` into ``home`` in this process, as whoever runs it; the names written."""
+    return unpack(pack(source), home)
+
+
+def update_home(site, name: str) -> tuple[list[str], list[str]]:
+    """As root: the build's workbooks (read as the specialist) into ``name``'s home (written as ``name``).
+
+    Returns the workbooks the build has and those written. UserError if either side fails.
+    """
+    import pwd
+
+    packed = asuser.run(site, site.specialist, "workbooks", "pack", site.workbooks_dir,
+                        what=f"reading the workbooks in {site.workbooks_dir}")
+    home = pwd.getpwnam(name).pw_dir
+    out = asuser.run(site, name, "workbooks", "unpack", home, data=packed, what=f"updating the workbooks of {name}")
+    return names(packed), json.loads(out)
+
+
+def is_workbook(name: str) -> bool:
+    return name.endswith(".ipynb") and "/" not in name and not name.startswith(".") and name not in SPECIALIST_ONLY
+
+
+def _read_plain(path: Path) -> bytes | None:
+    """The bytes of a regular file at ``path``; None for a link, a FIFO, a folder or nothing."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The child's side: ``pack SOURCE`` (tar to stdout) or ``unpack HOME`` (tar on stdin, names written out)."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        if len(args) == 2 and args[0] == "pack":
+            sys.stdout.buffer.write(pack(Path(args[1])))
+            return 0
+        if len(args) == 2 and args[0] == "unpack":
+            print(json.dumps(unpack(sys.stdin.buffer.read(), Path(args[1]))))
+            return 0
+    except OSError as exc:
+        print(f"{exc.filename or args[1]}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print("usage: python -m crmtrain.hub.workbooks pack SOURCE | unpack HOME", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""File work in a user's own folders, done by a child process that runs as that user.
+
+Root never writes, copies or chowns anything in a home or in the specialist's course itself:
+every name there belongs to a user, who can put a link where root expects a file (issue 20:
+a link at a fixed temporary name had root chown ``/etc/passwd`` to a trainee). Root starts
+``python -m crmtrain.hub.<module> ...`` instead, with the user's uid, gid and groups
+(:func:`.accounts.run_as`), so the work can do no more than the user could do themselves;
+the data travels through the pipe. Files are written under a random temporary name and
+renamed over the target, so a reader sees the old file or the new one, and a link at the
+target is replaced, never followed.
+
+The child's side here is ``python -m crmtrain.hub.asuser write PATH MODE`` (stdin -> PATH).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+TIMEOUT_S = 300  # a child that hangs (a FIFO planted by its user) must not hold up a whole sync
+
+
+def command(site, module: str, *args: object) -> list[str]:
+    """``python -m crmtrain.hub.<module> ARGS`` with the hub's Python, without the user's own site folder."""
+    return [str(site.prefix / "bin" / "python"), "-s", "-P", "-m", f"crmtrain.hub.{module}", *map(str, args)]
+
+
+def run(site, name: str, module: str, *args: object, data: bytes = b"", what: str) -> bytes:
+    """Run ``crmtrain.hub.<module> ARGS`` as the account ``name`` with ``data`` on stdin; its stdout."""
+    from . import accounts
+    from .setup import user_env
+
+    return accounts.run_as(name, command(site, module, *args), env=user_env(site), cwd="/", what=what, data=data,
+                           timeout=TIMEOUT_S).stdout
+
+
+def write(site, name: str, path: str | Path, data: bytes, mode: int = 0o600) -> None:
+    """Write ``data`` to ``path`` as the account ``name`` (created or replaced, never through a link)."""
+    run(site, name, "asuser", "write", path, oct(mode), data=data, what=f"writing {path}")
+
+
+def replace_file(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write ``path`` through a new file of a random name renamed over it (a link there is replaced)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".crmtrain-tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            os.fchmod(fh.fileno(), mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The child's side: ``write PATH MODE``."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 3 or args[0] != "write":
+        print("usage: python -m crmtrain.hub.asuser write PATH MODE", file=sys.stderr)
+        return 2
+    try:
+        replace_file(Path(args[1]), sys.stdin.buffer.read(), int(args[2], 8))
+    except OSError as exc:
+        print(f"cannot write {args[1]}: {exc.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""A hostile trainee on the hub: each attack of issue 20 tried from the trainee's own account.
+
+A trainee has a shell as their own Unix account (JupyterLab's terminal, or a kernel), so every
+attack here is run exactly so: ``sh -c`` as the trainee, then whatever the hub does as root
+(a roster sync, their server's start) and a look at what happened. A *decoy* stands for
+``/etc/passwd``: a root-owned file in a root-owned folder the trainee can read but not write.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import shutil
+import stat
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from crmtrain import cli
+from crmtrain.hub import accounts, api
+from crmtrain.lab import FIRST_NOTEBOOK
+
+DECOY_TEXT = "root:x:0:0:root:/root:/bin/bash\n"
+
+
+@pytest.fixture
+def decoy():
+    """A root-owned file (and its root-owned folder) that no trainee may change: /etc/passwd's stand-in."""
+    folder = Path(tempfile.mkdtemp(prefix="crmtrain-decoy-", dir="/tmp"))
+    folder.chmod(0o755)
+    path = folder / "passwd"
+    path.write_text(DECOY_TEXT, encoding="utf-8")
+    path.chmod(0o644)
+    yield path
+    shutil.rmtree(folder)
+
+
+def untouched(path: Path) -> bool:
+    st = path.lstat()
+    return (stat.S_ISREG(st.st_mode) and st.st_uid == 0 and st.st_mode & 0o777 == 0o644
+            and path.read_text(encoding="utf-8") == DECOY_TEXT)
+
+
+def shell(name: str, script: str) -> str:
+    """``sh -c SCRIPT`` as the account ``name`` (what a trainee's terminal runs); its output."""
+    return accounts.run_as(name, ["sh", "-c", script], what="sh").stdout
+
+
+def sync(hub) -> int:
+    return cli.main(["hub", "users", "sync", str(hub.staff), "--site", str(hub.site.root)])
+
+
+def sign_in(hub, name: str) -> None:
+    """Log in on the hub's login form (the hub knows the user from then on); follow no redirect to a spawn."""
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), Stay)
+    opener.open(f"{hub.url}/hub/login").read()
+    xsrf = next(c.value for c in jar if c.name == "_xsrf")
+    form = urllib.parse.urlencode({"username": name, "password": hub.passwords[name], "_xsrf": xsrf}).encode()
+    try:
+        opener.open(f"{hub.url}/hub/login", data=form)
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 302, exc  # logged in: sent on to their server
+
+
+def start_server(hub, name: str, timeout: float = 240) -> None:
+    """Start ``name``'s server through the hub's API (as ``crmtrain hub``'s service) and wait until it is up."""
+    sign_in(hub, name)
+    api.call(hub.site, "POST", f"users/{name}/server", timeout=60)  # answers after at most 10 s
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if name in hub.running_servers():
+            return
+        time.sleep(1)
+    raise AssertionError(f"{name}'s server did not start; the hub's log:\n{hub.log()[-3000:]}")
+
+
+def stop_server(hub, name: str, timeout: float = 60) -> None:
+    api.stop_server(hub.site, name)
+    deadline = time.monotonic() + timeout
+    while name in hub.running_servers() and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
+def built(hub, notebook: str = FIRST_NOTEBOOK) -> bytes:
+    return (hub.site.workbooks_dir / notebook).read_bytes()
+
+
+# --- 1. Root from a link ---------------------------------------------------------------------------
+
+LINKS_IN_WORKBOOKS = {  # where a trainee puts a link to the decoy before root updates their workbooks
+    "the old fixed temporary name": f"ln -s {{decoy}} ~/workbooks/.{FIRST_NOTEBOOK}.crmtrain-new",
+    "the workbook itself": f"rm ~/workbooks/{FIRST_NOTEBOOK}; ln -s {{decoy}} ~/workbooks/{FIRST_NOTEBOOK}",
+    "a guessable temporary name": f"ln -s {{decoy}} ~/workbooks/.{FIRST_NOTEBOOK}.tmp",
+}
+
+
+@pytest.mark.parametrize("where", LINKS_IN_WORKBOOKS)
+def test_a_link_in_the_workbooks_folder_gives_a_trainee_nothing_at_a_roster_sync(live_hub, decoy, where):
+    hub, trainee = live_hub, live_hub.trainees[0]
+    shell(trainee, f"echo ' ' >> ~/workbooks/{FIRST_NOTEBOOK}; " + LINKS_IN_WORKBOOKS[where].format(decoy=decoy))
+    try:
+        assert sync(hub) == 0
+        assert untouched(decoy)
+        assert (hub.home(trainee) / "workbooks" / FIRST_NOTEBOOK).read_bytes() == built(hub)
+        assert (hub.home(trainee) / "workbooks" / FIRST_NOTEBOOK).stat().st_uid == accounts.pwd.getpwnam(trainee).pw_uid
+    finally:
+        shell(trainee, f"find ~/workbooks -maxdepth 1 -type l -delete")
+
+
+def test_a_link_in_place_of_the_workbooks_folder_is_not_followed_and_the_others_are_still_updated(live_hub, decoy,
+                                                                                                   capsys):
+    hub, (ann, bob) = live_hub, live_hub.trainees
+    shell(ann, f"mv ~/workbooks ~/workbooks.mine && ln -s {decoy.parent} ~/workbooks")
+    shell(bob, f"echo ' ' >> ~/workbooks/{FIRST_NOTEBOOK}")
+    try:
+        capsys.readouterr()
+        assert sync(hub) == 0
+        out = capsys.readouterr().out
+        assert f"not updated: updating the workbooks of {ann} as {ann} failed" in out
+        assert sorted(os.listdir(decoy.parent)) == ["passwd"] and untouched(decoy)
+        assert (hub.home(bob) / "workbooks" / FIRST_NOTEBOOK).read_bytes() == built(hub)
+    finally:
+        shell(ann, "rm ~/workbooks && mv ~/workbooks.mine ~/workbooks")
+
+
+def test_a_link_at_the_old_temporary_name_gives_a_trainee_nothing_when_their_server_starts(live_hub, decoy):
+    hub, trainee = live_hub, live_hub.trainees[1]
+    shell(trainee, f"echo ' ' >> ~/workbooks/{FIRST_NOTEBOOK}; "
+                   f"ln -s {decoy} ~/workbooks/.{FIRST_NOTEBOOK}.crmtrain-new")
+    try:
+        start_server(hub, trainee)  # the pre-spawn hook updates the workbooks
+        assert untouched(decoy)
+        assert (hub.home(trainee) / "workbooks" / FIRST_NOTEBOOK).read_bytes() == built(hub)
+    finally:
+        stop_server(hub, trainee)
+        shell(trainee, "find ~/workbooks -maxdepth 1 -type l -delete")
+
+
+def test_the_roster_copy_in_the_specialists_course_is_written_as_the_specialist(live_hub, decoy):
+    hub = live_hub
+    copy = hub.site.course_home / "staff.csv"
+    shell(hub.specialist, f"rm -f {copy}; ln -s {decoy} {copy}")
+    assert sync(hub) == 0
+    assert untouched(decoy)
+    st = copy.lstat()
+    assert stat.S_ISREG(st.st_mode) and st.st_uid == accounts.pwd.getpwnam(hub.specialist).pw_uid
+    assert copy.read_bytes() == hub.staff.read_bytes()
+
