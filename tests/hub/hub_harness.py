@@ -26,7 +26,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from crmtrain import cli
-from crmtrain.hub import accounts, api, install
+from crmtrain.hub import accounts, api, install, limits
 from crmtrain.hub.site import Site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -144,6 +144,7 @@ class Hub:
             for name in (self.specialist, *self.trainees):
                 if accounts.exists(name):
                     accounts.delete(name)
+                limits.remove(name)
             shutil.rmtree(self.site.root, ignore_errors=True)
 
     # --- acting as a user on the server ------------------------------------------------------
@@ -174,7 +175,7 @@ def make_hub(work: Path, db_url: str | None = None) -> Hub:
                     ignore=shutil.ignore_patterns("__pycache__"))  # the checkout may be private (CI)
     subprocess.run(["chmod", "-R", "a+rX", str(src)], check=True)
     ports = [str(free_port()) for _ in range(3)]
-    argv = ["hub", "config", "sample:en", "--specialist", specialist, "--site", str(root), "--prefix", str(PREFIX),
+    argv = ["hub", "config", "sample:en", "--allow-sample", "--specialist", specialist, "--site", str(root), "--prefix", str(PREFIX),
             "--port", ports[0], "--hub-port", ports[1], "--proxy-api-port", ports[2], "--python-path", str(src)]
     if db_url:
         argv += ["--db-url", db_url]

@@ -95,10 +95,17 @@ def test_jupyterhub_gets_pam_roles_persistence_and_the_local_spawner(tmp_path):
     assert c.JupyterHub.cleanup_servers is False and c.JupyterHub.cleanup_proxy is False
     assert c.ConfigurableHTTPProxy.auth_token == (site.state_dir / "proxy-token").read_text().strip()
     assert c.Spawner.cmd == [str(site.prefix / "bin" / "jupyterhub-singleuser")]
-    assert c.JupyterHub.services == [{"name": "crmtrain", "api_token": "t0ken"}]
+    assert c.JupyterHub.services[0] == {"name": "crmtrain", "api_token": "t0ken"}
+    culler = c.JupyterHub.services[1]
+    assert culler["user"] == "nobody" and culler["command"][1:4] == ["-m", "jupyterhub_idle_culler", "--timeout=3600"]
+    from jupyterhub.spawner import LocalProcessSpawner
+
+    assert issubclass(c.JupyterHub.spawner_class, LocalProcessSpawner) and c.Spawner.mem_limit == 1 << 30
     roles = {r["name"]: r for r in c.JupyterHub.load_roles}
     assert roles["crmtrain-specialist"]["users"] == ["anna"]
     assert not any(s.startswith(("access:", "admin:users")) for s in roles["crmtrain-specialist"]["scopes"])
+    assert roles["crmtrain-idle-culler"]["services"] == ["idle-culler"]
+    assert not any(s.startswith(("access:", "admin:")) for s in roles["crmtrain-idle-culler"]["scopes"])
     from jupyterhub.auth import PAMAuthenticator
 
     auth_class = c.JupyterHub.authenticator_class
@@ -249,3 +256,54 @@ def test_a_rebuild_updates_the_workbooks_in_a_home_and_keeps_the_progress(tmp_pa
     assert progress.read_text() == '{"questions": {"q1": {"correct": true}}}'
     assert not (home / "workbooks" / "specialist-dashboard.ipynb").exists()
     assert oct((home / "workbooks").stat().st_mode & 0o777) == "0o700"
+
+
+@pytest.mark.parametrize("regulation", [["sample:en"], ["sample:ru"], ["sample:freight"]])
+def test_hub_config_refuses_a_built_in_sample_unless_told_its_key_is_public(tmp_path, capsys, regulation):
+    code = cli.main(["hub", "config", *regulation, "--specialist", "anna", "--site", str(tmp_path / "site")])
+    err = capsys.readouterr().err
+    assert code == 2 and not (tmp_path / "site").exists()
+    assert "is crmtrain's built-in sample: its answer key is public, any trainee can run `crmtrain build`" in err
+    assert "pass --allow-sample to try the hub out" in err
+
+
+@pytest.mark.parametrize("flag, value, message", [
+    ("--memory-limit", "lots", "--memory-limit 'lots': give a size such as 512M or 2G"),
+    ("--file-size-limit", "0M", "--file-size-limit '0M': give a size such as 512M or 2G"),
+    ("--max-processes", "8", "--max-processes must be at least 32"),
+    ("--idle-timeout", "5", "--idle-timeout at least 60 seconds"),
+])
+def test_hub_config_says_which_limit_is_wrong(tmp_path, capsys, flag, value, message):
+    argv = ["hub", "config", "sample:en", "--allow-sample", "--specialist", "anna", "--site", str(tmp_path), flag, value]
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, size", [("512M", 512 << 20), ("1G", 1 << 30), ("1.5GiB", 3 << 29), ("4096", 4096),
+                                        ("100mb", 100 << 20), (2048, 2048)])
+def test_sizes_are_read_as_people_write_them(text, size):
+    from crmtrain.hub.limits import parse_size
+
+    assert parse_size(text) == size
+
+
+def test_site_files_are_for_root_alone(tmp_path):
+    site = make_site(tmp_path)
+    Users(("bob",), (), ()).save(site.users_path)
+    for path in (site.settings_path, site.users_path):
+        assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in site.root.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+def test_status_shows_the_limits_and_warns_about_a_sample(tmp_path):
+    site = make_site(tmp_path, memory_limit="768M", max_processes=100, idle_timeout=1800)
+    st = status.Status(False, (status.Person("bob", "trainee", "unknown", "", (), "200 MiB, 31 tasks"),),
+                       ("memory: 768 MiB per trainee (server, kernels, terminals together; cgroup v1 memory)",))
+    text = status.render(site, st)
+    assert "WARNING: the regulation is the built-in sample:en: its answer key is public" in text
+    assert "Limits per trainee:\n  memory: 768 MiB per trainee" in text
+    assert "200 MiB, 31 tasks" in text.splitlines()[-1]
+    from crmtrain.hub import limits
+
+    lines = limits.describe(limits.Limits.of(site))
+    assert lines[1].startswith("processes: 100 per trainee") and lines[3].endswith("after 30 min (jupyterhub-idle-culler)")

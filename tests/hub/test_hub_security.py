@@ -85,7 +85,10 @@ def start_server(hub, name: str, timeout: float = 240) -> None:
 
 
 def stop_server(hub, name: str, timeout: float = 60) -> None:
-    api.stop_server(hub.site, name)
+    try:
+        api.call(hub.site, "DELETE", f"users/{name}/server", timeout=timeout)  # answers after at most 10 s
+    except urllib.error.HTTPError:
+        pass  # not running
     deadline = time.monotonic() + timeout
     while name in hub.running_servers() and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -156,3 +159,115 @@ def test_the_roster_copy_in_the_specialists_course_is_written_as_the_specialist(
     assert stat.S_ISREG(st.st_mode) and st.st_uid == accounts.pwd.getpwnam(hub.specialist).pw_uid
     assert copy.read_bytes() == hub.staff.read_bytes()
 
+
+# --- 7. Limits -------------------------------------------------------------------------------------
+
+HOG = "import sys; hog = b'x' * (2 * {limit}); print('still alive')"  # bytes are written: the pages are real
+FORKS = """
+import os, time
+children = []
+try:
+    for _ in range(5000):
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(30)
+            os._exit(0)
+        children.append(pid)
+    print('never stopped', len(children))
+except OSError as exc:
+    print('stopped after', len(children), exc.errno)
+for pid in children:
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+"""
+
+
+@pytest.fixture(scope="module")
+def trainee_kernel(live_hub, chromium):
+    """The first trainee logged in, their first workbook open with its kernel; their server stopped afterwards."""
+    from hub_harness import log_in, in_kernel
+
+    hub, name = live_hub, live_hub.trainees[0]
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, hub, name)
+    page.wait_for_function("() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel",
+                           timeout=120_000)
+    yield lambda code: in_kernel(page, code)
+    context.close()
+    stop_server(hub, name)
+
+
+def test_a_trainees_kernel_runs_in_their_control_group_under_their_rlimits(live_hub, trainee_kernel):
+    from crmtrain.hub import limits
+
+    pid = int(trainee_kernel("import os; print(os.getpid())"))
+    name = live_hub.trainees[0]
+    if limits.cgroup_version():
+        assert f"{limits.GROUP}/{name}" in Path(f"/proc/{pid}/cgroup").read_text()
+    text = Path(f"/proc/{pid}/limits").read_text()
+    assert any(line.startswith("Max processes") and line.split()[2:4] == ["256", "256"] for line in text.splitlines())
+    assert any(line.startswith("Max file size") and line.split()[3] == str(100 << 20) for line in text.splitlines())
+
+
+def test_a_process_of_a_trainees_kernel_using_too_much_memory_is_stopped(live_hub, trainee_kernel):
+    out = trainee_kernel("import subprocess, sys; r = subprocess.run([sys.executable, '-c', "
+                         f"{HOG.format(limit=1 << 30)!r}], capture_output=True, text=True); "
+                         "print(r.returncode, r.stdout.strip() or 'killed', r.stderr.strip()[-40:])")
+    code, rest = out.split(" ", 1)
+    assert "still alive" not in rest
+    assert int(code) == -9 or "MemoryError" in rest  # the cgroup's OOM killer, or RLIMIT_DATA without one
+    assert trainee_kernel("print(6 * 7)").strip() == "42"  # the kernel itself goes on
+
+
+def test_a_fork_bomb_in_a_trainees_kernel_stops_at_the_process_limit(live_hub, trainee_kernel):
+    out = trainee_kernel("import subprocess, sys; r = subprocess.run([sys.executable, '-c', "
+                         f"{FORKS!r}], capture_output=True, text=True); print(r.stdout.strip(), r.stderr[-200:])")
+    assert out.startswith("stopped after"), out
+    assert int(out.split()[2]) < 256 and out.split()[3] == "11"  # EAGAIN
+
+
+def test_a_trainees_kernel_cannot_write_a_file_over_the_size_limit(trainee_kernel):
+    out = trainee_kernel("import os\ntry:\n    open('big.bin', 'wb').write(b'x' * (150 << 20))\n"
+                         "except OSError as exc:\n    print(exc.strerror)\n"
+                         "print(os.path.getsize('big.bin'))\nos.remove('big.bin')")
+    assert out.splitlines()[0] == "File too large" and int(out.splitlines()[1]) <= 100 << 20
+
+
+def test_the_idle_culler_runs_as_a_hub_service_with_no_rights_of_its_own(live_hub):
+    owners = []
+    for proc in Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"jupyterhub_idle_culler" in argv and b"--timeout=3600" in argv:
+                owners.append(next(line.split()[1] for line in (proc / "status").read_text().splitlines()
+                                   if line.startswith("Uid:")))
+        except (OSError, StopIteration):
+            continue
+    assert owners and set(owners) == {str(accounts.pwd.getpwnam("nobody").pw_uid)}
+
+
+def test_hub_status_shows_each_limit_and_how_it_is_enforced(live_hub, capsys):
+    capsys.readouterr()
+    assert cli.main(["hub", "status", "--site", str(live_hub.site.root)]) == 0
+    out = capsys.readouterr().out
+    assert "Limits per trainee:\n  memory: 1 GiB per trainee" in out
+    assert "  processes: 256 per trainee" in out and "  largest file: 100 MiB (RLIMIT_FSIZE)" in out
+    assert "  idle servers stopped after 60 min (jupyterhub-idle-culler)" in out
+    assert "  disk per home: " in out
+    assert "WARNING: the regulation is the built-in sample:en" in out
+
+
+# --- 8. Site files ---------------------------------------------------------------------------------
+
+def test_the_site_files_hold_nothing_a_trainee_can_read_but_their_servers_settings(live_hub):
+    hub, trainee = live_hub, live_hub.trainees[0]
+    site = hub.site
+    for path in (site.settings_path, site.config_path, site.users_path, site.root / "crmtrain-hub.service"):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+        assert "Permission denied" in shell(trainee, f"cat {path} 2>&1 || true")
+    assert site.state_dir.stat().st_mode & 0o777 == 0o700
+    assert "Permission denied" in shell(trainee, f"ls {site.state_dir} 2>&1 || true")
+    readable = shell(trainee, f"cat {site.jupyter_dir('trainee') / 'config' / 'nbgrader_config.py'}")
+    assert "c.Exchange.root" in readable  # what their own server needs stays readable
+    assert hub.trainees[1] not in readable

@@ -11,9 +11,12 @@ from typing import TextIO
 
 from ..errors import UserError
 from ..i18n import _
-from ..hub import accounts, asuser, install as installer
+from ..hub import LIMIT_DEFAULTS, LIMIT_OPTIONS, accounts, asuser, install as installer
 from ..hub.site import AUTHENTICATORS, Site, check_login
 from . import REGULATION_HELP
+
+SAMPLE_KEY_WARNING = ("its answer key is public, any trainee can run `crmtrain build` on it and see every answer "
+                      "of every assessment")
 
 
 def install(prefix: str, source: str, out: TextIO = sys.stdout) -> int:
@@ -26,12 +29,22 @@ def install(prefix: str, source: str, out: TextIO = sys.stdout) -> int:
 
 def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, ip: str, port: int,
            hub_port: int, proxy_api_port: int, db_url: str | None, course_id: str, authenticator: str,
-           course_home: str | None, python_path: list[str] | None, out: TextIO = sys.stdout) -> int:
+           course_home: str | None, python_path: list[str] | None, allow_sample: bool = False,
+           out: TextIO = sys.stdout, **budget) -> int:
     """``crmtrain hub config``: write the hub's configuration and build the course as the specialist."""
     from ..grading.config import check_db_url
-    from ..hub import setup, users
+    from ..hub import limits, setup, users
     from .reading import read
 
+    if regulation and regulation.startswith("sample:") and not allow_sample:
+        raise UserError(f"{regulation} is crmtrain's built-in sample: {SAMPLE_KEY_WARNING}; give your own regulation "
+                        "file, or pass --allow-sample to try the hub out")
+    budget = {**LIMIT_DEFAULTS, **budget}
+    limits.parse_size(budget["memory_limit"], "--memory-limit")
+    limits.parse_size(budget["file_size_limit"], "--file-size-limit")
+    if budget["max_processes"] < 32 or budget["idle_timeout"] < 60:
+        raise UserError("--max-processes must be at least 32 (a server with a kernel uses ~30) "
+                        "and --idle-timeout at least 60 seconds")
     # Read (and check) the regulation before touching accounts: ./regulation.yaml when none is named.
     _reg, path = read(regulation, out)
     accounts.require_root("crmtrain hub config")
@@ -55,7 +68,7 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
         spec = str(home / "regulation.yaml")
     site = Site(Path(site_dir).absolute(), specialist, home.absolute(), spec, prefix=Path(prefix).absolute(), ip=ip,
                 port=port, hub_port=hub_port, proxy_api_port=proxy_api_port, course_id=course_id, db_url=db_url,
-                authenticator=authenticator, python_path=tuple(python_path or ()))
+                authenticator=authenticator, python_path=tuple(python_path or ()), **budget)
     if source is not None and source != Path(spec):
         asuser.write(site, specialist, spec, source.read_bytes(), 0o600)  # into their folder, as them
     setup.write_site(site)
@@ -67,6 +80,10 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
     out.write("  " + _("course: {course} (the specialist {specialist}'s), exchange: {exchange}").format(
         course=site.course_dir, specialist=specialist, exchange=site.exchange) + "\n")
     out.write("  " + _("gradebook: {gradebook}").format(gradebook=db_url or site.course_dir / "gradebook.db") + "\n")
+    if spec.startswith("sample:"):
+        out.write("  " + _("WARNING: this hub runs the built-in {sample}: its answer key is public, any trainee can "
+                           "run `crmtrain build` on it and see every answer of every assessment").format(sample=spec)
+                  + "\n")
     if passwords:
         out.write("  " + _("created the account {login}; its initial password is in {file} (root only)").format(
             login=specialist, file=passwords) + "\n")
@@ -201,6 +218,10 @@ def register(sub) -> None:
                    help="pam: system passwords (default); native: sign-ups the specialist approves")
     q.add_argument("--course-home", default=None, metavar="DIR",
                    help="where the specialist's course is built (default: ~SPECIALIST/course)")
+    q.add_argument("--allow-sample", action="store_true", help="run a built-in sample (sample:en...): its key is "
+                   "public, any trainee can rebuild it; for trying the hub out only")
+    for flag, setting, default, text in LIMIT_OPTIONS:
+        q.add_argument(flag, dest=setting, type=type(default), default=default, help=text)
     q.add_argument("--python-path", action="append", default=None, help=argparse.SUPPRESS)  # tests: the checkout
     q.set_defaults(func=_handler("config"))
 

@@ -9,6 +9,7 @@
 * :mod:`.accounts` creates, disables and re-enables system users (stdlib + shadow tools);
 * :mod:`.users` syncs the roster: accounts, homes, workbooks, the gradebook's roster;
 * :mod:`.hubconfig` runs *inside* JupyterHub (imported by the generated jupyterhub_config.py);
+* :mod:`.limits` is what one trainee may use; :mod:`.asuser` does root's work in a user's folders as them;
 * :mod:`.status` and :mod:`.backup` are the operations side.
 
 Only :mod:`.hubconfig` imports JupyterHub, and nothing here imports nbgrader.
@@ -18,3 +19,11 @@ Only :mod:`.hubconfig` imports JupyterHub, and nothing here imports nbgrader.
 DEFAULT_PREFIX = "/opt/crmtrain-hub"
 DEFAULT_SITE = "/srv/crmtrain"
 AUTHENTICATORS = ("pam", "native")  # system passwords, or sign-ups the specialist approves
+# `hub config` options for what one trainee may use (hub/limits.py): flag, setting, default, help.
+LIMIT_OPTIONS = (
+    ("--memory-limit", "memory_limit", "1G", "memory of one trainee's server with its kernels (default: 1G)"),
+    ("--max-processes", "max_processes", 256, "processes and threads of one trainee (default: 256)"),
+    ("--file-size-limit", "file_size_limit", "100M", "the largest file a trainee may write (default: 100M)"),
+    ("--idle-timeout", "idle_timeout", 3600, "seconds without activity before a server is stopped (default: 3600)"),
+)
+LIMIT_DEFAULTS = {setting: default for _flag, setting, default, _help in LIMIT_OPTIONS}

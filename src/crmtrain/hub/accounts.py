@@ -12,6 +12,7 @@ import os
 import pwd
 import secrets
 import subprocess
+import time
 from pathlib import Path
 
 from ..errors import UserError
@@ -87,10 +88,13 @@ def unlock(name: str) -> None:
 
 def delete(name: str) -> None:
     """Remove the account and its home: for the test suite's throwaway users only."""
-    subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
-    result = subprocess.run(["userdel", "--remove", name], capture_output=True, text=True)
-    if exists(name):  # userdel also complains about a missing mail spool; only this matters
-        raise UserError(f"removing the account {name!r} failed: {result.stderr.strip()[:300]}")
+    for _ in range(40):  # a killed process takes a moment to go, and userdel refuses while it is there
+        subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+        result = subprocess.run(["userdel", "--remove", name], capture_output=True, text=True)
+        if not exists(name):  # userdel also complains about a missing mail spool; only this matters
+            return
+        time.sleep(0.25)
+    raise UserError(f"removing the account {name!r} failed: {result.stderr.strip()[:300]}")
 
 
 def run_as(name: str, argv: list[str], *, env: dict[str, str] | None = None, cwd: str | Path | None = None,

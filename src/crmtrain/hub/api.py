@@ -36,7 +36,7 @@ def users(site: Site) -> list[dict]:
 def stop_server(site: Site, name: str) -> bool:
     """Stop ``name``'s server if it runs; False when it was not running."""
     try:
-        call(site, "DELETE", f"users/{name}/server")
+        call(site, "DELETE", f"users/{name}/server", timeout=30)  # the hub answers after up to 10 s of stopping
     except urllib.error.HTTPError as exc:
         if exc.code in (400, 404):  # no such user or no server: nothing to stop
             return False

@@ -16,6 +16,8 @@ The generated ``jupyterhub_config.py`` calls :func:`configure`. Choices made her
   nbgrader's formgrader panel (an iframe) stays blank. The specialist's menu Course →
   Formgrader (written by :mod:`.setup`) opens ``/user/<specialist>/formgrader`` in a browser
   tab instead; the policy is not weakened.
+* **Limits** (:mod:`.limits`): each trainee's server starts inside their own control group
+  (memory, processes) and rlimits; jupyterhub-idle-culler stops idle servers.
 * **Roles**: the specialist may see and stop servers in the hub's admin page but not open a
   trainee's server or files; the ``crmtrain`` service (``crmtrain hub status`` and ``users
   sync``) may read users and stop servers.
@@ -30,11 +32,13 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..lab import DATA_DIR, FIRST_NOTEBOOK
-from . import workbooks
+from . import limits, workbooks
 from .site import Site, Users
 
 SERVICE = "crmtrain"
 SERVICE_SCOPES = ["list:users", "read:users", "read:users:activity", "read:servers", "servers"]
+CULLER = "idle-culler"
+CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
 SPECIALIST_SCOPES = ["admin-ui", "list:users", "read:users", "read:users:activity", "read:servers", "servers",
                      "self"]
 
@@ -60,12 +64,16 @@ def configure(c, settings_path: str) -> None:
     if site.authenticator == "native":
         c.Authenticator.admin_users = {site.specialist}  # approves sign-ups at /hub/authorize
         c.NativeAuthenticator.open_signup = False
-    c.JupyterHub.services = [{"name": SERVICE, "api_token": site.token_path.read_text(encoding="utf-8").strip()}]
+    c.JupyterHub.services = [{"name": SERVICE, "api_token": site.token_path.read_text(encoding="utf-8").strip()},
+                             culler_service(site)]
     c.JupyterHub.load_roles = [
         {"name": "crmtrain-service", "scopes": SERVICE_SCOPES, "services": [SERVICE]},
         {"name": "crmtrain-specialist", "scopes": SPECIALIST_SCOPES, "users": [site.specialist]},
+        {"name": "crmtrain-idle-culler", "scopes": CULLER_SCOPES, "services": [CULLER]},
     ]
 
+    c.JupyterHub.spawner_class = limited_spawner(site)
+    c.Spawner.mem_limit = limits.Limits.of(site).memory  # MEM_LIMIT for the server to show; the cgroup enforces it
     c.Spawner.cmd = [str(site.prefix / "bin" / "jupyterhub-singleuser")]
     c.Spawner.default_url = "/lab"
     c.Spawner.notebook_dir = "~"
@@ -73,6 +81,42 @@ def configure(c, settings_path: str) -> None:
     c.Spawner.http_timeout = 180
     # In a thread: the copies run as child processes, and the hub keeps serving meanwhile.
     c.Spawner.pre_spawn_hook = lambda spawner: asyncio.to_thread(prepare_server, site, spawner)
+
+
+def culler_service(site: Site) -> dict:
+    """jupyterhub-idle-culler as a hub service: stops servers idle for ``idle_timeout`` (as nobody)."""
+    every = max(60, min(600, site.idle_timeout // 4))
+    return {"name": CULLER, "user": "nobody", "cwd": "/",
+            "command": [str(site.prefix / "bin" / "python"), "-m", "jupyterhub_idle_culler",
+                        f"--timeout={site.idle_timeout}", f"--cull-every={every}"]}
+
+
+def limited_spawner(site: Site):
+    """JupyterHub's local process spawner, starting each trainee's server inside their limits."""
+    from jupyterhub.spawner import LocalProcessSpawner
+
+    budget = limits.Limits.of(site)
+
+    class LimitedSpawner(LocalProcessSpawner):
+        """Joins the trainee's control group and sets their rlimits before dropping to the trainee."""
+
+        def make_preexec_fn(self, name):
+            drop = super().make_preexec_fn(name)
+            if name == site.specialist:
+                return drop  # grading runs in the specialist's server
+            try:
+                procs = limits.prepare(name, budget)
+            except OSError as exc:  # rlimits alone then; said in the log
+                self.log.warning("crmtrain: no control group for %s (%s): per-process limits only", name, exc)
+                procs = ()
+
+            def preexec():
+                limits.enter(procs, budget)
+                drop()
+
+            return preexec
+
+    return LimitedSpawner
 
 
 def authenticator_class(site: Site):

@@ -21,8 +21,10 @@ from ..errors import UserError
 from . import DEFAULT_PREFIX
 
 SYSTEM_PYTHONS = ("/usr/bin/python3", "/usr/local/bin/python3")
-# JupyterHub (current release line), its sign-up authenticator, psycopg for a gradebook on PostgreSQL.
-PYTHON_PACKAGES = ("jupyterhub>=5", "jupyterhub-nativeauthenticator>=1.3", "psycopg[binary]>=3.2")
+# JupyterHub (current release line), its sign-up authenticator, the idle culler (a hub service),
+# psycopg for a gradebook on PostgreSQL.
+PYTHON_PACKAGES = ("jupyterhub>=5", "jupyterhub-nativeauthenticator>=1.3", "jupyterhub-idle-culler>=1.4",
+                   "psycopg[binary]>=3.2")
 # The hub's proxy (JupyterHub's default), Node.js from the system.
 NPM_PACKAGES = ("configurable-http-proxy@^5",)
 PROXY_BIN = Path("node") / "node_modules" / ".bin" / "configurable-http-proxy"

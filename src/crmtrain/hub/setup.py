@@ -16,7 +16,7 @@ from .. import lab
 from ..grading.config import PLUGINS, trainee_config_text
 from . import accounts
 from .exchange import write_exchange
-from .site import Site
+from .site import Site, write_private
 
 ROLES = ("trainee", "specialist")
 
@@ -67,8 +67,12 @@ def write_site(site: Site) -> None:
     site.root.mkdir(parents=True, exist_ok=True)
     site.root.chmod(0o755)
     site.save()
-    _write(site.config_path, hub_config_text(site))
-    _write(site.root / "crmtrain-hub.service", unit_text(site))
+    # Root's alone: the settings and the trainee list are nobody else's business. Only
+    # jupyter/ (every server's settings) and the exchange are open to the users.
+    write_private(site.config_path, hub_config_text(site))
+    write_private(site.root / "crmtrain-hub.service", unit_text(site))
+    if site.users_path.exists():
+        site.users_path.chmod(0o600)
     site.state_dir.mkdir(mode=0o700, exist_ok=True)
     site.state_dir.chmod(0o700)
     if not site.token_path.exists():
@@ -87,8 +91,11 @@ def write_jupyter_config(site: Site) -> None:
         # JupyterLab in the regulation's language (its language pack comes with crmtrain).
         lang = lab.notebook_language(site.workbooks_dir) if site.workbooks_dir.is_dir() else "en"
         config, _data = lab.prepare(base, python=python, lang=lang, instructor=instructor)
-        _write(config / "jupyter_server_config.json",
-               json.dumps(lab.server_config(instructor=instructor), indent=2) + "\n")
+        server = lab.server_config(instructor=instructor)
+        if not instructor:  # kernels left running eat into the trainee's memory: stopped when idle
+            server["MappingKernelManager"] = {"cull_idle_timeout": site.idle_timeout, "cull_interval": 300,
+                                              "cull_connected": False}
+        _write(config / "jupyter_server_config.json", json.dumps(server, indent=2) + "\n")
         if instructor:
             _add_defaults(config, formgrader_menu(site))
         text = trainee_config_text(site.course_id, site.exchange)

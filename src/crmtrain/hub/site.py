@@ -2,10 +2,10 @@
 
 Layout (``/srv/crmtrain`` by default; root owns everything but the exchange's course folder)::
 
-    hub.json                  these settings
-    jupyterhub_config.py      two lines: crmtrain.hub.hubconfig reads hub.json
-    crmtrain-hub.service      a systemd unit that runs the hub
-    users.json                who may log in (written by `hub users sync`, read at each login)
+    hub.json      (0600)      these settings
+    jupyterhub_config.py (0600) two lines: crmtrain.hub.hubconfig reads hub.json
+    crmtrain-hub.service (0600) a systemd unit that runs the hub
+    users.json    (0600)      who may log in (written by `hub users sync`, read at each login)
     state/        (0700)      JupyterHub's database, cookie secret, the status service's token
     jupyter/trainee/          Jupyter settings every trainee's server reads (JUPYTER_CONFIG_PATH)
     jupyter/specialist/       the same for the specialist, with nbgrader's instructor side
@@ -17,13 +17,16 @@ specialist's home, ``~/course`` unless told otherwise, and is written as the spe
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from ..errors import UserError
-from . import AUTHENTICATORS, DEFAULT_PREFIX
+from . import AUTHENTICATORS, DEFAULT_PREFIX, LIMIT_DEFAULTS
 from . import DEFAULT_SITE as _DEFAULT_SITE
 
 DEFAULT_SITE = Path(_DEFAULT_SITE)
@@ -57,6 +60,11 @@ class Site:
     db_url: str | None = None
     authenticator: str = "pam"
     python_path: tuple[str, ...] = field(default=())  # prepended to PYTHONPATH (tests: the checkout's src)
+    # What one trainee may use (hub/limits.py): their server with its kernels and terminals.
+    memory_limit: str = LIMIT_DEFAULTS["memory_limit"]
+    max_processes: int = LIMIT_DEFAULTS["max_processes"]
+    file_size_limit: str = LIMIT_DEFAULTS["file_size_limit"]
+    idle_timeout: int = LIMIT_DEFAULTS["idle_timeout"]  # seconds without activity before a server is stopped
 
     # --- files and folders -------------------------------------------------------------------
 
@@ -107,7 +115,7 @@ class Site:
         data = {k: (str(v) if isinstance(v, Path) else list(v) if isinstance(v, tuple) else v)
                 for k, v in asdict(self).items()}
         self.root.mkdir(parents=True, exist_ok=True)
-        self.settings_path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        write_private(self.settings_path, json.dumps(data, indent=2, sort_keys=True) + "\n")
         return self.settings_path
 
     @classmethod
@@ -144,10 +152,7 @@ class Users:
     def save(self, path: Path) -> None:
         text = json.dumps({"trainees": sorted(self.trainees), "disabled": sorted(self.disabled),
                            "created": sorted(self.created)}, indent=2) + "\n"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.chmod(0o644)
-        tmp.replace(path)  # the hub reads it at every login: never half-written
+        write_private(path, text)  # the hub reads it at every login: never half-written
 
     @classmethod
     def load(cls, path: Path) -> "Users":
@@ -156,3 +161,16 @@ class Users:
         except FileNotFoundError:
             return cls()
         return cls(tuple(data.get("trainees", ())), tuple(data.get("disabled", ())), tuple(data.get("created", ())))
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a site file only root may read (0600), replacing the old one in one rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # created 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..grading.course import ANSWERS_FILE, ASSESSMENTS
 from ..grading.fetchlog import parse_timestamp
-from . import api
+from . import api, limits
 from .site import Site, Users
 
 
@@ -38,12 +38,14 @@ class Person:
     server: str  # running, stopped, unknown (hub down)
     last_activity: str
     work: tuple[Work, ...]
+    in_use: str = ""  # memory and tasks of the trainee's control group, when it has one
 
 
 @dataclass(frozen=True)
 class Status:
     hub_up: bool
     people: tuple[Person, ...]
+    limits: tuple[str, ...] = ()  # what one trainee may use, and how it is enforced here
 
     @property
     def logged_in(self) -> tuple[str, ...]:
@@ -72,8 +74,20 @@ def status(site: Site) -> Status:
         server = ("running" if running else "stopped") if up else "unknown"
         activity = (model.get("last_activity") or "")[:16].replace("T", " ")
         work = () if role == "specialist" else tuple(_work(name, a, submissions) for a in ASSESSMENTS)
-        people.append(Person(name, role, server, activity, work))
-    return Status(up, tuple(people))
+        used = limits.usage(name) if role != "specialist" else None
+        in_use = f"{limits.human(used[0])}, {used[1]} tasks" if used and used[1] else ""
+        people.append(Person(name, role, server, activity, work, in_use))
+    budget = limits.Limits.of(site)
+    home = Path(pwd.getpwnam(site.specialist).pw_dir).parent if _exists(site.specialist) else Path("/home")
+    return Status(up, tuple(people), (*limits.describe(budget), f"disk per home: {limits.quota(home)}"))
+
+
+def _exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
 
 
 def latest_submissions(inbound: Path) -> dict[tuple[str, str], dt.datetime]:
@@ -113,9 +127,12 @@ def render(site: Site, st: Status) -> str:
              f"Logged in (server running): {', '.join(st.logged_in) or 'nobody'}"]
     pending = st.unsubmitted
     lines.append("Answers not submitted: " + (", ".join(f"{n} ({a})" for n, a in pending) or "none"))
-    lines.append("")
-    header = ["user", "role", "server", "last active (UTC)", *ASSESSMENTS]
-    rows = [[p.name, p.role, p.server, p.last_activity or "-", *(_cell(w) for w in p.work)] for p in st.people]
+    if site.regulation.startswith("sample:"):
+        lines.append(f"WARNING: the regulation is the built-in {site.regulation}: its answer key is public")
+    lines += ["Limits per trainee:", *(f"  {line}" for line in st.limits), ""]
+    header = ["user", "role", "server", "last active (UTC)", "in use", *ASSESSMENTS]
+    rows = [[p.name, p.role, p.server, p.last_activity or "-", p.in_use or "-", *(_cell(w) for w in p.work)]
+            for p in st.people]
     rows = [r + [""] * (len(header) - len(r)) for r in rows]
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     for row in [header, *rows]:
