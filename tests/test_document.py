@@ -61,7 +61,7 @@ def test_the_pdf_has_a_title_page_contents_and_four_parts(printed):
 
     contents = flat(pages[1])
     assert contents.startswith(_("Contents")) or _("Contents") in contents
-    parts = [_("Summary: general rules"), _("Order processing"), _("Working with clients"), _("Tests")]
+    parts = [_("Summary: general rules"), _("Order processing"), _("Working with {clients}"), _("Tests")]
     where = []
     for n, part in enumerate(parts, 1):
         # The contents line gives the page; that page starts with the part's heading.

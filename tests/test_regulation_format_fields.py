@@ -209,3 +209,26 @@ def test_a_key_taken_from_the_rule_follows_the_rule_into_the_assessment(tmp_path
     assert "check('q-sales', 'numeric', 2)" in hidden_key("{hours: 2}")
     assert "check('q-sales', 'numeric', 4)" in hidden_key("{hours: 4}")
     assert "check('q-sales', 'numeric', 3)" in hidden_key("{calendar_days: 3}")
+
+
+# --- the company's own words --------------------------------------------------------------------
+
+def words(lines: str) -> list[tuple[str, str]]:
+    return [("  pass_mark: 80\n", "  pass_mark: 80\n  words:\n" + lines)]
+
+
+WORD_CASES = [
+    ("a word for something crmtrain does not name", words("    leads: {one: request}  # <-\n"),
+     "meta.words.leads", "'leads'", "leads"),
+    ("a word without its form", words("    lead: {many: requests}  # <-\n"),
+     "meta.words.lead.one", "required but missing", "lead:"),
+    ("an unknown gender", words("    lead: {one: заявка, gender: female}  # <-\n"),
+     "meta.words.lead.gender", "'female'", "female"),
+    ("an unknown form", words("    lead: {one: заявка, genitive: заявки}  # <-\n"),
+     "meta.words.lead.genitive", "unknown key 'genitive'", "genitive"),
+]
+
+
+@pytest.mark.parametrize("edits, field, fragment, at", [c[1:] for c in WORD_CASES], ids=[c[0] for c in WORD_CASES])
+def test_each_word_problem_is_checked_at_its_position(tmp_path, edits, field, fragment, at):
+    test_each_new_field_is_checked_at_its_position(tmp_path, edits, field, fragment, at)

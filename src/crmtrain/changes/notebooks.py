@@ -54,7 +54,8 @@ def what_changed_workbook(old: Regulation, new: Regulation, changes: list[Change
           "the text a few seconds after the workbook opens.").format(company=new.meta.company, new=new.meta.version,
                                                new_date=ctx.date(new.meta.effective_date), old=old.meta.version,
                                                old_date=ctx.date(old.meta.effective_date)))
-    nb.code("from crmtrain.runtime import Workbook\n" + call("wb = Workbook", WORKBOOK, lang=ctx.lang, questions=[q.id for q in asked]))
+    nb.code("from crmtrain.runtime import Workbook\n" + call("wb = Workbook", WORKBOOK, lang=ctx.lang, questions=[q.id for q in asked],
+                                                                 **ctx.runtime_words()))
     by_section: dict[str, list[Change]] = {}
     for c in changes:
         if c.trains and c.kind not in ("question", "assessment"):

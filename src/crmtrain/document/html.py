@@ -179,7 +179,7 @@ def _order_processing(doc: Doc) -> None:
 
 def _client_work(doc: Doc) -> None:
     reg, _ = doc.ctx.reg, doc.ctx._
-    doc.heading(1, "3.", _("Working with clients"))
+    doc.heading(1, "3.", _("Working with {clients}"))
     doc.markdown(reg.client_work.intro)
     pipelines = {pl.id: pl for pl in reg.client_work.deal_pipelines}
     for i, sec in enumerate(client_work_sections(doc.ctx), 1):
@@ -194,7 +194,7 @@ def _tests(doc: Doc) -> None:
     doc.heading(1, "4.", _("Tests"))
     doc.markdown(_("Knowledge of this regulation is checked twice: right after the CRM rollout and again some time "
                    "later, to see what stuck. Both assessments mix questions on working in the system, on the "
-                   "business processes and on working with clients; they are taken in JupyterLab and graded "
+                   "business processes and on working with {clients}; they are taken in JupyterLab and graded "
                    "automatically, open answers by the responsible specialist."))
     sel = select(reg)
     rows = []
@@ -208,7 +208,7 @@ def _tests(doc: Doc) -> None:
         doc.markdown(_("Some questions differ from trainee to trainee: a case made up from the rules of this regulation, "
                        "or one of several questions from the bank. Everyone can earn the same points."))
     topics = {TestTopic.technical: _("Working in the system"), TestTopic.processes: _("Business processes"),
-              TestTopic.sales: _("Working with clients")}
+              TestTopic.sales: _("Working with {clients}")}
     count = Counter(q.topic for q in reg.questions)
     doc.heading(2, "4.2.", _("Question bank"))
     doc.markdown(ctx.ngettext("The question bank holds {n} question; each names the items of this regulation it tests.",

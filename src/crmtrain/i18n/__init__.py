@@ -27,13 +27,44 @@ LANGUAGES = ("en", "ru")
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 
-@functools.lru_cache(maxsize=None)
-def translation(lang: str) -> gettext.NullTranslations:
-    """The catalog for ``lang`` ("en" or "ru"); missing messages fall back to the English msgid."""
+def translation(lang: str, words: dict | None = None) -> gettext.NullTranslations:
+    """The catalog for ``lang`` ("en" or "ru"), speaking of leads, clients, deals and tasks in ``words``
+    (the regulation's ``meta.words``; None: the language's usual words). Missing messages fall back
+    to the English msgid."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; use one of: {', '.join(LANGUAGES)}")
+    import json
+
+    return _worded(lang, json.dumps(words or {}, sort_keys=True, ensure_ascii=False))
+
+
+@functools.lru_cache(maxsize=None)
+def _worded(lang: str, words: str) -> gettext.NullTranslations:
+    import json
+
+    from .words import word_forms
+
     # fallback=True: a missing .mo must not break a trainee's notebook, only un-translate it.
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    catalog = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    return Worded(catalog, word_forms(lang, json.loads(words)))
+
+
+class Worded(gettext.NullTranslations):
+    """A catalog whose messages name the CRM's objects in the company's words (``i18n.words``)."""
+
+    def __init__(self, catalog: gettext.NullTranslations, forms: dict) -> None:
+        super().__init__()
+        self.catalog, self.forms = catalog, forms
+
+    def gettext(self, message: str) -> str:
+        from .words import fill
+
+        return fill(self.catalog.gettext(message), self.forms)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        from .words import fill
+
+        return fill(self.catalog.ngettext(msgid1, msgid2, n), self.forms)
 
 
 def deadline_text(tr: gettext.NullTranslations, unit: str, n: int) -> str:

@@ -53,11 +53,11 @@ class DrillKind:
 
 _KINDS = (
     DrillKind("lead", "client_work.lead_classification", "decision_table", "LeadDrill",
-              N_("Drill: classify the lead"),
-              N_("A new lead is described. Pick its class by the table above. Press **Next** for another lead."), "sales"),
+              N_("Drill: classify the {lead}"),
+              N_("A new {lead} is described. Pick its class by the table above. Press **Next** for another {lead}."), "sales"),
     DrillKind("pipeline", "client_work.deal_pipelines[]", "pipeline", "PipelineDrill",
-              N_("Drill: may the deal move?"),
-              N_("A deal is in one status and should move to another. Is that allowed, and what must be filled in "
+              N_("Drill: may the {deal} move?"),
+              N_("A {deal} is in one status and should move to another. Is that allowed, and what must be filled in "
                  "first? Press **Next** for another case."), "sales", by_alias=True),
     DrillKind("process", "order_processing.processes[]", "processes", "ProcessDrill",
               N_("Drill: what comes next?"),

@@ -135,7 +135,7 @@ def assessment_notebook(reg: Regulation, name: str, title: str, description: str
     ``course`` is the nbgrader course id: with the trainee, the assessment and the slot it
     seeds each trainee's cases and draws.
     """
-    tr = translation(reg.meta.language.value)
+    tr = translation(reg.meta.language.value, reg.meta.word_forms())
     _ = tr.gettext
     items = index(reg)
     total = sum(q.points for q in questions) + sum(p.points for p in slots)
@@ -151,7 +151,8 @@ def assessment_notebook(reg: Regulation, name: str, title: str, description: str
           "the assessment."),
         **_locked("intro"),
     )
-    setup = {"lang": reg.meta.language.value, **({"course": course} if slots else {})}
+    words = reg.meta.word_forms()
+    setup = {"lang": reg.meta.language.value, **({"course": course} if slots else {}), **({"words": words} if words else {})}
     nb.code("from crmtrain.runtime import Assessment\n" + call("test = Assessment", name, **setup), **_locked("setup"))
     for n, q in enumerate(questions, 1):
         crm = {"item": q.id, "topic": q.topic.value, "type": q.type.value, "points": q.points,
@@ -201,7 +202,7 @@ def answer_notes(reg: Regulation, name: str, questions, slots: tuple[SlotPlan, .
     from ..kinds.assessments import ASSESSMENT_KINDS
 
     items = index(reg)
-    titles = part_titles(translation(reg.meta.language.value).gettext)
+    titles = part_titles(translation(reg.meta.language.value, reg.meta.word_forms()).gettext)
 
     def ref(r: str) -> dict:
         # The section's heading is where the workbook opens (JupyterLab's anchor of that heading).

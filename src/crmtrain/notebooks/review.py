@@ -46,7 +46,7 @@ def build_review(reg: Regulation, trainee: str, plan: Sequence[ReviewItem]) -> N
                   "the questions and practise with the drills; the exercises appear under the text a few seconds "
                   "after the workbook opens."))
     nb.code("from crmtrain.runtime import Workbook\n"
-            + call("wb = Workbook", NAME, lang=ctx.lang, questions=[q.id for q in questions]))
+            + call("wb = Workbook", NAME, lang=ctx.lang, questions=[q.id for q in questions], **ctx.runtime_words()))
     reasons = {"forgotten": _("you knew it at the initial test, not at the follow-up"),
                "never_learned": _("wrong at both assessments"),
                "missed": _("wrong at the assessment that asked it")}

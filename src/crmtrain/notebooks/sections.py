@@ -119,9 +119,9 @@ def client_work_sections(ctx) -> list[Section]:
     pipelines = [pipeline_section(ctx, pl) for pl in cw.deal_pipelines]
 
     tk = cw.tasks
-    attach = {"lead": _("lead"), "contact": _("contact"), "company": _("company"), "deal": _("deal")}
+    attach = {"lead": _("{lead}"), "contact": _("contact"), "company": _("company"), "deal": _("{deal}")}
     tasks = Section(tk.id, [f"## {tk.title}", tk.body,
-                            rich_table([_("When"), _("Task"), _("Attach to"), _("Due")],
+                            rich_table([_("When"), _("{Task}"), _("Attach to"), _("Due")],
                                   [[r.when, r.task, attach[r.attach_to], r.due or "—"] for r in tk.rules])])
     return [leads, proposal, timing, conversion, *pipelines, tasks]
 

@@ -27,12 +27,18 @@ class Context:
     def __init__(self, reg: Regulation):
         self.reg = reg
         self.lang = reg.meta.language.value
-        self.tr = tr = translation(self.lang)
+        # The company's words (meta.words) reach the kernels too: Workbook(..., words=...).
+        self.words = reg.meta.word_forms()
+        self.tr = tr = translation(self.lang, self.words)
         self._ = tr.gettext
         self.ngettext = tr.ngettext
         self.items: dict[str, Item] = index(reg)
         self.practice = practice_questions(reg)
         self.sections = by_section(reg, self.practice)
+
+    def runtime_words(self) -> dict:
+        """The ``words`` argument of the kernel's Workbook or Assessment (none when the usual words are used)."""
+        return {"words": self.words} if self.words else {}
 
     def date(self, d) -> str:
         """A date the way readers of this language write it."""
@@ -42,7 +48,7 @@ class Context:
 def part_titles(_) -> dict[str, str]:
     """Each part's workbook (file name without .ipynb) → its title, as its first heading shows it."""
     return {"01-summary": f"1. {_('Summary: general rules')}", "02-order-processing": f"2. {_('Order processing')}",
-            "03-client-work": f"3. {_('Working with clients')}", "04-practice-test": f"4. {_('Practice test')}"}
+            "03-client-work": f"3. {_('Working with {clients}')}", "04-practice-test": f"4. {_('Practice test')}"}
 
 
 def build_workbooks(reg: Regulation) -> dict[str, NotebookNode]:
@@ -56,7 +62,7 @@ def _start(ctx: Context, name: str, title: str, questions: list[Question]) -> No
     nb.markdown(f"# {title}", ctx._("Read from top to bottom. The exercises appear under the text a few seconds "
                                     "after the workbook opens; answer them by clicking."))
     nb.code("from crmtrain.runtime import Workbook\n"
-            + call("wb = Workbook", name, lang=ctx.lang, questions=[q.id for q in questions]))
+            + call("wb = Workbook", name, lang=ctx.lang, questions=[q.id for q in questions], **ctx.runtime_words()))
     return nb
 
 
@@ -89,7 +95,7 @@ def introduction(ctx: Context) -> NotebookNode:
     parts = [
         ("01-summary", _("Summary: the general rules of work in the CRM")),
         ("02-order-processing", _("Order processing: our business processes as flowcharts")),
-        ("03-client-work", _("Working with clients: leads, proposals, contact deadlines, deals and tasks")),
+        ("03-client-work", _("Working with {clients}: {leads}, proposals, contact deadlines, {deals} and {tasks}")),
         ("04-practice-test", _("Practice test: questions from every part, like the assessments")),
     ]
     nb.markdown(
@@ -124,7 +130,7 @@ def introduction(ctx: Context) -> NotebookNode:
             count=count, mark=a.pass_mark or m.pass_mark, days=a.due_days), a.description]
     nb.markdown(
         f"## {_('Assessments')}",
-        _("Knowledge is checked twice. Both assessments mix technical questions, business processes, and work with clients."),
+        _("Knowledge is checked twice. Both assessments mix technical questions, business processes, and work with {clients}."),
         *described,
         _("The responsible specialist releases an assessment; it appears in **My training**, on the left, with its due "
           "date. Press **Start**, answer by clicking, and press **Submit**. Once it is graded, **Open the result** shows "
@@ -191,7 +197,7 @@ def practice_test(ctx: Context) -> NotebookNode:
     random.Random(f"{ctx.reg.meta.version}/practice").shuffle(questions)
     nb = _start(ctx, "04-practice-test", part_titles(_)["04-practice-test"], questions)
     nb.markdown(_("Questions from every part of the regulation, mixed as in the assessments: working in the system, "
-                  "business processes, and work with clients. This test does not count; take it as often as you like."))
+                  "business processes, and work with {clients}. This test does not count; take it as often as you like."))
     for n, q in enumerate(questions, 1):
         nb.markdown(f"#### {_('Question {n} of {total}').format(n=n, total=len(questions))}")
         nb.code(call("wb.quiz", literal(ctx.reg, q, ctx.items)), crmtrain={"item": q.id})

@@ -5,9 +5,10 @@ Ids and references have one pattern each (docs/regulation-format.md documents th
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
 # One id pattern for every id (documented in docs/regulation-format.md). No dots: a dot joins
 # an owner and its child in a reference (``order-intake.check-stock``), so a dotted id could
@@ -32,3 +33,26 @@ class Model(BaseModel):
     """Base: immutable, unknown keys are errors (they are almost always typos)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False, defer_build=True)
+
+
+class WordForms(Model):
+    """The company's word for one of the CRM's objects, with the forms the language needs.
+
+    Only ``one`` is required; the other forms are made from it by the language's regular
+    endings (crmtrain.i18n.words) and may be given where those are wrong.
+    """
+
+    one: Text = Field(description="the word: «заявка», 'request'")
+    many: str = Field("", description="plural: «заявки», 'requests'")
+    gen: str = Field("", description="Russian genitive: «заявки»")
+    dat: str = Field("", description="Russian dative: «заявке»")
+    acc: str = Field("", description="Russian accusative: «заявку»")
+    ins: str = Field("", description="Russian instrumental: «заявкой»")
+    prep: str = Field("", description="Russian prepositional: «заявке»")
+    many_gen: str = Field("", description="Russian genitive plural: «заявок»")
+    many_dat: str = Field("", description="Russian dative plural: «заявкам»")
+    many_acc: str = Field("", description="Russian accusative plural: «заявки»")
+    many_ins: str = Field("", description="Russian instrumental plural: «заявками»")
+    many_prep: str = Field("", description="Russian prepositional plural: «заявках»")
+    gender: Literal["m", "f", "n"] | SkipJsonSchema[None] = Field(
+        None, description="m, f or n: which adjective forms go with it («новая заявка»)")

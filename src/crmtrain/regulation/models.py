@@ -20,7 +20,7 @@ from ..kinds.assessments import ASSESSMENTS
 from ..kinds.drills import DRILL_KINDS
 from ..kinds.questions import QUESTION_TYPES, QuestionKind, question_kind
 from .client_work import AnswerFrom, ClientWork
-from .fields import Id, Model, Ref, ShapeError, Text
+from .fields import Id, Model, Ref, ShapeError, Text, WordForms
 
 
 class Language(str, Enum):
@@ -45,6 +45,13 @@ class Meta(Model):
     effective_date: dt.date
     specialist: Specialist
     pass_mark: int = Field(80, ge=1, le=100, description="percent of points needed to pass")
+    words: dict[Literal["lead", "client", "deal", "task"], WordForms] = Field(
+        {}, description="the company's own words for the CRM's objects, used in every generated text: "
+                        "lead: {one: заявка}")
+
+    def word_forms(self) -> dict:
+        """The words as the translations take them (crmtrain.i18n.translation's ``words``)."""
+        return {k: v.model_dump(exclude_defaults=True) for k, v in self.words.items()}
 
 
 # --- part 1: summary ----------------------------------------------------------------------

@@ -56,9 +56,9 @@ class Assessment:
     """One assessment notebook: ``test.item({...})`` per question, answers in answers.json."""
 
     def __init__(self, name: str, lang: str = "en", *, course: str = "", trainee: str | None = None,
-                 folder: str | os.PathLike | None = None) -> None:
+                 folder: str | os.PathLike | None = None, words: dict | None = None) -> None:
         self.name, self.lang, self.course = name, lang, course  # course: the nbgrader course id (variant seeds)
-        self.tr = translation(lang)
+        self.tr = translation(lang, words)  # words: the company's own words for lead, client, deal, task
         self.trainee = trainee or trainee_id()
         self.store = JsonStore(Path(folder if folder is not None else os.getcwd()) / ANSWERS_FILE)
         data = self.store.load()

@@ -147,7 +147,7 @@ class LeadDrill(Drill):
         lead = self.case["lead"]
         rows = "".join(f"<li>{esc(c['label'])}: <b>{esc(self._value(c, lead[c['name']]))}</b></li>"
                        for c in self.spec["criteria"] if c["name"] in lead)
-        return f"<p>{esc(self._('A new lead:'))}</p><ul>{rows}</ul><p>{esc(self._('Which class is it?'))}</p>"
+        return f"<p>{esc(self._('A new {lead}:'))}</p><ul>{rows}</ul><p>{esc(self._('Which class is it?'))}</p>"
 
     def make_inputs(self):
         names = {c["id"]: c["name"] for c in self.spec["classes"]}
@@ -157,7 +157,7 @@ class LeadDrill(Drill):
     def explain(self):
         rule = decision_table.classify(self.spec, self.case["lead"])
         if rule is None:
-            return self._("No rule covers this lead: tell the responsible specialist, the table has a gap.")
+            return self._("No rule covers this {lead}: tell the responsible specialist, the table has a gap.")
         names = {c["id"]: c["name"] for c in self.spec["classes"]}
         crit = {c["name"]: c for c in self.spec["criteria"]}
         conds = [f"{crit[n]['label']}: {conditions.describe_condition(crit[n], v, self._labels())}"
@@ -165,7 +165,7 @@ class LeadDrill(Drill):
         # Rules are shown by their row number in the workbook's table; their ids are internal.
         number = next(i for i, r in enumerate(self.spec["rules"], 1) if r is rule or r.get("id") == rule.get("id"))
         why = self._("Rule {n} of the table is the first that matches ({conditions}), so the class is {cls}.").format(
-            n=number, conditions="; ".join(conds) or self._("any lead"), cls=names[rule["then"]])
+            n=number, conditions="; ".join(conds) or self._("any {lead}"), cls=names[rule["then"]])
         if rule.get("note"):
             why += " " + self._("Why: {note}").format(note=rule["note"])
         return why
@@ -190,7 +190,7 @@ class PipelineDrill(Drill):
         return next(s["name"] for s in self._pipeline()["statuses"] if s["id"] == sid)
 
     def render_case(self) -> str:
-        html = esc(self._("The deal is in status “{src}”. The manager wants to move it to “{dst}”.").format(
+        html = esc(self._("The {deal} is in status “{src}”. The manager wants to move it to “{dst}”.").format(
             src=self._name(self.case["from"]), dst=self._name(self.case["to"])))
         if isinstance(self.spec, list) and len(self.spec) > 1:  # an assessment's case: say which pipeline
             html = f"<b>{esc(self._pipeline().get('title') or self._pipeline()['id'])}</b>. " + html
@@ -230,7 +230,7 @@ class PipelineDrill(Drill):
         key = self.key()
         if key[0] == cases.PipelineRules.FORBIDDEN:
             targets = [self._name(t) for t in pipeline.allowed_targets(self._pipeline(), self.case["from"])]
-            return self._("This move is not in the regulation. From this status a deal may go to: {targets}.").format(
+            return self._("This move is not in the regulation. From this status a {deal} may go to: {targets}.").format(
                 targets=", ".join(targets) or self._("nowhere (it is final)"))
         return self._("The move is allowed once these are filled in: {fields}.").format(
             fields=", ".join(labels[f] for f in key[1:]) or self._("nothing extra"))

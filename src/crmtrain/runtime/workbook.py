@@ -40,11 +40,12 @@ class Workbook:
         *,
         seed: str | None = None,
         folder: str | os.PathLike | None = None,
+        words: dict | None = None,
     ) -> None:
         if not name or any(c in name for c in "/\\"):
             raise ValueError(f"a workbook name is a plain file name, not {name!r}")
         self.name, self.lang = name, lang
-        self.tr = translation(lang)
+        self.tr = translation(lang, words)  # words: the company's own words for lead, client, deal, task
         self.seed = name if seed is None else str(seed)
         self.questions: list[str] = list(dict.fromkeys(questions))
         self.quizzes: dict[str, Quiz] = {}
