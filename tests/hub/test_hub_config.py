@@ -158,12 +158,16 @@ def test_a_gradebook_address_must_be_sqlite_or_postgresql(url):
 
 
 def test_status_knows_answers_saved_after_the_last_submission(tmp_path):
-    inbound = tmp_path / "inbound"
-    inbound.mkdir()
+    site = make_site(tmp_path)
+    inbound = site.exchange / site.course_id / "inbound"
+    inbound.mkdir(parents=True)
     for name in ("ann+initial+2026-12-01 10:00:00.000000 UTC+abc", "ann+initial+2026-12-01 11:00:00.5 UTC+def",
-                 "bob+followup+2026-12-02 09:00:00.000000 UTC", "junk"):
+                 "bob+followup+2026-12-02 09:00:00.000000 UTC", "bob+initial+2099-12-31 00:00:00.000000 UTC+x"):
         (inbound / name).mkdir()
-    found = status.latest_submissions(inbound)
+        (inbound / name / "timestamp.txt").write_text(name.split("+")[2])
+    (inbound / "ann+initial+2026-12-01 12:00:00.000000 UTC+half").mkdir()  # a submit still copying
+    (inbound / "junk").mkdir()
+    found = status.latest_submissions(site)
     assert found == {("ann", "initial"): dt.datetime(2026, 12, 1, 11, 0, 0, 500000),
                      ("bob", "followup"): dt.datetime(2026, 12, 2, 9)}
     at = dt.datetime(2026, 12, 1, 11)

@@ -70,7 +70,7 @@ def inbound_submissions(course: Course, assessment: str) -> dict[str, list[dt.da
     Forged, future-dated, unreadable and half-written entries do not count (see
     :mod:`.exchange.inbound`); ``crmtrain collect`` names them.
     """
-    found = scan_course(course.exchange_dir, course.course_id, assessment)
+    found = scan_course(course.exchange_dir, course.course_id, (assessment,))[assessment]
     return {t: [s.at for s in subs] for t, subs in found.by_trainee().items()}
 
 

@@ -83,15 +83,19 @@ def open_own_dir(name: str, parent: int | None = None, *, owners: set[int] | Non
     return fd
 
 
-def open_inbound(exchange_dir: Path, course_id: str) -> int:
-    """An fd of ``<exchange>/<course>/inbound`` reached through no link and no trainee's folder."""
+def open_inbound(exchange_dir: Path, course_id: str, trusted: set[int] | None = None) -> int:
+    """An fd of ``<exchange>/<course>/inbound`` reached through no link and no trainee's folder.
+
+    Both folders must belong to one of ``trusted`` (by default the reader and root; root
+    reading the hub's exchange passes the specialist's uid too).
+    """
     root = os.open(exchange_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # the configured root
     try:
         where = course_id
-        course = open_own_dir(course_id, root)
+        course = open_own_dir(course_id, root, owners=trusted)
         try:
             where = f"{course_id}/inbound"
-            return open_own_dir("inbound", course)
+            return open_own_dir("inbound", course, owners=trusted)
         finally:
             os.close(course)
     except Refused as why:
@@ -172,12 +176,13 @@ def scan(inbound: int, assessment: str, now: dt.datetime | None = None) -> Scan:
     return Scan(tuple(sorted(accepted, key=lambda s: (s.at, s.name))), tuple(refused))
 
 
-def scan_course(exchange_dir: Path, course_id: str, assessment: str) -> Scan:
-    """:func:`scan` of a course's ``inbound/`` (an empty scan if there is none yet)."""
+def scan_course(exchange_dir: Path, course_id: str, assessments: tuple[str, ...],
+                trusted: set[int] | None = None) -> dict[str, Scan]:
+    """:func:`scan` of a course's ``inbound/`` for each assessment (empty scans if there is none yet)."""
     if not (exchange_dir / course_id / "inbound").is_dir():
-        return Scan((), ())
-    fd = open_inbound(exchange_dir, course_id)
+        return {a: Scan((), ()) for a in assessments}
+    fd = open_inbound(exchange_dir, course_id, trusted)
     try:
-        return scan(fd, assessment)
+        return {a: scan(fd, a) for a in assessments}
     finally:
         os.close(fd)

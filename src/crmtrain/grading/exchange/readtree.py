@@ -67,9 +67,12 @@ def copy_tree(src: int, dst: int, *, owners: set[int], patterns: Patterns, file_
     budget = budget or Budget()
     if depth > MAX_DEPTH:
         raise Refused(f"has folders nested deeper than {MAX_DEPTH}")
+    names = []
     with os.scandir(src) as entries:
-        names = sorted(e.name for e in entries)
-    budget.take(entries=len(names))
+        for entry in entries:  # counted as listed: a folder of a million names stops at the limit
+            budget.take(entries=1)
+            names.append(entry.name)
+    names.sort()
     for name in names:
         path = f"{rel}{shown(name)}"
         st = os.stat(name, dir_fd=src, follow_symlinks=False)
