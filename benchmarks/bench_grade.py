@@ -72,7 +72,7 @@ def stock_config(root: Path) -> None:
 
 def clone(course, answers: dict, total: int) -> dict:
     """More collected submissions: copies of the real ones under new ids (``--no-stock`` at scale)."""
-    from crmtrain.grading.roster import import_roster
+    from crmtrain.grading.verbs.roster import import_roster
 
     ids = sorted(answers)
     more = {}
@@ -92,15 +92,15 @@ def profile(course, trainees: list[str]) -> list[tuple[str, float]]:
     import cProfile
     import pstats
 
-    from crmtrain.grading import _worker
+    from crmtrain.grading.verbs import worker_process
 
-    _worker.init(str(course.root), quiet=False)
-    _worker.grade_trainee(trainees[0], (A,))  # warm: first-use costs are not per submission
+    worker_process.init(str(course.root), quiet=False)
+    worker_process.grade_trainee(trainees[0], (A,))  # warm: first-use costs are not per submission
     prof = cProfile.Profile()
     start = time.perf_counter()
     prof.enable()
     for t in trainees[1:]:
-        _worker.grade_trainee(t, (A,))
+        worker_process.grade_trainee(t, (A,))
     prof.disable()
     wall = (time.perf_counter() - start) / (len(trainees) - 1)
     stats = pstats.Stats(prof).stats
@@ -114,7 +114,7 @@ def profile(course, trainees: list[str]) -> list[tuple[str, float]]:
              "nbgrader: saving grades and comments (SaveAutoGrades)": ("saveautogrades.py", "preprocess"),
              "nbgrader: late penalties (AssignLatePenalties)": ("latesubmission.py", "preprocess"),
              "nbformat: reading, validating and writing notebooks": ("nbformat/__init__.py", "read"),
-             "crmtrain: answers.json notes and the graded marker": ("_worker.py", "_answer_notes")}
+             "crmtrain: answers.json notes and the graded marker": ("worker_process.py", "_answer_notes")}
     rows = []
     for name, (file, func, *cls) in parts.items():
         total = 0.0
@@ -139,8 +139,8 @@ def _defines(path: str, line: int, cls: str) -> bool:
 
 def setup(root: Path, n: int):
     from crmtrain.commands.build import run as build
-    from crmtrain.grading import collect, release, roster
-    from crmtrain.grading.course import Course
+    from crmtrain.grading.verbs import collect, release, roster
+    from crmtrain.grading.plumbing.course import Course
     from crmtrain.regulation.loader import load
     from crmtrain.samples import sample_path
     from crmtrain.simulate import SimulatedTrainee, slots_asked
@@ -176,8 +176,8 @@ def key_scores(reg, course, answers: dict) -> dict[str, float]:
 
 
 def scores(root: Path) -> dict[str, float]:
-    from crmtrain.grading.course import Course
-    from crmtrain.grading.results import results
+    from crmtrain.grading.plumbing.course import Course
+    from crmtrain.grading.presentation.results import results
 
     return {r.trainee: r.score for r in results(Course.load(root), A)}
 
@@ -220,7 +220,7 @@ def execution(course, trainee: str, runs: int = 3) -> float:
 
 def at_scale(n: int, keep: str | None) -> int:
     """crmtrain grade on ``n`` collected submissions: total and per-submission time."""
-    from crmtrain.grading.autograde import usable_cpus
+    from crmtrain.grading.verbs.autograde import usable_cpus
 
     tmp = Path(keep or tempfile.mkdtemp(prefix="bench-grade-")).absolute()
     tmp.mkdir(parents=True, exist_ok=True)
@@ -263,7 +263,7 @@ def main() -> int:
         return 0
     if args.no_stock:
         return at_scale(args.trainees, args.keep)
-    from crmtrain.grading.autograde import usable_cpus
+    from crmtrain.grading.verbs.autograde import usable_cpus
     from crmtrain.simulate import autograded_max
 
     tmp = Path(args.keep or tempfile.mkdtemp(prefix="bench-grade-")).absolute()
@@ -285,7 +285,7 @@ def main() -> int:
             print(f"crmtrain grade: {line.strip()}", file=sys.stderr)
     t_retry = 0.0
     if failed:  # graded again, one at a time, and the time added to crmtrain's
-        from crmtrain.grading.autograde import grade
+        from crmtrain.grading.verbs.autograde import grade
 
         t_retry, again = time.perf_counter(), grade(course, [A], trainees=failed, workers=1)
         t_retry = time.perf_counter() - t_retry

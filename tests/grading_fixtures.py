@@ -25,8 +25,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from crmtrain.runtime.check import is_correct
-from crmtrain.grading.config import write_config
-from crmtrain.grading.course import Course
+from crmtrain.grading.plumbing.config import write_config
+from crmtrain.grading.plumbing.course import Course
 
 COURSE_ID = "crm-test"
 ASSESSMENT = "initial"
@@ -235,7 +235,7 @@ class Trainee:
 
 def grade_by_hand(course: Course, trainee: str, grade_id: str, score: float, assessment: str = ASSESSMENT) -> None:
     """What nbgrader's formgrader does when the specialist scores an open answer."""
-    from crmtrain.grading.gradebook import hand_grade
+    from crmtrain.grading.plumbing.gradebook import hand_grade
 
     hand_grade(course, assessment, trainee, grade_id, score)
 
@@ -265,7 +265,8 @@ def grade_both_ways(course: Course, tmp_path: Path, submissions: int) -> tuple[P
     import subprocess
     import sys
 
-    from crmtrain.grading import autograde, collect, results
+    from crmtrain.grading.verbs import autograde, collect
+    from crmtrain.grading.presentation import results
 
     collect.collect(course, ASSESSMENT)
     stock_root = stock_copy(course, tmp_path)
@@ -299,7 +300,7 @@ def blank_gradebook(tmp_path_factory) -> Path:
     """An empty gradebook for COURSE_ID, made once: nbgrader spends seconds creating one."""
     from nbgrader.api import Gradebook
 
-    from crmtrain.grading.course import nbgrader_tools_on_path
+    from crmtrain.grading.plumbing.course import nbgrader_tools_on_path
 
     nbgrader_tools_on_path()
     path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"

@@ -22,9 +22,10 @@ from grading_fixtures import COURSE_ID, subprocess_env
 
 from crmtrain.commands.build import course_files
 from crmtrain.files import write_files
-from crmtrain.grading import autograde, collect, feedback, release, results, roster
-from crmtrain.grading.course import Course
-from crmtrain.grading.leaks import exchange_folders, find_key_material
+from crmtrain.grading.verbs import autograde, collect, feedback, release, roster
+from crmtrain.grading.presentation import results
+from crmtrain.grading.plumbing.course import Course
+from crmtrain.grading.safety.leaks import exchange_folders, find_key_material
 from crmtrain.regulation.loader import load
 from crmtrain.samples import sample_path
 from crmtrain.simulate import SimulatedTrainee, autograded_max, expected_scores, questions
@@ -151,7 +152,7 @@ def test_the_feedback_page_is_for_people_no_code_no_ids_no_prompts(story):
     import html as htmlmod
     import re
 
-    from crmtrain.grading import gradebook
+    from crmtrain.grading.plumbing import gradebook
 
     open_q = next(q for q in questions(story.reg, A) if q.answer is None)
     gradebook.hand_grade(story.course, A, "alice", open_q.id, 2, comment="Good start; name the accountant's step too.")

@@ -98,7 +98,7 @@ def test_the_workbooks_and_drills_that_change(versions):
 
 
 def test_the_retest_covers_exactly_the_changed_items(versions, tmp_path):
-    from crmtrain.grading.items import cell_problems, read_items
+    from crmtrain.grading.scoring.items import cell_problems, read_items
     from crmtrain.notebooks.cells import render
 
     _, new, changes = versions
@@ -185,8 +185,8 @@ def test_with_a_course_it_names_who_learned_the_old_version(tmp_path, blank_grad
 
     from crmtrain.commands.build import course_files
     from crmtrain.files import write_files
-    from crmtrain.grading.course import Course
-    from crmtrain.grading.items import assessment_items
+    from crmtrain.grading.plumbing.course import Course
+    from crmtrain.grading.scoring.items import assessment_items
 
     old = load(OLD)
     root = tmp_path / "course"

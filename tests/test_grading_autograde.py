@@ -13,7 +13,7 @@ import pytest
 from grading_fixtures import make_course
 
 from crmtrain.errors import UserError
-from crmtrain.grading import _worker, autograde
+from crmtrain.grading.verbs import worker_process, autograde
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
 
@@ -37,7 +37,7 @@ def test_the_plan_gives_each_trainee_one_job(submitted):
 
 
 def _raw(trainee, assessment, ok=True, error="", log=""):
-    return _worker.RawOutcome(trainee, assessment, ok, 1.0 if ok else None, 2.0 if ok else None, 0.0, 0.0,
+    return worker_process.RawOutcome(trainee, assessment, ok, 1.0 if ok else None, 2.0 if ok else None, 0.0, 0.0,
                               False, error, log, 0.01)
 
 
@@ -52,8 +52,8 @@ def test_workers_never_share_a_trainee_and_failures_do_not_stop_the_rest(submitt
             return [_raw("bob", "initial", ok=False, error="NotJSONError: not a notebook")]
         return [_raw(trainee, a) for a in assessments]
 
-    monkeypatch.setattr(_worker, "init", lambda root, quiet=True: None)
-    monkeypatch.setattr(_worker, "grade_trainee", fake)
+    monkeypatch.setattr(worker_process, "init", lambda root, quiet=True: None)
+    monkeypatch.setattr(worker_process, "grade_trainee", fake)
     seen = []
     report = autograde.grade(submitted, workers=2, on_outcome=seen.append)
     assert report.workers == 2
@@ -82,8 +82,8 @@ def test_database_errors_are_retried_alone_and_dead_workers_reported(submitted, 
             os._exit(1)  # the process dies, as under the OOM killer
         return [_raw(trainee, a) for a in assessments]
 
-    monkeypatch.setattr(_worker, "init", lambda root, quiet=True: None)
-    monkeypatch.setattr(_worker, "grade_trainee", fake)
+    monkeypatch.setattr(worker_process, "init", lambda root, quiet=True: None)
+    monkeypatch.setattr(worker_process, "grade_trainee", fake)
     report = autograde.grade(submitted, workers=2, progress=True)
     bob, cid = report.outcome("bob", "initial"), report.outcome("cid", "followup")
     assert bob.ok and bob.attempts == 2
@@ -101,7 +101,7 @@ def test_nothing_to_grade(tmp_path):
 
 def test_an_error_of_our_own_keeps_its_traceback_in_the_courses_grading_log(submitted, monkeypatch, capsys):
     from crmtrain.cli import main
-    from crmtrain.grading import intake, markers
+    from crmtrain.grading.safety import intake, markers
 
     def broken_vetting(course, trainee, assessment):
         raise RuntimeError(f"vetting {trainee} broke")

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from crmtrain.errors import UserError
-from crmtrain.grading.config import config_text, write_config
-from crmtrain.grading.course import ASSESSMENTS, Course, check_assessment
+from crmtrain.grading.plumbing.config import config_text, write_config
+from crmtrain.grading.plumbing.course import ASSESSMENTS, Course, check_assessment
 
-GRADING_MODULES = ("course", "roster", "release", "status", "collect", "autograde", "feedback", "items",
-                   "results", "leaks", "fetchlog")
+GRADING_MODULES = ("plumbing.course", "verbs.roster", "verbs.release", "verbs.status", "verbs.collect", "verbs.autograde", "verbs.feedback", "scoring.items", "presentation.results", "safety.leaks", "exchange.fetchlog")
 
 
 def test_config_is_deterministic_and_readable(tmp_path):

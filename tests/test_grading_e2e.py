@@ -26,9 +26,10 @@ from grading_fixtures import (
     subprocess_env,
 )
 
-from crmtrain.grading import autograde, collect, feedback, release, results, roster, status
-from crmtrain.grading.config import trainee_config_text
-from crmtrain.grading.leaks import exchange_folders, scan
+from crmtrain.grading.verbs import autograde, collect, feedback, release, roster, status
+from crmtrain.grading.presentation import results
+from crmtrain.grading.plumbing.config import trainee_config_text
+from crmtrain.grading.safety.leaks import exchange_folders, scan
 
 pytestmark = pytest.mark.nbgrader
 

@@ -20,7 +20,8 @@ import nbformat
 import pytest
 from grading_fixtures import ASSESSMENT, Trainee, make_course, subprocess_env
 
-from crmtrain.grading import autograde, collect, release, results
+from crmtrain.grading.verbs import autograde, collect, release
+from crmtrain.grading.presentation import results
 
 pytestmark = pytest.mark.nbgrader
 

@@ -7,7 +7,7 @@ import pytest
 from grading_fixtures import ITEMS, make_course, source_notebook
 
 from crmtrain.errors import UserError
-from crmtrain.grading.items import assessment_items, read_items
+from crmtrain.grading.scoring.items import assessment_items, read_items
 
 
 def test_items_come_back_with_points_topic_refs_type(tmp_path):
@@ -39,7 +39,7 @@ def test_inconsistent_metadata_is_reported_all_at_once(tmp_path):
 
 
 def test_every_code_cell_must_be_a_locked_nbgrader_cell(tmp_path):
-    from crmtrain.grading.items import cell_problems
+    from crmtrain.grading.scoring.items import cell_problems
 
     nb = source_notebook()
     path = tmp_path / "initial.ipynb"
@@ -112,8 +112,8 @@ def test_a_malformed_case_slot_is_named(tmp_path, change, message):
 
 
 def test_a_question_both_fixed_and_drawn_is_refused(tmp_path):
-    from crmtrain.grading.config import write_config
-    from crmtrain.grading.course import Course
+    from crmtrain.grading.plumbing.config import write_config
+    from crmtrain.grading.plumbing.course import Course
 
     write_config(tmp_path, "crm", tmp_path / "exchange")
     folder = tmp_path / "source" / "initial"

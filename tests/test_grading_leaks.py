@@ -6,7 +6,7 @@ import json
 
 from grading_fixtures import make_course
 
-from crmtrain.grading.leaks import find_key_material, hidden_lines, scan
+from crmtrain.grading.safety.leaks import find_key_material, hidden_lines, scan
 
 
 def test_hidden_lines_are_the_substantive_ones(tmp_path):

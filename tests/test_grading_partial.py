@@ -20,7 +20,7 @@ import pytest
 from grading_fixtures import ASSESSMENT, Trainee, grade_both_ways, make_course
 from nbgrader.api import Gradebook
 
-from crmtrain.grading import release
+from crmtrain.grading.verbs import release
 
 pytestmark = pytest.mark.nbgrader
 

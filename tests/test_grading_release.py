@@ -9,8 +9,9 @@ import pytest
 from grading_fixtures import ASSESSMENT, Trainee
 
 from crmtrain.errors import UserError
-from crmtrain.grading import autograde, collect, fetchlog, release, status
-from crmtrain.grading.leaks import exchange_folders, find_key_material
+from crmtrain.grading.verbs import autograde, collect, release, status
+from crmtrain.grading.exchange import fetchlog
+from crmtrain.grading.safety.leaks import exchange_folders, find_key_material
 
 pytestmark = pytest.mark.nbgrader
 

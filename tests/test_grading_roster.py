@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crmtrain.errors import UserError
-from crmtrain.grading.roster import import_roster, read_roster, trainees
+from crmtrain.grading.verbs.roster import import_roster, read_roster, trainees
 
 
 def _csv(tmp_path, text, name="staff.csv", encoding="utf-8"):

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from crmtrain.grading.answers import read_submitted
-from crmtrain.grading.scoring import parse_check, run_check
+from crmtrain.grading.safety.answers import read_submitted
+from crmtrain.grading.scoring.checks import parse_check, run_check
 
 GENERATED = ("# Scored when the responsible specialist grades the assessment.\n### BEGIN HIDDEN TESTS\n"
              "from crmtrain.runtime.check import check\ncheck('Q1', 'numeric', 24.0, tolerance=0.5)\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmtrain.grading.shown import KEY, answer_outputs
+from crmtrain.grading.presentation.shown import KEY, answer_outputs
 
 SPEC = {"id": "q", "type": "multiple", "options": [{"id": "a", "text": "Name"}, {"id": "b", "text": "Phone"},
                                                    {"id": "c", "text": "Serial number"}]}
@@ -87,9 +87,9 @@ def test_feedback_drops_the_key_where_the_assessment_hides_it(tmp_path):
 
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from crmtrain.grading.config import write_config
+    from crmtrain.grading.plumbing.config import write_config
     from crmtrain.grading.plugins import HideKey
-    from crmtrain.grading.course import Course
+    from crmtrain.grading.plumbing.course import Course
 
     write_config(tmp_path, "crm-test", tmp_path / "exchange")
     course = Course.load(tmp_path)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from crmtrain.grading.answers import read_submitted, write_vetted
+from crmtrain.grading.safety.answers import read_submitted, write_vetted
 
 SLOTS = {"Q1", "lead-case", "deal-move", "call-back", "pick"}
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from crmtrain.grading.answers import read_submitted
-from crmtrain.grading.shown import KEY, MARK
-from crmtrain.grading.scoring import parse_check
-from crmtrain.grading.shown_slots import drawn, regenerate, slot_outputs
+from crmtrain.grading.safety.answers import read_submitted
+from crmtrain.grading.presentation.shown import KEY, MARK
+from crmtrain.grading.scoring.checks import parse_check
+from crmtrain.grading.presentation.shown_slots import drawn, regenerate, slot_outputs
 from crmtrain.notebooks.sections import drill_of
 from crmtrain.regulation.loader import load
 from crmtrain.rules import cases

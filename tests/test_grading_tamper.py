@@ -23,8 +23,9 @@ import nbformat
 import pytest
 from grading_fixtures import ASSESSMENT, ITEMS, Trainee, make_course, subprocess_env
 
-from crmtrain.grading import autograde, collect, release, results, status
-from crmtrain.grading.course import Course
+from crmtrain.grading.verbs import autograde, collect, release, status
+from crmtrain.grading.presentation import results
+from crmtrain.grading.plumbing.course import Course
 
 pytestmark = pytest.mark.nbgrader
 

@@ -24,7 +24,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from nbgrader.api import Gradebook
 from test_rules_cases import sample_specs
 
-from crmtrain.grading import release
+from crmtrain.grading.verbs import release
 from crmtrain.kinds.drills import DRILL_KINDS
 from crmtrain.kinds.questions import QUESTION_KINDS
 from crmtrain.regulation.loader import load

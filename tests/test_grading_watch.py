@@ -14,9 +14,10 @@ import pytest
 from grading_fixtures import ASSESSMENT, Trainee, subprocess_env
 
 from crmtrain.errors import UserError
-from crmtrain.grading import autograde, release, results
-from crmtrain.grading.markers import course_lock, is_graded, mark_graded, submission_stamp
-from crmtrain.grading.watch import ungraded, watch
+from crmtrain.grading.verbs import autograde, release
+from crmtrain.grading.presentation import results
+from crmtrain.grading.safety.markers import course_lock, is_graded, mark_graded, submission_stamp
+from crmtrain.grading.verbs.watch import ungraded, watch
 
 pytestmark = pytest.mark.nbgrader
 
@@ -77,7 +78,7 @@ def test_a_watcher_stopped_mid_grade_grades_that_submission_on_restart(course, t
     # As if the watcher was killed while nbgrader was grading bob's new submission: collected,
     # half written, never marked.
     _submit(course, "bob", {**RIGHT, "Q004": True}, tmp_path)
-    from crmtrain.grading.collect import collect
+    from crmtrain.grading.verbs.collect import collect
 
     collect(course, ASSESSMENT)
     (course.autograded_dir("bob", ASSESSMENT) / f"{ASSESSMENT}.ipynb").write_text("{ half")
@@ -98,7 +99,7 @@ def test_the_course_lock_is_exclusive_and_says_who_holds_it(course):
 def test_a_marker_is_for_one_submission(course, tmp_path):
     release.release(course, ASSESSMENT, due=dt.datetime.utcnow() + dt.timedelta(days=1))
     _submit(course, "ann", RIGHT, tmp_path)
-    from crmtrain.grading.collect import collect
+    from crmtrain.grading.verbs.collect import collect
 
     collect(course, ASSESSMENT)
     assert not is_graded(course, "ann", ASSESSMENT)

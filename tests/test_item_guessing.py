@@ -113,8 +113,8 @@ def test_many_options_use_the_closed_form():
 
 def test_item_analysis_uses_the_assessments_partial_credit(questions):
     """The sample's follow-up gives partial credit and the initial does not: the report's guess score follows."""
-    from crmtrain.grading.snapshot import Grades, Snapshot
-    from crmtrain.grading.items import Item
+    from crmtrain.grading.plumbing.snapshot import Grades, Snapshot
+    from crmtrain.grading.scoring.items import Item
     from crmtrain.reports.from_gradebook import build
 
     reg = load(sample_path("en"))

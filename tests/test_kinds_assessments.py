@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crmtrain import cli
-from crmtrain.grading import course
+from crmtrain.grading.plumbing import course
 from crmtrain.i18n import translation
 from crmtrain.kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, FIRST, LAST, described, earlier
 from crmtrain.regulation.loader import load

@@ -64,6 +64,16 @@ LAYERS: dict[str, set[str]] = {
     "cli": {"commands", "errors", "grading", "hub", "i18n", "kinds", "speedups"},  # kinds: the assessments; grading, hub: their defaults
     "__main__": {"cli"},
 }
+# grading's own sub-packages, the same way: each job in its folder, and which others it may use.
+GRADING: dict[str, set[str]] = {
+    "plumbing": set(),  # the course folder and its nbgrader_config.py, the gradebook, patches to nbgrader
+    "safety": {"plumbing"},  # intake: what of a submission nbgrader may see; answers.json as data; the lock; key scan
+    "exchange": {"plumbing", "safety"},  # the exchange trusting nothing a trainee wrote: inbound, fetch markers, collect
+    "scoring": {"plumbing"},  # an assessment's items from its source notebook; answer checks scored as data
+    "presentation": {"plumbing", "scoring"},  # the answers as the graded view and the feedback page show them
+    "verbs": {"exchange", "plumbing", "presentation", "safety", "scoring"},  # release, collect, grade, feedback...
+    "plugins": {"exchange", "plumbing", "presentation", "safety", "scoring"},  # named by every course's config
+}
 # Third-party packages allowed only in these layers.
 ONLY_IN = {"nbgrader": {"grading"}, "pandas": {"reports"}, "jupyterhub": {"hub"}}
 # The kernel runtime: the crmtrain packages it may reach, and the only third-party imports there.
@@ -87,7 +97,7 @@ class Import:
 
 
 def module_name(path: Path, src: Path) -> str:
-    """``src/crmtrain/grading/course.py`` → ``crmtrain.grading.course`` (packages by their folder)."""
+    """``src/crmtrain/grading/course.py`` → ``crmtrain.grading.plumbing.course`` (packages by their folder)."""
     parts = list(path.relative_to(src).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
@@ -117,7 +127,7 @@ def scan(src: Path, package: str = "crmtrain") -> dict[str, list[Import]]:
 
 
 def layer_of(module: str) -> str:
-    """The row of LAYERS a module belongs to: ``crmtrain.grading.course`` → ``grading``."""
+    """The row of LAYERS a module belongs to: ``crmtrain.grading.plumbing.course`` → ``grading``."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else parts[0]
 
@@ -248,6 +258,14 @@ def test_every_import_of_crmtrain_points_down_the_layer_table():
     modules = scan(SRC)
     assert len(modules) > 50 and "crmtrain.runtime.workbook" in modules
     assert layer_problems(modules, LAYERS) == []
+
+
+def test_gradings_sub_packages_point_down_their_table():
+    modules = {m: found for m, found in scan(SRC).items() if m.startswith("crmtrain.grading.")}
+    inner = {m.removeprefix("crmtrain."): [Import(i.module.removeprefix("crmtrain."), i.target.removeprefix("crmtrain."),
+                                                  i.file, i.line) for i in found] for m, found in modules.items()}
+    assert {m.split(".")[1] for m in inner} == set(GRADING)
+    assert layer_problems(inner, GRADING, package="grading") == []
 
 
 def test_no_import_cycles():

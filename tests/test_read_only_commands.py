@@ -68,7 +68,7 @@ def test_status_of_a_released_course_with_a_roster_changes_nothing(tmp_path, cap
 @pytest.mark.nbgrader
 def test_status_of_a_graded_course_changes_nothing(course, tmp_path, capsys):
     from grading_fixtures import ASSESSMENT, ITEMS, Trainee
-    from crmtrain.grading import autograde, collect, release
+    from crmtrain.grading.verbs import autograde, collect, release
 
     release.release(course, ASSESSMENT)
     who = Trainee("boris", tmp_path / "boris", course)

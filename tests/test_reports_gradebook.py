@@ -19,8 +19,8 @@ from crmtrain.errors import UserError
 from crmtrain.regulation.loader import load
 from crmtrain.reports import tables
 from crmtrain.reports.data import validate
-from crmtrain.grading.answers import read_answers
-from crmtrain.grading.course import Course
+from crmtrain.grading.safety.answers import read_answers
+from crmtrain.grading.plumbing.course import Course
 from crmtrain.reports.from_gradebook import load_report_data, response_text
 from crmtrain.samples import sample_path
 
@@ -207,7 +207,7 @@ def test_empty_gradebook_is_nothing_graded_yet(tmp_path, course, regulation):
     with pytest.raises(UserError, match="nothing graded yet"):
         load_report_data(tmp_path, regulation)
     # ...though the tables themselves cope with nobody (the dashboard's filters can empty them).
-    from crmtrain.grading.snapshot import snapshot
+    from crmtrain.grading.plumbing.snapshot import snapshot
     from crmtrain.reports.from_gradebook import build
 
     data = validate(build(snapshot(Course.load(tmp_path)), {}, {}, regulation))
@@ -304,7 +304,7 @@ def test_the_bulk_read_totals_are_nbgraders_own(tmp_path, course):
     """Score, maximum, late penalty and pending flag per submission, as nbgrader's properties give them."""
     from nbgrader.api import Gradebook
 
-    from crmtrain.grading import snapshot
+    from crmtrain.grading.plumbing import snapshot
 
     shutil.copy(course / "gradebook.db", tmp_path / "gradebook.db")
     shutil.copy(course / "nbgrader_config.py", tmp_path / "nbgrader_config.py")

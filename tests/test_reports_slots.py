@@ -218,8 +218,8 @@ def slot_course(tmp_path, monkeypatch):
 @pytest.mark.nbgrader
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 def test_the_gradebook_files_a_slot_score_under_the_question_the_trainee_drew(slot_course):
-    from crmtrain.grading import results
-    from crmtrain.grading.course import Course
+    from crmtrain.grading.presentation import results
+    from crmtrain.grading.plumbing.course import Course
     from crmtrain.regulation.loader import load
     from crmtrain.reports.from_gradebook import load_report_data
     from crmtrain.rules.variants import draw_index

@@ -115,7 +115,7 @@ def test_options_are_shuffled_per_trainee_but_saved_by_id(kernel, tmp_path, monk
 
 
 def test_the_trainee_notebook_holds_no_key():
-    from crmtrain.grading.items import item_spec
+    from crmtrain.grading.scoring.items import item_spec
 
     reg = load(sample_path("en"))
     nb = build_assessment(reg, "initial", "crm-training")

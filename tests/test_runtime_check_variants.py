@@ -8,7 +8,7 @@ import random
 import pytest
 from test_rules_cases import sample_specs
 
-from crmtrain.grading.scoring import parse_check, run_check
+from crmtrain.grading.scoring.checks import parse_check, run_check
 from crmtrain.regulation.loader import load
 from crmtrain.rules import cases, variants
 from crmtrain.runtime.check import check_case, check_draw, graded_trainee

@@ -27,8 +27,10 @@ from grading_fixtures import COURSE_ID, subprocess_env
 
 from crmtrain.commands.build import course_files
 from crmtrain.files import write_files
-from crmtrain.grading import autograde, collect, feedback, gradebook, release, results, roster
-from crmtrain.grading.course import Course
+from crmtrain.grading.verbs import autograde, collect, feedback, release, roster
+from crmtrain.grading.plumbing import gradebook
+from crmtrain.grading.presentation import results
+from crmtrain.grading.plumbing.course import Course
 from crmtrain.regulation.loader import load
 from crmtrain.samples import sample_path
 from crmtrain.simulate import SimulatedTrainee, expected_scores, slots_asked

@@ -17,7 +17,7 @@ from the same seed, its right answer from the rule engine (``rules.cases.case_ke
 one another option it offers — clicked into the drill's own widgets. :class:`Asked` records
 what each trainee got, so the expected score covers slots too.
 
-nbgrader (through :mod:`crmtrain.grading.trainee`) and nbclient are imported only when a
+nbgrader (through :mod:`crmtrain.grading.verbs.trainee`) and nbclient are imported only when a
 trainee acts.
 """
 
@@ -81,8 +81,8 @@ class Asked:
 
 def slots_asked(reg: Regulation, assessment: str, notebook: Path, trainee: str) -> tuple[Asked, ...]:
     """What ``trainee`` is asked in each slot of a released notebook, derived from their seed like the kernel."""
-    from .grading.items import item_spec
-    from .grading.shown_slots import drawn, regenerate
+    from .grading.scoring.items import item_spec
+    from .grading.presentation.shown_slots import drawn, regenerate
 
     bank = {q.id: q for q in reg.questions}
     found = []

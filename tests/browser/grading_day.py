@@ -39,8 +39,8 @@ def graded_course(root: Path):
     import io
 
     from crmtrain.commands import build
-    from crmtrain.grading import autograde, collect, release, roster, trainee
-    from crmtrain.grading.course import Course
+    from crmtrain.grading.verbs import autograde, collect, release, roster, trainee
+    from crmtrain.grading.plumbing.course import Course
     from crmtrain.regulation.loader import load
     from crmtrain.samples import sample_path
     from crmtrain.simulate import choose, choose_case, questions, slots_asked

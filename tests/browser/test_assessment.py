@@ -24,9 +24,10 @@ from trainee import (Trainee, answer_case, assessment_item, assessment_items, as
                      training_row)
 
 from crmtrain import cli
-from crmtrain.grading import collect, release, results, roster
-from crmtrain.grading.config import trainee_config_text
-from crmtrain.grading.course import Course
+from crmtrain.grading.verbs import collect, release, roster
+from crmtrain.grading.presentation import results
+from crmtrain.grading.plumbing.config import trainee_config_text
+from crmtrain.grading.plumbing.course import Course
 from crmtrain.regulation.loader import load
 from crmtrain.runtime.keys import parse_number
 from crmtrain.runtime.ui import format_number

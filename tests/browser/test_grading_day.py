@@ -38,7 +38,7 @@ def open_questions(reg):
 
 
 def points(course, trainee: str) -> float:
-    from crmtrain.grading.gradebook import cell_grades
+    from crmtrain.grading.plumbing.gradebook import cell_grades
 
     return sum((g.manual if g.manual is not None else g.auto or 0.0)
                for g in cell_grades(course, ASSESSMENT)[trainee])
@@ -115,9 +115,9 @@ def test_the_specialist_grades_an_open_answer_in_the_formgrader(day, formgrader,
 
 
 def test_the_trainee_reads_each_answer_with_its_verdict_and_explanation(day, browser):
-    from crmtrain.grading import feedback
-    from crmtrain.grading.gradebook import hand_grade
-    from crmtrain.grading.leaks import hidden_lines
+    from crmtrain.grading.verbs import feedback
+    from crmtrain.grading.plumbing.gradebook import hand_grade
+    from crmtrain.grading.safety.leaks import hidden_lines
 
     course, reg, given = day
     tid = TRAINEES[1]

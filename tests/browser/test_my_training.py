@@ -26,9 +26,10 @@ from trainee import (Trainee, answer_case, assessment_item, assessment_items, as
                      press_in_training, tick, training_row, type_text)
 
 from crmtrain import cli
-from crmtrain.grading import gradebook, roster
-from crmtrain.grading.config import trainee_config_text
-from crmtrain.grading.course import Course
+from crmtrain.grading.plumbing import gradebook
+from crmtrain.grading.verbs import roster
+from crmtrain.grading.plumbing.config import trainee_config_text
+from crmtrain.grading.plumbing.course import Course
 from crmtrain.i18n import translation
 from crmtrain.regulation.items import index
 from crmtrain.regulation.loader import load

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from crmtrain.grading.config import trainee_config_text
+from crmtrain.grading.plumbing.config import trainee_config_text
 from crmtrain.hub import accounts
 from crmtrain.hub.exchange import write_exchange
 from crmtrain.hub.site import Site
@@ -111,7 +111,7 @@ class Lab:
 
     def status(self) -> dict:
         """``crmtrain status`` as data, read as the specialist: {trainee: {fetched_at, submitted_at}}."""
-        code = ("import json; from crmtrain.grading.course import Course; from crmtrain.grading import status; "
+        code = ("import json; from crmtrain.grading.plumbing.course import Course; from crmtrain.grading import status; "
                 f"s = status.assessment_status(Course.load({str(self.course)!r}), {A!r}); "
                 "print(json.dumps({t.trainee: {'fetched_at': str(t.fetched_at), 'submitted_at': str(t.submitted_at)} "
                 "for t in s.trainees}))")

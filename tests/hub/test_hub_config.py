@@ -14,8 +14,8 @@ from traitlets.config import Config
 
 from crmtrain import cli, lab
 from crmtrain.errors import UserError
-from crmtrain.grading.config import config_text, existing_db_url, write_config
-from crmtrain.grading.course import Course
+from crmtrain.grading.plumbing.config import config_text, existing_db_url, write_config
+from crmtrain.grading.plumbing.course import Course
 from crmtrain.hub import backup, hubconfig, install, status
 from crmtrain.hub.setup import hub_config_text, unit_text
 from crmtrain.hub.site import Site, Users, check_login

@@ -27,7 +27,7 @@ from trainee import (Trainee, answer_case, assessment_item, assessment_items, as
                      type_text, words)
 
 from crmtrain import cli
-from crmtrain.grading.course import Course
+from crmtrain.grading.plumbing.course import Course
 from crmtrain.hub import api
 from crmtrain.hub import status as hub_status
 from crmtrain.regulation.loader import load

@@ -35,9 +35,9 @@ class Learners:
 
 def learners(course_dir: str | Path, old: Regulation, changes: list[Change]) -> Learners:
     """Ask the gradebook of the course (built from the old version) who learned each changed item."""
-    from ..grading import gradebook
-    from ..grading.course import ASSESSMENTS, Course
-    from ..grading.items import assessment_items
+    from ..grading.plumbing import gradebook
+    from ..grading.plumbing.course import ASSESSMENTS, Course
+    from ..grading.scoring.items import assessment_items
 
     course = Course.load(course_dir)
     names = {t.id: t.name for t in gradebook.trainees(course)}

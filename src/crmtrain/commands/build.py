@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..grading.config import CONFIG_NAME, config_text, existing_db_url
-from ..grading.defaults import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE
+from ..grading.plumbing.config import CONFIG_NAME, config_text, existing_db_url
+from ..grading.plumbing.defaults import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE
 from .reading import COURSE_RECORD, read
 from . import REGULATION_HELP
 

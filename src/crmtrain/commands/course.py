@@ -14,7 +14,7 @@ import zoneinfo
 from collections.abc import Callable
 from typing import TextIO
 
-from ..grading.course import ASSESSMENTS, Course
+from ..grading.plumbing.course import ASSESSMENTS, Course
 from ..i18n import _, plural
 from . import add_course
 from .reading import speak_course_language
@@ -39,7 +39,7 @@ def _chosen(assessment: str | None) -> tuple[str, ...]:
 
 def roster_import(course_dir: str, csv_path: str, out: TextIO) -> int:
     """Add or update trainees from a CSV file (id, name, email)."""
-    from ..grading.roster import import_roster
+    from ..grading.verbs.roster import import_roster
 
     course = _open(course_dir)
     r = import_roster(course, csv_path)
@@ -51,7 +51,7 @@ def roster_import(course_dir: str, csv_path: str, out: TextIO) -> int:
 
 def release(course_dir: str, assessment: str, due: str | None, force: bool, out: TextIO) -> int:
     """Generate the trainee version of an assessment and put it in the exchange."""
-    from ..grading.release import release as do_release
+    from ..grading.verbs.release import release as do_release
 
     course = _open(course_dir)
     r = do_release(course, assessment, due, force=force)
@@ -75,7 +75,7 @@ def _points(points: float) -> str:
 
 def status(course_dir: str, assessment: str | None, out: TextIO) -> int:
     """Per assessment: who fetched, submitted, is late, was graded, with scores."""
-    from ..grading.status import status as course_status
+    from ..grading.verbs.status import status as course_status
 
     course = _open(course_dir)
     for st in course_status(course, _chosen(assessment)):
@@ -104,8 +104,8 @@ def status(course_dir: str, assessment: str | None, out: TextIO) -> int:
 
 def collect(course_dir: str, assessment: str | None, out: TextIO) -> int:
     """Copy the latest submissions from the exchange into the course."""
-    from ..grading.collect import collect as do_collect
-    from ..grading.release import is_released
+    from ..grading.verbs.collect import collect as do_collect
+    from ..grading.verbs.release import is_released
 
     course = _open(course_dir)
     for name in _chosen(assessment):
@@ -135,7 +135,7 @@ def grade(course_dir: str, assessment: str | None, workers: int | None, out: Tex
 
     With ``watch``: collect and grade each new submission as it arrives, until stopped.
     """
-    from ..grading.autograde import grade as do_grade
+    from ..grading.verbs.autograde import grade as do_grade
 
     course = _open(course_dir)
     if watch:
@@ -157,8 +157,8 @@ def _watch(course: Course, assessments: tuple[str, ...], workers: int | None, in
     import signal
     import threading
 
-    from ..grading.autograde import GRADING_LOG
-    from ..grading.watch import watch
+    from ..grading.verbs.autograde import GRADING_LOG
+    from ..grading.verbs.watch import watch
 
     if interval <= 0:
         from ..errors import UserError
@@ -200,8 +200,8 @@ def _watch(course: Course, assessments: tuple[str, ...], workers: int | None, in
 
 def feedback(course_dir: str, assessment: str | None, include_pending: bool, out: TextIO) -> int:
     """Write and release feedback (answers and points, never the key) to trainees."""
-    from ..grading.feedback import feedback as do_feedback
-    from ..grading.release import is_released
+    from ..grading.verbs.feedback import feedback as do_feedback
+    from ..grading.verbs.release import is_released
 
     course = _open(course_dir)
     for name in _chosen(assessment):

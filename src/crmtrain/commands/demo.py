@@ -53,7 +53,7 @@ def _prepare(root: Path) -> None:
 
 def _grade_open_answers(course, reg, assessment: str, answers: dict[str, dict]) -> int:
     """What the specialist does in the formgrader: score every open answer by hand."""
-    from ..grading.gradebook import hand_grade
+    from ..grading.plumbing.gradebook import hand_grade
     from ..simulate import OPEN_TEXTS, questions
 
     good = OPEN_TEXTS.get(reg.meta.language.value, OPEN_TEXTS["en"])[0]
@@ -209,9 +209,9 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
 
 def _set_up(root: Path, spec: str, lang: str, say: _Clock):
     """Build the sample into ``root``, import the roster; the course and the simulated trainees."""
-    from ..grading import roster
-    from ..grading.course import Course
-    from ..grading.defaults import DEFAULT_COURSE_ID
+    from ..grading.verbs import roster
+    from ..grading.plumbing.course import Course
+    from ..grading.plumbing.defaults import DEFAULT_COURSE_ID
     from ..simulate import SimulatedTrainee
     from . import build
 
@@ -234,7 +234,8 @@ def _set_up(root: Path, spec: str, lang: str, say: _Clock):
 def _sitting(course, reg, assessment: str, people: dict, lang: str, say: _Clock) -> dict[str, float]:
     """Release, fetch, answer, submit (one late, one never), collect, grade, hand-grade, feedback;
     every trainee's score in percent."""
-    from ..grading import collect, feedback, release, results
+    from ..grading.verbs import collect, feedback, release
+    from ..grading.presentation import results
 
     days = getattr(reg.assessments, assessment).due_days
     rel = release.release(course, assessment, due=dt.datetime.utcnow() + dt.timedelta(days=days))
@@ -255,7 +256,7 @@ def _sitting(course, reg, assessment: str, people: dict, lang: str, say: _Clock)
 
 def _answer_and_submit(course, reg, assessment: str, people: dict, lang: str, say: _Clock) -> dict[str, dict]:
     """Everyone but the absent trainee answers by clicking; the late one submits after the due date."""
-    from ..grading import release
+    from ..grading.verbs import release
 
     answers: dict[str, dict] = {}
     late = LATE if assessment == FIRST else None
@@ -278,7 +279,7 @@ def _answer_and_submit(course, reg, assessment: str, people: dict, lang: str, sa
 
 def _grade(course, reg, assessment: str, people: dict, answers: dict[str, dict], say: _Clock) -> None:
     """Autograde in parallel; every score must be the one the key gives the trainee's clicks."""
-    from ..grading import autograde
+    from ..grading.verbs import autograde
     from ..simulate import expected_scores
 
     report = autograde.grade(course, [assessment])

@@ -32,7 +32,7 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
            course_home: str | None, python_path: list[str] | None, allow_sample: bool = False,
            out: TextIO = sys.stdout, **budget) -> int:
     """``crmtrain hub config``: write the hub's configuration and build the course as the specialist."""
-    from ..grading.config import check_db_url
+    from ..grading.plumbing.config import check_db_url
     from ..hub import limits, setup, users
     from .reading import read
 

@@ -27,9 +27,9 @@ from nbgrader.utils import get_username, is_grade, is_solution
 
 from ..errors import UserError
 from ..i18n import LANGUAGES, translation
-from . import fetchlog
-from .config import FETCHED_DIR
-from .course import ANSWERS_FILE
+from .exchange import fetchlog
+from .plumbing.config import FETCHED_DIR
+from .plumbing.course import ANSWERS_FILE
 from .exchange import layout
 from .exchange.collector import SafeCollect  # noqa: F401  (named by the course's config)
 from .exchange.readtree import MAX_SUBMISSION_BYTES
@@ -149,7 +149,7 @@ class ScoreAnswers(Execute):
 
     Reads the submission's ``answers.json`` as bounded, type-checked data (never through a
     link), writes what it took into the autograded folder, and gives every recognised check
-    cell (see :mod:`crmtrain.grading.scoring`) the output it would have had in a kernel, so
+    cell (see :mod:`crmtrain.grading.scoring.checks`) the output it would have had in a kernel, so
     nbgrader's SaveAutoGrades scores it as usual. Grade cells it does not recognise run in a
     real kernel, in an empty temporary folder holding only the vetted answers, with the
     working directory kept off ``sys.path``.
@@ -158,7 +158,8 @@ class ScoreAnswers(Execute):
     def preprocess(self, nb, resources):
         from nbformat import NotebookNode
 
-        from . import answers, scoring
+        from .safety import answers
+        from .scoring import checks
 
         coursedir = CourseDirectory(config=self.config)
         nbg = resources["nbgrader"]
@@ -176,11 +177,11 @@ class ScoreAnswers(Execute):
         for i, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or not is_grade(cell):
                 continue
-            call = scoring.parse_check(cell.source)
+            call = checks.parse_check(cell.source)
             if call is None:
                 others.append(i)
             else:
-                cell.outputs = [NotebookNode(o) for o in scoring.run_check(call, vetted, trainee=nbg["student"])]
+                cell.outputs = [NotebookNode(o) for o in checks.run_check(call, vetted, trainee=nbg["student"])]
         if others:
             self._in_a_kernel(nb, resources, others, vetted)
         return nb, resources
@@ -231,8 +232,9 @@ class ShowAnswers(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         from nbformat import NotebookNode
 
-        from . import scoring, shown, shown_slots
-        from .items import item_spec
+        from .scoring import checks
+        from .presentation import shown, shown_slots
+        from .scoring.items import item_spec
 
         coursedir = CourseDirectory(config=self.config)
         nbg = resources["nbgrader"]
@@ -248,10 +250,10 @@ class ShowAnswers(NbGraderPreprocessor):
         for cell in nb.cells:
             if cell.cell_type != "code" or not is_grade(cell):
                 continue
-            call = scoring.parse_check(cell.source)
+            call = checks.parse_check(cell.source)
             if call is None:
                 continue
-            if call.function != scoring.CHECK_FUNCTION:  # a slot's check holds no single key: shown_slots reads it
+            if call.function != checks.CHECK_FUNCTION:  # a slot's check holds no single key: shown_slots reads it
                 slot_checks[call.item] = (call.function, call.args, dict(call.kwargs))
             elif len(call.args) >= 3:
                 keys[call.item] = (call.args[2], float(dict(call.kwargs).get("tolerance", 0.0)))
@@ -292,7 +294,7 @@ class HideKey(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb, resources):
-        from . import shown
+        from .presentation import shown
 
         nbg = resources.get("nbgrader", {})
         notes = shown.read_notes(CourseDirectory(config=self.config).root, nbg.get("assignment", ""))
@@ -300,7 +302,7 @@ class HideKey(NbGraderPreprocessor):
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
-        from .shown import KEY
+        from .presentation.shown import KEY
 
         if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell):
             cell.source = cell.source.split(BEGIN_HIDDEN)[0].rstrip()

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from ..errors import UserError
-from ..grading.course import ASSESSMENTS
+from ..grading.plumbing.course import ASSESSMENTS
 from . import accounts, asuser, workbooks
 from .site import Site, Users
 

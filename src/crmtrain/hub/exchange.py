@@ -23,7 +23,7 @@ import pwd
 import stat
 
 from ..errors import UserError
-from ..grading.config import FETCHED_DIR
+from ..grading.plumbing.config import FETCHED_DIR
 from ..grading.exchange.owners import user_name
 from .site import Site
 

@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 
 from .. import lab
-from ..grading.config import PLUGINS, trainee_config_text
+from ..grading.plumbing.config import PLUGINS, trainee_config_text
 from . import accounts
 from .exchange import write_exchange
 from .site import Site, write_private

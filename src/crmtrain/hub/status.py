@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..grading.course import ANSWERS_FILE, ASSESSMENTS
+from ..grading.plumbing.course import ANSWERS_FILE, ASSESSMENTS
 from ..grading.exchange.inbound import scan_course
 from . import api, limits
 from .site import Site, Users

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..grading.roster import read_roster
+from ..grading.verbs.roster import read_roster
 from . import accounts, api, asuser, workbooks
 from .setup import user_env
 from .site import Site, Users, check_login

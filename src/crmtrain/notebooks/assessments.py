@@ -90,7 +90,7 @@ def slot_cells(reg: Regulation, name: str, plan: SlotPlan, course: str, partial:
         return shown, test
     candidates = [(q.id, q.type.value, q.key, check_options(q, partial)) for q in plan.questions]
     shown = call("test.draw", {"id": plan.id, "candidates": [{**item_spec(q), "text": q.text} for q in plan.questions]})
-    # One candidate per line: the key scan (grading.leaks) looks for these lines in released files.
+    # One candidate per line: the key scan (grading.safety.leaks) looks for these lines in released files.
     rows = "".join(f"    {c!r},\n" for c in candidates)
     test = (f"check_draw({plan.id!r}, course={course!r}, assessment={name!r}, candidates=[\n{rows}])")
     return shown, _hidden(test, "check_draw")
@@ -193,7 +193,7 @@ PART_WORKBOOKS = {"summary": "01-summary", "order_processing": "02-order-process
 
 
 def answer_notes(reg: Regulation, name: str, questions, slots: tuple[SlotPlan, ...] = ()) -> dict:
-    """What grading writes under each answer (see grading.shown): never released to trainees.
+    """What grading writes under each answer (see grading.presentation.shown): never released to trainees.
 
     Per item its explanation and the regulation items to re-read (with the workbook that
     teaches them); for the assessment whether the correct answers are shown and how to reach

@@ -3,7 +3,7 @@
 ``GET /crmtrain/training`` lists the trainee's workbooks with their progress and the
 assessments with their state and due date, in the regulation's language;
 ``POST /crmtrain/training/<fetch|submit|feedback>`` does the action through nbgrader's own
-exchange code (:class:`crmtrain.grading.trainee.OwnExchange`), so the specialist's side is
+exchange code (:class:`crmtrain.grading.verbs.trainee.OwnExchange`), so the specialist's side is
 unchanged. crmtrain's JupyterLab extension (``labextension/src/training.ts``) draws the panel.
 
 ``crmtrain lab`` and the hub's single-user servers enable it (:mod:`crmtrain.lab`).

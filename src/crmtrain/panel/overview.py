@@ -90,7 +90,7 @@ class Training:
 
     def assessments(self, _, now: dt.datetime | None = None) -> list[dict]:
         """Each assessment released to this trainee, with its state, due date and what can be done."""
-        from ..grading.trainee import OwnExchange
+        from ..grading.verbs.trainee import OwnExchange
 
         exchange = OwnExchange(self.root)
         if not exchange.configured():
@@ -146,7 +146,7 @@ class Training:
 
     def feedback_page(self, course: str, name: str) -> str:
         """The path (from the root) of the fetched feedback page of the latest submission, or ''."""
-        from ..grading.trainee import OwnExchange
+        from ..grading.verbs.trainee import OwnExchange
 
         for entry in OwnExchange(self.root).listing():
             if entry.get("status") == "submitted" and (entry.get("course_id"), entry.get("assignment_id")) == (course, name):
@@ -175,7 +175,7 @@ class Training:
 
     def act(self, action: str, course: str, name: str) -> dict:
         """Fetch, submit or get the feedback of one assessment; the new overview, and what to open."""
-        from ..grading.trainee import OwnExchange
+        from ..grading.verbs.trainee import OwnExchange
 
         _ = translation(self.language()).gettext
         failed = {"fetch": _("The assessment could not be fetched."), "submit": _("The assessment could not be submitted."),

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import UserError
 from ..kinds.assessments import ASSESSMENTS, described
-from ..grading.items import CASE_TYPE
+from ..grading.scoring.items import CASE_TYPE
 from ..kinds.questions import QUESTION_TYPES
 
 PARTS = ("summary", "order_processing", "client_work")

@@ -1,8 +1,8 @@
 """The course's results (read by :mod:`crmtrain.grading`) and the regulation as :class:`ReportData`.
 
-Pure pandas: :mod:`crmtrain.grading.gradebook` reads nbgrader's gradebook into typed columns,
-:mod:`crmtrain.grading.items` says which graded cells score which item (their ``grade_ids``,
-from the assessment notebook's metadata), and :mod:`crmtrain.grading.answers` reads the saved
+Pure pandas: :mod:`crmtrain.grading.plumbing.gradebook` reads nbgrader's gradebook into typed columns,
+:mod:`crmtrain.grading.scoring.items` says which graded cells score which item (their ``grade_ids``,
+from the assessment notebook's metadata), and :mod:`crmtrain.grading.safety.answers` reads the saved
 answers. Topics, refs and titles come from the regulation; lateness is nbgrader's.
 
 Statistics are per *question*: at a draw slot each trainee's row names the question they drew
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..grading.course import GRADEBOOK
+from ..grading.plumbing.course import GRADEBOOK
 from ..kinds.questions import QUESTION_KINDS
 from ..kinds.assessments import ASSESSMENTS
 from .data import ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normalise
@@ -30,9 +30,10 @@ from .data import ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normal
 
 def load_report_data(course_root: Path, regulation) -> ReportData:
     """Everything the reports need from the course at ``course_root`` (the folder holding gradebook.db)."""
-    from ..grading import answers, gradebook, snapshot
-    from ..grading.course import Course
-    from ..grading.items import assessment_items
+    from ..grading.safety import answers
+    from ..grading.plumbing import gradebook, snapshot
+    from ..grading.plumbing.course import Course
+    from ..grading.scoring.items import assessment_items
 
     course = Course.load(course_root)
     snap = snapshot.snapshot(course)

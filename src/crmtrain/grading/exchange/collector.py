@@ -25,8 +25,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default import ExchangeCollect
 
 from ...errors import UserError
-from .. import intake
-from ..fetchlog import parse_timestamp
+from ..safety import intake
+from .fetchlog import parse_timestamp
 from . import inbound, readtree
 from .owners import owners_for
 

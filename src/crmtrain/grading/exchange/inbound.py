@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ...errors import UserError
 from ...kinds.assessments import ASSESSMENTS
-from ..fetchlog import parse_timestamp
+from .fetchlog import parse_timestamp
 from .owners import owners_for, user_name
 
 SKEW = dt.timedelta(minutes=5)  # how far ahead of this machine's clock a submission may be dated

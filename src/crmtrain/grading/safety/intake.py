@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answers import MAX_ANSWERS_BYTES
-from .course import ANSWERS_FILE, Course
+from ..plumbing.course import ANSWERS_FILE, Course
 
 MAX_NOTEBOOK_BYTES = 16 << 20  # a generated assessment is ~100 KB; outputs of widgets add little
 MAX_FILE_BYTES = 32 << 20  # collect leaves bigger files in the exchange

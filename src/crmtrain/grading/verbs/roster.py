@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Problem, UserError
-from ..i18n import _, ngettext, plural
-from . import gradebook
-from .course import Course
-from .gradebook import Trainee
+from ...errors import Problem, UserError
+from ...i18n import _, ngettext, plural
+from ..plumbing import gradebook
+from ..plumbing.course import Course
+from ..plumbing.gradebook import Trainee
 
 COLUMNS = ("id", "name", "email")
 MAX_LEN = 128  # nbgrader's column width

@@ -15,9 +15,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import UserError
-from ..i18n import _
-from .course import Course
+from ...errors import UserError
+from ...i18n import _
+from ..plumbing.course import Course
 from .intake import AREA, read_stamp
 
 LOCK = "grade.lock"

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import UserError
-from ..i18n import _
-from . import feedback_page, gradebook
-from .course import Course, check_assessment, nbgrader_failure
-from .items import assessment_items
-from .leaks import find_key_material
-from .results import TraineeResult, results
-from .shown import read_notes
+from ...errors import UserError
+from ...i18n import _
+from ..presentation import feedback_page
+from ..plumbing import gradebook
+from ..plumbing.course import Course, check_assessment, nbgrader_failure
+from ..scoring.items import assessment_items
+from ..safety.leaks import find_key_material
+from ..presentation.results import TraineeResult, results
+from ..presentation.shown import read_notes
 
 # What nbgrader's release_feedback reads beside each page (the submission's time and secret).
 SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")

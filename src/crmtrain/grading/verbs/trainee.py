@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import CONFIG_NAME, PLUGINS
-from .course import Course
+from ..plumbing.config import CONFIG_NAME, PLUGINS
+from ..plumbing.course import Course
 
 
 def _exchange(course: Course, trainee: str, home: Path, assessment: str, action: str):
@@ -88,7 +88,7 @@ class OwnExchange:
 
         from nbgrader.exchange import ExchangeFactory
 
-        from .config import SCHEDULE_DIR
+        from ..plumbing.config import SCHEDULE_DIR
 
         with _in(self.manager.root_dir):
             config = self.manager.load_config()

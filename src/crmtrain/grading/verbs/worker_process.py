@@ -24,9 +24,10 @@ from nbgrader.api import MissingEntry  # noqa: F401
 from nbgrader.apps.api import NbGraderAPI  # noqa: F401
 from sqlalchemy.orm import configure_mappers
 
-from . import _fastpath, answers, gradebook, intake, markers
-from .course import ANSWERS_FILE, Course, nbgrader_cause
-from .items import assessment_items
+from ..plumbing import nbgrader_patches, gradebook
+from ..safety import answers, intake, markers
+from ..plumbing.course import ANSWERS_FILE, Course, nbgrader_cause
+from ..scoring.items import assessment_items
 
 configure_mappers()  # the gradebook's ORM set-up, done once here rather than per worker
 nbformat.validate(nbformat.v4.new_notebook())  # builds and caches the notebook validator
@@ -58,7 +59,7 @@ def init(root: str, quiet: bool = True) -> None:
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)  # kernels inherit it; their warnings would break the progress bar
         os.close(devnull)
-    _fastpath.apply()
+    nbgrader_patches.apply()
     course = Course.load(root)
     # sqlite's busy timeout: a writer that finds the gradebook locked waits this long (the
     # pysqlite default of 5 s is thin when several workers commit at once).

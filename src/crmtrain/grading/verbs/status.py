@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import fetchlog, gradebook, intake
-from .course import ASSESSMENTS, Course, check_assessment
-from .exchange.inbound import scan_course
+from ..exchange import fetchlog
+from ..plumbing import gradebook
+from ..safety import intake
+from ..plumbing.course import ASSESSMENTS, Course, check_assessment
+from ..exchange.inbound import scan_course
 
 
 @dataclass(frozen=True)

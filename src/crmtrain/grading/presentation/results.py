@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import gradebook
-from .course import Course, check_assessment
-from .items import assessment_items
+from ..plumbing import gradebook
+from ..plumbing.course import Course, check_assessment
+from ..scoring.items import assessment_items
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .exchange.owners import owners_for
+from .owners import owners_for
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format default
 # rwx for the specialist, wx for the rest: like nbgrader's inbound/ (setgid keeps the group);

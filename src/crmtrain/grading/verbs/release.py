@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 from pathlib import Path
 
-from ..errors import UserError
-from ..i18n import _
-from . import fetchlog, gradebook
-from .config import SCHEDULE_DIR
-from .course import ANSWERS_FILE, Course, check_assessment, nbgrader_failure
-from .items import assessment_items, cell_problems
-from .leaks import find_key_material
+from ...errors import UserError
+from ...i18n import _
+from ..exchange import fetchlog
+from ..plumbing import gradebook
+from ..plumbing.config import SCHEDULE_DIR
+from ..plumbing.course import ANSWERS_FILE, Course, check_assessment, nbgrader_failure
+from ..scoring.items import assessment_items, cell_problems
+from ..safety.leaks import find_key_material
 
 
 @dataclass(frozen=True)

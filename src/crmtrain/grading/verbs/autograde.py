@@ -31,9 +31,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserError
-from ..i18n import _, language, set_language
-from .course import ASSESSMENTS, Course, check_assessment
+from ...errors import UserError
+from ...i18n import _, language, set_language
+from ..plumbing.course import ASSESSMENTS, Course, check_assessment
 
 KERNEL_START_ERRORS = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 DB_ERRORS = ("database is locked", "database is busy", "There was an error accessing the nbgrader database")
@@ -123,7 +123,7 @@ def grade(
     submission finishes. UserError if there is nothing to grade, or if another grader
     holds the course's lock (see :mod:`.markers`).
     """
-    from .markers import course_lock
+    from ..safety.markers import course_lock
 
     with course_lock(course):
         return grade_unlocked(course, assessments, trainees, workers=workers, progress=progress,
@@ -149,7 +149,7 @@ def grade_unlocked(
     total = sum(len(v) for v in todo.values())
     n = max(1, min(workers or usable_cpus(), len(todo)))
     start = time.monotonic()
-    from . import _worker  # imports nbgrader here, once, before the workers fork
+    from . import worker_process  # imports nbgrader here, once, before the workers fork
 
     outcomes: list[GradeOutcome] = []
     bar = _Bar(total, enabled=progress)
@@ -211,7 +211,7 @@ def _round(course: Course, n: int, jobs: Iterable[tuple[str, tuple[str, ...]]]):
     The workers fork when the first job is submitted; nothing in this process runs a thread
     then (the progress bar refreshes by hand), which is what makes forking safe.
     """
-    from . import _worker
+    from . import worker_process
 
     jobs = list(jobs)
     if not jobs:
@@ -226,20 +226,20 @@ def _round(course: Course, n: int, jobs: Iterable[tuple[str, tuple[str, ...]]]):
             except BrokenProcessPool:
                 why = f"{DIED}; it was not graded"
                 for a in assessments:
-                    yield _worker.RawOutcome(trainee, a, False, None, None, 0.0, 0.0, False, why, "", 0.0)
+                    yield worker_process.RawOutcome(trainee, a, False, None, None, 0.0, 0.0, False, why, "", 0.0)
 
 
 def _init_worker(root: str, lang: str) -> None:  # module-level, so the pool can name it
-    from . import _worker
+    from . import worker_process
 
     set_language(lang)  # a spawned worker says its notes in the course's language too
-    _worker.init(root)
+    worker_process.init(root)
 
 
 def _grade_job(trainee: str, assessments: tuple[str, ...]) -> list:
-    from . import _worker
+    from . import worker_process
 
-    return _worker.grade_trainee(trainee, assessments)
+    return worker_process.grade_trainee(trainee, assessments)
 
 
 class _Bar:

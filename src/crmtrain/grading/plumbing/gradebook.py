@@ -25,8 +25,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import UserError
-from ..i18n import _
+from ...errors import UserError
+from ...i18n import _
 from .course import Course, nbgrader_tools_on_path
 
 

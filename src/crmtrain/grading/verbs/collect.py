@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import UserError
-from ..i18n import _
-from .course import Course, check_assessment, nbgrader_failure
+from ...errors import UserError
+from ...i18n import _
+from ..plumbing.course import Course, check_assessment, nbgrader_failure
 from .release import is_released
 
 
@@ -33,7 +33,7 @@ def collect(course: Course, assessment: str) -> CollectReport:
         raise UserError(_("no submissions of {name} in the exchange yet").format(name=repr(assessment)))
     from nbgrader.utils import capture_log, temp_attrs
 
-    from .exchange.collector import SafeCollect
+    from ..exchange.collector import SafeCollect
 
     api = course.api()
     with temp_attrs(api.coursedir, assignment_id=assessment):

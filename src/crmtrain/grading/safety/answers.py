@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import _, plural
-from .course import ANSWERS_FILE, Course
+from ...i18n import _, plural
+from ..plumbing.course import ANSWERS_FILE, Course
 
 
 def read_answers(course: Course, trainee: str, assessment: str) -> dict[str, Any]:
@@ -102,7 +102,7 @@ def _shown(value: Any) -> bool:
 
 def _case_shape(kind: str, value: Any) -> bool:
     """Whether an answer has the shape a case of drill kind ``kind`` keeps (the kind's own rule)."""
-    from ..rules.cases import CASES
+    from ...rules.cases import CASES
 
     rules = CASES.get(kind)
     return rules is not None and rules.normal(value) is not None

@@ -80,7 +80,7 @@ def run_check(call: CheckCall, answers_path: str | Path, trainee: str | None = N
     ``trainee``: whose submission it is (nbgrader's student id); a slot's check without one
     fails, as it would in a kernel nobody vouches for.
     """
-    from ..runtime import check as checks
+    from ...runtime import check as checks
 
     extra = {"trainee": trainee or ""} if call.function in VARIANT_CHECKS else {}
     try:

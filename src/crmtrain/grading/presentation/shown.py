@@ -27,9 +27,9 @@ import json
 import os
 from typing import Any
 
-from ..i18n import translation
-from ..kinds.questions import QUESTION_KINDS, QuestionKind
-from ..runtime.check import is_correct
+from ...i18n import translation
+from ...kinds.questions import QUESTION_KINDS, QuestionKind
+from ...runtime.check import is_correct
 
 NOTES_DIR = "notes"  # <course>/notes/<assessment>.json
 MARK = "crmtrain-answer"  # the output's metadata key, so other steps know it is ours

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..i18n import translation
+from ...i18n import translation
 from .shown import KEY, MARK, NOTE
 
 STYLE = """

@@ -26,11 +26,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserError
-from ..kinds.drills import DRILL_KINDS
-from ..kinds.questions import QUESTION_KINDS, QUESTION_TYPES, question_kind
-from ..rules.variants import draw_index
-from .course import Course
+from ...errors import UserError
+from ...kinds.drills import DRILL_KINDS
+from ...kinds.questions import QUESTION_KINDS, QUESTION_TYPES, question_kind
+from ...rules.variants import draw_index
+from ..plumbing.course import Course
 
 ITEM_FIELDS = ("item", "topic", "refs", "type", "points")
 TYPES = QUESTION_TYPES
@@ -79,7 +79,7 @@ class Item:
         if self.slot == "draw":
             return self.candidates[draw_index(len(self.candidates), course, assessment, trainee, self.id)]
         if self.processes:  # the trainee's own process is the item their case tests (rules.cases narrows it)
-            from ..rules.cases import CASES
+            from ...rules.cases import CASES
 
             [mine] = CASES[self.case].narrowed([{"id": p} for p in self.processes], course, trainee)
             return self._on(mine["id"])
@@ -211,7 +211,7 @@ def _slot_problems(crm: dict) -> list[str]:
 def _case_facts(kind: str, answer_source: str) -> tuple[float | None, tuple[str, ...]]:
     """From the spec a case slot's answer cell shows: its engine's random guess score (None: unreadable)
     and, for a process case over several processes, their ids (each trainee gets one)."""
-    from ..rules.cases import guess
+    from ...rules.cases import guess
 
     spec = item_spec(answer_source) if answer_source else None
     try:

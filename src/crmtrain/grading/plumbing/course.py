@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
-from ..i18n import _
-from ..kinds.assessments import ASSESSMENTS
-from ..runtime.check import ANSWERS_FILE  # noqa: F401  (a course folder's file names are asked of this module)
+from ...errors import UserError
+from ...i18n import _
+from ...kinds.assessments import ASSESSMENTS
+from ...runtime.check import ANSWERS_FILE  # noqa: F401  (a course folder's file names are asked of this module)
 from .config import CONFIG_NAME, FETCHED_DIR, read_settings
 
 GRADEBOOK = "gradebook.db"  # nbgrader's sqlite gradebook in the course folder

@@ -10,7 +10,7 @@ hidden test derives it, never from anything in the trainee's files:
 * a case slot: the case, regenerated with :mod:`crmtrain.rules.cases` from the slot's seed
   and shown with the drill kind's own rendering; the trainee's answer in words and the
   verdict of the rule engine; the correct answer with the engine's reason (marked
-  :data:`~crmtrain.grading.shown.KEY`, so the trainee's feedback drops it where
+  :data:`~crmtrain.grading.presentation.shown.KEY`, so the trainee's feedback drops it where
   ``show_answers`` hides the answers; the specialist always sees it).
 
 When answers.json's ``"shown"`` record names another question or case than the trainee's own,
@@ -22,8 +22,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..i18n import translation
-from ..rules import cases, variants
+from ...i18n import translation
+from ...rules import cases, variants
 from . import shown as base
 
 
@@ -33,7 +33,7 @@ def slot_outputs(crm: dict, spec: dict, check: tuple | None, answer: Any, *, cou
     """The outputs under a slot's answer cell (``crm``: its crmtrain metadata) for ``trainee``.
 
     ``check`` is the slot's hidden test as data, ``(function, args, kwargs)`` (see
-    :func:`crmtrain.grading.scoring.parse_check`), or None.
+    :func:`crmtrain.grading.scoring.checks.parse_check`), or None.
     """
     course = str(crm.get("course") or course)  # the seed's course is the one the notebook was built with
     if crm.get("slot") == "draw":
@@ -80,7 +80,7 @@ def regenerate(spec: dict, course: str, assessment: str, trainee: str) -> dict:
 def case_outputs(spec: dict, course: str, assessment: str, trainee: str, answer: Any, *, lang: str = "en",
                  note: dict | None = None, contact: str = "", shown: dict | None = None) -> list[dict]:
     """The outputs under a case slot: the trainee's case, their answer and verdict, the key and the reason."""
-    from ..runtime.drills import DRILLS  # ipywidgets: only a course with case slots pays for it
+    from ...runtime.drills import DRILLS  # ipywidgets: only a course with case slots pays for it
 
     tr = translation(lang)
     _ = tr.gettext

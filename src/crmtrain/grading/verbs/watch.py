@@ -14,9 +14,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from . import fetchlog
-from .course import Course
-from .markers import course_lock, is_graded, submission_stamp
+from ..exchange import fetchlog
+from ..plumbing.course import Course
+from ..safety.markers import course_lock, is_graded, submission_stamp
 
 def ungraded(course: Course, assessments: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """``{trainee: assessments}`` whose collected submission is not graded yet."""

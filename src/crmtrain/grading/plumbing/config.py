@@ -16,9 +16,9 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
-from ..kinds.assessments import ASSESSMENTS
-from ..runtime.check import ANSWERS_FILE
+from ...errors import UserError
+from ...kinds.assessments import ASSESSMENTS
+from ...runtime.check import ANSWERS_FILE
 
 CONFIG_NAME = "nbgrader_config.py"
 FETCHED_DIR = "fetched"  # exchange/<course>/fetched/: one marker per fetch (see fetchlog.py)
