@@ -172,13 +172,13 @@ class SimulatedTrainee:
 
     def fetch(self, course, assessment: str) -> Path:
         """nbgrader fetch_assignment: the released notebook into ``home/<assessment>/``."""
-        from .grading import trainee
+        from .grading.verbs import trainee
 
         return trainee.fetch(course, self.id, self.home, assessment)
 
     def submit(self, course, assessment: str) -> None:
         """nbgrader submit: ``home/<assessment>/`` (notebook and answers.json) to the exchange."""
-        from .grading import trainee
+        from .grading.verbs import trainee
 
         trainee.submit(course, self.id, self.home, assessment)
 

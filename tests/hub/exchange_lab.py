@@ -111,7 +111,7 @@ class Lab:
 
     def status(self) -> dict:
         """``crmtrain status`` as data, read as the specialist: {trainee: {fetched_at, submitted_at}}."""
-        code = ("import json; from crmtrain.grading.plumbing.course import Course; from crmtrain.grading import status; "
+        code = ("import json; from crmtrain.grading.plumbing.course import Course; from crmtrain.grading.verbs import status; "
                 f"s = status.assessment_status(Course.load({str(self.course)!r}), {A!r}); "
                 "print(json.dumps({t.trainee: {'fetched_at': str(t.fetched_at), 'submitted_at': str(t.submitted_at)} "
                 "for t in s.trainees}))")

@@ -45,7 +45,7 @@ def recorded_regulation(course: Path) -> Path:
 
     ref = recorded(course)
     if ref is None:
-        from ..grading.course import Course
+        from ..grading.plumbing.course import Course
 
         Course.load(course)  # not a course at all says so first
         raise UserError(_("{course}: no record of the regulation it was built from; pass --regulation FILE").format(
