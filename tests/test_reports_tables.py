@@ -244,6 +244,13 @@ def test_retraining(data):
     assert r["title"].tolist()[1:3] == ["Order intake", "Order intake: Ship"]
     assert r["section_title"].tolist()[1] == "Order intake"
     assert r["score"].tolist() == [0.5, 0.25, 0.25, 0.25] and r["pass_mark"].tolist()[0] == 80
+    # In words too: the question texts (a question the data has no text for keeps its id).
+    assert r["questions"].tolist() == ["F2", "I2", "I2", "I3"]
+    data.questions = pd.DataFrame({"assessment": ["initial", "followup"], "item": ["I2", "F2"],
+                                   "text": ["Who checks the invoice?\nPick one.", "Which class is a warm lead " * 5]})
+    said = tables.retraining(data)["questions"].tolist()
+    assert said[1:3] == ["Who checks the invoice?"] * 2 and said[3] == "I3"
+    assert said[0].endswith("…") and len(said[0]) <= 91 and said[0].startswith("Which class is a warm lead")
 
 
 def test_pending_open_answers():

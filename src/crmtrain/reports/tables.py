@@ -102,7 +102,7 @@ def retraining(data: ReportData, sc: pd.DataFrame | None = None) -> pd.DataFrame
     """For each trainee whose latest result is a fail: the regulation items behind the answers they got wrong."""
     sc = scores(data) if sc is None else sc
     cols = ["trainee_id", "name", "assessment", "score", "pass_mark", "part", "section_title", "ref", "title",
-            "wrong_items", "items"]
+            "wrong_items", "items", "questions"]
     taken = sc[sc["submitted"]].copy()
     taken["_order"] = taken["assessment"].map({a: i for i, a in enumerate(ASSESSMENTS)})
     latest = taken.sort_values("_order").drop_duplicates("trainee_id", keep="last")
@@ -122,12 +122,26 @@ def retraining(data: ReportData, sc: pd.DataFrame | None = None) -> pd.DataFrame
     out["wrong_items"] = np.diff(np.append(starts, len(wrong)))
     # Join the item ids per group in one ufunc pass (a per-group str.join takes seconds at 100k groups).
     out["items"] = pd.Series(np.add.reduceat((wrong["item"] + " ").to_numpy(dtype=object), starts)).str.rstrip()
+    # The same questions in words, for people: their texts (a question without one keeps its id).
+    texts = data.questions.drop_duplicates(["assessment", "item"]).set_index(["assessment", "item"])["text"]
+    said = pd.MultiIndex.from_arrays([wrong["assessment"], wrong["item"]]).map(texts.to_dict().get)
+    said = pd.Series(said, dtype=object).where(pd.notna(said), wrong["item"]).map(_short)
+    out["questions"] = pd.Series(np.add.reduceat((said + QUESTION_SEP).to_numpy(dtype=object), starts)).str[:-len(QUESTION_SEP)]
     ref_info = _ref_info(data)
     out = out.merge(ref_info, on="ref", how="left")
     out["title"] = out["title"].fillna(out["ref"])
     out[["part", "section_title"]] = out[["part", "section_title"]].fillna("")
     out["name"] = out["trainee_id"].map(data.roster.set_index("trainee_id")["name"])
     return _roster_order(out, data, extra=["_part", "_doc", "ref"])[cols]
+
+
+QUESTION_SEP = " · "
+
+
+def _short(text: str, limit: int = 90) -> str:
+    """A question's first line, cut at a word near ``limit`` characters."""
+    line = " ".join(str(text).split("\n", 1)[0].split())
+    return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def summary(data: ReportData, sc: pd.DataFrame | None = None) -> pd.DataFrame:
