@@ -24,9 +24,11 @@ def asked():
 
 def test_the_demo_names_two_trainees_with_different_cases_and_draws(asked):
     lines = slot_evidence(asked, {t: 14.0 for t in TRAINEES})
-    assert lines[0] == "3 per-trainee slot(s); every trainee's maximum is 14 points (nbgrader, 5 graded)"
+    assert lines[0] == "5 per-trainee slot(s); every trainee's maximum is 14 points (nbgrader, 5 graded)"
     draw = next(line for line in lines if "own-setup" in line)
     assert "(drawn question): 2 different among 5 trainees — osmirnova: fu-tech-01 | ipetrov: fu-tech-02" in draw
+    # The freight initial's two pipeline case slots come back fresh in the follow-up (one per pipeline).
+    assert sum("(pipeline case): 5 different among 5 trainees" in line for line in lines) == 2
     case = next(line for line in lines if "reply-by-again" in line)
     assert "(callback case): 5 different among 5 trainees" in case and case.count("event=") == 2
 
