@@ -82,3 +82,18 @@ def test_a_linked_answers_json_is_not_followed(tmp_path):
     (tmp_path / "real.json").write_text('{"answers": {"Q1": "a"}}')
     (tmp_path / "answers.json").symlink_to(tmp_path / "real.json")
     assert read_submitted(tmp_path / "answers.json").notes == ("answers.json is a link: ignored",)
+
+
+@pytest.mark.parametrize("text, note", [
+    ('{"answers": {"Q1": {"$ne": 1}, "Q2": [1, 2]}}', "2 ответа неверного типа пропущены"),
+    ('{"answers": {"Q1": "a", "Q9": "b", "Q8": "c", "Q7": "d", "Q6": "e", "Q5": "f"}}',
+     "5 ответов не на вопросы этого тестирования пропущены"),
+    ("not json", "answers.json — не корректный JSON: пропущен"),
+])
+def test_what_was_ignored_is_said_in_the_courses_language(tmp_path, text, note):
+    from crmtrain.i18n import speaking
+
+    path = tmp_path / "answers.json"
+    path.write_text(text)
+    with speaking("ru"):
+        assert read_submitted(path, {"Q1", "Q2", "Q3", "Q4"}).notes == (note,)

@@ -156,7 +156,8 @@ def cache_key(path: Path, data: bytes) -> str:
     h = hashlib.sha256()
     h.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + sys.version.encode() + b"\0")
     code = Path(__file__).resolve().parents[1]
-    for source in sorted(code.rglob("*.py")):
+    # The catalogs too: a report is said in words they hold.
+    for source in sorted([*code.rglob("*.py"), *code.glob("locale/*/LC_MESSAGES/*.mo")]):
         st = source.stat()
         h.update(f"{source.relative_to(code)}:{st.st_size}:{st.st_mtime_ns}\0".encode())
     spec = importlib.util.find_spec("pydantic")

@@ -120,29 +120,30 @@ def read_submitted(path: str | os.PathLike, items: Iterable[str] | None = None,
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
-        return SavedAnswers({}, (f"no {name}: nothing answered",))
+        return SavedAnswers({}, (_("no {file}: nothing answered").format(file=name),))
     except OSError as exc:
-        why = "is a link" if exc.errno == errno.ELOOP else f"cannot be read ({exc.strerror})"
-        return SavedAnswers({}, (f"{name} {why}: ignored",))
+        if exc.errno == errno.ELOOP:
+            return SavedAnswers({}, (_("{file} is a link: ignored").format(file=name),))
+        return SavedAnswers({}, (_("{file} cannot be read ({reason}): ignored").format(file=name, reason=exc.strerror),))
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return SavedAnswers({}, (f"{name} is not a regular file: ignored",))
+            return SavedAnswers({}, (_("{file} is not a regular file: ignored").format(file=name),))
         if st.st_size > MAX_ANSWERS_BYTES:
-            return SavedAnswers({}, (f"{name} is over {MAX_ANSWERS_BYTES >> 10} KB: ignored",))
+            return SavedAnswers({}, (_too_big(name),))
         with os.fdopen(fd, "rb", closefd=False) as f:
             raw = f.read(MAX_ANSWERS_BYTES + 1)
     finally:
         os.close(fd)
     if len(raw) > MAX_ANSWERS_BYTES:
-        return SavedAnswers({}, (f"{name} is over {MAX_ANSWERS_BYTES >> 10} KB: ignored",))
+        return SavedAnswers({}, (_too_big(name),))
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return SavedAnswers({}, (f"{name} is not valid JSON: ignored",))
+        return SavedAnswers({}, (_("{file} is not valid JSON: ignored").format(file=name),))
     given = data.get("answers") if isinstance(data, dict) else None
     if not isinstance(given, dict):
-        return SavedAnswers({}, (f"{name} has no answers object: ignored",))
+        return SavedAnswers({}, (_("{file} has no answers object: ignored").format(file=name),))
     wanted = None if items is None else set(items)
     kept: dict[str, Any] = {}
     unknown = badly_typed = 0
@@ -172,6 +173,10 @@ def read_submitted(path: str | os.PathLike, items: Iterable[str] | None = None,
     if odd or (given_shown is not None and not isinstance(given_shown, dict)):
         notes.append(_("a record of what was shown that fits no slot ignored"))
     return SavedAnswers(kept, tuple(notes), shown)
+
+
+def _too_big(name: str) -> str:
+    return _("{file} is over {size} KB: ignored").format(file=name, size=MAX_ANSWERS_BYTES >> 10)
 
 
 def write_vetted(folder: str | os.PathLike, saved: SavedAnswers) -> None:

@@ -18,6 +18,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...i18n import N_, _, ngettext
 from .answers import MAX_ANSWERS_BYTES
 from ..plumbing.course import ANSWERS_FILE, Course
 
@@ -42,12 +43,20 @@ class Intake:
         return "; ".join(self.notes)
 
 
+# What a submission holds beside its files: as in "is a link", and as counted in "2 extra links ignored".
+KINDS = {"link": (N_("a link"), lambda n: ngettext("{n} extra link ignored", "{n} extra links ignored", n)),
+         "folder": (N_("a folder"), lambda n: ngettext("{n} extra folder ignored", "{n} extra folders ignored", n)),
+         "special file": (N_("a special file"), lambda n: ngettext("{n} extra special file ignored",
+                                                                   "{n} extra special files ignored", n)),
+         "file": ("", lambda n: ngettext("{n} extra file ignored", "{n} extra files ignored", n))}
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISLNK(mode):
-        return "a link"
+        return "link"
     if stat.S_ISDIR(mode):
-        return "a folder"
-    return "a special file"
+        return "folder"
+    return "special file"
 
 
 def set_aside_dir(course: Course, trainee: str, assessment: str) -> Path:
@@ -80,12 +89,12 @@ def vet(course: Course, trainee: str, assessment: str) -> Intake:
         st = entry.stat(follow_symlinks=False)
         limit = limits.get(entry.name)
         if limit is None:
-            kind = "file" if stat.S_ISREG(st.st_mode) else _kind(st.st_mode).split()[-1]
+            kind = "file" if stat.S_ISREG(st.st_mode) else _kind(st.st_mode)
             extra[kind] = extra.get(kind, 0) + 1
         elif not stat.S_ISREG(st.st_mode):
-            notes.append(f"{entry.name} is {_kind(st.st_mode)}: ignored")
+            notes.append(_("{file} is {kind}: ignored").format(file=entry.name, kind=_(KINDS[_kind(st.st_mode)][0])))
         elif st.st_size > limit:
-            notes.append(f"{entry.name} is over {limit >> 20 or 1} MB: ignored")
+            notes.append(_("{file} is over {size} MB: ignored").format(file=entry.name, size=limit >> 20 or 1))
         else:
             continue
         aside.mkdir(parents=True, exist_ok=True)
@@ -94,7 +103,7 @@ def vet(course: Course, trainee: str, assessment: str) -> Intake:
             shutil.rmtree(target)
         os.replace(entry.path, target)  # a rename: the link, folder or pipe is never opened
     for kind, n in sorted(extra.items()):
-        notes.append(f"{n} extra {kind}{'s' if n > 1 else ''} ignored")
+        notes.append(KINDS[kind][1](n).format(n=n))
     for name in limits:
         # The notebook counts for nothing (the released one is graded), answers.json for all;
         # nbgrader cannot grade without one it can read, so a missing or broken one is replaced.
@@ -103,15 +112,15 @@ def vet(course: Course, trainee: str, assessment: str) -> Intake:
         released = _read_notebook(course.release_dir(assessment) / name)
         mine = _read_notebook(folder / name) if os.path.lexists(folder / name) else None
         if mine is None:
-            why = "is missing"
+            note = _("{file} is missing: graded from answers.json")
             if os.path.lexists(folder / name):
-                why = "is not a notebook"
+                note = _("{file} is not a notebook: graded from answers.json")
                 aside.mkdir(parents=True, exist_ok=True)
                 os.replace(folder / name, aside / name)
             shutil.copyfile(course.release_dir(assessment) / name, folder / name)
-            notes.append(f"{name} {why}: graded from answers.json")
+            notes.append(note.format(file=name))
         elif released is not None and (changed := _changes(mine, released)):
-            notes.append(f"{name}: {changed} ignored (the released notebook is graded)")
+            notes.append(_("{file}: {changes} ignored (the released notebook is graded)").format(file=name, changes=changed))
     notes = list(dict.fromkeys([*earlier, *notes]))  # a second intake of the same submission finds it clean
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps({"timestamp": stamp, "notes": notes}, ensure_ascii=False), encoding="utf-8")
@@ -187,14 +196,14 @@ def _changes(mine: dict, released: dict) -> str:
     removed = max(0, len(released["cells"]) - len(mine["cells"]))
     found = []
     if changed:
-        found.append(f"{changed} cell{'s' if changed > 1 else ''} added or changed")
+        found.append(ngettext("{n} cell added or changed", "{n} cells added or changed", changed).format(n=changed))
     if removed:
-        found.append(f"{removed} cell{'s' if removed > 1 else ''} deleted")
+        found.append(ngettext("{n} cell deleted", "{n} cells deleted", removed).format(n=removed))
     ours, given = released.get("metadata", {}), mine.get("metadata", {})
     kernel = (given.get("kernelspec") or {}).get("name") if isinstance(given.get("kernelspec"), dict) else None
     if kernel != (ours.get("kernelspec") or {}).get("name") or any(
             given.get(k) != ours.get(k) for k in ("crmtrain", "nbgrader")):
-        found.append("notebook metadata changed")
+        found.append(_("notebook metadata changed"))
     return ", ".join(found)
 
 
