@@ -8,11 +8,13 @@ The failure lists every offender with its size, so a split can be planned at onc
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "crmtrain"
 MAX_MODULE_LINES = 350
 MAX_FUNCTION_LINES = 80
+MAX_MODULES_PER_FOLDER = 15
 
 
 def modules() -> list[Path]:
@@ -34,6 +36,12 @@ def test_no_function_is_over_80_lines():
                 if (n := node.end_lineno - first + 1) > MAX_FUNCTION_LINES:
                     long[f"{path.relative_to(SRC)}:{node.lineno} {node.name}"] = n
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines: {long}"
+
+
+def test_no_package_folder_holds_more_than_15_modules():
+    count = Counter(str(p.parent.relative_to(SRC.parent)) for p in modules())
+    crowded = {folder: n for folder, n in count.items() if n > MAX_MODULES_PER_FOLDER}
+    assert not crowded, f"package folders with more than {MAX_MODULES_PER_FOLDER} modules: {crowded}"
 
 
 def test_the_limits_see_every_module():

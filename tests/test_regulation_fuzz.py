@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crmtrain.cli import main
-from crmtrain.regulation.yamlread import read
+from crmtrain.regulation.formats.yamlread import read
 from crmtrain.samples import SAMPLES, sample_path, template_path
 
 SOURCES = {**{f"sample-{n}": sample_path(n) for n in SAMPLES}, "template-en": template_path("en")}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from crmtrain.cli import main
-from crmtrain.regulation import yamlread
+from crmtrain.regulation.formats import yamlread
 from crmtrain.regulation.loader import iter_validate
 from crmtrain.samples import template_path
 

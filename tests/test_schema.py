@@ -10,7 +10,7 @@ import pytest
 
 from crmtrain.cli import main
 from crmtrain.regulation.schema import as_json_data, schema_text
-from crmtrain.regulation.yamlread import read
+from crmtrain.regulation.formats.yamlread import read
 from crmtrain.samples import SAMPLES, sample_path, template_path
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..grading.plumbing.config import CONFIG_NAME, config_text, existing_db_url
 from ..grading.plumbing.defaults import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE
-from .reading import COURSE_RECORD, read
+from . import COURSE_RECORD, read
 from . import REGULATION_HELP
 
 if TYPE_CHECKING:  # pydantic loads only when a regulation is read

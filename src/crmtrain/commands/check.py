@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from ..errors import Problem
 from ..i18n import _, plural, set_language
 from ..regulation.positions import Loc, Positions, field_path
-from ..regulation.yamlread import MAX_BYTES
+from ..regulation.formats.yamlread import MAX_BYTES
 from ..samples import resolve
 from . import REGULATION_HELP
 

@@ -1,6 +1,6 @@
 """``crmtrain convert SRC DST``: a regulation between YAML and an Excel workbook, by the files' suffixes.
 
-The workbook (:mod:`crmtrain.regulation.workbook`) is one sheet per table-shaped part, and every
+The workbook (:mod:`crmtrain.regulation.formats.workbook`) is one sheet per table-shaped part, and every
 command reads it as it reads the YAML file; converting there and back gives the same regulation.
 """
 
@@ -19,7 +19,7 @@ SUFFIXES = (".yaml", ".yml", ".xlsx")
 
 def convert(src: str | None, dst: str, out: TextIO) -> int:
     """Read the regulation ``src`` (YAML or XLSX) and write it as ``dst`` (by its suffix)."""
-    from .reading import read
+    from . import read
 
     target = Path(dst)
     if target.suffix.lower() not in SUFFIXES:
@@ -29,7 +29,7 @@ def convert(src: str | None, dst: str, out: TextIO) -> int:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.suffix.lower() == ".xlsx":
-            from ..regulation.workbook import write_workbook
+            from ..regulation.formats.workbook import write_workbook
 
             write_workbook(data, target, reg.meta.language.value)
         else:

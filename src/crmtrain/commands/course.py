@@ -17,7 +17,7 @@ from typing import TextIO
 from ..grading.plumbing.course import ASSESSMENTS, Course
 from ..i18n import _, plural
 from . import add_course
-from .reading import speak_course_language
+from . import speak_course_language
 
 
 def _open(course_dir: str) -> Course:

@@ -8,7 +8,7 @@ from typing import TextIO
 
 from ..errors import comma_choices
 from ..i18n import _, plural
-from .reading import read
+from . import read
 from . import REGULATION_HELP, formats
 
 

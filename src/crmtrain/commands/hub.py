@@ -34,7 +34,7 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
     """``crmtrain hub config``: write the hub's configuration and build the course as the specialist."""
     from ..grading.plumbing.config import check_db_url
     from ..hub import limits, setup, users
-    from .reading import read
+    from . import read
 
     if regulation and regulation.startswith("sample:") and not allow_sample:
         raise UserError(f"{regulation} is crmtrain's built-in sample: {SAMPLE_KEY_WARNING}; give your own regulation "
@@ -168,7 +168,7 @@ def restore(site_dir: str, archive: str, out: TextIO = sys.stdout) -> int:
 
 def _site(site_dir: str) -> Site:
     """The hub's site, its commands speaking the language of the course's regulation."""
-    from .reading import speak_course_language
+    from . import speak_course_language
 
     site = Site.load(site_dir)
     speak_course_language(site.course_dir)

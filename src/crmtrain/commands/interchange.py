@@ -8,7 +8,7 @@ from typing import TextIO
 
 from ..errors import UserError
 from ..i18n import _
-from .reading import read
+from . import read
 from . import REGULATION_HELP
 
 

@@ -16,7 +16,7 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_dir: str | Path
     """Read the course and regulation, write the report files, print a summary; 0 on success."""
     from ..reports.export import parse_formats, write_report
     from ..reports.from_gradebook import course_root, load_report_data
-    from .reading import read
+    from . import read
 
     wanted = parse_formats(formats)
     root = course_root(course_dir)
@@ -41,7 +41,7 @@ def recorded_regulation(course: Path) -> Path:
     from ..errors import UserError
     from ..i18n import _
     from ..samples import resolve
-    from .reading import recorded
+    from . import recorded
 
     ref = recorded(course)
     if ref is None:

@@ -28,7 +28,7 @@ def plans(course_dir: str | Path, regulation_spec: str | None, today: dt.date | 
     from ..reports.data import validate
     from ..reports.from_gradebook import course_root, load_report_data
     from ..reports.retention import ref_answers, review_plan
-    from .reading import read
+    from . import read
     from .report import recorded_regulation
 
     root = course_root(course_dir)

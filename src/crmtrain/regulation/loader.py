@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..errors import Problem, UserError
 from ..i18n import _, ngettext, speaking
 from .positions import Positions, field_path
-from .yamlread import ReadFailed, read
+from .formats.yamlread import ReadFailed, read
 
 if TYPE_CHECKING:
     from .models import Regulation
@@ -76,7 +76,7 @@ def _load(path: Path) -> tuple[Regulation | None, list[Problem], Positions | Non
 def _load_workbook(path: Path):
     """Like a YAML file, but problems located as ``regulation.xlsx:Sheet!C14``."""
     from .positions import Positions
-    from .workbook import read_workbook
+    from .formats.workbook import read_workbook
 
     try:
         data, cells = read_workbook(path)

@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
-from ..i18n import N_, _, speaking
-from .positions import Loc
+from ...errors import UserError
+from ...i18n import N_, _, speaking
+from ..positions import Loc
 from .tables import PARENT, SETTINGS, Table, flatten, key_of as _key, unflatten
 
 INDEX = "index"  # the index sheet's own key, in cell A1's comment-free twin: B1
@@ -40,8 +40,8 @@ CHOICES = {("steps", "kind"): ("start", "action", "decision", "end")}
 
 
 def _choices() -> dict[tuple[str, str], tuple[str, ...]]:
-    from ..kinds.questions import QUESTION_TYPES
-    from .models import TestTopic
+    from ...kinds.questions import QUESTION_TYPES
+    from ..models import TestTopic
 
     return {**CHOICES, ("questions", "type"): QUESTION_TYPES, ("questions", "topic"): tuple(t.value for t in TestTopic)}
 

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .positions import Loc
+from ..positions import Loc
 
 SETTINGS: tuple[str, ...] = ()  # the settings table's path
 PARENT = "@"  # a parent-reference column: "@1" the table's owner record, "@2" its owner...

@@ -13,9 +13,9 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem
-from ..i18n import _, speaking
-from .positions import Loc, Mark, Positions, field_path, short
+from ...errors import Problem
+from ...i18n import _, speaking
+from ..positions import Loc, Mark, Positions, field_path, short
 from .yamlscalars import TAG, construct, resolve
 
 MAX_BYTES = 4 * 1024 * 1024  # the samples are about 100 KB
@@ -148,7 +148,7 @@ class _Composer:
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
             return self._compose(yaml.parse(text, Loader=loader), yaml)
         except yaml.MarkedYAMLError as exc:
-            from .messages import syntax_problem  # only a broken file pays for the wording
+            from ..messages import syntax_problem  # only a broken file pays for the wording
 
             raise ReadFailed([syntax_problem(self.name, text, exc, deep=_too_deep())]) from None
         except yaml.reader.ReaderError as exc:  # a control character; libyaml counts bytes here

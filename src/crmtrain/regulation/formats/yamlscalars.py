@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..i18n import N_, _
-from .positions import short
+from ...i18n import N_, _
+from ..positions import short
 
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
