@@ -98,3 +98,23 @@ def test_the_lead_drill_in_a_real_kernel_speaks_of_zayavki(kernel, tmp_path):
     assert feedback and not LEAD_WORDS.search(feedback + prompt), feedback
     j = k.eval("[d.kind for d in wb.drills].index('pipeline')")
     assert not LEAD_WORDS.search(k.eval(f"wb.drills[{j}].prompt.value"))
+
+
+def test_the_graded_view_of_a_case_speaks_the_companys_words():
+    """The specialist's graded view and the trainee's feedback show the case as the kernel did: «заявка»."""
+    from crmtrain.grading.presentation.shown_slots import slot_outputs
+    from crmtrain.notebooks.sections import drill_of
+
+    reg = load(sample_path("ru"))
+    _, spec = drill_of("lead", reg.client_work.lead_classification)
+    slot = {"id": "lead-case", "kind": "lead", "spec": spec, "start": reg.meta.effective_date.isoformat()}
+    meta = {"item": "lead-case", "slot": "case", "case": "lead", "course": "crm"}
+    args = dict(course="crm", assessment="initial", trainee="ivanova", lang="ru")
+    usual = "".join(str(o["data"]) for o in slot_outputs(meta, slot, None, None, **args))
+    theirs = "".join(str(o["data"]) for o in slot_outputs(meta, slot, None, None, **args,
+                                                          words={"lead": {"one": "заявка"}}))
+    assert "Новый лид:" in usual
+    assert "Новая заявка:" in theirs and "(любая заявка)" in theirs and "Новый лид:" not in theirs
+    # Words read from a course's notes are data, never trusted: a malformed entry falls back to the usual word.
+    odd = "".join(str(o["data"]) for o in slot_outputs(meta, slot, None, None, **args, words={"lead": ["заявка"]}))
+    assert "Новый лид:" in odd

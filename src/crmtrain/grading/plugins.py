@@ -271,7 +271,7 @@ class ShowAnswers(NbGraderPreprocessor):
                 outputs = shown_slots.slot_outputs(
                     crm, spec, slot_checks.get(item), answer, course=coursedir.course_id, assessment=nbg["assignment"],
                     trainee=nbg["student"], lang=lang, notes=notes.get("items"), contact=contact,
-                    shown=seen.get(item) if isinstance(seen, dict) else None)
+                    shown=seen.get(item) if isinstance(seen, dict) else None, words=notes.get("words"))
             else:
                 key, tol = keys.get(item, (None, 0.0))
                 outputs = shown.answer_outputs(spec, answer, key, tolerance=tol, lang=lang,

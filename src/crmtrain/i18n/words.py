@@ -79,8 +79,10 @@ def word_forms(lang: str, given: dict | None = None) -> dict[str, dict[str, str]
     """Every form of every word: the regulation's, else made from its ``one``, else the language's usual word."""
     out = {}
     for word in WORDS:
-        own = {k: v for k, v in ((given or {}).get(word) or {}).items() if v}
-        if not own:
+        raw = given.get(word) if isinstance(given, dict) else None
+        # Read from a course's notes too: anything but text is left out rather than trusted.
+        own = {k: v for k, v in raw.items() if isinstance(v, str) and v} if isinstance(raw, dict) else {}
+        if "one" not in own:
             out[word] = dict(DEFAULTS.get(lang, DEFAULTS["en"])[word])
             continue
         made = _ru_forms(own["one"]) if lang == "ru" else {"many": own["one"] + "s", "gender": "n"}

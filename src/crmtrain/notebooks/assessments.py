@@ -225,8 +225,9 @@ def answer_notes(reg: Regulation, name: str, questions, slots: tuple[SlotPlan, .
         if p.case is not None:  # the rule engine explains each case; the items to re-read are its parts
             notes[p.id] = {"explanation": "", "refs": [ref(r) for r in p.may_test
                                                        if r in items and items[r].part in PART_WORKBOOKS]}
+    words = reg.meta.word_forms()  # the graded view's cases speak the company's words too
     return {"assessment": name, "lang": reg.meta.language.value, "show_answers": bool(show),
-            "contact": contact, "items": notes}
+            "contact": contact, "items": notes, **({"words": words} if words else {})}
 
 
 def build_answer_notes(reg: Regulation) -> dict[str, dict]:

@@ -96,29 +96,36 @@ class LeadRules(CaseRules):
 class OneOfSeveral(CaseRules):
     """A kind whose spec is a list of parts (processes, pipelines) and whose case names its own part."""
 
-    def part(self, spec: list[dict], case: dict) -> dict:
+    def part(self, spec: list[dict] | dict, case: dict) -> dict:
         """The part (a process or pipeline spec) a case asks about."""
-        return next(p for p in spec if p["id"] == case[self.kind])
+        parts = listed(spec)
+        return parts[0] if len(parts) == 1 else next(p for p in parts if p["id"] == case[self.kind])
 
-    def pick(self, spec: list[dict], rng: random.Random) -> dict:
+    def pick(self, spec: list[dict] | dict, rng: random.Random) -> dict:
         # One part: no draw, so a workbook drill's cases do not depend on how it is wrapped.
-        return spec[0] if len(spec) == 1 else rng.choice(spec)
+        parts = listed(spec)
+        return parts[0] if len(parts) == 1 else rng.choice(parts)
 
     def narrowed(self, spec, course, trainee):
         # The trainee's part is drawn without the assessment in the seed: the follow-up asks a
         # fresh case of the part the initial asked, so the trainee is re-tested on that item.
-        if len(spec) < 2:
+        if not isinstance(spec, list) or len(spec) < 2:
             return spec
         family = "\x1f".join(sorted(p["id"] for p in spec))
         return [spec[variants.draw_index(len(spec), course, self.kind, trainee, family)]]
 
     def guess(self, spec):
-        shares = [share for part in spec if (share := self.part_guess(part)) is not None]
+        shares = [share for part in listed(spec) if (share := self.part_guess(part)) is not None]
         return sum(shares) / len(shares) if shares else 0.0
 
     def part_guess(self, part: dict) -> float | None:
         """The random guess score of the cases of one part (None: none can be drawn from it)."""
         raise NotImplementedError
+
+
+def listed(spec: list[dict] | dict) -> list[dict]:
+    """A spec of several parts as a list (courses built before pipelines came in lists hold one dict)."""
+    return spec if isinstance(spec, list) else [spec]
 
 
 class PipelineRules(OneOfSeveral):

@@ -29,7 +29,7 @@ from . import shown as base
 
 def slot_outputs(crm: dict, spec: dict, check: tuple | None, answer: Any, *, course: str, assessment: str,
                  trainee: str, lang: str = "en", notes: dict | None = None, contact: str = "",
-                 shown: dict | None = None) -> list[dict]:
+                 shown: dict | None = None, words: dict | None = None) -> list[dict]:
     """The outputs under a slot's answer cell (``crm``: its crmtrain metadata) for ``trainee``.
 
     ``check`` is the slot's hidden test as data, ``(function, args, kwargs)`` (see
@@ -42,7 +42,7 @@ def slot_outputs(crm: dict, spec: dict, check: tuple | None, answer: Any, *, cou
     if check and check[0] == "check_case" and len(check[1]) >= 3:  # the hidden test's spec: it is what is graded
         spec = {**spec, "kind": check[1][1], "spec": check[1][2], "start": check[2].get("start", spec.get("start"))}
     return case_outputs(spec, course, assessment, trainee, answer, lang=lang, note=(notes or {}).get(crm.get("item")),
-                        contact=contact, shown=shown)
+                        contact=contact, shown=shown, words=words)
 
 
 def drawn(spec: dict, course: str, assessment: str, trainee: str) -> dict:
@@ -78,11 +78,13 @@ def regenerate(spec: dict, course: str, assessment: str, trainee: str) -> dict:
 
 
 def case_outputs(spec: dict, course: str, assessment: str, trainee: str, answer: Any, *, lang: str = "en",
-                 note: dict | None = None, contact: str = "", shown: dict | None = None) -> list[dict]:
-    """The outputs under a case slot: the trainee's case, their answer and verdict, the key and the reason."""
+                 note: dict | None = None, contact: str = "", shown: dict | None = None,
+                 words: dict | None = None) -> list[dict]:
+    """The outputs under a case slot: the trainee's case, their answer and verdict, the key and the reason
+    (``words``: the regulation's own words for lead, client, deal, task, as its notes keep them)."""
     from ...runtime.drills import DRILLS  # ipywidgets: only a course with case slots pays for it
 
-    tr = translation(lang)
+    tr = translation(lang, words if isinstance(words, dict) else None)
     _ = tr.gettext
     esc = html.escape
     kind = spec["kind"]
