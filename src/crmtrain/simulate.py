@@ -117,21 +117,7 @@ def autograded_max(reg: Regulation, assessment: str) -> float:
 def choose_case(asked: Asked, right: bool, rng: random.Random) -> Any:
     """A case answer a trainee means to give: the engine's, or another the case offers."""
     key = asked.key()
-    if right:
-        return key
-    if asked.kind == "pipeline":
-        if key == [cases.PipelineRules.FORBIDDEN]:
-            return [cases.PipelineRules.ALLOWED]
-        fields = asked.case.get("fields", [])
-        missing = [f for f in fields if f not in key[1:]]
-        # Forget a required field, tick one too many, or call an allowed move forbidden.
-        options = [[cases.PipelineRules.FORBIDDEN]]
-        if len(key) > 1:
-            options.append([key[0], *key[2:]])
-        if missing:
-            options.append([key[0], *sorted([*key[1:], rng.choice(missing)])])
-        return rng.choice(options)
-    return rng.choice([o for o in asked.case["options"] if o != key])
+    return key if right else cases.wrong_answer(asked.kind, asked.case, key, rng)
 
 
 def choose(q: Question, right: bool, rng: random.Random, lang: str = "en") -> Any:

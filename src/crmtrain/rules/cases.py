@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from . import calendar, decision_table, pipeline, processes, variants
@@ -38,6 +39,11 @@ MOMENT = "%Y-%m-%dT%H:%M"  # how a case writes a moment: minutes are the engines
 # without a right answer is unfair), at most this often before giving up.
 LEAD_ATTEMPTS = 200
 CALLBACK_OPTIONS = 4
+
+def N_(message: str) -> str:
+    """Mark a msgid for extraction; it is translated where it is shown (the caller's gettext)."""
+    return message
+
 
 CASES: dict[str, "CaseRules"] = {}
 
@@ -71,6 +77,14 @@ class CaseRules:
     def narrowed(self, spec: Any, course: str, trainee: str) -> Any:
         """The part of ``spec`` this trainee's cases come from, in every assessment (all of it, here)."""
         return spec
+
+    def wrong(self, case: dict, key: Any, rng: random.Random) -> Any:
+        """A plausible wrong answer (simulated trainees): another of the options the case offers."""
+        return rng.choice([o for o in case["options"] if o != key])
+
+    def describe(self, value: Any, labels: dict, gettext: Callable[[str], str]) -> str:
+        """An answer in the words the case's inputs showed (``labels``: value -> its text)."""
+        return str(labels.get(value, value))
 
 
 class LeadRules(CaseRules):
@@ -152,6 +166,25 @@ class PipelineRules(OneOfSeveral):
         if answer[0] == self.FORBIDDEN:
             return [self.FORBIDDEN]  # fields ticked before choosing "not allowed" do not count
         return [self.ALLOWED, *sorted(set(answer[1:]))] if answer[0] == self.ALLOWED else None
+
+    def wrong(self, case, key, rng):
+        # Forget a required field, tick one too many, or call an allowed move forbidden.
+        if key == [self.FORBIDDEN]:
+            return [self.ALLOWED]
+        missing = [f for f in case.get("fields", []) if f not in key[1:]]
+        options = [[self.FORBIDDEN]]
+        if len(key) > 1:
+            options.append([key[0], *key[2:]])
+        if missing:
+            options.append([key[0], *sorted([*key[1:], rng.choice(missing)])])
+        return rng.choice(options)
+
+    def describe(self, value, labels, gettext):
+        verdict = value[0] if isinstance(value, list) and value else value
+        if verdict == self.FORBIDDEN:
+            return gettext(N_("Not allowed"))
+        fields = [str(labels.get(f, f)) for f in (value[1:] if isinstance(value, list) else ())]
+        return gettext(N_("Allowed")) + (": " + ", ".join(fields) if fields else "")
 
     def part_guess(self, pl):
         # A random click picks the verdict at random and, if "allowed", any subset of the fields;
@@ -299,3 +332,13 @@ def grade_case(kind: str, spec: Any, case: dict, answer: Any) -> bool:
 def guess(kind: str, spec: Any) -> float:
     """The expected score fraction of a random answer (the item's random guess score)."""
     return _rules(kind).guess(spec)
+
+
+def wrong_answer(kind: str, case: dict, key: Any, rng: random.Random) -> Any:
+    """A plausible wrong answer to ``case`` (what a simulated trainee who errs gives)."""
+    return _rules(kind).wrong(case, key, rng)
+
+
+def describe(kind: str, value: Any, labels: dict, gettext: Callable[[str], str] = str) -> str:
+    """An answer to a case of ``kind`` in words (``labels``: what the inputs showed for each value)."""
+    return _rules(kind).describe(value, labels, gettext)

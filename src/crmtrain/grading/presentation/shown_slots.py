@@ -122,12 +122,6 @@ def _record_differs(_) -> str:
 
 def _words(view, kind: str, value: Any, _) -> str:
     """An answer of a case in the words its inputs showed (a value they do not offer as it is)."""
-    if kind == "pipeline":
-        verdict = value[0] if isinstance(value, list) and value else value
-        if verdict == cases.PipelineRules.FORBIDDEN:
-            return _("Not allowed")
-        labels = {fid: box.description for fid, box in getattr(view, "fields", {}).items()}
-        fields = [labels.get(f, str(f)) for f in (value[1:] if isinstance(value, list) else ())]
-        return _("Allowed") + (": " + ", ".join(fields) if fields else "")
-    labels = {v: label for label, v in getattr(getattr(view, "radio", None), "options", ())}
-    return str(labels.get(value, value))
+    labels = {fid: box.description for fid, box in getattr(view, "fields", {}).items()}
+    labels.update({v: label for label, v in getattr(getattr(view, "radio", None), "options", ())})
+    return cases.describe(kind, value, labels, _)
