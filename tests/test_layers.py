@@ -58,7 +58,7 @@ LAYERS: dict[str, set[str]] = {
     # "My training": the trainees' panel's server side (a Jupyter server extension) over grading's exchange.
     "panel": {"grading", "i18n"},
     # JupyterHub for a team: accounts, roster sync, the hub's configuration (runs inside it), backup.
-    "hub": {"errors", "grading", "lab"},
+    "hub": {"errors", "grading", "i18n", "lab"},
     "commands": {"changes", "document", "errors", "files", "grading", "hub", "i18n", "interchange", "kinds", "lab", "notebooks",
                  "regulation", "reports", "rules", "runtime", "samples", "simulate", "speedups"},
     "cli": {"commands", "errors", "grading", "hub", "i18n", "kinds", "speedups"},  # kinds: the assessments; grading, hub: their defaults

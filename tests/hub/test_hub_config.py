@@ -56,10 +56,24 @@ def test_a_broken_site_says_what_is_wrong(tmp_path, content, message):
         Site.load(tmp_path)
 
 
-@pytest.mark.parametrize("name", ["Anna", "1anna", "anna smith", "anna+1", "a" * 33, "", "анна"])
+@pytest.mark.parametrize("name", ["Anna", "1anna", "anna smith", "anna+1", "a" * 33, ""])
 def test_roster_ids_that_cannot_be_logins_are_refused(name):
     with pytest.raises(UserError, match="cannot be a login name on the server: use lower-case letters"):
         check_login(name, "id")
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "id 'анна': Latin letters only; a login on the server is lower-case Latin letters, digits, '-' and '_', "
+           "starting with a letter (at most 32), like a_ivanova"),
+    ("ru", "id 'анна': только латинские буквы; логин на сервере — строчные латинские буквы, цифры, '-' и '_', "
+           "начиная с буквы (не длиннее 32), например a_ivanova"),
+])
+def test_a_cyrillic_roster_id_is_said_to_need_latin_letters(lang, message):
+    from crmtrain.i18n import speaking
+
+    with speaking(lang), pytest.raises(UserError) as err:
+        check_login("анна", "id")
+    assert str(err.value) == message
 
 
 def test_a_roster_with_bad_logins_changes_no_account(tmp_path):

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from ..errors import UserError
+from ..i18n import _
 from . import AUTHENTICATORS, DEFAULT_PREFIX, LIMIT_DEFAULTS
 from . import DEFAULT_SITE as _DEFAULT_SITE
 
@@ -37,9 +38,13 @@ _LOGIN = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 
 def check_login(name: str, what: str = "user name") -> str:
     """``name`` if it can be a system login name, else a UserError saying what is allowed."""
+    if name and not name.isascii():  # a name in Cyrillic where the login goes: the usual slip
+        raise UserError(_("{what} {name}: Latin letters only; a login on the server is lower-case Latin letters, "
+                          "digits, '-' and '_', starting with a letter (at most 32), like a_ivanova").format(
+                              what=what, name=repr(name)))
     if not _LOGIN.match(name or ""):
-        raise UserError(f"{what} {name!r} cannot be a login name on the server: use lower-case letters, "
-                        "digits, '-' and '_', starting with a letter (at most 32)")
+        raise UserError(_("{what} {name} cannot be a login name on the server: use lower-case letters, digits, '-' "
+                          "and '_', starting with a letter (at most 32)").format(what=what, name=repr(name)))
     return name
 
 
