@@ -95,7 +95,7 @@ def report(reg: Regulation) -> list[PartReport]:
 def retest_gaps(reg: Regulation) -> Iterator[tuple[Loc, str]]:
     """Items the first assessment tests that a later one cannot re-test, and what question to add for each."""
     from ..kinds.assessments import ASSESSMENT_KINDS, FIRST
-    from ..kinds.questions import question_kind
+    from ..kinds.questions import AUTOGRADED_TYPES, question_kind
     from .selection import select
 
     items = index(reg)
@@ -116,7 +116,7 @@ def retest_gaps(reg: Regulation) -> Iterator[tuple[Loc, str]]:
         q = asking[0]
         kind = question_kind(q.type)
         # An open question's item is re-tested just as well by one that grades itself.
-        qtype = "single" if not kind.autograded else q.type.value
+        qtype = AUTOGRADED_TYPES[0] if not kind.autograded else q.type.value
         asked = ", ".join(x.id for x in asking) if u.questions else \
             _("slot") + " " + ", ".join(f"'{p.id}' ({', '.join(x.id for x in p.questions if u.ref in x.refs)})"
                                 for p in u.slots if p.questions)
