@@ -258,3 +258,26 @@ def test_collect_racing_with_submits_never_loses_or_tears_a_submission(seeded):
     assert lab.collected_stamp(lab.ann) == time_of(made[-1])
     ann_times = {time_of(n) for n in os.listdir(lab.inbound) if n.startswith(f"{lab.ann}+")}
     assert set(seen) <= ann_times, seen
+
+
+def test_an_unreadable_newer_submission_never_deletes_the_collected_one(seeded):
+    """Attack 5 alone: with the junk cleared away, bob's newer submission is one bob closed (0700)."""
+    import shutil
+
+    lab = seeded["lab"]
+    for name in seeded["bad"].values():  # the administrator clears eve's mess away
+        path = lab.inbound / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            path.unlink()
+    kept = lab.submit(lab.bob, {"Q": "bob, third"})
+    lab.crmtrain("collect", A, "--course", str(lab.course))
+    assert lab.collected_stamp(lab.bob) == time_of(kept)
+    closed = lab.submit(lab.bob, {"Q": "bob, fourth"})
+    lab.sh(lab.bob, f"chmod 700 {shlex.quote(str(lab.inbound / closed))}")
+    done = lab.crmtrain("collect", A, "--course", str(lab.course), check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"{closed}: cannot be read (mode 0700): ignored" in done.stdout
+    assert lab.collected_stamp(lab.bob) == time_of(kept)
+    assert (lab.course / "submitted" / lab.bob / A / "answers.json").is_file()
