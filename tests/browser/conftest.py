@@ -30,9 +30,9 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium, "
                                    "or set CRMTRAIN_CHROMIUM to a Chromium binary)")
     for item in items:
-        if HERE in Path(item.path).parents and "browser" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.browser)
-            if not CHROMIUM.exists():
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)  # the whole suite: real JupyterLab servers, most in Chromium
+            if "browser" in getattr(item, "fixturenames", ()) and not CHROMIUM.exists():
                 item.add_marker(skip)
 
 
