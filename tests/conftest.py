@@ -64,6 +64,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(MARKING_FIXTURES[name])
 
 
+@pytest.fixture(autouse=True)
+def messages_in_the_locales_language():
+    """A command that read a Russian regulation speaks Russian; the next test starts from the locale again."""
+    from crmtrain.i18n import set_language
+
+    yield
+    set_language(None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_check_cache(tmp_path_factory):
     """`crmtrain check` caches reports; tests (and the processes they start) use their own folder."""

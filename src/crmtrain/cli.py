@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        set_language(None)  # a caller running several commands (tests, the demo) starts each afresh
 
 
 if __name__ == "__main__":
