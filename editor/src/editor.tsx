@@ -14,7 +14,7 @@ import validator from '@rjsf/validator-ajv8';
 import * as React from 'react';
 
 import * as api from './api';
-import { AnswerField, AssessmentField, BUTTONS, ChoiceWidget, DiagramField, IContext, MarkdownWidget, QuestionField } from './fields';
+import { AnswerField, AssessmentField, BUTTONS, ChoiceWidget, ClientWorkField, DiagramField, IContext, MarkdownWidget, QuestionField } from './fields';
 import { LeadTableField } from './leadtable';
 import { errorSchema, fieldId, getIn, parsePointer, setIn, uiSchemaFor } from './model';
 
@@ -27,7 +27,8 @@ const FIELDS = {
   pipeline: DiagramField,
   question: QuestionField,
   assessment: AssessmentField,
-  leadTable: LeadTableField
+  leadTable: LeadTableField,
+  clientWork: ClientWorkField
 };
 const WIDGETS = { markdown: MarkdownWidget, choice: ChoiceWidget };
 

@@ -330,3 +330,40 @@ export const BUTTONS = {
   CopyButton: button(() => '⧉', 'copy')
 };
 const ADD = button(w => w.add ?? 'Add', 'add');
+
+function NoField(): null {
+  return null;
+}
+
+/**
+ * Working with clients: one deal pipeline, or several ("воронки") — never both keys. "Add a
+ * pipeline" turns the one into the first of a list and adds an empty second.
+ */
+export function ClientWorkField(props: FieldProps): JSX.Element {
+  const context = props.formContext as IContext;
+  const value = props.formData ?? {};
+  const several = Array.isArray(value.pipelines) && value.pipelines.length > 0;
+  const ui: any = { ...props.uiSchema };
+  delete ui['ui:field'];
+  if (several) {
+    ui.pipeline = { 'ui:field': NoField };
+  } else {
+    ui.pipelines = { 'ui:field': NoField };
+  }
+  const addPipeline = () => {
+    const next: any = { ...value, pipelines: [...(several ? value.pipelines : value.pipeline ? [value.pipeline] : []), {}] };
+    delete next.pipeline;
+    props.onChange(next);
+  };
+  const { ObjectField } = props.registry.fields;
+  return (
+    <div>
+      <ObjectField {...props} uiSchema={ui} />
+      {props.schema.properties?.pipelines ? (
+        <button type="button" className="jp-mod-styled crmtrain-editor-add-pipeline" onClick={addPipeline}>
+          {`+ ${context.words.addPipeline}`}
+        </button>
+      ) : null}
+    </div>
+  );
+}

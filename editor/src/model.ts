@@ -104,7 +104,8 @@ export const CUSTOM_FIELDS: Record<string, string> = {
   Pipeline: 'pipeline',
   LeadClassification: 'leadTable',
   Question: 'question',
-  Assessment: 'assessment'
+  Assessment: 'assessment',
+  ClientWork: 'clientWork'
 };
 
 /** The problems under `part`, as rjsf's extraErrors (an error schema). */

@@ -176,6 +176,27 @@ def add_status_in_work(editor) -> None:
         pick(editor, f"root_pipeline_transitions_{t}_requires_0", field)
 
 
+TENDER = ["Заявка на тендер подана", "Тендер выигран", "Тендер проигран"]
+
+
+def add_tender_pipeline(editor) -> None:
+    """A second pipeline ("воронка") for tenders: the one pipeline becomes the first of two."""
+    editor.get_by_role("button", name="+ Добавить воронку").click()
+    editor.locator("#root_pipelines_1_title").fill("Тендеры")
+    editor.locator("#root_pipelines_1_body").fill("Госзакупки и тендеры крупных заказчиков.")
+    for n, name in enumerate(TENDER):
+        add(editor, "root_pipelines_1_statuses")
+        editor.locator(f"#root_pipelines_1_statuses_{n}_name").fill(name)
+        if n:
+            editor.locator(f"#root_pipelines_1_statuses_{n}_terminal").check()
+    pick(editor, "root_pipelines_1_initial", make_id(TENDER[0]))
+    for t, target in enumerate(TENDER[1:]):
+        add(editor, "root_pipelines_1_transitions")
+        pick(editor, f"root_pipelines_1_transitions_{t}_from", make_id(TENDER[0]))
+        pick(editor, f"root_pipelines_1_transitions_{t}_to", make_id(target))
+    expect(editor.locator(".crmtrain-editor-diagram svg")).to_have_count(2)
+
+
 # Six more questions, in pairs: one for the initial assessment, one re-testing the same rule later.
 QUESTIONS = [
     ("single", "technical", "access", "initial", "Где в amoCRM включается двухфакторный вход?",
@@ -227,6 +248,7 @@ def test_a_specialist_writes_a_whole_regulation_from_init_by_clicks_and_typing(b
     editor.get_by_role("tab", name="3. Работа с клиентами").click()
     editor.get_by_label("Правило 1: Бюджет").fill(">= 200000")
     add_status_in_work(editor)
+    add_tender_pipeline(editor)
 
     editor.get_by_role("tab", name="Вопросы").click()
     for n, question in enumerate(QUESTIONS, start=6):
@@ -237,6 +259,9 @@ def test_a_specialist_writes_a_whole_regulation_from_init_by_clicks_and_typing(b
     wait_checked(page)
     expect(editor.locator(".crmtrain-editor-problems")).to_contain_text("Проблем нет")
     save(page)
+    written = path.read_text(encoding="utf-8")
+    assert "\n  pipelines:\n" in written and "\n  pipeline:\n" not in written
+    assert written.count("\n  - id: ") == 12  # the questions, at the top level's indentation
 
     checked = subprocess.run([sys.executable, "-m", "crmtrain", "check", str(path)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -251,6 +276,8 @@ def test_a_specialist_writes_a_whole_regulation_from_init_by_clicks_and_typing(b
     editor.get_by_role("tab", name="2. Обработка заказов").click()
     expect(editor.locator("#root_processes_1_title")).to_have_value("Обработка рекламации")
     expect(editor.locator("#root_processes_1_steps_2_branches_2_next")).to_have_value(make_id(STEPS[1][1]))
+    editor.get_by_role("tab", name="3. Работа с клиентами").click()
+    expect(editor.locator("#root_pipelines_1_title")).to_have_value("Тендеры")
     editor.get_by_role("tab", name="Вопросы").click()
     expect(editor.locator("#root_11_text")).to_have_value(QUESTIONS[-1][4])
     expect(editor.locator(".crmtrain-editor-problems")).to_contain_text("Проблем нет")

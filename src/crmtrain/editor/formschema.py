@@ -55,7 +55,7 @@ LABELS = {
     "one_of": N_("One of the questions"), "case": N_("Case from the rules"), "process": N_("Process"),
     "show_answers": N_("Show the correct answers in the feedback"), "min": N_("From"), "max": N_("To"),
     "approver": N_("Approved by"), "action": N_("Action"), "answer_from": N_("Correct answer from the rules"),
-    "pipelines": N_("More pipelines"),
+    "pipelines": N_("Deal pipelines"),
 }
 
 

@@ -25,7 +25,7 @@ WORDS = {
     "meta": N_("About the regulation"), "summary": N_("1. Summary"), "order_processing": N_("2. Order processing"),
     "client_work": N_("3. Working with clients"), "questions": N_("Questions"), "assessments": N_("Assessments"),
     "rule": N_("Rule"), "note": N_("Note"), "any": N_("any"), "uncovered": N_("Leads no rule classifies"),
-    "transitions": N_("Allowed transitions (row: from, column: to)"),
+    "transitions": N_("Allowed transitions (row: from, column: to)"), "addPipeline": N_("Add a pipeline"),
 }
 
 
