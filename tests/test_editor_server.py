@@ -184,9 +184,10 @@ def test_a_new_item_gets_no_default_valued_keys_and_multiline_text_as_a_block():
     text = HAND_WRITTEN.read_text(encoding="utf-8")
     doc = document.parse(text)
     data = document.plain(doc)
-    data["questions"].append({"id": "q-new", "refs": ["t-web"], "topic": "sales", "type": "true_false",
-                              "text": "Первая строка.\nВторая строка.", "answer": True, "points": 1, "pool": "core",
-                              "tolerance": 0, "options": []})
+    # In the order the form adds them: the id last, made from the text (written first all the same).
+    data["questions"].append({"type": "true_false", "topic": "sales", "refs": ["t-web"], "pool": "core",
+                              "text": "Первая строка.\nВторая строка.", "answer": True, "points": 1,
+                              "tolerance": 0, "options": [], "id": "q-new"})
     out = document.dump(document.update(doc, data, formschema.default_at), text)
     assert out.endswith("- id: q-new\n  refs:\n  - t-web\n  topic: sales\n  type: true_false\n"
                         "  text: |\n    Первая строка.\n    Вторая строка.\n  answer: true\n")

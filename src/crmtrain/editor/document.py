@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from .formschema import NO_DEFAULT
+from .formschema import NO_DEFAULT, keys_at
 
 MULTILINE = "\n"
 
@@ -145,7 +145,8 @@ def _fresh(value: Any, loc: tuple, defaults) -> Any:
 
     if isinstance(value, dict):
         out = CommentedMap()
-        for k, v in value.items():
+        order = {k: i for i, k in enumerate(keys_at(loc))}
+        for k, v in sorted(value.items(), key=lambda kv: order.get(kv[0], len(order))):
             if not _is_default(v, defaults((*loc, k))):
                 out[k] = _fresh(v, (*loc, k), defaults)
         return out

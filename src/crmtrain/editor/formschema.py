@@ -102,6 +102,17 @@ def _fit(node: dict, tr) -> None:
 
 def default_at(loc: Loc) -> Any:
     """The schema's default for the field at ``loc`` (NO_DEFAULT when it has none)."""
+    node = _node_at(loc)
+    return NO_DEFAULT if node is None else node.get("default", NO_DEFAULT)
+
+
+def keys_at(loc: Loc) -> list[str]:
+    """The fields of the object at ``loc`` in the models' order (id first): how new items are written."""
+    node = _node_at(loc)
+    return list(resolve(raw_schema(), node).get("properties", {})) if node is not None else []
+
+
+def _node_at(loc: Loc) -> dict | None:
     schema = raw_schema()
     node: Any = schema
     for part in loc:
@@ -112,8 +123,8 @@ def default_at(loc: Loc) -> Any:
             props = node.get("properties") or {}
             node = props.get(part, node.get("additionalProperties") if isinstance(node.get("additionalProperties"), dict) else None)
         if not isinstance(node, dict):
-            return NO_DEFAULT
-    return node.get("default", NO_DEFAULT)
+            return None
+    return node
 
 
 def resolve(schema: dict, node: dict) -> dict:
