@@ -73,10 +73,17 @@ DISABLED_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-as
                     "@jupyter/nbgrader:validate-assignment", "@jupyter/nbgrader:menu",
                     "@jupyterlab/filebrowser-extension:widget", "@jupyterlab/launcher-extension:plugin",
                     "crmtrain-editor:plugin")
+# nbgrader's assignment list and validate handlers serve only its panels, which are off: loading
+# them imports nbgrader at start, 41 of the server's 110 MB (the panel imports it when needed).
 DISABLED_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list",
-                              "crmtrain.editor")
+                              "nbgrader.server_extensions.assignment_list",
+                              "nbgrader.server_extensions.validate_assignment", "crmtrain.editor")
 INSTRUCTOR_DISABLED_PLUGINS = ("@jupyter/nbgrader:course-list",)
 INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "crmtrain.editor")
+# A kernel nobody is connected to (the browser closed, the laptop asleep) is shut down after
+# 15 idle minutes; the extension gives back the kernel of a hidden tab after a minute
+# (labextension/src/kernels.ts). Answers are saved as they are given, so nothing is lost.
+KERNEL_CULLING = {"cull_idle_timeout": 900, "cull_interval": 60, "cull_connected": False}
 # crmtrain's own server extension for everyone: the "My training" panel's side (crmtrain/panel/).
 SERVER_EXTENSIONS = ("crmtrain.panel",)
 
@@ -216,8 +223,10 @@ def command(
         # it, every kernel prints a plain-text TCP warning into the trainee's terminal.
         "--KernelManager.transport_encryption=auto",
     ]
-    for name, on in server_config(instructor)["ServerApp"]["jpserver_extensions"].items():
+    config = server_config(instructor)
+    for name, on in config["ServerApp"]["jpserver_extensions"].items():
         argv += ["--ServerApp.jpserver_extensions", f"{name}={on}"]
+    argv += [f"--MappingKernelManager.{name}={value}" for name, value in config["MappingKernelManager"].items()]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")  # containers and CI run as root; Jupyter refuses otherwise
     argv += extra_args
@@ -235,10 +244,12 @@ def _prepend(current: str | None, *paths: Path) -> str:
 def server_config(instructor: bool = False) -> dict:
     """``jupyter_server_config.json`` for a shared server: nbgrader's instructor side and the editor off for trainees."""
     on = {name: True for name in SERVER_EXTENSIONS}
+    culling = {"MappingKernelManager": dict(KERNEL_CULLING)}
     if not instructor:
-        return {"ServerApp": {"jpserver_extensions": {**{name: False for name in DISABLED_SERVER_EXTENSIONS}, **on}}}
+        switches = {name: False for name in DISABLED_SERVER_EXTENSIONS}
+        return {"ServerApp": {"jpserver_extensions": {**switches, **on}}, **culling}
     switches = {name: False for name in DISABLED_SERVER_EXTENSIONS if name not in INSTRUCTOR_SERVER_EXTENSIONS}
-    return {"ServerApp": {"jpserver_extensions": {**switches, "crmtrain.editor": True, **on}}}
+    return {"ServerApp": {"jpserver_extensions": {**switches, "crmtrain.editor": True, **on}}, **culling}
 
 
 def _write_json(path: Path, value: object) -> None:

@@ -151,6 +151,8 @@ def test_only_the_specialist_gets_formgrader(tmp_path):
     trainee, instructor = lab.server_config(), lab.server_config(instructor=True)
     assert trainee["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
     assert "nbgrader.server_extensions.formgrader" not in instructor["ServerApp"]["jpserver_extensions"]
+    # Kernels of closed browsers are shut down on the hub too (labextension gives back hidden tabs').
+    assert trainee["MappingKernelManager"] == instructor["MappingKernelManager"] == lab.KERNEL_CULLING
 
 
 def test_the_gradebook_address_is_kept_in_the_course_and_by_a_rebuild(tmp_path):
