@@ -88,7 +88,9 @@ def test_every_visit_brings_every_widget_and_answer_back(lang, lab_server_factor
     day2.wait_ready(2)
     alive(day2)
 
-    # The kernel is culled while the page stays open (the laptop slept overnight).
+    # The kernel is culled while the page stays open (the laptop slept overnight). The server
+    # culls kernels nobody is connected to itself; here the session is deleted at once.
+    assert "Culling kernels with idle durations > 900 seconds" in server.log()
     runs = day2.runs()
     for session in server.api("GET", "api/sessions"):
         if session["path"] == f"wb/{day2.notebook_name}":

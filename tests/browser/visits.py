@@ -29,6 +29,11 @@ def tabs(person: Trainee) -> list[dict]:
 def arrive(person: Trainee) -> None:
     """Open JupyterLab as a returning trainee does: its last tabs come back, the last one in front."""
     person.page.goto(person.server.url("lab"))
+    person.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.restored", timeout=RUN_TIMEOUT_MS)
+    person.page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    person.page.wait_for_function(  # every restored workbook read from disk
+        "() => Array.from(window.jupyterapp.shell.widgets('main')).every(w => !w.context || w.context.isReady)",
+        timeout=RUN_TIMEOUT_MS)
     expect(person.panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
 
 
@@ -37,12 +42,17 @@ def show(person: Trainee, name: str, runs: int = 1) -> None:
     path = f"{person.folder}/{name}"
     person.notebook = read_notebook(person.server.root / path)
     person.notebook_name = name
-    person.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open')",
-                                  timeout=RUN_TIMEOUT_MS)
+    # Opened before JupyterLab has restored (or, after ?reset, cleared) its layout, a tab is not
+    # remembered in the workspace.
+    person.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.restored", timeout=RUN_TIMEOUT_MS)
+    person.page.evaluate("() => window.jupyterapp.restored.then(() => true)")
     person.page.evaluate("(path) => window.jupyterapp.commands.execute('docmanager:open', {path}).then(() => true)", path)
-    person.page.wait_for_function(
-        "(path) => { const w = window.jupyterapp.shell.currentWidget; return w && w.context && w.context.path === path; }",
-        arg=path, timeout=RUN_TIMEOUT_MS)
+    # The tab to the front and focused (the helpers read the shell's current widget), as a click does.
+    person.page.wait_for_function("""(path) => { const app = window.jupyterapp;
+        const w = Array.from(app.shell.widgets('main')).find(w => w.context && w.context.path === path);
+        if (!w) return false;
+        if (app.shell.currentWidget !== w) { app.shell.activateById(w.id); return false; }
+        return w.isVisible; }""", arg=path, timeout=RUN_TIMEOUT_MS, polling=200)
     person.wait_ready(runs)
     # Count the kernel's "idle" reports, so a click can wait for the one it caused.
     person.page.evaluate("""() => { window.__crmtrainIdle = window.__crmtrainIdle || 0;
