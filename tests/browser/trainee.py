@@ -335,7 +335,7 @@ def ordered_texts(item: Locator) -> list[str]:
 def my_training(page: Page) -> Locator:
     """The trainee's panel "My training" (crmtrain-lab), open in the left sidebar."""
     panel = page.locator("#crmtrain-training")
-    expect(panel).to_be_attached()  # added and shown at once when JupyterLab has started
+    expect(panel).to_be_attached(timeout=60_000)  # added and shown once JupyterLab has started (slow on a hub)
     if not panel.is_visible():  # the trainee closed the sidebar
         page.locator('.jp-SideBar .lm-TabBar-tab[data-id="crmtrain-training"]').click()
     expect(panel).to_be_visible()
