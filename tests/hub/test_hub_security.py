@@ -12,6 +12,7 @@ import http.cookiejar
 import os
 import shutil
 import stat
+import tarfile
 import tempfile
 import time
 import urllib.error
@@ -158,6 +159,47 @@ def test_the_roster_copy_in_the_specialists_course_is_written_as_the_specialist(
     st = copy.lstat()
     assert stat.S_ISREG(st.st_mode) and st.st_uid == accounts.pwd.getpwnam(hub.specialist).pw_uid
     assert copy.read_bytes() == hub.staff.read_bytes()
+
+
+# --- Backup and restore, as root through the trainees' names ---------------------------------------
+
+def test_a_restore_writes_through_no_link_a_trainee_made_after_the_backup(live_hub, decoy, tmp_path, capsys):
+    hub, (ann, bob) = live_hub, live_hub.trainees
+    mine = hub.home(ann) / "workbooks" / FIRST_NOTEBOOK
+    before = mine.read_bytes()
+    archive = tmp_path / "hub.tar.gz"
+    assert cli.main(["hub", "backup", str(archive), "--site", str(hub.site.root)]) == 0
+    shell(ann, f"rm ~/workbooks/{FIRST_NOTEBOOK}; ln -s {decoy} ~/workbooks/{FIRST_NOTEBOOK}")
+    shell(bob, f"mv ~/workbooks ~/workbooks.mine && ln -s {decoy.parent} ~/workbooks")
+    try:
+        capsys.readouterr()
+        assert cli.main(["hub", "restore", str(archive), "--site", str(hub.site.root)]) == 0
+        out = capsys.readouterr().out
+        assert untouched(decoy) and sorted(os.listdir(decoy.parent)) == ["passwd"]
+        st = mine.lstat()
+        assert stat.S_ISREG(st.st_mode) and st.st_uid == accounts.pwd.getpwnam(ann).pw_uid
+        assert mine.read_bytes() == before
+        assert "not restored (a link or something else in the way):" in out and f"\n    homes/{bob}/workbooks: " in out
+    finally:
+        shell(bob, "rm ~/workbooks && mv ~/workbooks.mine ~/workbooks")
+
+
+def test_a_backup_takes_nothing_through_a_trainees_link(live_hub, decoy, tmp_path, capsys):
+    hub, ann = live_hub, live_hub.trainees[0]
+    secret = decoy.parent / "shadow"
+    secret.write_text("ROOT-ONLY-SECRET\n", encoding="utf-8")
+    secret.chmod(0o600)
+    shell(ann, f"ln -s {secret} ~/workbooks/notes.ipynb; ln -s {decoy.parent} ~/initial-link")
+    try:
+        archive = tmp_path / "hub.tar.gz"
+        capsys.readouterr()
+        assert cli.main(["hub", "backup", str(archive), "--site", str(hub.site.root)]) == 0
+        assert f"homes/{ann}/workbooks/notes.ipynb: a link" in capsys.readouterr().out
+        with tarfile.open(archive) as tar:
+            assert not any(b"ROOT-ONLY-SECRET" in tar.extractfile(m).read() for m in tar.getmembers() if m.isfile())
+            assert all(m.isfile() or m.isdir() for m in tar.getmembers())
+    finally:
+        shell(ann, "rm -f ~/workbooks/notes.ipynb ~/initial-link")
 
 
 # --- 7. Limits -------------------------------------------------------------------------------------

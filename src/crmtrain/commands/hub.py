@@ -152,7 +152,15 @@ def backup(site_dir: str, archive: str, out: TextIO = sys.stdout) -> int:
     out.write(_("Backed up the gradebook ({gradebook}), the course, the exchange and {n} trainees' work into "
                 "{archive}").format(gradebook=manifest["gradebook"] or _("none yet"), n=len(manifest["homes"]),
                                     archive=archive) + "\n")
+    _left(out, _("left out (links, special files, files of someone else in a home)"), manifest["left_out"])
     return 0
+
+
+def _left(out: TextIO, label: str, entries: list[str], shown: int = 20) -> None:
+    if entries:
+        out.write(f"  {len(entries)} {label}:\n" + "".join(f"    {e}\n" for e in entries[:shown]))
+        if len(entries) > shown:
+            out.write("    " + _("... and {n} more").format(n=len(entries) - shown) + "\n")
 
 
 def restore(site_dir: str, archive: str, out: TextIO = sys.stdout) -> int:
@@ -164,6 +172,8 @@ def restore(site_dir: str, archive: str, out: TextIO = sys.stdout) -> int:
     out.write(_("Restored the backup of {made}: gradebook ({gradebook}), course, exchange and {n} trainees' "
                 "work").format(made=manifest["made"], gradebook=manifest["gradebook"] or _("none"),
                                n=len(manifest["homes"])) + "\n")
+    _left(out, _("not restored (a link or something else in the way)"), manifest["skipped"])
+    return 0
 
 
 def _site(site_dir: str) -> Site:
@@ -173,7 +183,6 @@ def _site(site_dir: str) -> Site:
     site = Site.load(site_dir)
     speak_course_language(site.course_dir)
     return site
-    return 0
 
 
 def _handler(name: str) -> Callable[[argparse.Namespace], int]:

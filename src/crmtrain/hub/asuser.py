@@ -9,7 +9,8 @@ the data travels through the pipe. Files are written under a random temporary na
 renamed over the target, so a reader sees the old file or the new one, and a link at the
 target is replaced, never followed.
 
-The child's side here is ``python -m crmtrain.hub.asuser write PATH MODE`` (stdin -> PATH).
+The child's side here: ``python -m crmtrain.hub.asuser write PATH MODE`` (stdin -> PATH) and
+``sqlite-copy DB`` (a consistent copy of a SQLite database -> stdout).
 """
 
 from __future__ import annotations
@@ -56,18 +57,37 @@ def replace_file(path: Path, data: bytes, mode: int = 0o600) -> None:
         raise
 
 
+def sqlite_copy(db: Path) -> bytes:
+    """A consistent copy of the SQLite database ``db`` (even while a grader writes); b"" if there is none."""
+    import sqlite3
+
+    if not db.is_file():
+        return b""
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = sqlite3.connect(f"file:{db}?mode=ro", uri=True), sqlite3.connect(Path(tmp) / "copy.db")
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        return (Path(tmp) / "copy.db").read_bytes()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """The child's side: ``write PATH MODE``."""
+    """The child's side: ``write PATH MODE`` (stdin to PATH) or ``sqlite-copy DB`` (a copy to stdout)."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 3 or args[0] != "write":
-        print("usage: python -m crmtrain.hub.asuser write PATH MODE", file=sys.stderr)
-        return 2
     try:
-        replace_file(Path(args[1]), sys.stdin.buffer.read(), int(args[2], 8))
+        if len(args) == 3 and args[0] == "write":
+            replace_file(Path(args[1]), sys.stdin.buffer.read(), int(args[2], 8))
+            return 0
+        if len(args) == 2 and args[0] == "sqlite-copy":
+            sys.stdout.buffer.write(sqlite_copy(Path(args[1])))
+            return 0
     except OSError as exc:
-        print(f"cannot write {args[1]}: {exc.strerror}", file=sys.stderr)
+        print(f"{exc.filename or args[1]}: {exc.strerror}", file=sys.stderr)
         return 1
-    return 0
+    print("usage: python -m crmtrain.hub.asuser write PATH MODE | sqlite-copy DB", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

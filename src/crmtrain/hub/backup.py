@@ -19,14 +19,13 @@ import datetime as dt
 import io
 import json
 import os
-import sqlite3
+import pwd
 import tarfile
-import tempfile
 from pathlib import Path, PurePosixPath
 
 from ..errors import UserError
 from ..grading.plumbing.course import ASSESSMENTS
-from . import accounts, asuser, workbooks
+from . import accounts, asuser, safefs, workbooks
 from .site import Site, Users
 
 FORMAT = 1
@@ -49,25 +48,36 @@ def backup(site: Site, archive: str | Path) -> dict:
     fd = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
         manifest["gradebook"] = _add_gradebook(site, tar)
-        if site.course_home.is_dir():
-            tar.add(site.course_home, "course", filter=lambda m: None if m.name == f"course/assignments/{GRADEBOOK}"
-                    or m.name.startswith(f"course/assignments/{GRADEBOOK}-") else _plain(m))
-        if site.exchange.is_dir():
-            tar.add(site.exchange, "exchange", filter=_plain)
+        gradebook = f"course/{site.course_dir.relative_to(site.course_home).as_posix()}/{GRADEBOOK}"
+        left = _add(tar, site.course_home, "course", skip=lambda name: name.startswith(gradebook))
+        left += _add(tar, site.exchange, "exchange")
         for name in sorted(set(users.trainees) | set(users.disabled)):
             if not accounts.exists(name):
                 continue
-            home = accounts.home(name)
-            kept = [f for f in trainee_folders() if (home / f).is_dir()]
-            for folder in kept:
-                tar.add(home / folder, f"homes/{name}/{folder}", filter=_plain)
+            home, uid = accounts.home(name), pwd.getpwnam(name).pw_uid
+            kept = False
+            for folder in trainee_folders():
+                found = _add(tar, home / folder, f"homes/{name}/{folder}", owner=uid)
+                kept |= found is not None
+                left += found or []
             if kept:
                 manifest["homes"].append(name)
+        manifest["left_out"] = left
         data = (json.dumps(manifest, indent=2) + "\n").encode()
         info = tarfile.TarInfo("manifest.json")
         info.size, info.mode, info.mtime = len(data), 0o600, int(dt.datetime.now().timestamp())
         tar.addfile(info, io.BytesIO(data))
     return manifest
+
+
+def _add(tar: tarfile.TarFile, folder: Path, arcname: str, **kw) -> list[str] | None:
+    """``folder`` into the archive, never through a link; what was left out (None: no such folder)."""
+    try:
+        return safefs.add_tree(tar, folder, arcname, **kw)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return [f"{arcname}: {exc.strerror}"]
 
 
 def restore(site: Site, archive: str | Path) -> dict:
@@ -89,13 +99,17 @@ def restore(site: Site, archive: str | Path) -> dict:
         if missing:
             raise UserError(f"{archive}: no account for {', '.join(missing)}: "
                             "run `crmtrain hub users sync` with the roster first")
+        skipped = []
         for member in tar.getmembers():
             target = _destination(site, member.name)
             if target is None or not (member.isfile() or member.isdir()):
                 continue
-            base, relative = target
-            member.name = relative
-            tar.extract(member, base, filter="fully_trusted")
+            data = tar.extractfile(member).read() if member.isfile() else None
+            try:  # as root, owners by name: never through a link anyone made since
+                safefs.restore_member(*target, member, data)
+            except OSError as exc:
+                skipped.append(f"{member.name}: {exc.strerror or exc}")
+        manifest["skipped"] = skipped
         _restore_gradebook(site, tar, manifest.get("gradebook"))
     return manifest
 
@@ -114,28 +128,21 @@ def _destination(site: Site, name: str) -> tuple[Path, str] | None:
     return None
 
 
-def _plain(member: tarfile.TarInfo) -> tarfile.TarInfo | None:
-    """Only files and folders: links and devices in a home have no place in a backup."""
-    return member if (member.isfile() or member.isdir()) else None
-
-
 def _add_gradebook(site: Site, tar: tarfile.TarFile) -> str | None:
-    with tempfile.TemporaryDirectory() as tmp:
-        if site.db_url and site.db_url.startswith("postgresql"):
-            dump = accounts.run_as(site.specialist, ["pg_dump", "--clean", "--if-exists", "--no-owner",
-                                                     libpq_url(site.db_url)], what="pg_dump of the gradebook")
-            path = Path(tmp) / "gradebook.sql"
-            path.write_text(dump.stdout, encoding="utf-8")
-            tar.add(path, "gradebook.sql")
-            return "gradebook.sql"
-        db = site.course_dir / GRADEBOOK
-        if not db.is_file():
+    if site.db_url and site.db_url.startswith("postgresql"):
+        dump = accounts.run_as(site.specialist, ["pg_dump", "--clean", "--if-exists", "--no-owner",
+                                                 libpq_url(site.db_url)], what="pg_dump of the gradebook", data=b"")
+        name, data = "gradebook.sql", dump.stdout
+    else:  # read as the specialist: the file is theirs to point anywhere
+        name = GRADEBOOK
+        data = asuser.run(site, site.specialist, "asuser", "sqlite-copy", site.course_dir / GRADEBOOK,
+                          what="copying the gradebook")
+        if not data:
             return None
-        copy = Path(tmp) / GRADEBOOK
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as src, sqlite3.connect(copy) as dst:
-            src.backup(dst)  # consistent even while a grader writes
-        tar.add(copy, GRADEBOOK)
-        return GRADEBOOK
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = len(data), 0o600, int(dt.datetime.now().timestamp())
+    tar.addfile(info, io.BytesIO(data))
+    return name
 
 
 def _restore_gradebook(site: Site, tar: tarfile.TarFile, name: str | None) -> None:
