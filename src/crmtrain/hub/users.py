@@ -80,15 +80,23 @@ def sync(site: Site, roster_csv: str | Path) -> Sync:
             pass  # not running: nothing to stop
 
     updated, problems = 0, []
+    try:
+        packed = workbooks.packed_build(site)  # read once, written into every home
+    except UserError as exc:
+        packed, problems = None, [_said(exc)]
     for name in listed:
         accounts.private_home(name)
         try:
-            updated += bool(workbooks.update_home(site, name)[1])
+            updated += packed is not None and bool(workbooks.update_home(site, name, packed)[1])
         except UserError as exc:  # one home we cannot write to must not stop the others
-            problems.append(" ".join([str(exc), *map(str, exc.problems)]))
+            problems.append(_said(exc))
     _import_roster(site, roster_csv)
     return Sync(tuple(added), tuple(enabled), tuple(newly_disabled), tuple(kept),
                 write_passwords(site, passwords), updated, tuple(problems))
+
+
+def _said(exc: UserError) -> str:
+    return " ".join([str(exc), *map(str, exc.problems)])
 
 
 def write_passwords(site: Site, passwords: dict[str, str]) -> Path | None:

@@ -69,15 +69,20 @@ def install(source: Path, home: Path) -> list[str]:
     return unpack(pack(source), home)
 
 
-def update_home(site, name: str) -> tuple[list[str], list[str]]:
-    """As root: the build's workbooks (read as the specialist) into ``name``'s home (written as ``name``).
+def packed_build(site) -> bytes:
+    """As root: the build's workbooks, read by the specialist (their folder, their names)."""
+    return asuser.run(site, site.specialist, "workbooks", "pack", site.workbooks_dir,
+                      what=f"reading the workbooks in {site.workbooks_dir}")
+
+
+def update_home(site, name: str, packed: bytes | None = None) -> tuple[list[str], list[str]]:
+    """As root: the build's workbooks (``packed``, else read now) into ``name``'s home, written as ``name``.
 
     Returns the workbooks the build has and those written. UserError if either side fails.
     """
     import pwd
 
-    packed = asuser.run(site, site.specialist, "workbooks", "pack", site.workbooks_dir,
-                        what=f"reading the workbooks in {site.workbooks_dir}")
+    packed = packed_build(site) if packed is None else packed
     home = pwd.getpwnam(name).pw_dir
     out = asuser.run(site, name, "workbooks", "unpack", home, data=packed, what=f"updating the workbooks of {name}")
     return names(packed), json.loads(out)
