@@ -238,6 +238,7 @@ def trainee_kernel(live_hub, chromium):
     yield lambda code: in_kernel(page, code)
     context.close()
     stop_server(hub, name)
+    shell(name, "rm -rf ~/.jupyter/lab/workspaces")  # their next login starts as a first one
 
 
 def test_a_trainees_kernel_runs_in_their_control_group_under_their_rlimits(live_hub, trainee_kernel):
