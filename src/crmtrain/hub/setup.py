@@ -91,10 +91,7 @@ def write_jupyter_config(site: Site) -> None:
         # JupyterLab in the regulation's language (its language pack comes with crmtrain).
         lang = lab.notebook_language(site.workbooks_dir) if site.workbooks_dir.is_dir() else "en"
         config, _data = lab.prepare(base, python=python, lang=lang, instructor=instructor)
-        server = lab.server_config(instructor=instructor)
-        if not instructor:  # kernels left running eat into the trainee's memory: stopped when idle
-            server["MappingKernelManager"] = {"cull_idle_timeout": site.idle_timeout, "cull_interval": 300,
-                                              "cull_connected": False}
+        server = lab.server_config(instructor=instructor)  # idle kernels culled (lab.KERNEL_CULLING)
         _write(config / "jupyter_server_config.json", json.dumps(server, indent=2) + "\n")
         if instructor:
             _add_defaults(config, formgrader_menu(site))
