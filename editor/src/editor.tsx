@@ -14,7 +14,8 @@ import validator from '@rjsf/validator-ajv8';
 import * as React from 'react';
 
 import * as api from './api';
-import { AnswerField, AssessmentField, BUTTONS, ChoiceWidget, ClientWorkField, DiagramField, IContext, MarkdownWidget, QuestionField } from './fields';
+import { AnswerField, AssessmentField, ChoiceWidget, DiagramField, IContext, MarkdownWidget, QuestionField } from './fields';
+import { BUTTONS, ClientWorkField } from './lists';
 import { LeadTableField } from './leadtable';
 import { errorSchema, fieldId, getIn, parsePointer, setIn, uiSchemaFor } from './model';
 
