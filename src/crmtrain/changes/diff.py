@@ -71,7 +71,7 @@ def _entries(reg: Regulation) -> dict[tuple[str, str], tuple[str, str, str, str,
         out[("assessment", name)] = (a.title, "tests", "assessments", "assessment", a.model_dump(mode="json"))
     for part in ("summary", "order_processing", "client_work"):
         out[("introduction", part)] = (PART_TITLES[part], part, part, "introduction", {"intro": getattr(reg, part).intro})
-    meta = reg.meta.model_dump(mode="json")
+    meta = {**reg.meta.model_dump(mode="json"), "words": reg.meta.word_forms()}  # only the forms the file gives
     out[("meta", "meta")] = (f"{reg.meta.company}, {reg.meta.crm}", "meta", "meta", "meta", meta)
     return out
 

@@ -201,8 +201,8 @@ def lead_table(reg: Regulation) -> Found:
         return
     if gaps:
         more = _(" (and {n} more kinds of lead)").format(n=len(gaps) - 1) if len(gaps) > 1 else ""
-        yield (*at, "rules"), _("no rule matches a lead with {lead}{more}; add a rule or a final catch-all rule "
-                                "with 'when: {{}}'").format(lead=_describe(gaps[0], lc), more=more)
+        yield (*at, "rules"), _("no rule matches a lead with {values}{more}; add a rule or a final catch-all rule "
+                                "with 'when: {{}}'").format(values=_describe(gaps[0], lc), more=more)
     rule_pos = {r.id: k for k, r in enumerate(lc.rules)}
     for rid in shadowed:
         yield (*at, "rules", rule_pos[rid], "id"), _(

@@ -9,10 +9,9 @@ import datetime as dt
 from typing import Annotated, Literal, Union
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
-from pydantic.json_schema import SkipJsonSchema
 
 from ..i18n import _
-from .fields import Id, Model, ShapeError, Text
+from .fields import Id, Model, ShapeError, Text, not_null
 
 
 class Criterion(Model):
@@ -224,7 +223,8 @@ class ClientWork(Model):
     contact_timing: ContactTiming
     conversion: Conversion
     # Unset, not null, in the schema: an editor then shows a wrong key of the pipeline, not "no match".
-    pipeline: Pipeline | SkipJsonSchema[None] = Field(None, description="the deal pipeline, when the CRM has one")
+    pipeline: Pipeline | None = Field(None, json_schema_extra=not_null,
+                                      description="the deal pipeline, when the CRM has one")
     pipelines: tuple[Pipeline, ...] = Field(
         (), description="several deal pipelines (amoCRM's 'воронки'), each with its own statuses, transitions "
                         "and fields; instead of 'pipeline'")
@@ -257,7 +257,7 @@ class ClientWork(Model):
 class MoveRef(Model):
     """A move of a deal between two statuses; ``pipeline`` may be left out when there is one."""
 
-    pipeline: Id | SkipJsonSchema[None] = None
+    pipeline: Id | None = Field(None, json_schema_extra=not_null)
     source: Id = Field(alias="from")
     to: Id
 
@@ -269,21 +269,25 @@ class StepRef(Model):
 
     process: Id
     step: Id
-    branch: str | SkipJsonSchema[None] = None
+    branch: str | None = Field(None, json_schema_extra=not_null)
 
 
 class AnswerFrom(Model):
     """The rule a question's key is taken from: exactly one of these (docs/regulation-format.md)."""
 
-    contact_deadline: Id | SkipJsonSchema[None] = Field(
-        None, description="numeric questions: the number in this contact rule's deadline")
-    lead: dict[str, Condition] | SkipJsonSchema[None] = Field(
-        None, description="single-choice questions: the class the lead table gives this lead (the option "
+    contact_deadline: Id | None = Field(
+        None, json_schema_extra=not_null,
+        description="numeric questions: the number in this contact rule's deadline")
+    lead: dict[str, Condition] | None = Field(
+        None, json_schema_extra=not_null,
+        description="single-choice questions: the class the lead table gives this lead (the option "
                           "with the class's id or name)")
-    transition: MoveRef | SkipJsonSchema[None] = Field(
-        None, description="true/false questions: whether the pipeline allows this move")
-    next_step: StepRef | SkipJsonSchema[None] = Field(
-        None, description="single-choice questions: the step that follows (the option with the step's id or label)")
+    transition: MoveRef | None = Field(
+        None, json_schema_extra=not_null,
+        description="true/false questions: whether the pipeline allows this move")
+    next_step: StepRef | None = Field(
+        None, json_schema_extra=not_null,
+        description="single-choice questions: the step that follows (the option with the step's id or label)")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "AnswerFrom":

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pydantic.json_schema import SkipJsonSchema
 
 # One id pattern for every id (documented in docs/regulation-format.md). No dots: a dot joins
 # an owner and its child in a reference (``order-intake.check-stock``), so a dotted id could
@@ -35,6 +34,17 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False, defer_build=True)
 
 
+def not_null(schema: dict) -> None:
+    """JSON Schema of an optional field: its value's schema alone. The YAML leaves such a key out
+    rather than writing null, and an editor then reports a wrong key inside the value, not "no match"."""
+    options = [o for o in schema.pop("anyOf", ()) if o != {"type": "null"}]
+    if len(options) == 1:
+        schema.update(options[0])
+    elif options:
+        schema["anyOf"] = options
+    schema.pop("default", None)
+
+
 class WordForms(Model):
     """The company's word for one of the CRM's objects, with the forms the language needs.
 
@@ -54,5 +64,6 @@ class WordForms(Model):
     many_acc: str = Field("", description="Russian accusative plural: «заявки»")
     many_ins: str = Field("", description="Russian instrumental plural: «заявками»")
     many_prep: str = Field("", description="Russian prepositional plural: «заявках»")
-    gender: Literal["m", "f", "n"] | SkipJsonSchema[None] = Field(
-        None, description="m, f or n: which adjective forms go with it («новая заявка»)")
+    gender: Literal["m", "f", "n"] | None = Field(
+        None, json_schema_extra=not_null,
+        description="m, f or n: which adjective forms go with it («новая заявка»)")

@@ -13,14 +13,13 @@ from enum import Enum
 from typing import Any, Literal, Union
 
 from pydantic import Field, create_model, model_validator
-from pydantic.json_schema import SkipJsonSchema
 
 from ..i18n import _
 from ..kinds.assessments import ASSESSMENTS
 from ..kinds.drills import DRILL_KINDS
 from ..kinds.questions import QUESTION_TYPES, QuestionKind, question_kind
 from .client_work import AnswerFrom, ClientWork
-from .fields import Id, Model, Ref, ShapeError, Text, WordForms
+from .fields import Id, Model, Ref, ShapeError, Text, WordForms, not_null
 
 
 class Language(str, Enum):
@@ -191,8 +190,9 @@ class Question(Model):
     text: Text
     options: tuple[Option, ...] = ()
     answer: Answer | None = None
-    answer_from: AnswerFrom | SkipJsonSchema[None] = Field(
-        None, description="take the key from a rule (a contact deadline, a lead's class, a move, the next step) "
+    answer_from: AnswerFrom | None = Field(
+        None, json_schema_extra=not_null,
+        description="take the key from a rule (a contact deadline, a lead's class, a move, the next step) "
                           "instead of 'answer', so that changing the rule changes the key")
     tolerance: float = Field(0, ge=0)
     unit: str = ""
