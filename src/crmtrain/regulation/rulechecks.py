@@ -61,6 +61,10 @@ class _Wrong(Exception):
         self.where, self.message = where, message
 
 
+class _Broken(Exception):
+    """The rule a key comes from is broken itself; its own check reports it."""
+
+
 def rule_key(reg: Regulation, q) -> tuple[object, str]:
     """(the key in the question's answer form, the rule's fact in words) of ``q.answer_from``; _Wrong if none."""
     src = q.answer_from.source
@@ -104,7 +108,10 @@ def _lead(reg, q, lead):
         raise _Wrong(("answer_from", "lead"), _("describe the lead by every criterion; missing: {names}").format(
             names=", ".join(missing)))
     plain = {n: (v == "yes" if criteria[n]["type"] == "bool" and isinstance(v, str) else v) for n, v in lead.items()}
-    rule = decision_table.classify(lc.model_dump(mode="json"), plain)
+    try:
+        rule = decision_table.classify(lc.model_dump(mode="json"), plain)
+    except ValueError:  # the table itself is broken: its own check says where, a key can wait
+        raise _Broken from None
     if rule is None:
         raise _Wrong(("answer_from", "lead"), _("no rule of the lead table matches this lead"))
     cls = next(c for c in lc.classes if c.id == rule["then"])
@@ -171,6 +178,8 @@ def answers_agree(reg: Regulation) -> Iterator[tuple[Loc, str]]:
             key, fact = rule_key(reg, q)
         except _Wrong as wrong:
             yield ("questions", i, *wrong.where), wrong.message
+            continue
+        except _Broken:
             continue
         if q.answer is not None and q.kind.canonical(q.answer) != q.kind.canonical(key):
             yield ("questions", i, "answer"), _(
