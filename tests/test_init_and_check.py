@@ -125,3 +125,11 @@ def test_a_cache_hit_does_not_import_pydantic(tmp_path):
             "print(s, 'pydantic' in sys.modules)")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env) for _ in range(2)]
     assert [r.stdout.splitlines()[-1] for r in runs] == ["0 True", "0 False"]
+
+
+def test_the_summary_counts_task_rules_whatever_the_company_calls_a_task(capsys):
+    # '{tasks}' once stood for the count here and was taken for the company's word for tasks.
+    from crmtrain.cli import main
+
+    main(["check", "sample:en"])
+    assert "17 transitions, 7 task rules" in capsys.readouterr().out

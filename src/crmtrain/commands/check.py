@@ -97,13 +97,13 @@ def summary(reg: Regulation) -> str:
         "  " + _("2. Order processing: {processes}, {steps}").format(
             processes=plural("{n} process", "{n} processes", len(reg.order_processing.processes)),
             steps=plural("{n} step", "{n} steps", steps)),
-        "  " + _("3. Working with clients: {classes} by {rules}, {deadlines}, {statuses}, {transitions}, {tasks}").format(
+        "  " + _("3. Working with clients: {classes} by {rules}, {deadlines}, {statuses}, {transitions}, {task_rules}").format(
             classes=plural("{n} lead class", "{n} lead classes", len(lc.classes)),
             rules=plural("{n} rule", "{n} rules", len(lc.rules)),
             deadlines=plural("{n} contact deadline", "{n} contact deadlines", len(cw.contact_timing.rules)),
             statuses=plural("{n} deal status", "{n} deal statuses", sum(len(p.statuses) for p in pls)),
             transitions=plural("{n} transition", "{n} transitions", sum(len(p.transitions) for p in pls)),
-            tasks=plural("{n} task rule", "{n} task rules", len(cw.tasks.rules))),
+            task_rules=plural("{n} task rule", "{n} task rules", len(cw.tasks.rules))),
         "  " + _("4. Tests: {questions} ({topics}; {types})").format(
             questions=plural("{n} question", "{n} questions", len(reg.questions)),
             topics=", ".join(f"{k} {v}" for k, v in sorted(by_topic.items())),
