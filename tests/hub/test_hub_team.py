@@ -361,7 +361,8 @@ def test_backup_and_restore_bring_back_grades_answers_and_exchange(live_hub, sto
     shutil.rmtree(course.inbound_dir)
     assert cli.main(["hub", "restore", str(archive), "--site", site]) == 0
     assert answers.read_bytes() == kept and answers.stat().st_uid == live_hub.home(ann).stat().st_uid
-    assert submission_of(live_hub, bob).is_dir() and (course.inbound_dir.stat().st_mode & 0o7777) == 0o2733
+    # Sticky (3733): no trainee can rename or hide another's submission (docs/security.md).
+    assert submission_of(live_hub, bob).is_dir() and (course.inbound_dir.stat().st_mode & 0o7777) == 0o3733
     assert report_points(live_hub, "reports-restored") == story.scores
 
 
