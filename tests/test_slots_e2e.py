@@ -89,7 +89,9 @@ def story(tmp_path_factory, blank_gradebook, kernel_spec_dir):
         if a == "initial":
             setup = next(c for c in json.loads(cheat.notebook(a).read_text(encoding="utf-8"))["cells"]
                          if c["metadata"].get("nbgrader", {}).get("grade_id") == "setup")
-            cheat.edit_cell(a, "setup", "".join(setup["source"]).rstrip(")") + ", trainee='boris')")
+            # The call may end on its own line after a trailing comma (the freight sample passes its words).
+            call = "".join(setup["source"]).rstrip().removesuffix(")").rstrip().removesuffix(",")
+            cheat.edit_cell(a, "setup", call + ", trainee='boris')")
         posing = SimulatedTrainee("boris", "Boris", "", 1.0, cheat.home)
         as_boris[a] = posing.answer(course, a, reg, random.Random(f"slots/mallory/{a}"), kernel_spec_manager=specs)
         saved = json.loads((cheat.folder(a) / "answers.json").read_text(encoding="utf-8"))
@@ -191,7 +193,9 @@ def test_the_report_keeps_statistics_per_drawn_question(story):
         assert mine.loc[qid, "n"] == len(shares)
         assert mine.loc[qid, "facility"] == pytest.approx(sum(shares) / len(shares))
     cases = ia[(ia["assessment"] == "initial") & (ia["qtype"] == "case")]
-    assert set(cases["slot"]) == {s.slot for s in story.asked["initial"]["anna"]} and (cases["n"] == 5).all()
+    assert set(cases["slot"]) == {s.slot for s in story.asked["initial"]["anna"]}
+    # A case slot over a drawn pipeline (deal-move) is filed per pipeline: its rows share the five trainees.
+    assert set(cases.groupby("slot")["n"].sum()) == {5}
 
 
 def test_the_graded_view_shows_each_trainee_the_question_they_drew(story):
