@@ -12,7 +12,7 @@ from typing import Any
 
 from ..i18n import N_, _
 from .items import Loc, client_sections, index
-from .rulechecks import deadline_hints
+from .rulehints import hints as rule_hints
 from .models import Regulation, SummaryKind, TestTopic
 
 PART_TITLES = {  # msgids
@@ -88,7 +88,7 @@ def report(reg: Regulation) -> list[PartReport]:
             parts["tests"].gaps.append((("questions",), _("no question tests part '{part}'").format(
                 part=_(PART_TITLES[part]))))
     parts["tests"].gaps += list(retest_gaps(reg))
-    parts["tests"].gaps += list(deadline_hints(reg))  # a numeric key that looks like a contact deadline, and is not it
+    parts["tests"].gaps += list(rule_hints(reg))  # a hand-written key that the rule it tests contradicts
     return list(parts.values())
 
 

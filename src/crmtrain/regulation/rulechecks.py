@@ -10,7 +10,6 @@ everything downstream (workbooks, assessments, export, diff) sees the rule's key
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..i18n import N_, _
@@ -84,7 +83,7 @@ def _deadline(reg, q, rule_id):
             id=rule_id, known=", ".join(r.id for r in rules)))
     deadline = rule.deadline.model_dump(exclude_none=True)
     return parse_deadline(deadline)[1], _("contact rule '{id}' gives {deadline}").format(
-        id=rule_id, deadline=_in_words(deadline))
+        id=rule_id, deadline=in_words(deadline))
 
 
 def _lead(reg, q, lead):
@@ -184,10 +183,10 @@ def answers_agree(reg: Regulation) -> Iterator[tuple[Loc, str]]:
         if q.answer is not None and q.kind.canonical(q.answer) != q.kind.canonical(key):
             yield ("questions", i, "answer"), _(
                 "the key {answer} disagrees with the rule: {fact}; leave out 'answer' to take the key from the rule"
-            ).format(answer=_shown(q.answer), fact=fact)
+            ).format(answer=shown(q.answer), fact=fact)
 
 
-def _in_words(deadline: dict) -> str:
+def in_words(deadline: dict) -> str:
     """'30 working minutes' in the language messages are said in now."""
     from ..i18n import deadline_text, language, translation
     from ..rules.calendar import UNITS, describe_deadline
@@ -196,7 +195,8 @@ def _in_words(deadline: dict) -> str:
     return describe_deadline(deadline, {u: (lambda n, u=u: deadline_text(tr, u, n)) for u in UNITS})
 
 
-def _shown(value) -> str:
+def shown(value) -> str:
+    """A key as people read it: yes/no for true/false."""
     return (_("yes") if value else _("no")) if isinstance(value, bool) else str(value)
 
 
@@ -208,32 +208,3 @@ def with_rule_keys(reg: Regulation) -> Regulation:
         return reg
     questions = tuple(changed.get(i, q) for i, q in enumerate(reg.questions))
     return reg.model_copy(update={"questions": questions})
-
-
-# Words that say which unit a number is in (any language of the catalogs): a question asking "how
-# many working minutes" about a minutes rule asks for its deadline.
-_UNIT_WORDS = {"minutes": ("minute", "минут"), "hours": ("hour", "час"), "days": ("day", "дн", "день")}
-_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")  # a clock time: the question computes from a moment instead
-
-
-def deadline_hints(reg: Regulation) -> Iterator[tuple[Loc, str]]:
-    """Numeric questions without ``answer_from`` that look like asking a contact rule's deadline and disagree."""
-    from ..rules.calendar import parse_deadline
-
-    ct = reg.client_work.contact_timing
-    rules = {r.id: r for r in ct.rules}
-    for i, q in enumerate(reg.questions):
-        if q.type.value != "numeric" or q.answer_from is not None or q.answer is None or _CLOCK.search(q.text):
-            continue
-        named = [rules[r] for r in q.refs if r in rules] or (list(ct.rules) if ct.id in q.refs and len(ct.rules) == 1
-                                                             else [])
-        if len(named) != 1:
-            continue
-        deadline = named[0].deadline.model_dump(exclude_none=True)
-        unit, amount = parse_deadline(deadline)
-        words = (q.unit + " " + q.text).casefold()
-        if any(w in words for w in _UNIT_WORDS[unit.removeprefix("calendar_")]) and float(q.answer) != amount:
-            yield ("questions", i, "answer"), _(
-                "the key {answer} differs from contact rule '{id}' it tests ({deadline}); if the question asks for "
-                "that deadline, write 'answer_from: {{contact_deadline: {id}}}' instead of 'answer'").format(
-                answer=_shown(q.answer), id=named[0].id, deadline=_in_words(deadline))
