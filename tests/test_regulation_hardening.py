@@ -76,6 +76,11 @@ CASES = [
      "client_work.contact_timing.calendar.workdays[2]", "3 is not allowed; expected 'mon', 'tue'", "3"),
     ("a mapping where text belongs", [("  crm: ", "  crm: {name: X}  # <-\n  x: ")],
      "meta.crm", "expected text, got a mapping", "crm"),
+    ("after_days on the first assessment", [("    due_days: 7\n", "    due_days: 7\n    after_days: 30  # <-\n")],
+     "assessments.initial.after_days", "'after_days' counts from the submission of an earlier assessment, and none "
+     "comes before it", "30"),
+    ("negative after_days", [("some months later\"\n    due_days: 7\n", "some months later\"\n    due_days: 7\n    after_days: -3  # <-\n")],
+     "assessments.followup.after_days", "must be at least 0 (got -3)", "-3"),
 ]
 
 

@@ -219,12 +219,19 @@ def _describe(lead: dict, lc) -> str:
 
 
 def assessments(reg: Regulation) -> Found:
-    """Includes exist, draws can be filled, and no assessment repeats a question of an earlier one."""
+    """Includes exist, draws can be filled, no assessment repeats a question of an earlier one, and
+    'after_days' follows an earlier assessment."""
     known = {q.id for q in reg.questions}
     for name in ASSESSMENTS:
         for i, qid in enumerate(getattr(reg.assessments, name).include):
             if qid not in known:
                 yield ("assessments", name, "include", i), _("unknown question '{id}'").format(id=qid)
+    for name in ASSESSMENTS:
+        if getattr(reg.assessments, name).after_days is not None and not earlier(name):
+            yield (("assessments", name, "after_days"), _(
+                "the {first} assessment opens at its release or the trainee's start; 'after_days' counts from the "
+                "submission of an earlier assessment, and none comes before it").format(
+                    first=_(ASSESSMENT_KINDS[name].label)))
     sel = select(reg)
     for name, i, qid, first in sel.overlaps:
         yield (("assessments", name, "include", i), _(

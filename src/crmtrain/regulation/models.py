@@ -283,6 +283,7 @@ class Assessment(Model):
     description: str = ""
     pass_mark: int | None = Field(None, ge=1, le=100)
     due_days: int = Field(7, ge=0)
+    after_days: int | None = Field(None, ge=0)
     include: tuple[Id, ...] = ()
     draw: tuple[Draw, ...] = ()
     slots: tuple[Slot, ...] = Field((), description="per-trainee variants: a question drawn from several, or "

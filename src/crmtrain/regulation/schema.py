@@ -127,7 +127,10 @@ HELP: dict[str, str] = {
     'Assessments.initial': N_('the initial assessment, right after the rollout'),
     'Assessments.followup': N_('the follow-up assessment, some time later'),
     'Assessment.pass_mark': N_("percent of points needed to pass; unset: the regulation's"),
-    'Assessment.due_days': N_('days from release to the due date'),
+    'Assessment.due_days': N_("days a trainee has to take it: from its release, or from the trainee's start "
+                              "when that is later, or from when it opens for them ('after_days')"),
+    'Assessment.after_days': N_("opens this many days after the trainee's own submission of the assessment "
+                                "before it (not on the first); unset: at its release"),
     'Assessment.include': N_('ids of questions every trainee gets'),
     'Assessment.draw': N_('questions drawn from a pool: pool, topic, count'),
     'Draw.pool': N_('the pool to draw from: initial or followup'),

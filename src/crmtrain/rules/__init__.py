@@ -5,6 +5,6 @@ works on plain JSON-shaped data (``model_dump(mode="json", by_alias=True)`` of t
 never on the pydantic models themselves.
 """
 
-from . import calendar, cases, decision_table, pipeline, processes, variants
+from . import calendar, cases, decision_table, pipeline, processes, schedule, variants
 
-__all__ = ["calendar", "cases", "decision_table", "pipeline", "processes", "variants"]
+__all__ = ["calendar", "cases", "decision_table", "pipeline", "processes", "schedule", "variants"]
