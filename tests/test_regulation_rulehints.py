@@ -56,6 +56,7 @@ def at_line(path: Path, marker: str) -> int:
 SKIP = ("    refs: [deal-pipeline.proposal-sent, deal-pipeline.invoiced]\n"
         "    text: A deal can be moved from Proposal sent straight to Invoice issued if the client is in a hurry.\n"
         "    answer: false\n")
+WARM = "    refs: [lr-warm-budget, class-b]\n"
 BACK = ("      Proposal sent and attach the new proposal file.\n    answer: true\n")
 
 CASES = [
@@ -73,6 +74,10 @@ CASES = [
      "the key 'Reserve the equipment' is not a step that follows 'Is the invoice correct?' in process 'order-intake' "
      "(next: 'Send the invoice to the client', 'Correct the invoice'); if the question asks for the next step, write "
      "'answer_from: {next_step: {process: order-intake, step: check-invoice}}' instead of 'answer'"),
+    ("a lead's class other than the rule's", [(WARM, WARM), ("    answer: b\n    explanation: >\n      The budget is not below", "    answer: c  # <-\n    explanation: >\n      The budget is not below")],
+     "the key 'C, cold' disagrees with the lead table: rule 'lr-warm-budget', which the question tests, gives class "
+     "'B, warm'; if the question describes a lead, write 'answer_from: {lead: {...}}' with the lead's value of each "
+     "criterion (budget, decision_maker, source, in_service_area) instead of 'answer'"),
 ]
 
 
@@ -92,6 +97,8 @@ OK_CASES = [
     ("a move with conditions keyed false: the question may be about the conditions",
      [(BACK, BACK.replace("answer: true", "answer: false"))]),
     ("the next step keyed right", [("  - id: pr-sales-04\n", NEXT_STEP.replace("KEY", "a") + "  - id: pr-sales-04\n")]),
+    ("a lead question whose rules give different classes says nothing",
+     [(WARM, "    refs: [lr-warm-budget, lr-default, class-b]\n")]),
     ("options that are not steps are left alone",
      [("  - id: pr-sales-04\n", NEXT_STEP.replace("KEY", "c").replace("text: Send the invoice to the client", "text: Send it")
        .replace("text: Correct the invoice", "text: Fix it") + "  - id: pr-sales-04\n")]),
@@ -101,7 +108,7 @@ OK_CASES = [
 @pytest.mark.parametrize("edits", [c[1] for c in OK_CASES], ids=[c[0] for c in OK_CASES])
 def test_keys_that_agree_or_cannot_be_told_are_not_named(tmp_path, edits):
     status, lines, _ = checked(tmp_path, *edits)
-    assert not [entry for entry in lines if "disagrees with the pipeline" in entry or "is not a step that follows" in entry]
+    assert not [entry for entry in lines if any(w in entry for w in ("disagrees with the pipeline", "is not a step that follows", "disagrees with the lead table"))]
 
 
 def test_the_hint_is_said_in_the_regulation_language(tmp_path):

@@ -3,7 +3,7 @@
 :mod:`.rulechecks` holds a question that names its rule (``answer_from``) to that rule. Most
 questions are written by hand, though: "A deal can be moved from Proposal sent straight to
 Invoice issued" with the key *false*, and later somebody adds that transition. These hints
-recognise the three shapes of such a question from its ``refs`` and options, ask the rule
+recognise the four shapes of such a question from its ``refs`` and options, ask the rule
 engines, and report a key that disagrees, at the answer, with the ``answer_from`` that would
 keep the two together. They are hints (``check`` lists them as something to do), not errors:
 a question may mean more than its refs say ("... without filling in the loss reason").
@@ -30,6 +30,7 @@ def hints(reg: Regulation) -> Iterator[tuple[Loc, str]]:
     yield from deadline_hints(reg)
     yield from move_hints(reg)
     yield from next_step_hints(reg)
+    yield from lead_hints(reg)
 
 
 def _unruled(reg: Regulation, qtype: str):
@@ -134,3 +135,30 @@ def next_step_hints(reg: Regulation) -> Iterator[tuple[Loc, str]]:
             "question asks for the next step, write 'answer_from: {{next_step: {{process: {id}, step: {step_id}}}}}' "
             "instead of 'answer'").format(key=key.label, step=step.label, id=proc.id, step_id=step.id,
                                           following=", ".join(f"'{s.label}'" for s in following))
+
+
+def lead_hints(reg: Regulation) -> Iterator[tuple[Loc, str]]:
+    """Single-choice "which class is this lead" questions keyed with another class than the rule they ref gives."""
+    table = reg.client_work.lead_classification
+    for i, q in _unruled(reg, "single"):
+        rules = [r for r in table.rules if r.id in q.refs]
+        classes = {r.then for r in rules}
+        stands_for = {o.id: _class_of(o, table.classes) for o in q.options}
+        key = stands_for.get(q.answer)
+        # The rules it refs must agree on one class, and its options must be classes.
+        if len(classes) != 1 or key is None or sum(c is not None for c in stands_for.values()) < 2:
+            continue
+        given = next(c for c in table.classes if c.id in classes)
+        if key.id == given.id:
+            continue
+        yield ("questions", i, "answer"), _(
+            "the key '{key}' disagrees with the lead table: rule '{rule}', which the question tests, gives class "
+            "'{name}'; if the question describes a lead, write 'answer_from: {{lead: {{...}}}}' with the lead's value "
+            "of each criterion ({criteria}) instead of 'answer'").format(
+            key=key.name, rule=rules[0].id if len(rules) == 1 else "', '".join(r.id for r in rules), name=given.name,
+            criteria=", ".join(c.name for c in table.criteria))
+
+
+def _class_of(option, classes) -> object | None:
+    """The lead class an option stands for: by id, or by the class's name."""
+    return next((c for c in classes if option.id == c.id or option.text.strip().casefold() == c.name.casefold()), None)
