@@ -21,7 +21,7 @@ from trainee import words
 
 FENCE = re.compile(r"```mermaid\n(.*?)```", re.S)
 # Node and state labels in the builder's output: n3["text<br/><i>role</i>"], state "text" as s1.
-LABEL = re.compile(r'^\s*(?:n\d+[(\[{]+"|state ")(.*?)"', re.M)
+LABEL = re.compile(r'^\s*(?:[ns]\d+[(\[{]+"|state ")(.*?)"', re.M)
 
 
 def labels(source: str) -> list[str]:
