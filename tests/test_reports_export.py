@@ -13,6 +13,8 @@ from crmtrain.errors import UserError
 from crmtrain.reports import export, html, tables
 from crmtrain.reports.data import ReportData
 from crmtrain.reports.export import parse_formats, write_report
+from crmtrain.reports.people import People
+from crmtrain.reports.people.frames import said
 from crmtrain.reports.synthetic import synthetic
 
 
@@ -45,15 +47,20 @@ def assert_same(got: pd.DataFrame, want: pd.DataFrame, name: str) -> None:
             assert norm(g) == norm(w), (name, col)
 
 
-def test_xlsx_reads_back_as_the_tables(tmp_path, report):
+def test_xlsx_reads_back_as_the_tables_said_for_people(tmp_path, report):
+    # Sheets named by the tables' titles, headers in words, codes in words; the numbers stay exact.
+    people = People()
     path = export.write_xlsx(report, tmp_path / "r.xlsx")
     back = pd.read_excel(path, sheet_name=None, engine="openpyxl")
-    assert list(back) == list(report)
+    sheets = people.sheets(report)
+    assert list(back) == list(sheets.values()) and sheets["item_analysis"] == "Item analysis"
     for name, df in report.items():
-        want = df.copy()
-        if "name" in want:  # the control character cannot be stored in XML
-            want["name"] = want["name"].str.replace("\x07", "")
-        assert_same(back[name], want, name)
+        want = said(name, df, people)
+        want.columns = people.headers(name, df.columns)
+        if "Trainee" in want:  # the control character cannot be stored in XML
+            want["Trainee"] = want["Trainee"].str.replace("\x07", "")
+        assert_same(back[sheets[name]], want, name)
+    assert set(back["Trainees"]["Initial: result"].dropna()) <= {"passed", "failed", "awaiting grading", "not submitted"}
 
 
 def _fmt(ws, col: int) -> str:
@@ -65,29 +72,31 @@ def test_xlsx_layout_and_formats(tmp_path, report):
     from openpyxl import load_workbook
 
     wb = load_workbook(export.write_xlsx(report, tmp_path / "r.xlsx"))
+    sheets = People().sheets(report)
     for name, df in report.items():
-        ws = wb[name]
+        ws = wb[sheets[name]]
         assert ws.freeze_panes == "A2", name
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, len(df.columns)).column_letter}{len(df) + 1}", name
         assert ws.cell(1, 1).font.b and ws.max_row == len(df) + 1
-    ws = wb["trainees"]
+    ws = wb["Trainees"]
     header = [c.value for c in ws[1]]
     col = {h: i + 1 for i, h in enumerate(header)}
-    assert _fmt(ws, col["initial_score"]) == "0.0%"
-    assert _fmt(ws, col["change"]).startswith("[Color10]+0.0%")
-    assert ws.column_dimensions["B"].width >= len("name") + 3
+    assert _fmt(ws, col["Initial: score, %"]) == "0.0%"
+    assert _fmt(ws, col["Change, percentage points"]).startswith("[Color10]+0.0%")
+    assert ws.column_dimensions["B"].width >= len("Trainee") + 3
     rules = {rng.sqref: [r.formula for r in rules] for rng, rules in ws.conditional_formatting._cf_rules.items()}
-    result_col = ws.cell(1, col["initial_result"]).column_letter
-    assert [['"pass"'], ['"fail"'], ['"pending"'], ['"missing"']] == rules[next(k for k in rules if str(k).startswith(result_col))]
-    s = wb["summary"]
+    result_col = ws.cell(1, col["Initial: result"]).column_letter
+    assert [['"passed"'], ['"failed"'], ['"awaiting grading"'], ['"not submitted"']] == rules[
+        next(k for k in rules if str(k).startswith(result_col))]
+    s = wb["Summary"]
     sh = {c.value: i + 1 for i, c in enumerate(s[1])}
-    assert s.cell(2, sh["pass_mark"]).number_format == '0"%"' and s.cell(2, sh["due"]).is_date
-    ia = wb["item_analysis"]
+    assert s.cell(2, sh["Pass mark, %"]).number_format == '0"%"' and s.cell(2, sh["Due"]).is_date
+    ia = wb["Item analysis"]
     ih = {c.value: i + 1 for i, c in enumerate(ia[1])}
-    assert _fmt(ia, ih["discrimination_index"]) == "0.0%" and _fmt(ia, ih["facility"]) == "0.0%"
-    st = wb["assessment_statistics"]
+    assert _fmt(ia, ih["Discrimination index, %"]) == "0.0%" and _fmt(ia, ih["Facility index, %"]) == "0.0%"
+    st = wb["Assessment statistics"]
     sth = {c.value: i + 1 for i, c in enumerate(st[1])}
-    assert _fmt(st, sth["alpha"]) == "0.0%" and _fmt(st, sth["standard_error"]) == "0.00"
+    assert _fmt(st, sth["Cronbach's alpha, %"]) == "0.0%" and _fmt(st, sth["Standard error, points"]) == "0.00"
 
 
 def test_empty_tables_export(tmp_path):
@@ -95,32 +104,30 @@ def test_empty_tables_export(tmp_path):
     out = tables.compute_all(ReportData(none.results, none.assessments, none.roster, none.items))
     path = export.write_xlsx(out, tmp_path / "e.xlsx")
     back = pd.read_excel(path, sheet_name=None, engine="openpyxl")
-    assert back["trainees"].empty and list(back["trainees"].columns) == list(out["trainees"].columns)
-    assert len(back["summary"]) == 2
+    assert back["Trainees"].empty and list(back["Trainees"].columns) == People().headers("trainees", out["trainees"].columns)
+    assert len(back["Summary"]) == 2
     assert len(export.write_csv(out, tmp_path / "csv")) == len(out)
     html.write_html(out, tmp_path / "e.html")
     assert "Nothing to show yet" in (tmp_path / "e.html").read_text(encoding="utf-8")
 
 
-def test_csv_opens_in_excel(tmp_path, report):
+def test_csv_opens_in_excel_with_numbers_rounded_for_people(tmp_path, report):
     paths = export.write_csv(report, tmp_path)
-    assert sorted(p.name for p in paths) == sorted(f"{n}.csv" for n in report)
+    assert sorted(p.name for p in paths) == sorted(f"{n}.csv" for n in report)  # stable names for scripts
     raw = (tmp_path / "trainees.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw and "Ко & <Ко>".encode() in raw
     back = pd.read_csv(tmp_path / "trainees.csv", encoding="utf-8-sig", keep_default_na=False, na_values=[""])
     want = report["trainees"]
-    assert list(back.columns) == list(want.columns) and len(back) == len(want)
-    np.testing.assert_allclose(back["initial_score"], want["initial_score"].round(4).astype(float))
-    assert back["name"].iloc[0] == want["name"].iloc[0]
-    assert back["missing"].fillna("").tolist() == want["missing"].tolist()
-
-
-def test_csv_for_a_russian_excel(tmp_path, report):
-    export.write_csv({"trainees": report["trainees"]}, tmp_path, dialect="excel-ru")
-    text = (tmp_path / "trainees.csv").read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("trainee_id;name;initial_points;initial_score")
-    back = pd.read_csv(tmp_path / "trainees.csv", sep=";", decimal=",", encoding="utf-8-sig")
-    np.testing.assert_allclose(back["initial_score"], report["trainees"]["initial_score"].round(4).astype(float))
+    assert list(back.columns) == People().headers("trainees", want.columns) and len(back) == len(want)
+    assert list(back.columns[:3]) == ["Login", "Trainee", "Initial: points"]
+    # A share is a percentage with one decimal (72.4, not 0.7241379); the login keeps the id for joins.
+    np.testing.assert_allclose(back["Initial: score, %"], (want["initial_score"] * 100).round(1).astype(float))
+    assert back["Login"].tolist() == want["trainee_id"].tolist()
+    assert back["Trainee"].iloc[0] == want["name"].iloc[0]
+    assert back["Not submitted"].fillna("").tolist() == [", ".join({"initial": "Initial", "followup": "Follow-up"}[a]
+                                                                   for a in m.split()) for m in want["missing"]]
+    text = (tmp_path / "item_analysis.csv").read_text(encoding="utf-8-sig")
+    assert not re.search(r"\d\.\d{3,}", text)  # no 0.6666667: at most two decimals anywhere
 
 
 def test_html_is_self_contained(tmp_path, report):
@@ -155,13 +162,13 @@ def test_heatmap_shows_the_weakest_when_there_are_many(report):
 def test_write_report_and_summary(tmp_path, data):
     paths, out = write_report(data, tmp_path / "out", parse_formats("xlsx,html"), generated="2024-06-30 12:00")
     assert [p.name for p in paths] == ["report.xlsx", "report.html"]
-    assert "Generated 2024-06-30 12:00" in paths[1].read_text(encoding="utf-8")
+    assert "Made 2024-06-30 12:00" in paths[1].read_text(encoding="utf-8")
     text = summary_text(out)
-    assert re.search(r"initial: \d+/80 submitted \(\d+ late\), \d+ passed, \d+ below the 75% mark", text)
+    assert re.search(r"Initial: \d+/80 submitted \(\d+ late\), \d+ passed, \d+ below the 75% mark", text)
     assert "question(s) flagged" in text
-    assert re.search(r"\n  initial I\d\d: .*the key may be wrong", text)  # the planted miskeyed question
-    assert re.search(r"followup: \w+ consistency \(alpha \d+ %\).*points of noise", text)
-    assert re.search(r"initial: consistency not judged yet \(\d+ complete sittings; advice needs 20", text)
+    assert re.search(r"\n  Initial I\d\d: .*the key may be wrong", text)  # the planted miskeyed question
+    assert re.search(r"Follow-up: \w+ consistency \(alpha \d+ %\).*points of noise", text)
+    assert re.search(r"Initial: consistency not judged yet \(\d+ complete sittings; advice needs 20", text)
 
 
 def test_summary_says_why_nothing_is_flagged():

@@ -252,14 +252,15 @@ def test_report_command_end_to_end(course, tmp_path):
     # The build output folder is accepted too: its assignments/ holds the gradebook.
     assert run(course.parent, "sample:en", tmp_path / "report", "csv,xlsx,html", out) == 0
     text = out.getvalue()
-    assert "initial: 3/4 submitted (1 late), 1 passed, 1 below the 75% mark, 1 awaiting grading" in text
-    assert "followup: 1/4 submitted (0 late), 0 passed, 1 below the 80% mark" in text
+    assert "Initial: 3/4 submitted (1 late), 1 passed, 1 below the 75% mark, 1 awaiting grading" in text
+    assert "Follow-up: 1/4 submitted (0 late), 0 passed, 1 below the 80% mark" in text
     names = sorted(p.name for p in (tmp_path / "report").iterdir())
     assert names == sorted(["report.xlsx", "report.html", *(f"{n}.csv" for n in tables.TABLES)])
-    retraining = pd.read_excel(tmp_path / "report" / "report.xlsx", sheet_name="retraining", engine="openpyxl")
+    retraining = pd.read_excel(tmp_path / "report" / "report.xlsx", sheet_name="Retraining list", engine="openpyxl")
     # t1 failed the follow-up (fu-tech-05 wrong, on 'lookup'); t2 failed the initial (in-tech-03, -04 wrong).
-    assert list(zip(retraining["trainee_id"], retraining["ref"])) == [("t2", "interface"), ("t2", "lookup"), ("t1", "lookup")]
-    assert retraining["title"].tolist()[0] == regulation_title("interface")
+    assert list(zip(retraining["Login"], retraining["Item code"])) == [("t2", "interface"), ("t2", "lookup"), ("t1", "lookup")]
+    assert retraining["What to revisit"].tolist()[0] == regulation_title("interface")
+    assert retraining["Assessment"].tolist() == ["Initial", "Initial", "Follow-up"]
 
 
 def regulation_title(ref):

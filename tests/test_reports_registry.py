@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -15,7 +16,8 @@ import pytest
 from crmtrain.reports import dashboard, tables
 from crmtrain.reports.catalog import REPORT_TABLES, TABLES, ReportTable, table_of
 from crmtrain.reports.data import validate
-from crmtrain.reports.export import write_report
+from crmtrain.reports.export import item_titles, write_report
+from crmtrain.reports.people import People
 from crmtrain.reports.synthetic import synthetic
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -43,10 +45,26 @@ def test_the_exports_are_named_after_the_records(data, tmp_path):
                                                    "report.xlsx", "report.html"])
     with zipfile.ZipFile(tmp_path / "report.xlsx") as z:
         book = z.read("xl/workbook.xml").decode()
-    assert all(f'name="{t.sheet}"' in book for t in REPORT_TABLES.values())
+    assert all(f'name="{escape(t.title)}"' in book for t in REPORT_TABLES.values())
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     for t in REPORT_TABLES.values():
         assert f'<h2 id="{t.name}">{escape(t.title)}</h2><p>{escape(t.description)}</p>' in page
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_column_of_every_table_has_a_header_in_words(data, lang):
+    # A table added to the registry brings the headers of its own columns, in the catalogs.
+    items = item_titles(data)  # the retention table has a column per regulation item, headed by its title
+    people = People(lang, items=items)
+    for name, df in tables.compute_all(data).items():
+        record = REPORT_TABLES[name]
+        missing = [c for c in df.columns if record.header(str(c)) is None and str(c).split("/")[0] not in items]
+        assert not missing, f"{name}: no header for {missing}"
+        headers = people.headers(name, df.columns)
+        assert len(set(headers)) == len(headers) and all(h and "_" not in h for h in headers), (name, headers)
+        if lang == "ru":  # (the items' titles are the synthetic regulation's, in English)
+            ours = [h for c, h in zip(df.columns, headers) if record.header(str(c))]
+            assert not [h for h in ours if re.search("[A-Za-z]{2}", h)], (name, ours)
 
 
 def test_the_dashboard_explores_every_table_the_records_say():
@@ -58,8 +76,8 @@ def test_the_dashboard_explores_every_table_the_records_say():
 
 def test_an_unregistered_table_is_still_exported_under_its_name():
     t = table_of("my_extra_table")
-    assert (t.csv_name, t.sheet, t.title, t.description) == ("my_extra_table.csv", "my_extra_table",
-                                                             "My extra table", "")
+    assert (t.csv_name, t.title, t.description) == ("my_extra_table.csv", "My extra table", "")
+    assert People("ru").sheets(["my_extra_table"]) == {"my_extra_table": "My extra table"}
 
 
 def test_the_catalog_stays_free_of_pandas():

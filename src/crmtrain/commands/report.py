@@ -28,8 +28,10 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_dir: str | Path
     m = reg.meta
     title = _("{company}: CRM training report ({crm}, regulation {version})").format(
         company=m.company, crm=m.crm, version=m.version)
-    dialect = "excel-ru" if m.language.value == "ru" else "excel"
-    paths, tables = write_report(data, out_dir, wanted, title=title, dialect=dialect)
+    lang = m.language.value
+    dialect = "excel-ru" if lang == "ru" else "excel"
+    paths, tables = write_report(data, out_dir, wanted, title=title, dialect=dialect, lang=lang,
+                                 timezone=reg.client_work.contact_timing.calendar.timezone, words=m.word_forms())
     out.write(summary_text(tables))
     for p in paths:
         out.write("  " + _("wrote {path}").format(path=p) + "\n")
@@ -55,25 +57,29 @@ def recorded_regulation(course: Path) -> Path:
 
 def summary_text(tables) -> str:
     """A few lines per assessment: submitted, passed, failed, late; and the flagged questions."""
+    from ..i18n import language
+    from ..reports.people import People
+
+    said = People(language()).assessment
     lines = []
     for row in tables["summary"].itertuples(index=False):
         if not row.released:
-            lines.append(_("{assessment}: not released yet").format(assessment=row.assessment))
+            lines.append(_("{assessment}: not released yet").format(assessment=said(row.assessment)))
             continue
         mean = "" if row.submitted == 0 else _(", mean score {mean}").format(mean=f"{row.mean_score:.0%}")
         pending = _(", {n} awaiting grading").format(n=row.pending) if row.pending else ""
         lines.append(_("{assessment}: {submitted}/{trainees} submitted ({late} late), {passed} passed, {failed} below "
                        "the {mark}% mark").format(
-                           assessment=row.assessment, submitted=row.submitted, trainees=row.trainees, late=row.late,
+                           assessment=said(row.assessment), submitted=row.submitted, trainees=row.trainees, late=row.late,
                            passed=row.passed, failed=row.failed, mark=f"{row.pass_mark:g}") + pending + mean)
-    lines += flag_lines(tables)
+    lines += flag_lines(tables, said)
     need = tables["retraining"]["trainee_id"].nunique()
     if need:
         lines.append(_("{n} trainee(s) have a retraining list").format(n=need))
     return "\n".join(lines) + "\n"
 
 
-def flag_lines(tables) -> list[str]:
+def flag_lines(tables, said=str) -> list[str]:
     """The questions the item analysis flags, or why it flags none; the consistency of each assessment."""
     lines = []
     ia = tables["item_analysis"]
@@ -82,7 +88,7 @@ def flag_lines(tables) -> list[str]:
     judged = answered[answered["note"] == ""]
     if len(flagged):
         lines.append(_("{n} question(s) flagged in the item analysis:").format(n=len(flagged)))
-        lines += [f"  {row.assessment} {row.item}: {row.flag}" for row in flagged.head(10).itertuples(index=False)]
+        lines += [f"  {said(row.assessment)} {row.item}: {row.flag}" for row in flagged.head(10).itertuples(index=False)]
         if len(flagged) > 10:
             lines.append("  " + _("… and {n} more (see item_analysis)").format(n=len(flagged) - 10))
     elif len(answered) and judged.empty:
@@ -95,10 +101,10 @@ def flag_lines(tables) -> list[str]:
     if st is not None:
         for row in st.itertuples(index=False):
             if row.sittings and row.advice:
-                lines.append(f"{row.assessment}: {row.advice}")
+                lines.append(f"{said(row.assessment)}: {row.advice}")
             elif row.sittings and row.note:
                 lines.append(_("{assessment}: consistency not judged yet ({note})").format(
-                    assessment=row.assessment, note=row.note))
+                    assessment=said(row.assessment), note=row.note))
     return lines
 
 

@@ -60,6 +60,7 @@ class QuestionKind:
     guess: Callable[[int], float] = lambda k: 0.0  # numbers and texts cannot be guessed
     unordered: bool = False  # the answer is a set of ids: order carries no meaning
     hint: str = ""  # msgid shown under the question in an assessment ("" for none)
+    label: str = ""  # msgid: how reports name the type for people ("one answer")
     # Partial credit, when the regulation asks for it: (answer, key, tolerance) -> share of the
     # points in [0, 1]. None: the type is all or nothing by ``check`` even then.
     credit: Callable[[Any, Any, float], float] | None = None
@@ -297,30 +298,30 @@ def _partial_guess(name: str, ids: tuple[str, ...], key: Any) -> float:
 # --- the registry ---------------------------------------------------------------------------
 
 _KINDS = (
-    QuestionKind("single", autograded=True, options=True,
+    QuestionKind("single", label=N_("one answer"), autograded=True, options=True,
                  saved_as="the chosen option's id (a string), never its position: options are shuffled",
                  canonical=_as_is, check=_check_single, answer_problem=_problem_single,
                  key="option", widget="SingleChoice", wrong=_wrong_single, choice=True,
                  guess=_guess_single),
-    QuestionKind("multiple", autograded=True, options=True,
+    QuestionKind("multiple", label=N_("several answers"), autograded=True, options=True,
                  saved_as="a list of the chosen option ids (order ignored)",
                  canonical=_as_list, check=_check_multiple, answer_problem=_problem_multiple,
                  key="marks", widget="MultipleChoice", wrong=_wrong_multiple, unordered=True, choice=True, guess=_guess_multiple,
                  credit=_credit_multiple, responses=SUBSETS, form="set",
                  hint=N_("Tick all that apply.")),
-    QuestionKind("true_false", autograded=True, options=False, saved_as="true or false",
+    QuestionKind("true_false", label=N_("true or false statement"), autograded=True, options=False, saved_as="true or false",
                  canonical=_as_is, check=_check_true_false, answer_problem=_problem_true_false,
                  key="boolean", widget="TrueFalse", wrong=_wrong_true_false, guess=lambda k: 0.5,
                  words=_words_true_false),
-    QuestionKind("numeric", autograded=True, options=False, saved_as="a number (right within the tolerance)",
+    QuestionKind("numeric", label=N_("a number"), autograded=True, options=False, saved_as="a number (right within the tolerance)",
                  canonical=_as_is, check=_check_numeric, answer_problem=_problem_numeric,
                  key="number", widget="NumberInput", wrong=_wrong_numeric, tolerance=True, words=_words_numeric),
-    QuestionKind("ordering", autograded=True, options=True,
+    QuestionKind("ordering", label=N_("in order"), autograded=True, options=True,
                  saved_as="a list of option ids in the trainee's order",
                  canonical=_as_list, check=_check_ordering, answer_problem=_problem_ordering,
                  key="order", widget="Ordering", wrong=_wrong_ordering, guess=_guess_ordering,
                  credit=_credit_ordering, responses=ORDERS, form="sequence"),
-    QuestionKind("open", autograded=False, options=False,
+    QuestionKind("open", label=N_("open answer"), autograded=False, options=False,
                  saved_as="the text (graded by hand, never checked)",
                  canonical=_as_is, check=None, answer_problem=_problem_open, key=None, widget="TextAnswer",
                  form="text", words=lambda value, spec, _: str(value),

@@ -1,7 +1,8 @@
 """Hand-written SVG charts: no plotting library, no CDN, so the HTML report works offline.
 
 Each function returns one ``<svg>`` element as text, sized by a viewBox so it scales with the
-page, with a ``<title>`` for screen readers and per-mark tooltips.
+page, with a ``<title>`` for screen readers and per-mark tooltips, all said for ``people``
+(their language; English by default).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from ..i18n import numbers
 from ..kinds.assessments import ASSESSMENT_KINDS, FIRST, LAST
+from .people import People
 
 COLOURS = {k.name: k.colour for k in ASSESSMENT_KINDS.values()}
 X, Y = ASSESSMENT_KINDS[FIRST], ASSESSMENT_KINDS[LAST]  # the scatter's axes
@@ -25,13 +28,16 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> str:
             + "".join(body) + "</svg>")
 
 
-def _pct(v: float) -> str:
-    return f"{v * 100:.0f}%"
+def _pct(v: float, lang: str = "en") -> str:
+    return numbers.percent(round(v, 2), lang)
 
 
 def histogram(scores: dict[str, pd.Series], marks: dict[str, float] | None = None, bins: int = 10,
-              title: str = "Score distribution") -> str:
+              title: str | None = None, people: People | None = None) -> str:
     """Grouped bars: how many trainees scored in each tenth, per assessment; dashed lines at the pass marks."""
+    people = people or People()
+    _ = people._
+    title = title or _("Score distribution")
     W, H, L, B, T = 640, 300, 44, 40, 28
     edges = np.linspace(0, 1, bins + 1)
     counts = {a: np.histogram(np.clip(s.dropna().to_numpy(float), 0, 1), edges)[0] for a, s in scores.items()}
@@ -51,7 +57,9 @@ def histogram(scores: dict[str, pd.Series], marks: dict[str, float] | None = Non
         for j, (a, c) in enumerate(counts.items()):
             h = ph * c[i] / top
             x = L + i * group + group * 0.1 + j * bar
-            tip = f"{a}: {c[i]} trainee(s) scored {edges[i] * 100:.0f}–{edges[i + 1] * 100:.0f}%"
+            tip = people.tr.ngettext("{assessment}: {n} trainee scored {low}–{high}%",
+                                     "{assessment}: {n} trainees scored {low}–{high}%", int(c[i])).format(
+                assessment=people.assessment(a), n=c[i], low=f"{edges[i] * 100:.0f}", high=f"{edges[i + 1] * 100:.0f}")
             body.append(f'<rect x="{x:.1f}" y="{T + ph - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                         f'fill="{COLOURS.get(a, "#888")}"><title>{escape(tip)}</title></rect>')
         body.append(f'<text x="{L + i * group:.1f}" y="{H - B + 16}" text-anchor="middle">{edges[i] * 100:.0f}</text>')
@@ -59,15 +67,19 @@ def histogram(scores: dict[str, pd.Series], marks: dict[str, float] | None = Non
     for a, m in (marks or {}).items():
         if a in counts and not math.isnan(m):
             x = L + pw * m / 100
+            tip = _("{assessment}: pass mark {mark}%").format(assessment=people.assessment(a), mark=f"{m:g}")
             body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{T}" y2="{T + ph}" stroke="{COLOURS.get(a, "#888")}" '
-                        f'stroke-dasharray="4 3"><title>{escape(f"{a} pass mark {m:g}%")}</title></line>')
-    body += _legend(list(counts), W - 200, 14)
+                        f'stroke-dasharray="4 3"><title>{escape(tip)}</title></line>')
+    body += _legend(list(counts), W - 8, 14, people)
     return _svg(W, H, title, body)
 
 
 def scatter(first: pd.Series, last: pd.Series, labels: pd.Series | None = None,
-            marks: dict[str, float] | None = None, title: str = f"{X.label.capitalize()} vs {Y.label} score") -> str:
+            marks: dict[str, float] | None = None, title: str | None = None, people: People | None = None) -> str:
     """One dot per trainee (x the first assessment, y the last); equal scores share a dot that grows with the count."""
+    people = people or People()
+    xl, yl, lang = people.assessment(X.name), people.assessment(Y.name), people.lang
+    title = title or people._("Score: {first} and {last}").format(first=xl, last=yl.lower())
     W = H = 370
     L, B, T, R = 58, 36, 28, 12
     pw, ph = W - L - R, H - B - T
@@ -79,8 +91,8 @@ def scatter(first: pd.Series, last: pd.Series, labels: pd.Series | None = None,
             f'<line x1="{L}" y1="{T + ph}" x2="{L + pw}" y2="{T}" stroke="#bbb" stroke-dasharray="3 3"/>']
     for k in range(0, 5):
         v = k / 4
-        body.append(f'<text x="{L + pw * v:.1f}" y="{H - B + 16}" text-anchor="middle">{_pct(v)}</text>'
-                    f'<text x="{L - 6}" y="{T + ph - ph * v + 4:.1f}" text-anchor="end">{_pct(v)}</text>')
+        body.append(f'<text x="{L + pw * v:.1f}" y="{H - B + 16}" text-anchor="middle">{_pct(v, lang)}</text>'
+                    f'<text x="{L - 6}" y="{T + ph - ph * v + 4:.1f}" text-anchor="end">{_pct(v, lang)}</text>')
     marks = marks or {}
     if not math.isnan(marks.get(X.name, math.nan)):
         x = L + pw * marks[X.name] / 100
@@ -91,17 +103,21 @@ def scatter(first: pd.Series, last: pd.Series, labels: pd.Series | None = None,
     big = max(int(spots["n"].max()) if len(spots) else 1, 1)
     for (x, y), row in spots.iterrows():
         r = 3 + 7 * math.sqrt(row["n"] / big)
-        who = row["who"] if row["n"] == 1 else f"{row['n']} trainees"
-        tip = f"{who}: {X.label} {_pct(x)}, {Y.label} {_pct(y)}"
+        who = row["who"] if row["n"] == 1 else people.tr.ngettext("{n} trainee", "{n} trainees", int(row["n"])).format(
+            n=row["n"])
+        tip = f"{who}: {xl} {_pct(x, lang)}, {yl.lower()} {_pct(y, lang)}"
         body.append(f'<circle cx="{L + pw * x:.1f}" cy="{T + ph - ph * y:.1f}" r="{r:.1f}" fill="#4c72b0" '
                     f'fill-opacity="0.55"><title>{escape(tip)}</title></circle>')
-    body.append(f'<text x="{L + pw / 2}" y="{H - 4}" text-anchor="middle">{X.label}</text>'
-                f'<text x="12" y="{T + ph / 2}" text-anchor="middle" transform="rotate(-90 12 {T + ph / 2})">{Y.label}</text>')
+    body.append(f'<text x="{L + pw / 2}" y="{H - 4}" text-anchor="middle">{escape(xl)}</text>'
+                f'<text x="12" y="{T + ph / 2}" text-anchor="middle" transform="rotate(-90 12 {T + ph / 2})">'
+                f'{escape(yl)}</text>')
     return _svg(W, H, title, body)
 
 
-def heatmap(matrix: pd.DataFrame, title: str = "Score by topic") -> str:
+def heatmap(matrix: pd.DataFrame, title: str | None = None, people: People | None = None) -> str:
     """Rows × columns of shares (0..1), red to green, with the value in each cell; blank where NaN."""
+    people = people or People()
+    title = title or people._("Score by test area")
     cell_w, cell_h = 92, 22
     label_w = min(220, 8 + 7 * max([len(str(i)) for i in matrix.index] + [4]))
     W = label_w + cell_w * len(matrix.columns) + 8
@@ -116,8 +132,8 @@ def heatmap(matrix: pd.DataFrame, title: str = "Score by topic") -> str:
         for j, v in enumerate(row.to_numpy(dtype=float)):
             x = label_w + cell_w * j
             fill = "#f2f2f2" if math.isnan(v) else _colour(v)
-            text = "" if math.isnan(v) else _pct(v)
-            tip = f"{name}, {matrix.columns[j]}: {text or 'no data'}".replace("\n", " ")
+            text = "" if math.isnan(v) else _pct(v, people.lang)
+            tip = f"{name}, {matrix.columns[j]}: {text or people._('no data')}".replace("\n", " ")
             body.append(f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}">'
                         f'<title>{escape(tip)}</title></rect>'
                         f'<text x="{x + cell_w / 2 - 1:.1f}" y="{y + 15}" text-anchor="middle">{text}</text>')
@@ -144,9 +160,13 @@ def _colour(v: float) -> str:
     return f"#{r:02x}{min(g, 235):02x}{110:02x}"
 
 
-def _legend(names: list[str], x: int, y: int) -> list[str]:
+def _legend(names: list[str], right: int, y: int, people: People) -> list[str]:
+    """Colour keys ending at ``right``, each as wide as its words (about 7 px a character)."""
+    labels = [people.assessment(a) for a in names]
+    x = right - sum(24 + 7 * len(t) for t in labels)
     out = []
-    for k, a in enumerate(names):
-        out.append(f'<rect x="{x + 100 * k}" y="{y - 9}" width="10" height="10" fill="{COLOURS.get(a, "#888")}"/>'
-                   f'<text x="{x + 100 * k + 14}" y="{y}">{escape(a)}</text>')
+    for a, text in zip(names, labels):
+        out.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{COLOURS.get(a, "#888")}"/>'
+                   f'<text x="{x + 14}" y="{y}">{escape(text)}</text>')
+        x += 24 + 7 * len(text)
     return out

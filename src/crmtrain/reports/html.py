@@ -6,7 +6,6 @@ without internet access.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from html import escape
 from pathlib import Path
@@ -15,8 +14,8 @@ import pandas as pd
 
 from ..kinds.assessments import ASSESSMENTS, FIRST, LAST
 from . import charts
-from .catalog import table_of
-from .xlsx import number_format
+from .catalog import number_format, table_of
+from .people import People
 
 MAX_ROWS = 2000  # per table; the CSV/XLSX files always hold every row
 LONG = {"text", "title", "section_title", "flag", "note", "advice", "items", "refs"}  # columns whose cells may wrap
@@ -45,11 +44,12 @@ document.querySelectorAll('input.filter').forEach(function(box){
 """
 
 
-def cell(value, column: str) -> str:
-    """One ``<td>``, formatted and classed by its column."""
+def cell(value, column: str, people: People | None = None, table: str = "") -> str:
+    """One ``<td>``, said for ``people`` and classed by its column."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT or value is pd.NA:
         return "<td></td>"
-    fmt = number_format(column)
+    people = people or People()
+    fmt = number_format(column) or ""
     cls = []
     if column.endswith("_result") and value in ("pass", "fail", "pending", "missing"):
         cls.append(str(value))
@@ -57,46 +57,44 @@ def cell(value, column: str) -> str:
         cls.append("flag")
     if column in LONG:
         cls.append("long")
-    if isinstance(value, bool):
-        text = "yes" if value else ""
-    elif isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         cls.append("num")
-        if fmt and "%" in fmt and column != "pass_mark":
-            text = f"{value * 100:+.1f}%" if column == "change" else f"{value * 100:.1f}%"
-            if column == "change" and value < 0:
-                cls.append("neg")
-        elif fmt == "0.00":
-            text = f"{value:.2f}"
-        else:
-            text = f"{value:g}"
-    elif isinstance(value, (dt.datetime, pd.Timestamp)):
-        text = value.strftime("%Y-%m-%d" if fmt == "yyyy-mm-dd" else "%Y-%m-%d %H:%M")
-    else:
-        text = str(value)
+        if column == "change" and value < 0:
+            cls.append("neg")
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    text = "" if isinstance(value, bool) and not value else people.text(table, column, value)
     attr = f' class="{" ".join(cls)}"' if cls else ""
     return f"<td{attr}>{escape(text)}</td>"
 
 
-def frame_html(df: pd.DataFrame, max_rows: int = MAX_ROWS, table_id: str = "") -> str:
-    """A bare ``<table>`` of the first ``max_rows`` rows, formatted like the report (needs :data:`CSS`)."""
+def frame_html(df: pd.DataFrame, max_rows: int = MAX_ROWS, table_id: str = "", people: People | None = None,
+               table: str = "") -> str:
+    """A bare ``<table>`` of the first ``max_rows`` rows, said for ``people`` (needs :data:`CSS`)."""
+    people = people or People()
     cols = [str(c) for c in df.columns]
-    rows = "".join("<tr>" + "".join(cell(v, c) for v, c in zip(row, cols)) + "</tr>"
+    rows = "".join("<tr>" + "".join(cell(v, c, people, table) for v, c in zip(row, cols)) + "</tr>"
                    for row in df.head(max_rows).astype(object).itertuples(index=False, name=None))
     ident = f' id="{escape(table_id)}"' if table_id else ""
-    return (f"<table{ident}><thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in cols)
+    return (f"<table{ident}><thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in people.headers(table, cols))
             + f"</tr></thead><tbody>{rows}</tbody></table>")
 
 
-def table_html(name: str, df: pd.DataFrame, max_rows: int = MAX_ROWS) -> str:
-    """A filterable table (the first ``max_rows`` rows) with its heading and description."""
-    note = (f'<p class="note">Showing {max_rows} of {len(df)} rows; the CSV and XLSX files have all of them.</p>'
+def table_html(name: str, df: pd.DataFrame, max_rows: int = MAX_ROWS, people: People | None = None) -> str:
+    """A filterable table (the first ``max_rows`` rows) with its heading and description; its id columns
+    left out where a column beside them says the same in words."""
+    people = people or People()
+    _ = people._
+    df = df.drop(columns=[c for c in table_of(name).ids if c in df])
+    note = (f'<p class="note">{escape(_("Showing {shown} of {rows} rows; the CSV and XLSX files have all of them.").format(shown=max_rows, rows=len(df)))}</p>'
             if len(df) > max_rows else "")
-    empty = '<p class="note">Nothing to show yet.</p>' if df.empty else ""
-    record = table_of(name)
-    return (f'<h2 id="{name}">{escape(record.title)}</h2>'
-            f'<p>{escape(record.description)}</p>{note}{empty}'
-            f'<input class="filter" data-table="t-{name}" placeholder="Filter rows…" aria-label="Filter {escape(name)}">'
-            f'<div class="wrap">{frame_html(df, max_rows, f"t-{name}")}</div>')
+    empty = f'<p class="note">{escape(_("Nothing to show yet."))}</p>' if df.empty else ""
+    title = people.title(name)
+    return (f'<h2 id="{name}">{escape(title)}</h2>'
+            f'<p>{escape(people.description(name))}</p>{note}{empty}'
+            f'<input class="filter" data-table="t-{name}" placeholder="{escape(_("Filter rows…"))}" '
+            f'aria-label="{escape(_("Filter: {table}").format(table=title))}">'
+            f'<div class="wrap">{frame_html(df, max_rows, f"t-{name}", people, name)}</div>')
 
 
 def scoped_css(scope: str) -> str:
@@ -111,50 +109,59 @@ def scoped_css(scope: str) -> str:
 
 
 def chart_svgs(tables: dict[str, pd.DataFrame], marks: dict[str, float],
-               heatmap_rows: int = HEATMAP_ROWS) -> dict[str, str]:
+               heatmap_rows: int = HEATMAP_ROWS, people: People | None = None) -> dict[str, str]:
     """The charts by name: score histogram, initial vs follow-up per trainee, topic heat map (when there is data)."""
+    people = people or People()
     t = tables["trainees"]
     scores = {a: t[f"{a}_score"].astype(float) for a in ASSESSMENTS if t[f"{a}_score"].notna().any()}
-    out = {"histogram": charts.histogram(scores, marks)}
+    out = {"histogram": charts.histogram(scores, marks, people=people)}
     if FIRST in scores and LAST in scores and FIRST != LAST:
-        out["scatter"] = charts.scatter(scores[FIRST], scores[LAST], t["name"], marks)
-    matrix, title = topic_matrix(tables["topics"], heatmap_rows)
+        out["scatter"] = charts.scatter(scores[FIRST], scores[LAST], t["name"], marks, people=people)
+    matrix, title = topic_matrix(tables["topics"], heatmap_rows, people)
     if len(matrix):
-        out["heatmap"] = charts.heatmap(matrix, title)
+        out["heatmap"] = charts.heatmap(matrix, title, people)
     return out
 
 
-def topic_matrix(topics: pd.DataFrame, max_rows: int = HEATMAP_ROWS) -> tuple[pd.DataFrame, str]:
-    """Trainees × (topic, assessment) scores with an 'all trainees' row; only the weakest when there are many."""
+def topic_matrix(topics: pd.DataFrame, max_rows: int = HEATMAP_ROWS,
+                 people: People | None = None) -> tuple[pd.DataFrame, str]:
+    """Trainees × (test area, assessment) scores with an 'all trainees' row; only the weakest when there are many."""
+    people = people or People()
     cols = [(a, f"{a}_score") for a in ASSESSMENTS if topics[f"{a}_score"].notna().any()]
     if topics.empty or not cols:
         return pd.DataFrame(), ""
     long = pd.concat([topics.assign(assessment=a, score=topics[c]) for a, c in cols])
-    long["column"] = long["topic"].astype(str) + "\n" + long["assessment"]
+    areas = {t: people.word("topic", t) for t in long["topic"].astype(str).unique()}
+    kinds = {a: people.assessment(a) for a, _c in cols}
+    long["column"] = long["topic"].astype(str).map(areas) + "\n" + long["assessment"].map(kinds)
     order = list(dict.fromkeys(long["column"]))
     label = long["name"].astype(str) + " (" + long["trainee_id"].astype(str) + ")"
     matrix = long.assign(label=label).pivot_table(index="label", columns="column", values="score", sort=False)
     matrix = matrix.reindex(columns=order).dropna(how="all")
-    title = "Score by topic"
+    title = people._("Score by test area")
     if len(matrix) > max_rows:
         matrix = matrix.loc[matrix.mean(axis=1).sort_values(kind="stable").index[:max_rows]]
-        title += f" — the {max_rows} weakest trainees"
+        title = people._("Score by test area: the {n} weakest trainees").format(n=max_rows)
     overall = long.groupby("column", sort=False)["score"].mean().reindex(order)
-    return pd.concat([overall.to_frame("All trainees (mean)").T, matrix]), title
+    return pd.concat([overall.to_frame(people._("All trainees (mean)")).T, matrix]), title
 
 
-def write_html(tables: dict[str, pd.DataFrame], path: Path, *, title: str = "Training report",
-               marks: dict[str, float] | None = None, generated: str | None = None) -> Path:
-    """The whole report as one offline HTML file; returns the path."""
+def write_html(tables: dict[str, pd.DataFrame], path: Path, *, title: str | None = None,
+               marks: dict[str, float] | None = None, generated: str | None = None, people: People | None = None) -> Path:
+    """The whole report as one offline HTML file, said for ``people``; returns the path."""
+    people = people or People()
+    _ = people._
+    title = title or _("Training report")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     marks = marks or dict(zip(tables["summary"]["assessment"], tables["summary"]["pass_mark"].astype(float)))
-    nav = " · ".join(f'<a href="#{n}">{escape(n.replace("_", " "))}</a>' for n in tables)
-    when = f'<p class="note">Generated {escape(generated)}</p>' if generated else ""
+    nav = " · ".join(f'<a href="#{n}">{escape(people.title(n))}</a>' for n in tables)
+    when = f'<p class="note">{escape(_("Made {moment}").format(moment=generated))}</p>' if generated else ""
+    svgs = "".join(chart_svgs(tables, marks, people=people).values())
     body = [f"<h1>{escape(title)}</h1>{when}<nav>{nav}</nav>",
-            '<h2 id="charts">Charts</h2><div class="charts">' + "".join(chart_svgs(tables, marks).values()) + "</div>"]
-    body += [table_html(n, df) for n, df in tables.items()]
-    page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f'<h2 id="charts">{escape(_("Charts"))}</h2><div class="charts">{svgs}</div>']
+    body += [table_html(n, df, people=people) for n, df in tables.items()]
+    page = (f'<!DOCTYPE html>\n<html lang="{people.lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>'
             f'<body>{"".join(body)}<script>{JS}</script></body></html>\n')
     path.write_text(page, encoding="utf-8")

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..i18n import _, plural
 from ..kinds.questions import QUESTION_KINDS
 from .data import CASE_TYPE, ReportData
 from .positions import DRAW_TYPE, effective_weights, slot_guess, slot_meta, units
@@ -233,6 +234,11 @@ def percent(v: float) -> str:
     return f"{v * 100:.0f} %"
 
 
+def needs(have: str, n: int, need: int) -> str:
+    """'5 answers; advice needs 20 (15 more)': why there is no advice yet."""
+    return _("{have}; advice needs {need} ({more} more)").format(have=have, need=need, more=need - n)
+
+
 def flags(stats: pd.DataFrame, bounds: Bounds) -> pd.Series:
     """Plain-words advice per question ('' when it looks fine or when there are too few answers to tell)."""
     text = []
@@ -244,24 +250,25 @@ def flags(stats: pd.DataFrame, bounds: Bounds) -> pd.Series:
                              row.upper_facility, row.lower_facility)
         said = []
         if f <= bounds.facility_broken:
-            said.append(f"almost nobody answers it right ({percent(f)}): check the key and the wording")
+            said.append(_("almost nobody answers it right ({share}): check the key and the wording").format(share=percent(f)))
         elif f < bounds.facility_low:
-            said.append(f"very hard for this team: {percent(f)} of the points scored")
+            said.append(_("very hard for this team: {share} of the points scored").format(share=percent(f)))
         elif f >= bounds.facility_high:
-            said.append(f"too easy for this team: {percent(f)} of the points scored")
+            said.append(_("too easy for this team: {share} of the points scored").format(share=percent(f)))
         if row.random_guess == row.random_guess and row.random_guess > bounds.guess_high:
-            said.append(f"easy to guess: a random answer scores {percent(row.random_guess)}")
+            said.append(_("easy to guess: a random answer scores {share}").format(share=percent(row.random_guess)))
         if (di == di and di < 0) or (up == up and lo == lo and up < lo):
-            wrong = f" (the most common wrong answer is '{row.wrong_answer}')" if row.wrong_answer else ""
-            said.append("the key may be wrong: the strongest trainees miss it" + wrong)
+            said.append(_("the key may be wrong: the strongest trainees miss it (the most common wrong answer is "
+                          "'{answer}')").format(answer=row.wrong_answer) if row.wrong_answer
+                        else _("the key may be wrong: the strongest trainees miss it"))
         elif di == di and di < bounds.discrimination_low:
-            said.append(f"tells strong and weak trainees apart poorly (discrimination index {percent(di)})")
+            said.append(_("tells strong and weak trainees apart poorly (discrimination index {share})").format(share=percent(di)))
         elif de == de and de < bounds.efficiency_low:
-            said.append(f"dubious: discriminative efficiency {percent(de)}")
+            said.append(_("dubious: discriminative efficiency {share}").format(share=percent(de)))
         if row.never_chosen:
             opts = row.never_chosen.split()
-            said.append(f"option {opts[0]} is never chosen" if len(opts) == 1
-                        else f"options {', '.join(opts)} are never chosen")
+            said.append(_("option {options} is never chosen").format(options=opts[0]) if len(opts) == 1
+                        else _("options {options} are never chosen").format(options=", ".join(opts)))
         text.append("; ".join(said))
     return pd.Series(text, index=stats.index, dtype=object)
 
@@ -269,7 +276,7 @@ def flags(stats: pd.DataFrame, bounds: Bounds) -> pd.Series:
 def notes(stats: pd.DataFrame, bounds: Bounds) -> pd.Series:
     """Why a question is not judged yet: no answers, or how many more answers it takes."""
     need = max(bounds.min_responses, 2)
-    text = ["no answers yet" if n == 0 else
-            f"{n} answers; advice needs {need} ({need - n} more)" if n < need else ""
+    text = [_("no answers yet") if n == 0 else
+            needs(plural("{n} answer", "{n} answers", n), n, need) if n < need else ""
             for n in stats["n"]]
     return pd.Series(text, index=stats.index, dtype=object)

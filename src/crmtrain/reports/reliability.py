@@ -11,8 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..i18n import _, language, plural
+from ..i18n.numbers import number
 from .data import ReportData
-from .itemstats import Bounds, percent
+from .itemstats import Bounds, needs, percent
 
 
 def assessment_statistics(data: ReportData, bounds: Bounds | None = None) -> pd.DataFrame:
@@ -35,7 +37,7 @@ def assessment_statistics(data: ReportData, bounds: Bounds | None = None) -> pd.
         ours = ours.assign(_p=positions(ours))
         items = ours["_p"].nunique()
         if mine.empty or items == 0:
-            rows.append({"assessment": name, "sittings": 0, "items": int(items), "advice": "", "note": "no sittings yet"})
+            rows.append({"assessment": name, "sittings": 0, "items": int(items), "advice": "", "note": _("no sittings yet")})
             continue
         grid = pd.DataFrame({"t": mine["trainee_id"].to_numpy(), "i": positions(mine),
                              "x": mine["score"].to_numpy(dtype=float)}).pivot(index="t", columns="i", values="x")
@@ -89,19 +91,20 @@ def _reliability_advice(row: dict, bounds: Bounds) -> tuple[str, str]:
     n, alpha, er = row["sittings"], row["alpha"], row["error_ratio"]
     need = max(bounds.min_responses, 2)
     if n < need:
-        return "", f"{n} complete sittings; advice needs {need} ({need - n} more)"
+        return "", needs(plural("{n} complete sitting", "{n} complete sittings", n), n, need)
     if alpha != alpha:
-        return "", "no spread in the totals: consistency cannot be measured"
+        return "", _("no spread in the totals: consistency cannot be measured")
     words = []
     if alpha > 0.9:
-        words.append(f"alpha {percent(alpha)} is rarely real: questions may repeat each other")
+        words.append(_("alpha {share} is rarely real: questions may repeat each other").format(share=percent(alpha)))
     elif alpha > 0.75:
-        words.append(f"satisfactory consistency (alpha {percent(alpha)})")
+        words.append(_("satisfactory consistency (alpha {share})").format(share=percent(alpha)))
     elif alpha < 0.64:
-        words.append(f"unsatisfactory consistency (alpha {percent(alpha)}): the total says little about the trainee")
+        words.append(_("unsatisfactory consistency (alpha {share}): the total says little about the trainee").format(
+            share=percent(alpha)))
     else:
-        words.append(f"acceptable consistency (alpha {percent(alpha)})")
+        words.append(_("acceptable consistency (alpha {share})").format(share=percent(alpha)))
     if er == er and er > 0.5:
-        words.append(f"error ratio {percent(er)}: more noise than signal")
-    words.append(f"a score is ± {row['standard_error']:.1f} points of noise")
+        words.append(_("error ratio {share}: more noise than signal").format(share=percent(er)))
+    words.append(_("a score is ± {points} points of noise").format(points=number(row["standard_error"], language(), 1)))
     return "; ".join(words), ""

@@ -22,7 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .catalog import table_of
+from .catalog import number_format
+from .people import People
+from .people.frames import said
 
 HEADER_FILL = "DDEBF7"
 CHUNK = 5000  # rows per write: bounds the memory of the generated XML
@@ -30,13 +32,16 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
 _EPOCH = pd.Timestamp("1899-12-30")  # Excel's day zero (1900 date system)
 
 
-def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """One sheet per table: bold frozen header with autofilter, percent formats, widths, pass/fail colours."""
+def write_xlsx(tables: dict[str, pd.DataFrame], path: Path, people: People | None = None) -> Path:
+    """One sheet per table, named, headed and worded for ``people``: bold frozen header with autofilter,
+    percent formats, widths, pass/fail colours."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    people = people or People()
+    tables = {name: said(name, df, people) for name, df in tables.items()}
     with tempfile.TemporaryDirectory() as tmp:
         template = Path(tmp) / "template.xlsx"
-        _template(tables, template)
+        _template(tables, template, people)
         with zipfile.ZipFile(template) as src, zipfile.ZipFile(Path(tmp) / "out.xlsx", "w", zipfile.ZIP_DEFLATED) as dst:
             for k, df in enumerate(tables.values(), start=1):
                 _copy_sheet(src, dst, f"xl/worksheets/sheet{k}.xml", df)
@@ -48,21 +53,23 @@ def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
     return path
 
 
-def _template(tables: dict[str, pd.DataFrame], path: Path) -> None:
+def _template(tables: dict[str, pd.DataFrame], path: Path, people: People) -> None:
     """The workbook with headers, layout, conditional formats and one sample row per sheet."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.formatting.rule import CellIsRule, FormulaRule
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
+    sheets = people.sheets(tables)
     for name, df in tables.items():
-        ws = wb.create_sheet(title=table_of(name).sheet)
+        ws = wb.create_sheet(title=sheets[name])
         cols = [str(c) for c in df.columns]
+        headers = people.headers(name, cols)
         end = max(len(df) + 1, 2)
-        for k, width in enumerate(widths(df), start=1):  # before any row: write-only mode streams
+        for k, width in enumerate(widths(df, headers), start=1):  # before any row: write-only mode streams
             ws.column_dimensions[get_column_letter(k)].width = width
         ws.freeze_panes = "A2"
         if cols:
@@ -71,22 +78,23 @@ def _template(tables: dict[str, pd.DataFrame], path: Path) -> None:
             letter = get_column_letter(k)
             rng = f"{letter}2:{letter}{end}"
             if RESULT.search(col):
-                for word, colour in RESULT_FILLS.items():
+                for result, colour in RESULT_FILLS.items():
+                    word = people.word(col, result).replace('"', '""')
                     ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{word}"'],
                                                                   fill=PatternFill("solid", bgColor=colour)))
             elif col == "flag":
                 ws.conditional_formatting.add(rng, FormulaRule(formula=[f"LEN({letter}2)>0"],
                                                                fill=PatternFill("solid", bgColor=RESULT_FILLS["fail"])))
         header = []
-        for col in cols:
-            cell = WriteOnlyCell(ws, col)
-            cell.font, cell.fill = bold, head_fill
+        for text in headers:
+            cell = WriteOnlyCell(ws, text)
+            cell.font, cell.fill, cell.alignment = bold, head_fill, Alignment(wrap_text=True, vertical="top")
             header.append(cell)
         ws.append(header)
         sample = []
         for col in cols:  # a styled cell in every column, so each number format gets a style id
             cell = WriteOnlyCell(ws, 0)
-            cell.number_format = number_format(col) or "General"
+            cell.number_format = shown_format(col, people.lang) or "General"
             sample.append(cell)
         ws.append(sample)
     wb.save(path)
@@ -161,39 +169,30 @@ def _text(v) -> str:
 #
 # Used by the writer above and by the HTML report.
 
-PERCENT = re.compile(r"(^|_)(score|facility|retention|change|share|rate|sd|guess|weight|index|efficiency|alpha|ratio)$")
-DECIMAL = re.compile(r"^(standard_error|mean_points|median_points|sd_points|skewness|kurtosis)$")
 RESULT = re.compile(r"_result$")
-DAY = re.compile(r"(_on|^last_tested)$")
 RESULT_FILLS = {"pass": "C6EFCE", "fail": "FFC7CE", "pending": "FFEB9C", "missing": "EDEDED"}
 MAX_WIDTH = 60
+HEADER_WIDTH = 24
 
 
-def number_format(column: str) -> str | None:
-    """The Excel number format for a column, by its name (None: leave General)."""
-    if column == "change" or column.endswith("_change"):
-        return "[Color10]+0.0%;[Red]-0.0%;0.0%"
-    if PERCENT.search(column):
-        return "0.0%"
-    if DECIMAL.match(column):
-        return "0.00"
-    if column == "pass_mark":
-        return '0"%"'
-    if column == "due":
-        return "yyyy-mm-dd hh:mm"
-    if DAY.search(column):
-        return "yyyy-mm-dd"
-    return None
+def shown_format(column: str, lang: str = "en") -> str | None:
+    """:func:`number_format`, with dates the way the language writes them (31.12.2027 in Russian)."""
+    fmt = number_format(column)
+    if fmt and lang == "ru" and fmt.startswith("yyyy-mm-dd"):
+        return fmt.replace("yyyy-mm-dd", "dd.mm.yyyy")
+    return fmt
 
 
-def widths(df: pd.DataFrame, sample: int = 2000) -> list[float]:
+def widths(df: pd.DataFrame, headers: list[str] | None = None, sample: int = 2000) -> list[float]:
     """Column widths in characters: the header or the longest value among the first rows, capped."""
     out = []
-    for col in df.columns:
+    headers = headers or [str(c) for c in df.columns]
+    for col, head in zip(df.columns, headers):
         s = df[col].head(sample)
         fmt = number_format(str(col))
         # astype(str) of missing values can leave NA lengths (pandas string dtype): count them as 0.
         lengths = s.astype(str).str.len().fillna(0)
         longest = 7 if fmt and "%" in fmt else int(lengths.max()) if len(s) else 0
-        out.append(min(max(len(str(col)) + 3, longest + 2, 8), MAX_WIDTH))
+        # A long header wraps (its cell does) rather than widening a column of short numbers.
+        out.append(min(max(min(len(head), HEADER_WIDTH) + 3, longest + 2, 8), MAX_WIDTH))
     return out
