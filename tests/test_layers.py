@@ -59,8 +59,10 @@ LAYERS: dict[str, set[str]] = {
     "panel": {"grading", "i18n"},
     # JupyterHub for a team: accounts, roster sync, the hub's configuration (runs inside it), backup.
     "hub": {"errors", "grading", "i18n", "lab"},
+    # Reminders by email: the letters of the day from the roster, the deadlines and the review plan (given), smtplib.
+    "reminders": {"errors", "files", "grading", "i18n", "kinds", "rules"},
     "commands": {"changes", "document", "errors", "files", "grading", "hub", "i18n", "interchange", "kinds", "lab", "notebooks",
-                 "regulation", "reports", "rules", "runtime", "samples", "simulate", "speedups"},
+                 "regulation", "reminders", "reports", "rules", "runtime", "samples", "simulate", "speedups"},
     "cli": {"commands", "errors", "grading", "hub", "i18n", "kinds", "speedups"},  # kinds: the assessments; grading, hub: their defaults
     "__main__": {"cli"},
 }

@@ -1,4 +1,6 @@
-"""``crmtrain review``: each trainee's review plan as a personal workbook, written into their folder.
+"""``crmtrain review`` and ``crmtrain remind``: the review plan as workbooks, and the daily reminders.
+
+``review``: each trainee's review plan as a personal workbook, written into their folder.
 
 The plan is the report's ``review_plan`` table (what the trainee got wrong last time, spaced
 by FSRS); the workbook holds exactly those items' regulation text, practice questions and
@@ -8,6 +10,7 @@ shared server the workbook can go straight into each home: ``--out '/home/{train
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import sys
 from pathlib import Path
@@ -96,3 +99,85 @@ def register(sub) -> None:
                    help="folder per trainee; {trainee} stands for the trainee's id (default: review/{trainee})")
     p.add_argument("--trainee", action="append", metavar="ID", help="only this trainee (repeatable)")
     p.set_defaults(func=lambda args: run(args.course_dir, args.regulation, args.out, args.trainee or None, out=sys.stdout))
+
+    p = sub.add_parser("remind", help="email each trainee what is due and what to revisit today, and the specialist "
+                                      "a digest (see docs/reminders.md)")
+    add_course(p)
+    p.add_argument("--today", type=_date, default=None, metavar="DATE",
+                   help="remind as on this day, YYYY-MM-DD (default: today in the course's time zone)")
+    p.add_argument("--dry-run", action="store_true", help="print what would be sent; send and record nothing")
+    p.add_argument("--smtp", metavar="HOST:PORT", help="the mail server (default: 'smtp' in the course's reminders.json)")
+    p.add_argument("--from", dest="sender", metavar="ADDR", help="the sender's address (default: 'from' in reminders.json)")
+    p.add_argument("--to", dest="specialist", metavar="ADDR",
+                   help="who gets the digest (default: 'specialist' in reminders.json, else the sender)")
+    p.add_argument("--daily", metavar="HH:MM", type=_clock, default=None,
+                   help="keep running and remind every day at this time of the course's time zone (the hub's service)")
+    p.set_defaults(func=lambda args: remind(args.course_dir, args.today, args.dry_run, args.smtp, args.sender,
+                                            args.specialist, args.daily, out=sys.stdout))
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("{value} is not a date like 2027-03-01").format(value=repr(text))) from None
+
+
+def _clock(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("{value} is not a time of day like 08:00").format(value=repr(text))) from None
+
+
+def remind(course_dir: str, today: dt.date | None, dry_run: bool, smtp: str | None, sender: str | None,
+           specialist: str | None, daily: dt.time | None = None, out: TextIO | None = None) -> int:
+    """``crmtrain remind``: one run (or, with ``daily``, one a day until stopped)."""
+    from ..grading.plumbing.course import Course
+    from ..reminders.daily import every_day
+    from ..reports.from_gradebook import course_root
+
+    out = out or sys.stdout
+    if daily is None:
+        return remind_once(course_dir, today, dry_run, smtp, sender, specialist, out)
+    timezone = Course.load(course_root(course_dir)).timezone
+    return every_day(daily, lambda: remind_once(course_dir, None, dry_run, smtp, sender, specialist, out), timezone, out)
+
+
+def remind_once(course_dir: str, today: dt.date | None, dry_run: bool, smtp: str | None, sender: str | None,
+                specialist: str | None, out: TextIO) -> int:
+    """Gather the course's day (roster, deadlines, review plan) and send its reminders."""
+    import zoneinfo
+
+    from ..grading.plumbing.course import Course
+    from ..i18n import set_language
+    from ..reminders import facts, settings as mail
+    from ..reminders.letters import Day
+    from ..reminders.run import remind as send_reminders
+    from ..reports.from_gradebook import course_root
+
+    root = course_root(course_dir)
+    course = Course.load(root)
+    lang = facts.course_language(course)
+    set_language(lang)
+    today = today or dt.datetime.now(zoneinfo.ZoneInfo(course.timezone)).date()
+    settings = mail.load(root, smtp, sender, specialist)
+    reviews, forgetting, words = review_facts(root, today, out)
+    day = Day(today, facts.people(course), facts.deadlines(course, today), reviews, forgetting, settings.soon_days)
+    return send_reminders(root, day, settings, lang, words, dry_run=dry_run, out=out)
+
+
+def review_facts(root: Path, today: dt.date, out: TextIO) -> tuple[tuple, tuple, dict | None]:
+    """(what each trainee revisits on which day, how much each forgot, the company's words); empty before grading."""
+    from ..reminders.letters import Forgetting, Review
+    from ..reports.retention import retention_trainees
+
+    if not any((root / "autograded").glob("*/*")):  # nothing graded: no plan yet
+        return (), (), None
+    reg, data, plan = plans(root, None, today)
+    reviews = tuple(Review(str(r.trainee_id), str(r.ref), str(r.title), str(r.reason), when.date())
+                    for r in plan.itertuples(index=False) for when in (r.review_on, r.then_on) if when == when)
+    kept = retention_trainees(data)
+    forgetting = tuple(Forgetting(str(r.trainee_id), int(r.forgotten), int(r.learned + r.forgotten))
+                       for r in kept.itertuples(index=False))
+    return reviews, forgetting, reg.meta.word_forms()

@@ -1,0 +1,193 @@
+"""Reminders by email, through a real SMTP server: a quarter of a course, day by day, as the timer runs it.
+
+The specialist builds the course, imports the roster and releases the initial assessment; then
+``crmtrain remind --today DAY`` runs once a day (sometimes twice) for three months against a
+local aiosmtpd server, which one week refuses a trainee's mailbox. What each person received
+is then read as they would read it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from crmtrain.cli import main
+from grading_fixtures import Trainee
+from mailserver import MailServer, self_signed
+
+pytestmark = [pytest.mark.nbgrader]
+
+SPECIALIST = "head@example.com"
+SENDER = "Training <training@example.com>"
+ROSTER = [("ann", "Ann Lee", "ann@example.com"), ("bob", "Bob Stone", "bob@example.com"),
+          ("cat", "Cat <b>&amp; Co's", "cat@example.com")]
+
+
+def crmtrain(*argv: str) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(argv))
+    return status, out.getvalue() + err.getvalue()
+
+
+def build_course(tmp_path: Path, lang: str) -> Path:
+    """The specialist's steps: build the sample, import the roster, release the initial assessment."""
+    root = tmp_path / "training"
+    status, said = crmtrain("build", f"sample:{lang}", "--out", str(root), "--exchange", str(tmp_path / "exchange"))
+    assert status == 0, said
+    course = root / "assignments"
+    staff = tmp_path / "staff.csv"
+    staff.write_text("id,name,email\n" + "".join(f"{i},{n},{e}\n" for i, n, e in ROSTER), encoding="utf-8")
+    assert crmtrain("roster", "import", str(staff), "--course", str(course))[0] == 0
+    return course
+
+
+def release(course: Path, assessment: str, due: dt.date) -> None:
+    status, said = crmtrain("release", assessment, "--due", due.isoformat(), "--course", str(course))
+    assert status == 0, said
+
+
+def submit(course: Path, tmp_path: Path, trainee: str, assessment: str) -> None:
+    """The trainee fetches and submits through nbgrader's exchange, as their panel does."""
+    from crmtrain.grading.plumbing.course import Course
+
+    person = Trainee(trainee, tmp_path / "homes" / trainee, Course.load(course))
+    person.home.mkdir(parents=True, exist_ok=True)
+    person.fetch(assessment)
+    person.submit(assessment)
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """A course whose initial assessment is due in two days; the tests below share it."""
+    course = build_course(tmp_path_factory.mktemp("released"), "en")
+    release(course, "initial", dt.date.today() + dt.timedelta(days=2))
+    return course
+
+
+@pytest.fixture
+def course(released) -> Path:
+    """The shared course as the specialist left it: no reminder sent, no settings written."""
+    import shutil
+
+    yield released
+    shutil.rmtree(released / "reminders", ignore_errors=True)
+    (released / "reminders.json").unlink(missing_ok=True)
+
+
+def remind(course: Path, server: MailServer, day: dt.date, *extra: str) -> tuple[int, str]:
+    return crmtrain("remind", "--course", str(course), "--today", day.isoformat(), "--smtp", server.address,
+                    "--from", SENDER, "--to", SPECIALIST, *extra)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_quarter_of_daily_reminders(tmp_path, lang):
+    course = build_course(tmp_path, lang)
+    start = dt.date.today()
+    due = start + dt.timedelta(days=7)
+    release(course, "initial", due)
+    submit(course, tmp_path, "ann", "initial")  # Ann submits on the first day
+    outputs = {}
+    with MailServer() as server:
+        for n in range(92):
+            day = start + dt.timedelta(days=n)
+            if n == 5:
+                server.recorder.refuse.add("cat@example.com")  # Cat's mailbox is down for two days
+            if n == 7:
+                server.recorder.refuse.clear()
+            before = len(server.recorder.mails)
+            status, said = remind(course, server, day)
+            outputs[n] = said
+            assert status == (1 if n in (5, 6) else 0), said
+            if n in (3, 8, 40):  # the timer and the specialist both ran it: nothing goes twice
+                assert remind(course, server, day)[0] == 0
+            for mail in server.recorder.mails[before:]:
+                mail.day = n
+        mails = server.recorder
+
+    # Ann submitted at once: she is never reminded.
+    assert mails.to("ann@example.com") == []
+    # Bob: due soon on the last three days and the due day, then overdue every day.
+    bob = mails.to("bob@example.com")
+    assert [m.day for m in bob] == list(range(4, 92))
+    assert len({m.subject for m in bob}) == len(bob)  # one letter a day, never the same twice
+    words = WORDS[lang]
+    assert words["soon"] in bob[0].part("plain") and words["overdue"] not in bob[0].part("plain")
+    assert words["overdue"] in bob[10].part("plain")
+    assert bob[0].message["Content-Language"] == lang
+    # Cat's letters of days 5 and 6 were refused, then delivered on day 7 with that day's own.
+    cat = mails.to("cat@example.com")
+    assert [m.day for m in cat] == [4, 7, 7, 7, *range(8, 92)]
+    assert sorted(m.subject for m in cat[1:4]) == sorted({m.subject for m in cat[1:4]})
+    assert "cat <cat@example.com>" in outputs[5] and words["not delivered"] in outputs[5]
+    # The specialist: one digest a day while someone is due or overdue; the refusal is in it.
+    digests = mails.to(SPECIALIST)
+    assert len({m.day for m in digests}) == len(digests)
+    day5 = next(m for m in digests if m.day == 5)
+    assert "cat@example.com" in day5.part("plain") and words["not delivered head"] in day5.part("plain")
+    assert words["due this week"] in next(m for m in digests if m.day == 1).part("plain")
+    assert words["overdue head"] in next(m for m in digests if m.day == 8).part("plain")
+
+
+def test_every_letter_is_plain_text_and_html_with_names_escaped(course):
+    with MailServer() as server:
+        assert remind(course, server, dt.date.today())[0] == 0
+    cat = server.recorder.to("cat@example.com")[0]
+    assert cat.message.get_content_type() == "multipart/alternative"
+    html = cat.part("html")
+    assert "Cat &lt;b&gt;&amp;amp; Co&#x27;s" in html and "<b>" not in html
+    assert "Hello, Cat <b>&amp; Co's!" in cat.part("plain")
+    assert cat.message["To"].addresses[0].display_name == "Cat <b>&amp; Co's"
+
+
+def test_a_dry_run_prints_the_letters_and_sends_nothing(course):
+    with MailServer() as server:
+        status, said = remind(course, server, dt.date.today(), "--dry-run")
+        assert server.recorder.mails == []
+    assert status == 0
+    assert said.count("Subject: CRM training: your reminder for") == 3 and "To: <head@example.com>" in said
+    assert "Dry run: nothing was sent or recorded." in said
+    assert not (course / "reminders" / "sent.json").exists()
+
+
+def test_over_starttls_with_a_login(course, tmp_path, monkeypatch):
+    cert = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert[0]))  # the company's own certificate authority
+    (course / "reminders.json").write_text('{"user": "training", "password_file": "%s"}' % (tmp_path / "pw"))
+    (tmp_path / "pw").write_text("s3cret\n")
+    with MailServer(cert=cert, login=("training", "s3cret")) as server:
+        (tmp_path / "pw").chmod(0o644)
+        status, said = remind(course, server, dt.date.today())
+        assert status == 2 and "the SMTP password file must be yours and private" in said
+        (tmp_path / "pw").chmod(0o600)
+        status, said = remind(course, server, dt.date.today())
+        assert status == 0, said
+        assert len(server.recorder.mails) == 4 and set(server.logins) == {"training"}
+        monkeypatch.setenv("CRMTRAIN_SMTP_PASSWORD", "wrong")  # the variable wins over the file
+        status, said = remind(course, server, dt.date.today() + dt.timedelta(days=1))
+    assert status == 1 and "refused the login of training" in said and len(server.recorder.mails) == 4
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--smtp", "mail.example.com:smtp"], "the SMTP server is written HOST:PORT"),
+    (["--from", "training"], "--from: 'training' is not an email address"),
+    (["--from", "a@example.com"], "reminders cannot be sent: no smtp"),
+])
+def test_bad_mail_settings_are_named(course, argv, message):
+    status, said = crmtrain("remind", "--course", str(course), *argv)
+    assert status == 2 and message in said, said
+
+
+WORDS = {
+    "en": {"soon": "Due soon:", "overdue": "Overdue: please submit", "not delivered": "NOT delivered",
+           "not delivered head": "Reminders not delivered:", "due this week": "Due this week:",
+           "overdue head": "Overdue:"},
+    "ru": {"soon": "Скоро срок:", "overdue": "Просрочено: сдайте", "not delivered": "НЕ доставлено",
+           "not delivered head": "Не доставлены напоминания:", "due this week": "Срок на этой неделе:",
+           "overdue head": "Просрочено:"},
+}
