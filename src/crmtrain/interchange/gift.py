@@ -98,18 +98,22 @@ class GiftType:
     tags: Callable[..., list[str]] = meta_tags
 
 
+# Per answer shape (kinds.questions.SHAPES): every question type of that shape is written so.
 EXPORT: dict[str, GiftType] = {
-    "single": GiftType(_single),
-    "multiple": GiftType(_multiple),
-    "true_false": GiftType(_true_false),
-    "numeric": GiftType(_numeric),
-    "ordering": GiftType(_ordering, ordering_tags),
-    "open": GiftType(_open),
+    "option": GiftType(_single),
+    "options": GiftType(_multiple),
+    "boolean": GiftType(_true_false),
+    "number": GiftType(_numeric),
+    "order": GiftType(_ordering, ordering_tags),
+    "text": GiftType(_open),
 }
 
 
 def _block(q: Question, res: Result) -> str | None:
-    kind = EXPORT[q.type.value]
+    kind = EXPORT.get(q.kind.shape)
+    if kind is None:
+        res.note(q.id, f"GIFT has no form for a {q.type.value} question; not exported", lost=True)
+        return None
     answers = kind.answers(q, res)
     if answers is None:
         return None

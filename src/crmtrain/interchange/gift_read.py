@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .common import html_to_text
-from .moodle import Answer, MoodleQuestion
+from .moodle import ORDERING, Answer, MoodleQuestion
 
 _ESCAPES = {"\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003", "\\{": "\ue004", "\\}": "\ue005", "\\~": "\ue006",
             "\\n": "\ue007"}
@@ -223,7 +223,7 @@ def _is_number(text: str) -> bool:
 def _ordering(q: MoodleQuestion, found: re.Match) -> None:
     count, select, grading = found.group(1), found.group(2), found.group(4)
     items = [_post(line).strip() for line in re.split(r"[\r\n]+", found.group(7)) if line.strip()]
-    q.qtype = "ordering"
+    q.qtype = ORDERING
     q.answers = [Answer(item, 1.0) for item in items]
     q.shown = subset(select, int(count) if 2 <= int(count) <= len(items) else min(6, len(items)), len(items))
     q.grading = _GRADING.get(grading.upper(), grading.upper())

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..kinds.questions import SHAPES, of_shape
 from ..regulation.fields import ID_MAX
 from . import credit
 from .common import TOPICS, Result, finish, option_ids, read_tags
@@ -22,8 +23,7 @@ from .common import TOPICS, Result, finish, option_ids, read_tags
 # The grades Moodle accepts for an answer (question_bank::fraction_options_full), as fractions.
 GRADES = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
           0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0)
-TYPES = {"multichoice": "multichoice", "truefalse": "truefalse", "numerical": "numerical", "essay": "essay",
-         "ordering": "ordering"}  # the Moodle types crmtrain has a type for
+ORDERING = "ordering"  # Moodle's qtype_ordering (written as crmtrain's own word for it)
 _NO_TYPE = "crmtrain has no such question type; not imported"
 NOT_CRMTRAIN = {  # Moodle's types crmtrain cannot take, and why, as a specialist would read it
     "shortanswer": f"a short-answer question (typed text matched against answers): {_NO_TYPE}",
@@ -80,7 +80,7 @@ class MoodleQuestion:
 
 def invalid_grades(q: MoodleQuestion) -> list[float]:
     """Grades Moodle refuses ("not one of the grades allowed"), as percentages."""
-    if q.qtype in ("truefalse", "ordering", "essay"):
+    if q.qtype in ("truefalse", ORDERING, "essay"):
         return []
     return [a.fraction * 100 for a in q.answers
             if not any(abs(abs(a.fraction) - g) < 0.00001 for g in GRADES)]
@@ -104,13 +104,29 @@ def _losses(q: MoodleQuestion, res: Result, qid: str) -> None:
         res.note(qid, f"{what}: HTML formatting (lists, bold, tables, images) read as plain text")
 
 
+def _is_shape(named: str, shape: str) -> bool:
+    kind = of_shape(shape, named)
+    return kind is not None and kind.name == named
+
+
+def _type(shape: str, named: str | dict) -> str:
+    """The crmtrain type of an answer of this shape: the one a crmtrain export named, if it fits."""
+    if isinstance(named, dict):
+        named = (named.get("type") or [""])[0]
+    kind = of_shape(shape, named)
+    if kind is None:
+        raise NotTaken(f"crmtrain has no question type that holds {SHAPES[shape]}")
+    return kind.name
+
+
 def _choice(q: MoodleQuestion, data: dict, meta: dict, res: Result) -> None:
     ids = option_ids(meta, len(q.answers))
     data["options"] = [{"id": i, "text": a.text} for i, a in zip(ids, q.answers)]
     weights = [a.fraction * 100 for a in q.answers]
-    if q.single and (meta.get("type") or [""])[0] != "multiple":
+    named = (meta.get("type") or [""])[0]  # a crmtrain export says its type; Moodle's 'single' may disagree
+    if q.single and not _is_shape(named, "options"):
         best = max(range(len(weights)), key=lambda i: weights[i]) if weights else None
-        data.update(type="single", answer=ids[best] if best is not None else None)
+        data.update(type=_type("option", named), answer=ids[best] if best is not None else None)
         full = [w for w in weights if w >= 100 - 1e-6]
         if len(full) > 1:
             res.note(data["id"], f"{len(full)} answers give full marks in Moodle; crmtrain single choice keeps the "
@@ -120,7 +136,7 @@ def _choice(q: MoodleQuestion, data: dict, meta: dict, res: Result) -> None:
                                  "right answer")
         return
     right, partial = credit.read_choice(ids, weights, meta, data["id"], res)
-    data.update(type="multiple", answer=right)
+    data.update(type=_type("options", named), answer=right)
     if partial is not None:
         data["partial_credit"] = partial
 
@@ -144,7 +160,7 @@ def _numeric(q: MoodleQuestion, data: dict, meta: dict, res: Result) -> None:
     if not usable:
         raise NotTaken("no numeric answer that is a number: crmtrain needs a value to compare with")
     best, value = max(usable, key=lambda p: p[0].fraction)
-    data.update(type="numeric", answer=value, tolerance=abs(best.tolerance))
+    data.update(type=_type("number", meta), answer=value, tolerance=abs(best.tolerance))
     others = [a for a, _ in numbers if a is not best and a.fraction > 0]
     for a in others:
         res.note(data["id"], f"Moodle also gives {a.fraction * 100:g} % for {a.text} ± {a.tolerance:g}: crmtrain "
@@ -158,7 +174,7 @@ def _numeric(q: MoodleQuestion, data: dict, meta: dict, res: Result) -> None:
 
 
 def _truefalse(q: MoodleQuestion, data: dict, meta: dict, res: Result) -> None:
-    data.update(type="true_false", answer=q.correct)
+    data.update(type=_type("boolean", meta), answer=q.correct)
 
 
 def _ordering(q: MoodleQuestion, data: dict, meta: dict, res: Result) -> None:
@@ -166,7 +182,7 @@ def _ordering(q: MoodleQuestion, data: dict, meta: dict, res: Result) -> None:
     text = dict(zip(ids, (a.text for a in q.answers)))
     shown = (meta.get("shown") or [""])[0].split("|")
     order = shown if sorted(shown) == sorted(ids) else ids
-    data.update(type="ordering", options=[{"id": i, "text": text[i]} for i in order], answer=tuple(ids))
+    data.update(type=_type("order", meta), options=[{"id": i, "text": text[i]} for i in order], answer=tuple(ids))
     if q.shown is not None and q.shown < len(ids):
         res.note(data["id"], f"Moodle shows only {q.shown} of the {len(ids)} items; crmtrain asks to order them all")
     partial = credit.read_ordering(q.grading, meta, data["id"], res)
@@ -175,10 +191,11 @@ def _ordering(q: MoodleQuestion, data: dict, meta: dict, res: Result) -> None:
 
 
 def _essay(q: MoodleQuestion, data: dict, meta: dict, res: Result) -> None:
-    data["type"] = "open"
+    data["type"] = _type("text", meta)
 
 
-READERS = {"multichoice": _choice, "numerical": _numeric, "truefalse": _truefalse, "ordering": _ordering,
+# One reader per Moodle type crmtrain has an answer shape for (the crmtrain type comes from the shape).
+READERS = {"multichoice": _choice, "numerical": _numeric, "truefalse": _truefalse, ORDERING: _ordering,
            "essay": _essay}
 
 

@@ -16,7 +16,7 @@ from ..errors import UserError
 from ..regulation.models import Question
 from . import credit
 from .common import Result, html_to_text, meta_tags, ordering_tags
-from .moodle import Answer, MoodleQuestion
+from .moodle import ORDERING, Answer, MoodleQuestion
 
 CATEGORY = "$course$/top/crmtrain/{topic}"
 
@@ -116,18 +116,22 @@ class MoodleType:
     tags: Callable[[Question], list[str]] = meta_tags
 
 
+# Per answer shape (kinds.questions.SHAPES): every question type of that shape is written so.
 EXPORT: dict[str, MoodleType] = {
-    "single": MoodleType("multichoice", _write_single),
-    "multiple": MoodleType("multichoice", _write_multiple),
-    "true_false": MoodleType("truefalse", _write_true_false),
-    "numeric": MoodleType("numerical", _write_numeric),
-    "ordering": MoodleType("ordering", _write_ordering, ordering_tags),
-    "open": MoodleType("essay", _write_open),
+    "option": MoodleType("multichoice", _write_single),
+    "options": MoodleType("multichoice", _write_multiple),
+    "boolean": MoodleType("truefalse", _write_true_false),
+    "number": MoodleType("numerical", _write_numeric),
+    "order": MoodleType(ORDERING, _write_ordering, ordering_tags),
+    "text": MoodleType("essay", _write_open),
 }
 
 
 def _question(quiz: ET.Element, q: Question, res: Result) -> None:
-    kind = EXPORT[q.type.value]
+    kind = EXPORT.get(q.kind.shape)
+    if kind is None:
+        res.note(q.id, f"Moodle XML has no form for a {q.type.value} question; not exported", lost=True)
+        return
     el = ET.SubElement(quiz, "question", {"type": kind.qtype})
     _text(el, "name", q.id, None)
     _text(el, "questiontext", q.text)
@@ -248,7 +252,7 @@ def read_question(el: ET.Element, position: int) -> MoodleQuestion:
             q.combined.append(word)
     if q.qtype == "truefalse":
         _true_false(el, q)
-    elif q.qtype == "ordering":
+    elif q.qtype == ORDERING:
         _ordering_options(el, q)
     elif q.qtype == "essay":
         q.template = _read_text(el.find("responsetemplate"), q, "response template")

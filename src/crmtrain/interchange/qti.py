@@ -20,7 +20,6 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..kinds.questions import question_kind
 from ..regulation.models import Question
 from .common import Result
 
@@ -82,13 +81,14 @@ class QtiType:
     scored: bool = True  # False: scored by hand in the LMS
 
 
+# Per answer shape (kinds.questions.SHAPES): every question type of that shape is written so.
 EXPORT: dict[str, QtiType] = {
-    "single": QtiType(_single),
-    "multiple": QtiType(_multiple),
-    "true_false": QtiType(_true_false),
-    "numeric": QtiType(_numeric),
-    "ordering": QtiType(_ordering),
-    "open": QtiType(_open, scored=False),
+    "option": QtiType(_single),
+    "options": QtiType(_multiple),
+    "boolean": QtiType(_true_false),
+    "number": QtiType(_numeric),
+    "order": QtiType(_ordering),
+    "text": QtiType(_open, scored=False),
 }
 
 
@@ -138,7 +138,8 @@ def _pairs(otherwise: ET.Element, q: Question) -> None:
 
 
 # How a question with partial credit earns part of the points, when its response is not the key.
-PARTIAL: dict[str, Callable[[ET.Element, Question], None]] = {"multiple": _mapped, "ordering": _pairs}
+# Per answer shape; the response of a set of options is mapped (_mapping) as well.
+PARTIAL: dict[str, Callable[[ET.Element, Question], None]] = {"options": _mapped, "order": _pairs}
 
 
 def _processing(item: ET.Element, q: Question) -> None:
@@ -146,11 +147,11 @@ def _processing(item: ET.Element, q: Question) -> None:
     if q.explanation:
         set_fb = ET.SubElement(rp, "setOutcomeValue", identifier="FEEDBACK")
         ET.SubElement(set_fb, "baseValue", baseType="identifier").text = "explanation"
-    if not EXPORT[q.type.value].scored:
+    if not EXPORT[q.kind.shape].scored:
         return
     decide = ET.SubElement(rp, "responseCondition")
     cond = ET.SubElement(decide, "responseIf")
-    if question_kind(q.type).tolerance:  # a number within a tolerance, not an exact match
+    if q.kind.tolerance:  # a number within a tolerance, not an exact match
         test = ET.SubElement(cond, "equal", toleranceMode="absolute", tolerance=f"{q.tolerance:g} {q.tolerance:g}")
     else:
         test = ET.SubElement(cond, "match")
@@ -159,7 +160,7 @@ def _processing(item: ET.Element, q: Question) -> None:
     score = ET.SubElement(cond, "setOutcomeValue", identifier="SCORE")
     _value(score, "float", float(q.points))  # the key always earns exactly the points, as in crmtrain
     if q.partial():
-        PARTIAL[q.type.value](ET.SubElement(decide, "responseElse"), q)
+        PARTIAL[q.kind.shape](ET.SubElement(decide, "responseElse"), q)
 
 
 def item_xml(q: Question, res: Result) -> str:
@@ -167,7 +168,7 @@ def item_xml(q: Question, res: Result) -> str:
     label = f"crmtrain topic={q.topic.value} pool={q.pool} refs={','.join(q.refs)}"
     item = ET.Element("assessmentItem", {"xmlns": NS, "identifier": q.id, "title": q.id, "label": label[:256],
                                          "adaptive": "false", "timeDependent": "false"})
-    kind = EXPORT[q.type.value]
+    kind = EXPORT[q.kind.shape]  # export_qti leaves out the shapes QTI has no interaction for
     body = ET.Element("itemBody")
     _paragraphs(body, q.text)
     cardinality, base_type, correct = kind.interaction(body, q)
@@ -176,7 +177,7 @@ def item_xml(q: Question, res: Result) -> str:
         values = ET.SubElement(response, "correctResponse")
         for value in correct:
             ET.SubElement(values, "value").text = value
-    if q.partial() and q.type.value == "multiple":
+    if q.partial() and q.kind.shape == "options":
         _mapping(response, q)
     for ident, base, default in (("SCORE", "float", "0"), ("MAXSCORE", "float", str(float(q.points)))):
         outcome = ET.SubElement(item, "outcomeDeclaration", identifier=ident, cardinality="single", baseType=base)
@@ -218,7 +219,11 @@ def export_qti(questions: list[Question] | tuple[Question, ...]) -> tuple[bytes,
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, text.encode("utf-8"))
 
-        put("imsmanifest.xml", manifest_xml([q.id for q in questions]))
+        taken = [q for q in questions if q.kind.shape in EXPORT]
         for q in questions:
+            if q.kind.shape not in EXPORT:
+                res.note(q.id, f"QTI has no interaction for a {q.type.value} question; not exported", lost=True)
+        put("imsmanifest.xml", manifest_xml([q.id for q in taken]))
+        for q in taken:
             put(f"items/{q.id}.xml", item_xml(q, res))
     return out.getvalue(), res

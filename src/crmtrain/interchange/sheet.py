@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UserError
+from ..kinds.questions import QUESTION_KINDS, QUESTION_TYPES
 from ..regulation.models import Question
 from .common import Result, finish, number, slug
 
@@ -32,10 +33,6 @@ ALIASES = {
     **{c: c for c in COLUMNS}, **{f"option {c.lower()}": c for c in OPTION_COLUMNS},
     **{f"вариант {c.lower()}": c for c in OPTION_COLUMNS},
 }
-TYPE_ALIASES = {"single choice": "single", "multiple choice": "multiple", "true/false": "true_false", "truefalse": "true_false",
-                "number": "numeric", "order": "ordering", "essay": "open", "один": "single", "несколько": "multiple",
-                "да/нет": "true_false", "верно/неверно": "true_false", "число": "numeric", "порядок": "ordering",
-                "открытый": "open"}
 TRUE = {"true", "yes", "y", "1", "да", "верно", "правда", "t"}
 FALSE = {"false", "no", "n", "0", "нет", "неверно", "ложь", "f"}
 _ID_CELL = re.compile(r"^\[([A-Za-z0-9][A-Za-z0-9_.-]*)\]\s*(.*)$", re.S)
@@ -75,15 +72,17 @@ def _numeric(text: str, options: list[dict]):
         return text
 
 
-# How the answer cell reads, per question type.
+# How the answer cell reads, per answer shape (kinds.questions.SHAPES).
 ANSWER: dict[str, Callable[[str, list[dict]], object]] = {
-    "single": _choice,
-    "multiple": lambda text, options: tuple(_ids(text, options)),
-    "ordering": lambda text, options: tuple(_ids(text, options)),
-    "true_false": _boolean,
-    "numeric": _numeric,
-    "open": lambda text, options: text or None,
+    "option": _choice,
+    "options": lambda text, options: tuple(_ids(text, options)),
+    "order": lambda text, options: tuple(_ids(text, options)),
+    "boolean": _boolean,
+    "number": _numeric,
+    "text": lambda text, options: text or None,
 }
+# The names a sheet's 'type' cell may give a question type: its own and the registry's aliases.
+TYPE_NAMES = {name.casefold(): kind.name for kind in QUESTION_KINDS.values() for name in (kind.name, *kind.aliases)}
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -125,7 +124,8 @@ def import_rows(rows: list[dict[str, str]], source: str) -> Result:
         if not any(row.values()):
             continue
         qid = slug(row.get("id", ""), f"row-{n}")
-        qtype = TYPE_ALIASES.get(row.get("type", "").lower(), row.get("type", "").lower())
+        typed = row.get("type", "").strip()
+        qtype = TYPE_NAMES.get(typed.casefold(), typed.lower())
         options = []
         for col in OPTION_COLUMNS:
             cell = row.get(col, "")
@@ -134,9 +134,11 @@ def import_rows(rows: list[dict[str, str]], source: str) -> Result:
                 options.append({"id": found.group(1), "text": found.group(2)} if found else {"id": col.lower(), "text": cell})
         data: dict = {"id": qid, "type": qtype, "text": row.get("text", ""), "options": options,
                       "explanation": row.get("explanation", "")}
-        read = ANSWER.get(qtype)
+        kind = QUESTION_KINDS.get(qtype)
+        read = ANSWER.get(kind.shape) if kind else None
         if read is None:
-            res.note(qid, f"row {n}: type {row.get('type')!r} is not one of {', '.join(ANSWER)}; not imported", lost=True)
+            known = [t for t in QUESTION_TYPES if QUESTION_KINDS[t].shape in ANSWER]
+            res.note(qid, f"row {n}: type {row.get('type')!r} is not one of {', '.join(known)}; not imported", lost=True)
             continue
         if row.get("answer"):
             data["answer"] = read(row["answer"], options)

@@ -9,7 +9,10 @@ Adding a question type means three things:
 
 1. one :class:`QuestionKind` entry in :data:`QUESTION_KINDS` below (its answer check, its
    answer's shape, how the key is sealed — an existing key shape of ``runtime/keys.py`` or a
-   new one there — and the name of its widget);
+   new one there — and the name of its widget). Its ``shape`` (one of :data:`SHAPES`) is all
+   that other formats need: Moodle XML, GIFT, QTI and spreadsheets write and read it, the
+   synthetic course asks it and ``answer_from`` gives its key by that shape. A new shape
+   needs its writers there too; until then the formats report such questions as not exported;
 2. its widget: an ``AnswerInput`` subclass in ``crmtrain/runtime/inputs.py`` named by
    ``widget``;
 3. its tests: rows in the answer tables of ``tests/test_kinds_questions.py`` (the check and
@@ -20,19 +23,33 @@ Standard library only: this module runs inside trainee kernels.
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .answers import (N_, _as_is, _as_list, _check_multiple, _check_numeric, _check_ordering, _check_single,
+                      _check_true_false, _credit_multiple, _credit_ordering, _guess_multiple, _guess_ordering,
+                      _guess_single, _option_text, _problem_multiple, _problem_numeric, _problem_open,
+                      _problem_ordering, _problem_single, _problem_true_false, _words_numeric, _words_true_false,
+                      _wrong_multiple, _wrong_numeric, _wrong_ordering, _wrong_single, _wrong_true_false)
 from .guessing import ORDERS, SUBSETS, Responses, expected_share
 
-
-def N_(message: str) -> str:
-    """Mark a msgid for extraction; it is translated where it is shown."""
-    return message
+# The shapes an answer comes in. Other formats key their tables by shape, never by type name:
+# the interchange formats' writers and readers, the synthetic course, the rules that give a key
+# (``answer_from``). A new type of an existing shape needs no entry there; a new shape is new
+# there too, and until then those formats say they cannot take it.
+SHAPES = {
+    "option": "one option id",
+    "options": "a set of option ids",
+    "boolean": "true or false",
+    "number": "a number, right within a tolerance",
+    "order": "every option id, in order",
+    "text": "the trainee's own words",
+}
+# How a graded notebook lays a whole answer of each shape out (see QuestionKind.form).
+_FORMS = {"options": "set", "order": "sequence", "text": "text"}
 
 
 Check = Callable[[Any, Any, float], bool]
@@ -52,6 +69,7 @@ class QuestionKind:
     answer_problem: Callable[[Any, Sequence[str]], tuple[str, dict[str, str]] | None]
     key: str | None  # the key shape in runtime/keys.py that seals it for practice; None: no practice
     widget: str  # class name of its AnswerInput in crmtrain.runtime.inputs
+    shape: str  # the answer's shape, one of SHAPES: what other formats key their tables by
     wrong: Callable[[Any, Sequence[str], float, random.Random], Any] | None = None  # a plausible wrong answer
     tolerance: bool = False  # the question may give a tolerance
     choice: bool = False  # the trainee picks among the options, so some may go unchosen
@@ -66,16 +84,24 @@ class QuestionKind:
     credit: Callable[[Any, Any, float], float] | None = None
     # What a random response is, for the guess score under partial credit (kinds/guessing.py).
     responses: Responses | None = None
-    # How a graded notebook lays a whole answer out: "value" (one value), "text" (the trainee's
-    # own words, quoted verbatim), "set" (ids, each right when in the key) or "sequence" (ids,
-    # each right when in the key's place; the key reads "a → b → c").
-    form: str = "value"
+    # Other names a specialist's spreadsheet may give the type (matched ignoring case).
+    aliases: tuple[str, ...] = ()
     # One saved value in words, given the question's spec (options, unit) and a gettext.
     words: Callable[[Any, dict, Callable[[str], str]], str] = lambda value, spec, _: _option_text(value, spec)
 
     def describe(self, value: Any, spec: dict, gettext: Callable[[str], str] = str) -> str:
         """One saved answer value as the trainee reads it: an option's text, yes/no, a number with its unit."""
         return self.words(value, spec, gettext)
+
+    @property
+    def form(self) -> str:
+        """How a graded notebook lays a whole answer out, by its shape.
+
+        "value" (one value), "text" (the trainee's own words, quoted verbatim), "set" (ids, each
+        right when in the key) or "sequence" (ids, each right when in the key's place; the key
+        reads "a → b → c").
+        """
+        return _FORMS.get(self.shape, "value")
 
     @property
     def practice(self) -> bool:
@@ -113,178 +139,6 @@ class QuestionKind:
         return _partial_guess(self.name, tuple(option_ids), frozen)
 
 
-# --- answer checks: pure functions on the stored form ------------------------------------
-
-
-def _ids(answer: Any) -> list[str] | None:
-    if isinstance(answer, (list, tuple)) and all(isinstance(x, str) for x in answer):
-        return list(answer)
-    return None
-
-
-def _check_single(answer, key, tolerance):
-    return isinstance(answer, str) and answer == key
-
-
-def _check_true_false(answer, key, tolerance):
-    return isinstance(answer, bool) and answer is bool(key)
-
-
-def _check_multiple(answer, key, tolerance):
-    return _ids(answer) is not None and sorted(set(answer)) == sorted(set(key)) and len(set(answer)) == len(answer)
-
-
-def _check_ordering(answer, key, tolerance):
-    return _ids(answer) is not None and list(answer) == list(key)
-
-
-def _check_numeric(answer, key, tolerance):
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
-        return False
-    return abs(float(answer) - float(key)) <= float(tolerance) + 1e-9
-
-
-# --- partial credit: share of the points in [0, 1] (docs/measurement.md) -------------------
-
-
-def _credit_multiple(answer, key, tolerance):
-    """(right options ticked - wrong options ticked) / right options, never below 0."""
-    if _ids(answer) is None or len(set(answer)) != len(answer) or not key:
-        return 0.0  # not a set of option ids, as the widget saves it
-    chosen, right = set(answer), set(key)
-    return max(0.0, (len(chosen & right) - len(chosen - right)) / len(right))
-
-
-def _credit_ordering(answer, key, tolerance):
-    """The share of all pairs of options that the answer puts in the right relative order."""
-    if _ids(answer) is None or len(answer) != len(key) or sorted(answer) != sorted(key):
-        return 0.0  # not an ordering of exactly the options: nothing to compare
-    if len(key) < 2:
-        return 1.0
-    place = {item: i for i, item in enumerate(answer)}
-    pairs = [(a, b) for i, a in enumerate(key) for b in key[i + 1:]]
-    return sum(place[a] < place[b] for a, b in pairs) / len(pairs)
-
-
-# --- the regulation's answer: canonical form and its flaws --------------------------------
-
-
-def _as_is(answer: Any) -> Any:
-    return answer
-
-
-def _as_list(answer: Any) -> Any:
-    if isinstance(answer, str):
-        return [answer]  # "answer: opt-a" on a multiple-choice question means one right option
-    return list(answer) if isinstance(answer, tuple) else answer
-
-
-def _listed(ids: Sequence[str]) -> str:
-    return ", ".join(ids)
-
-
-def _problem_single(ans, ids):
-    if not isinstance(ans, str) or ans not in ids:
-        return N_("correct answer {answer} is not among the options ({options})"), {"answer": repr(ans), "options": _listed(ids)}
-    return None
-
-
-def _problem_multiple(ans, ids):
-    chosen = [ans] if isinstance(ans, str) else list(ans) if isinstance(ans, tuple) else None
-    if not chosen:
-        return N_("give the correct option ids as a list"), {}
-    if bad := [a for a in chosen if a not in ids]:
-        return N_("correct answer {answer} is not among the options ({options})"), {
-            "answer": ", ".join(map(repr, bad)), "options": _listed(ids)}
-    return None
-
-
-def _problem_ordering(ans, ids):
-    if not isinstance(ans, tuple) or sorted(ans) != sorted(ids):
-        return N_("an ordering answer lists every option id once, in the right order ({options})"), {"options": _listed(ids)}
-    return None
-
-
-def _problem_true_false(ans, ids):
-    return None if isinstance(ans, bool) else (N_("a true_false answer is true or false (got {answer})"), {"answer": repr(ans)})
-
-
-def _problem_numeric(ans, ids):
-    if isinstance(ans, bool) or not isinstance(ans, (int, float)):
-        return N_("a numeric answer is a number (got {answer})"), {"answer": repr(ans)}
-    return None
-
-
-def _problem_open(ans, ids):
-    return N_("an open question is graded by hand and has no 'answer'; put guidance in 'explanation'"), {}
-
-
-# --- an answer value in words (graded notebooks, feedback) --------------------------------
-
-
-def _option_text(value: Any, spec: dict) -> str:
-    texts = {str(o.get("id")): str(o.get("text", "")) for o in spec.get("options", ()) if isinstance(o, dict)}
-    return texts.get(str(value), str(value))
-
-
-def _words_true_false(value, spec, _):
-    return _(N_("True")) if value is True else _(N_("False"))
-
-
-def _words_numeric(value, spec, _):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    return f"{value:g} {spec.get('unit', '')}".strip()
-
-
-# --- plausible wrong answers, for simulated trainees ---------------------------------------
-
-
-def _wrong_single(key, ids, tolerance, rng):
-    return rng.choice([i for i in ids if i != key])
-
-
-def _wrong_true_false(key, ids, tolerance, rng):
-    return not key
-
-
-def _wrong_multiple(key, ids, tolerance, rng):
-    others = [i for i in ids if i not in key]
-    if others and (len(key) <= 1 or rng.random() < 0.5):
-        return key + [rng.choice(others)]
-    dropped = rng.choice(key)  # drawn once: one ticked option left out, so never the key itself
-    return [i for i in key if i != dropped]
-
-
-def _wrong_numeric(key, ids, tolerance, rng):
-    step = max(1.0, abs(float(key)) * 0.5) * rng.choice((1, 2))
-    delta = tolerance + step
-    value = float(key) - delta if float(key) - delta >= 0 and rng.random() < 0.5 else float(key) + delta
-    return int(value) if value == int(value) else round(value, 2)
-
-
-def _wrong_ordering(key, ids, tolerance, rng):
-    i = rng.randrange(len(key) - 1)
-    wrong = list(key)
-    wrong[i], wrong[i + 1] = wrong[i + 1], wrong[i]
-    return wrong
-
-
-# --- random guess scores (Moodle's definitions) -------------------------------------------
-
-
-def _guess_single(k: int) -> float:
-    return 1 / k if k else 0.0
-
-
-def _guess_multiple(k: int) -> float:
-    return 1 / (2 ** k - 1) if k else 0.0  # one of the 2^k - 1 non-empty subsets, all or nothing
-
-
-def _guess_ordering(k: int) -> float:
-    return 1 / math.factorial(k) if k else 0.0
-
-
 @lru_cache(maxsize=1024)
 def _partial_guess(name: str, ids: tuple[str, ...], key: Any) -> float:
     # Cached: the reports ask once per question and assessment, and an ordering of 7 has 5040 responses.
@@ -301,30 +155,31 @@ _KINDS = (
     QuestionKind("single", label=N_("one answer"), autograded=True, options=True,
                  saved_as="the chosen option's id (a string), never its position: options are shuffled",
                  canonical=_as_is, check=_check_single, answer_problem=_problem_single,
-                 key="option", widget="SingleChoice", wrong=_wrong_single, choice=True,
-                 guess=_guess_single),
+                 key="option", widget="SingleChoice", shape="option", wrong=_wrong_single, choice=True,
+                 guess=_guess_single, aliases=("single choice", "один")),
     QuestionKind("multiple", label=N_("several answers"), autograded=True, options=True,
                  saved_as="a list of the chosen option ids (order ignored)",
                  canonical=_as_list, check=_check_multiple, answer_problem=_problem_multiple,
-                 key="marks", widget="MultipleChoice", wrong=_wrong_multiple, unordered=True, choice=True, guess=_guess_multiple,
-                 credit=_credit_multiple, responses=SUBSETS, form="set",
-                 hint=N_("Tick all that apply.")),
+                 key="marks", widget="MultipleChoice", shape="options", wrong=_wrong_multiple, unordered=True, choice=True,
+                 guess=_guess_multiple, credit=_credit_multiple, responses=SUBSETS,
+                 hint=N_("Tick all that apply."), aliases=("multiple choice", "несколько")),
     QuestionKind("true_false", label=N_("true or false statement"), autograded=True, options=False, saved_as="true or false",
                  canonical=_as_is, check=_check_true_false, answer_problem=_problem_true_false,
-                 key="boolean", widget="TrueFalse", wrong=_wrong_true_false, guess=lambda k: 0.5,
-                 words=_words_true_false),
+                 key="boolean", widget="TrueFalse", shape="boolean", wrong=_wrong_true_false, guess=lambda k: 0.5,
+                 words=_words_true_false, aliases=("true/false", "truefalse", "да/нет", "верно/неверно")),
     QuestionKind("numeric", label=N_("a number"), autograded=True, options=False, saved_as="a number (right within the tolerance)",
                  canonical=_as_is, check=_check_numeric, answer_problem=_problem_numeric,
-                 key="number", widget="NumberInput", wrong=_wrong_numeric, tolerance=True, words=_words_numeric),
+                 key="number", widget="NumberInput", shape="number", wrong=_wrong_numeric, tolerance=True,
+                 words=_words_numeric, aliases=("number", "число")),
     QuestionKind("ordering", label=N_("in order"), autograded=True, options=True,
                  saved_as="a list of option ids in the trainee's order",
                  canonical=_as_list, check=_check_ordering, answer_problem=_problem_ordering,
-                 key="order", widget="Ordering", wrong=_wrong_ordering, guess=_guess_ordering,
-                 credit=_credit_ordering, responses=ORDERS, form="sequence"),
+                 key="order", widget="Ordering", shape="order", wrong=_wrong_ordering, guess=_guess_ordering,
+                 credit=_credit_ordering, responses=ORDERS, aliases=("order", "порядок")),
     QuestionKind("open", label=N_("open answer"), autograded=False, options=False,
                  saved_as="the text (graded by hand, never checked)",
                  canonical=_as_is, check=None, answer_problem=_problem_open, key=None, widget="TextAnswer",
-                 form="text", words=lambda value, spec, _: str(value),
+                 shape="text", words=lambda value, spec, _: str(value), aliases=("essay", "открытый"),
                  hint=N_("Answer in your own words; the responsible specialist grades this one by hand.")),
 )
 
@@ -333,6 +188,16 @@ QUESTION_TYPES: tuple[str, ...] = tuple(QUESTION_KINDS)
 AUTOGRADED_TYPES: tuple[str, ...] = tuple(k.name for k in _KINDS if k.autograded)
 PRACTICE_TYPES: tuple[str, ...] = tuple(k.name for k in _KINDS if k.practice)
 CREDIT_TYPES: tuple[str, ...] = tuple(k.name for k in _KINDS if k.credit is not None)
+
+
+def of_shape(shape: str, named: Any = None) -> QuestionKind | None:
+    """The type a reader makes of an answer of this shape: ``named`` if it has that shape, else the
+    first registered type that has it (None: crmtrain has no type of that shape)."""
+    name = getattr(named, "value", named)
+    kind = QUESTION_KINDS.get(name) if isinstance(name, str) else None
+    if kind is not None and kind.shape == shape:
+        return kind
+    return next((k for k in _KINDS if k.shape == shape), None)
 
 
 def question_kind(name: Any) -> QuestionKind:

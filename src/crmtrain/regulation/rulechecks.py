@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..i18n import N_, _
+from ..kinds.questions import QUESTION_KINDS
 from ..rules.calendar import WEEKDAYS
 from .models import Regulation
 from .positions import Loc
@@ -48,8 +49,8 @@ def calendar(reg: Regulation) -> Iterator[tuple[Loc, str]]:
 
 # --- questions whose key is a fact of the rules ---------------------------------------------------
 
-# The question type each source gives the key of.
-SOURCE_TYPES = {"contact_deadline": "numeric", "lead": "single", "transition": "true_false", "next_step": "single"}
+# The answer shape (kinds.questions.SHAPES) of the fact each source gives: a question of any type of that shape takes it.
+SOURCE_SHAPES = {"contact_deadline": "number", "lead": "option", "transition": "boolean", "next_step": "option"}
 
 
 class _Wrong(Exception):
@@ -67,9 +68,10 @@ class _Broken(Exception):
 def rule_key(reg: Regulation, q) -> tuple[object, str]:
     """(the key in the question's answer form, the rule's fact in words) of ``q.answer_from``; _Wrong if none."""
     src = q.answer_from.source
-    if q.type.value != SOURCE_TYPES[src]:
+    if q.kind.shape != SOURCE_SHAPES[src]:
+        wanted = " / ".join(k.name for k in QUESTION_KINDS.values() if k.shape == SOURCE_SHAPES[src])
         raise _Wrong(("answer_from", src), _("'{source}' gives the key of a {wanted} question (this one is {type})").format(
-            source=src, wanted=SOURCE_TYPES[src], type=q.type.value))
+            source=src, wanted=wanted, type=q.type.value))
     return _FACTS[src](reg, q, getattr(q.answer_from, src))
 
 

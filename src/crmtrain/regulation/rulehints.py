@@ -33,10 +33,11 @@ def hints(reg: Regulation) -> Iterator[tuple[Loc, str]]:
     yield from lead_hints(reg)
 
 
-def _unruled(reg: Regulation, qtype: str):
-    """(index, question) of the questions of this type with a hand-written key."""
+def _unruled(reg: Regulation, shape: str):
+    """(index, question) of the questions whose answer has this shape (kinds.questions.SHAPES), with a
+    hand-written key: the rule's fact has that shape, whatever the question's type."""
     for i, q in enumerate(reg.questions):
-        if q.type.value == qtype and q.answer_from is None and q.answer is not None:
+        if q.kind.shape == shape and q.answer_from is None and q.answer is not None:
             yield i, q
 
 
@@ -46,7 +47,7 @@ def deadline_hints(reg: Regulation) -> Iterator[tuple[Loc, str]]:
 
     ct = reg.client_work.contact_timing
     rules = {r.id: r for r in ct.rules}
-    for i, q in _unruled(reg, "numeric"):
+    for i, q in _unruled(reg, "number"):
         if _CLOCK.search(q.text):
             continue
         named = [rules[r] for r in q.refs if r in rules] or (list(ct.rules) if ct.id in q.refs and len(ct.rules) == 1
@@ -91,7 +92,7 @@ def move_hints(reg: Regulation) -> Iterator[tuple[Loc, str]]:
     from ..rules import pipeline as pipeline_rules
 
     pipelines = reg.client_work.deal_pipelines
-    for i, q in _unruled(reg, "true_false"):
+    for i, q in _unruled(reg, "boolean"):
         move = _asked_move(q, pipelines)
         if move is None:
             continue
@@ -117,7 +118,7 @@ def _step_of(option, steps) -> object | None:
 def next_step_hints(reg: Regulation) -> Iterator[tuple[Loc, str]]:
     """Single-choice questions "what comes after step X" whose key is not a step that follows X."""
     procs = reg.order_processing.processes
-    for i, q in _unruled(reg, "single"):
+    for i, q in _unruled(reg, "option"):
         asked = _owned(q, [(p, lambda p: p.steps) for p in procs])
         if len(asked) != 1:
             continue
@@ -140,7 +141,7 @@ def next_step_hints(reg: Regulation) -> Iterator[tuple[Loc, str]]:
 def lead_hints(reg: Regulation) -> Iterator[tuple[Loc, str]]:
     """Single-choice "which class is this lead" questions keyed with another class than the rule they ref gives."""
     table = reg.client_work.lead_classification
-    for i, q in _unruled(reg, "single"):
+    for i, q in _unruled(reg, "option"):
         rules = [r for r in table.rules if r.id in q.refs]
         classes = {r.then for r in rules}
         stands_for = {o.id: _class_of(o, table.classes) for o in q.options}

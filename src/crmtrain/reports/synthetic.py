@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..kinds.questions import AUTOGRADED_TYPES, QUESTION_KINDS, QUESTION_TYPES
+from ..kinds.questions import AUTOGRADED_TYPES, QUESTION_KINDS, of_shape
 
 from .data import ASSESSMENTS, CASE_TYPE, ReportData, assessment_frame, normalise
 
@@ -74,7 +74,7 @@ def _numeric(rng: np.random.Generator) -> list[str]:
 
 @dataclass(frozen=True)
 class Mix:
-    """How the synthetic course uses one question type (the registry says what the type is)."""
+    """How the synthetic course asks the questions of one answer shape (the registry gives each type its shape)."""
 
     share: float  # of the items
     points: float
@@ -84,15 +84,19 @@ class Mix:
 
 
 MIX = {
-    "single": Mix(0.45, 1.0, 0.2, _single),
-    "multiple": Mix(0.15, 2.0, 0.0, lambda rng: ["a,c", "a", "a,b,c", "c,d"]),
-    "true_false": Mix(0.15, 1.0, 0.5, lambda rng: ["true", "false"] if rng.random() < 0.5 else ["false", "true"]),
-    "numeric": Mix(0.1, 1.0, 0.0, _numeric),
-    "ordering": Mix(0.05, 1.0, 0.0, lambda rng: ["a,b,c,d", "b,a,c,d", "a,c,b,d", "d,c,b,a"]),
-    "open": Mix(0.1, 2.0, 0.0, lambda rng: ["(full answer)", "(partial answer)", "(off-topic answer)", "(one word)"]),
-}  # a question type not listed here gets no synthetic items
-QTYPES = np.array([t for t in QUESTION_TYPES if t in MIX])
-QTYPE_P = np.array([MIX[t].share for t in QTYPES])
+    "option": Mix(0.45, 1.0, 0.2, _single),
+    "options": Mix(0.15, 2.0, 0.0, lambda rng: ["a,c", "a", "a,b,c", "c,d"]),
+    "boolean": Mix(0.15, 1.0, 0.5, lambda rng: ["true", "false"] if rng.random() < 0.5 else ["false", "true"]),
+    "number": Mix(0.1, 1.0, 0.0, _numeric),
+    "order": Mix(0.05, 1.0, 0.0, lambda rng: ["a,b,c,d", "b,a,c,d", "a,c,b,d", "d,c,b,a"]),
+    "text": Mix(0.1, 2.0, 0.0, lambda rng: ["(full answer)", "(partial answer)", "(off-topic answer)", "(one word)"]),
+}  # per answer shape (kinds.questions.SHAPES); a type of a shape not listed here gets no synthetic items
+TYPE_MIX = {t: MIX[k.shape] for t, k in QUESTION_KINDS.items() if k.shape in MIX}
+QTYPES = np.array(list(TYPE_MIX))
+# A shape's share is split among its types; the shares are made to add up to 1 again.
+_SPLIT = np.array([TYPE_MIX[t].share / sum(k.shape == QUESTION_KINDS[t].shape for k in QUESTION_KINDS.values())
+                   for t in QTYPES])
+QTYPE_P = _SPLIT / _SPLIT.sum()
 OPTIONS = {t: " ".join("abcd"[:N_OPTIONS]) for t, k in QUESTION_KINDS.items() if k.options}
 GUESS = {t: k.guess(N_OPTIONS if k.options else 0) for t, k in QUESTION_KINDS.items()}
 # A synthetic case: classify a lead into one of four classes (the answers differ per case).
@@ -113,9 +117,9 @@ def _questions(rng: np.random.Generator, prefix: str, n: int, broken: bool = Tru
         parts.append(picked[0][1])
     q = pd.DataFrame({
         "item": [f"{prefix}{i + 1:02d}" for i in range(n)], "topic": topics, "part": parts, "refs": refs,
-        "qtype": qtype, "points": np.array([MIX[t].points for t in qtype], dtype=float),
+        "qtype": qtype, "points": np.array([TYPE_MIX[t].points for t in qtype], dtype=float),
         "a": rng.uniform(0.6, 2.0, n), "b": rng.normal(-0.6, 1.0, n),
-        "c": np.array([MIX[t].floor for t in qtype], dtype=float),
+        "c": np.array([TYPE_MIX[t].floor for t in qtype], dtype=float),
     })
     if broken and n >= 4:  # the broken ones: a miskeyed item (negative slope) and a trivial one
         q.loc[n - 2, ["a", "b", "c"]] = (-1.0, 0.0, 0.0)
@@ -125,7 +129,7 @@ def _questions(rng: np.random.Generator, prefix: str, n: int, broken: bool = Tru
 
 def _answers(qtype: str, rng: np.random.Generator) -> list[str]:
     """The right answer first, then three wrong ones (the first wrong one is the attractive one)."""
-    return (CASE if qtype == CASE_TYPE else MIX[qtype]).answers(rng)
+    return (CASE if qtype == CASE_TYPE else TYPE_MIX[qtype]).answers(rng)
 
 
 def _slots(rng: np.random.Generator, q: pd.DataFrame, prefix: str, draws: int, candidates: int, cases: int,
@@ -140,7 +144,8 @@ def _slots(rng: np.random.Generator, q: pd.DataFrame, prefix: str, draws: int, c
         slot = f"{prefix}-draw{j + 1}"
         q.loc[j, "slot"] = slot
         if q.loc[j, "qtype"] not in AUTOGRADED_TYPES:  # a draw's candidates are all autograded
-            q.loc[j, ["qtype", "points", "c"]] = ("single", MIX["single"].points, MIX["single"].floor)
+            choice = of_shape("option").name  # the commonest kind of draw: one right option
+            q.loc[j, ["qtype", "points", "c"]] = (choice, TYPE_MIX[choice].points, TYPE_MIX[choice].floor)
         more = _questions(rng, f"{prefix}{j + 1:02d}", candidates - 1, broken=False)
         # Like Moodle's random question from a category: the candidates are of one type and points.
         more = more.assign(item=[f"{q.loc[j, 'item']}{chr(98 + k)}" for k in range(candidates - 1)], slot=slot,
