@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .kinds.slots import DRAW, slot_kind
 from .regulation.models import Question, Regulation
 from .regulation.selection import select
 from .rules import cases
@@ -92,7 +93,7 @@ def slots_asked(reg: Regulation, assessment: str, notebook: Path, trainee: str) 
             continue
         spec = item_spec("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"])
         course = str(crm.get("course", ""))
-        if crm["slot"] == "draw":
+        if slot_kind(crm["slot"]) is DRAW:
             found.append(Asked(crm["item"], float(crm["points"]), question=bank[drawn(spec, course, assessment, trainee)["id"]]))
         else:
             found.append(Asked(crm["item"], float(crm["points"]), kind=spec["kind"], spec=spec["spec"],

@@ -13,7 +13,7 @@ from nbformat import NotebookNode
 from ..notebooks.assessments import assessment_notebook
 from ..notebooks.cells import NotebookBuilder, call
 from ..notebooks.quizzes import practice_questions
-from ..notebooks.sections import client_work_sections, process_section, summary_topic
+from ..notebooks.sections import client_work_sections, drill_on, process_section, summary_topic
 from ..notebooks.workbooks import Context, quiz_cells
 from ..regulation.models import Question, Regulation
 from .diff import ADDED, CHANGED, REMOVED, Change
@@ -32,7 +32,8 @@ def _sections(ctx: Context) -> list[tuple[str, list[str], tuple | None]]:
     reg = ctx.reg
     out: list[tuple[str, list[str], tuple | None]] = [(t.id, summary_topic(ctx, t), None) for t in reg.summary.topics]
     for proc in reg.order_processing.processes:
-        out.append((proc.id, process_section(ctx, proc), ("process", proc.model_dump(mode="json"), proc.id)))
+        drill = drill_on("order_processing.processes", proc)
+        out.append((proc.id, process_section(ctx, proc), (*drill, proc.id) if drill else None))
     for sec in client_work_sections(ctx):
         out.append((sec.id, sec.text, (sec.drill[0], sec.drill[1], None) if sec.drill else None))
     return out

@@ -158,6 +158,7 @@ class ScoreAnswers(Execute):
     def preprocess(self, nb, resources):
         from nbformat import NotebookNode
 
+        from ..kinds.slots import CASE
         from .safety import answers
         from .scoring import checks
 
@@ -166,7 +167,7 @@ class ScoreAnswers(Execute):
         submitted = coursedir.format_path(coursedir.submitted_directory, nbg["student"], nbg["assignment"])
         items = {c.metadata["crmtrain"]["item"] for c in nb.cells if "item" in c.metadata.get("crmtrain", {})}
         cases = {c.metadata["crmtrain"]["item"]: str(c.metadata["crmtrain"].get("case"))
-                 for c in nb.cells if c.metadata.get("crmtrain", {}).get("slot") == "case"}
+                 for c in nb.cells if c.metadata.get("crmtrain", {}).get("slot") == CASE.name}
         saved = answers.read_submitted(os.path.join(submitted, ANSWERS_FILE), items, cases)
         for note in saved.notes:
             self.log.warning("%s: %s", nbg["student"], note)

@@ -49,6 +49,9 @@ class DrillKind:
     hint: str  # msgid: what to do, under the heading
     topic: str  # the test topic (TestTopic) of its cases when an assessment asks one
     by_alias: bool = False  # the spec is the part dumped with its YAML aliases ("from")
+    # msgid: a slot's pick (``case: <name>`` with ``<name>: <id>``) names no such part; for kinds
+    # that draw from one of several ("[]") only.
+    unknown: str = ""
 
 
 _KINDS = (
@@ -58,11 +61,12 @@ _KINDS = (
     DrillKind("pipeline", "client_work.deal_pipelines[]", "pipeline", "PipelineDrill",
               N_("Drill: may the {deal} move?"),
               N_("A {deal} is in one status and should move to another. Is that allowed, and what must be filled in "
-                 "first? Press **Next** for another case."), "sales", by_alias=True),
+                 "first? Press **Next** for another case."), "sales", by_alias=True,
+              unknown=N_("unknown pipeline '{id}' (the pipelines: {known})")),
     DrillKind("process", "order_processing.processes[]", "processes", "ProcessDrill",
               N_("Drill: what comes next?"),
               N_("A random step of this process is shown. Choose the step that follows it. Press **Next** for a new "
-                 "case."), "processes"),
+                 "case."), "processes", unknown=N_("unknown process '{id}' (the processes: {known})")),
     DrillKind("callback", "client_work.contact_timing", "calendar", "CallbackDrill",
               N_("Drill: what is the latest moment?"),
               N_("An event happens at the time shown. Choose the latest moment to react by the rules above. "
@@ -70,3 +74,12 @@ _KINDS = (
 )
 
 DRILL_KINDS: dict[str, DrillKind] = {k.name: k for k in _KINDS}
+
+
+def drill_for(part: str) -> DrillKind | None:
+    """The drill kind that draws its cases from a regulation part ("client_work.contact_timing"), if any.
+
+    A builder asks this of every part it writes, so a new kind on a part gets its drill without
+    the builder naming it.
+    """
+    return next((k for k in _KINDS if k.drills.removesuffix("[]") == part), None)

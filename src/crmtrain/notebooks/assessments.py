@@ -12,6 +12,7 @@ from nbformat import NotebookNode
 
 from ..i18n import translation
 from ..kinds.assessments import ASSESSMENTS
+from ..kinds.slots import CASE, DRAW, MIXED
 from ..regulation.items import index
 from ..regulation.models import Question, Regulation
 from ..regulation.selection import SlotPlan, drilled, select
@@ -85,27 +86,27 @@ def slot_cells(reg: Regulation, name: str, plan: SlotPlan, course: str, partial:
     if plan.case is not None:
         spec = case_spec(reg, plan)
         start = reg.meta.effective_date.isoformat()  # never today: grading months later sees the same case
-        shown = call("test.case", {"id": plan.id, "kind": plan.case, "spec": spec, "start": start})
-        test = _hidden(call("check_case", plan.id, plan.case, spec, **where, start=start), "check_case")
+        shown = call(f"test.{CASE.show}", {"id": plan.id, "kind": plan.case, "spec": spec, "start": start})
+        test = _hidden(call(CASE.check, plan.id, plan.case, spec, **where, start=start), CASE.check)
         return shown, test
     candidates = [(q.id, q.type.value, q.key, check_options(q, partial)) for q in plan.questions]
-    shown = call("test.draw", {"id": plan.id, "candidates": [{**item_spec(q), "text": q.text} for q in plan.questions]})
+    shown = call(f"test.{DRAW.show}", {"id": plan.id, "candidates": [{**item_spec(q), "text": q.text} for q in plan.questions]})
     # One candidate per line: the key scan (grading.safety.leaks) looks for these lines in released files.
     rows = "".join(f"    {c!r},\n" for c in candidates)
-    test = (f"check_draw({plan.id!r}, course={course!r}, assessment={name!r}, candidates=[\n{rows}])")
-    return shown, _hidden(test, "check_draw")
+    test = (f"{DRAW.check}({plan.id!r}, course={course!r}, assessment={name!r}, candidates=[\n{rows}])")
+    return shown, _hidden(test, DRAW.check)
 
 
 def slot_metadata(plan: SlotPlan, items, course: str) -> dict:
     """What reports and feedback read from a slot's cells (``metadata.crmtrain``), the seed's course included."""
     parts = sorted({items[r].part for r in plan.may_test if r in items})
-    meta = {"item": plan.id, "slot": "case" if plan.case else "draw", "topic": plan.topic, "points": plan.points,
+    meta = {"item": plan.id, "slot": plan.kind.name, "topic": plan.topic, "points": plan.points,
             "refs": list(plan.refs), "parts": parts, "course": course}
     if plan.case is not None:
-        meta.update(case=plan.case, type="case", may_test=list(plan.may_test))
+        meta.update(case=plan.case, type=CASE.item_type, may_test=list(plan.may_test))
     else:
         types = {q.type.value for q in plan.questions}
-        meta["type"] = types.pop() if len(types) == 1 else "mixed"
+        meta["type"] = types.pop() if len(types) == 1 else MIXED
         meta["candidates"] = [{"item": q.id, "type": q.type.value, "topic": q.topic.value, "refs": list(q.refs)}
                               for q in plan.questions]
     return meta

@@ -15,7 +15,7 @@ from nbformat import NotebookNode
 
 from ..regulation.models import Regulation
 from .cells import NotebookBuilder, call
-from .sections import client_work_sections, drill_of, process_section, summary_topic
+from .sections import client_work_sections, drill_on, process_section, summary_topic
 from .workbooks import Context, drill_cells, quiz_cells
 
 NAME = "review"
@@ -73,7 +73,7 @@ def _sections(ctx: Context) -> list[tuple[str, list[str], tuple | None]]:
     _, reg = ctx._, ctx.reg
     out: list[tuple[str, list[str], tuple | None]] = [(t.id, summary_topic(ctx, t), None) for t in reg.summary.topics]
     for proc in reg.order_processing.processes:
-        out.append((proc.id, process_section(ctx, proc), drill_of("process", proc)))
+        out.append((proc.id, process_section(ctx, proc), drill_on("order_processing.processes", proc)))
     out += [(s.id, s.text, s.drill) for s in client_work_sections(ctx)]
     return out
 

@@ -11,7 +11,7 @@ from ..regulation.models import Process, Topic
 from ..rules.calendar import counts_working_time, describe_deadline
 from ..rules.conditions import describe_condition
 from ..i18n import deadline_text
-from ..kinds.drills import DRILL_KINDS
+from ..kinds.drills import DRILL_KINDS, drill_for
 from ..rules.calendar import UNITS
 from .diagrams import fence, flowchart, state_diagram
 from .markup import image, indent, link, rich_table, table
@@ -69,6 +69,13 @@ def drill_of(kind: str, part) -> tuple[str, dict]:
     return kind, part.model_dump(mode="json", by_alias=DRILL_KINDS[kind].by_alias)
 
 
+def drill_on(where: str, part) -> tuple[str, dict] | None:
+    """The drill on the regulation part at ``where`` ("client_work.lead_classification"), as the
+    drill registry says which kind draws from it; None when none does."""
+    kind = drill_for(where)
+    return None if kind is None else drill_of(kind.name, part)
+
+
 def _labels(ctx) -> dict:
     _ = ctx._
     labels: dict = {"yes": _("yes"), "no": _("no"), "any": _("any"), "or": _("or"),
@@ -99,7 +106,7 @@ def client_work_sections(ctx) -> list[Section]:
         _("Go down the rules in order: the first rule whose conditions all hold gives the class. A dash means any value."),
         table([_("Rule"), *[c.label + (f", {c.unit}" if c.unit else "") for c in lc.criteria], _("Class"),
                *([_("Why")] if notes else [])], rule_rows),
-    ], drill_of("lead", lc))
+    ], drill_on("client_work.lead_classification", lc))
 
     pr = cw.proposal
     proposal = Section(pr.id, [f"## {pr.title}", pr.body,
@@ -111,7 +118,7 @@ def client_work_sections(ctx) -> list[Section]:
         f"## {ct.title}", ct.body, working_time(ctx, ct),
         rich_table([_("Event"), _("What to do"), _("Deadline")],
               [[r.event, r.action, describe_deadline(r.deadline.model_dump(exclude_none=True), labels)] for r in ct.rules]),
-    ], drill_of("callback", ct))
+    ], drill_on("client_work.contact_timing", ct))
 
     cv = cw.conversion
     conversion = Section(cv.id, [f"## {cv.title}", cv.body, "\n".join(f"- [ ] {c.text}" for c in cv.criteria)])
@@ -139,7 +146,7 @@ def pipeline_section(ctx, pl) -> Section:
         rich_table([_("From"), _("To"), _("Fill in first"), _("Note")],
                    [[names[t.source], names[t.to], ", ".join(fields[f] for f in t.requires) or "—", t.note or ""]
                     for t in pl.transitions]),
-    ], drill_of("pipeline", pl))
+    ], drill_on("client_work.deal_pipelines", pl))
 
 
 def zone_text(name: str, on) -> str:

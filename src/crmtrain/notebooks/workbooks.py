@@ -19,7 +19,7 @@ from ..regulation.models import Question, Regulation
 from ..regulation.selection import select
 from .cells import NotebookBuilder, call
 from .quizzes import by_section, literal, practice_questions
-from .sections import client_work_sections, drill_of, process_section, summary_topic
+from .sections import client_work_sections, drill_on, process_section, summary_topic
 
 class Context:
     """What every section writer needs: the regulation, translations, questions by section."""
@@ -163,7 +163,8 @@ def order_processing(ctx: Context) -> NotebookNode:
     for proc in procs:
         nb.markdown(*process_section(ctx, proc))
         quiz_cells(ctx, nb, ctx.sections.get(proc.id, []))
-        drill_cells(ctx, nb, *drill_of("process", proc), process=proc.id)
+        if drill := drill_on("order_processing.processes", proc):
+            drill_cells(ctx, nb, *drill, process=proc.id)
     return _finish(ctx, nb, asked)
 
 

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from ..kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, earlier
+from ..kinds.drills import DRILL_KINDS
 from ..kinds.questions import QUESTION_KINDS
 from ..i18n import N_, _
 from ..rules import conditions, decision_table, pipeline as pipeline_rules, processes as process_rules
@@ -264,7 +265,7 @@ def slots(reg: Regulation) -> Found:
                     id=slot.id, field=field_path(seen[slot.id]))
             seen.setdefault(slot.id, (*base, "id"))
             if slot.picked is not None and slot.picked not in (known := [p.id for p in drilled(reg, slot.case.value)]):
-                yield (*base, slot.case.value), _(UNKNOWN_PICK[slot.case.value]).format(id=slot.picked,
+                yield (*base, slot.case.value), _(DRILL_KINDS[slot.case.value].unknown).format(id=slot.picked,
                                                                                        known=", ".join(known))
             first = None
             for j, qid in enumerate(slot.one_of):
@@ -291,10 +292,6 @@ def slots(reg: Regulation) -> Found:
                                  "questions of a slot must be worth the same, so every trainee has the same "
                                  "maximum").format(id=qid, points=q.points, other=first.id, other_points=first.points)
 
-
-# A slot's process or pipeline that does not exist, by case kind (msgids).
-UNKNOWN_PICK = {"process": N_("unknown process '{id}' (the processes: {known})"),
-                "pipeline": N_("unknown pipeline '{id}' (the pipelines: {known})")}
 
 CHECKS: tuple[Callable[[Regulation], Found], ...] = (unique_ids, question_shapes, refs, processes, pipeline, lead_table,
                                                      calendar, answers_agree, assessments, slots)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from ..kinds.assessments import ASSESSMENTS
 from ..kinds.drills import DRILL_KINDS
 from ..kinds.questions import question_kind
+from ..kinds.slots import CASE, DRAW, MIXED, SlotKind
 from .models import Question, Regulation, Slot
 
 
@@ -55,6 +56,11 @@ class SlotPlan:
     case: str | None = None  # a case slot's drill kind
     parts: tuple[str, ...] = ()  # a case slot's regulation items: a section, or the processes drawn from
     added: bool = False  # added to re-test an earlier case slot's items
+
+    @property
+    def kind(self) -> SlotKind:
+        """Its slot kind: a case of a drill kind, or a draw among questions."""
+        return CASE if self.case is not None else DRAW
 
     @property
     def refs(self) -> tuple[str, ...]:
@@ -125,7 +131,7 @@ def _plan(reg: Regulation, slot: Slot, by_id: dict[str, Question]) -> SlotPlan |
     if not qs:
         return None
     topics = {q.topic.value for q in qs}
-    return SlotPlan(slot.id, qs[0].points, qs[0].topic.value if len(topics) == 1 else "mixed", questions=qs)
+    return SlotPlan(slot.id, qs[0].points, qs[0].topic.value if len(topics) == 1 else MIXED, questions=qs)
 
 
 def slot_ids(reg: Regulation) -> set[str]:

@@ -15,8 +15,10 @@ import pandas as pd
 
 from ..errors import UserError
 from ..kinds.assessments import ASSESSMENTS, described
-from ..grading.scoring.items import CASE_TYPE
 from ..kinds.questions import QUESTION_TYPES
+from ..kinds.slots import CASE
+
+CASE_TYPE = CASE.item_type  # the qtype of a case slot's item (kinds/slots.py)
 
 PARTS = ("summary", "order_processing", "client_work")
 

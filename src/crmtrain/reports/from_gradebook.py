@@ -25,6 +25,7 @@ import pandas as pd
 from ..grading.plumbing.course import GRADEBOOK
 from ..kinds.questions import QUESTION_KINDS
 from ..kinds.assessments import ASSESSMENTS
+from ..kinds.slots import CASE, DRAW
 from .data import ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normalise
 
 
@@ -165,7 +166,7 @@ def _meta(q, refs_index, asked, item, regulation, partial: bool = False) -> dict
     """
     from ..kinds.questions import question_kind
 
-    if item.slot == "case":  # a rule-generated case: what the notebook says, the drill's heading as its text
+    if item.slot == CASE.name:  # a rule-generated case: what the notebook says, the drill's heading as its text
         text = _case_text(item.case, regulation) + (f" ({asked.refs[0]})" if item.processes else "")
         return {"topic": item.topic, "part": next((refs_index[r].part for r in asked.refs if r in refs_index), ""),
                 "refs": " ".join(asked.refs), "qtype": item.type, "text": text,
@@ -197,7 +198,7 @@ def _take(values: pd.Series, index: np.ndarray) -> pd.Categorical:
 def _responses(saved: dict, items: dict, course_id: str) -> pd.Series:
     """Saved answers as text, indexed by (assessment, trainee_id, position); a draw's by the drawn question's type."""
     types = {a: {it.id: it.type for it in its} for a, its in items.items()}
-    draws = {a: [it for it in its if it.slot == "draw"] for a, its in items.items()}
+    draws = {a: [it for it in its if it.slot == DRAW.name] for a, its in items.items()}
     rows = []
     for (a, t), answers in saved.items():
         kinds = types.get(a, {})

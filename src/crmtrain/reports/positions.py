@@ -18,7 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-DRAW_TYPE = "draw"  # the qtype of a draw slot's own row
+from ..kinds.slots import DRAW
+
+DRAW_TYPE = DRAW.name  # the qtype of a draw slot's own row
 
 
 def is_drawn(slot: pd.Series, item: pd.Series) -> np.ndarray:

@@ -32,6 +32,7 @@ from IPython.display import Markdown, display
 
 from ..i18n import translation
 from ..kinds.questions import QUESTION_KINDS
+from ..kinds.slots import CASE, DRAW
 from ..rules import variants
 from .check import ANSWERS_FILE
 from .inputs import FULL, INPUTS
@@ -98,7 +99,7 @@ class Assessment:
 
         answer_input = case_input(self, spec)
         if answer_input is not None:
-            item = AssessmentItem(self, {"id": spec["id"], "type": "case", "options": answer_input.options}, answer_input)
+            item = AssessmentItem(self, {"id": spec["id"], "type": CASE.item_type, "options": answer_input.options}, answer_input)
             self.items[item.id] = item
             display(item.bundle(), raw=True)
 
@@ -108,7 +109,7 @@ class Assessment:
         question = candidates[variants.draw_index(len(candidates), self.course, self.name, self.trainee, slot)]
         hint = QUESTION_KINDS[question["type"]].hint
         display(Markdown(question.get("text", "") + (f"\n\n*{self.tr.gettext(hint)}*" if hint else "")))
-        self.shown[slot] = {"question": question["id"]}
+        self.shown[slot] = {DRAW.shown: question["id"]}
         self.item({**question, "id": slot})
 
     def save(self, qid: str, value: Any) -> bool:

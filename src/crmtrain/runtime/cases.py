@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import display
 
+from ..kinds.slots import CASE
 from ..rules import cases
 from .drills import DRILLS, Drill
 from .ui import STYLE, box, esc
@@ -69,5 +70,5 @@ def case_input(test: Any, spec: dict) -> CaseInput | None:  # test: an Assessmen
         display(widgets.HTML(box("warn", esc(text.format(problem=exc)))))
         return None
     # Written with the next save, so answers.json says which case its answer belongs to.
-    test.shown[spec["id"]] = {"case": case}
+    test.shown[spec["id"]] = {CASE.shown: case}
     return CaseInput(view)

@@ -23,6 +23,7 @@ import html
 from typing import Any
 
 from ...i18n import translation
+from ...kinds.slots import CASE, DRAW, slot_kind
 from ...rules import cases, variants
 from . import shown as base
 
@@ -36,7 +37,7 @@ def slot_outputs(crm: dict, spec: dict, check: tuple | None, answer: Any, *, cou
     :func:`crmtrain.grading.scoring.checks.parse_check`), or None.
     """
     course = str(crm.get("course") or course)  # the seed's course is the one the notebook was built with
-    if crm.get("slot") == "draw":
+    if slot_kind(crm.get("slot")) is DRAW:
         return draw_outputs(spec, course, assessment, trainee, answer, check, lang=lang, notes=notes,
                             contact=contact, shown=shown)
     if check and check[0] == "check_case" and len(check[1]) >= 3:  # the hidden test's spec: it is what is graded
@@ -104,7 +105,7 @@ def case_outputs(spec: dict, course: str, assessment: str, trainee: str, answer:
         verdict = _("The answer is right.") if right else _("The answer is wrong.")
         parts.append(f'<p class="{"crmtrain-right" if right else "crmtrain-wrong"}"><strong>'
                      f'{"✔" if right else "✘"} {esc(verdict)}</strong></p>')
-    if shown and shown.get("case") is not None and shown["case"] != case:
+    if shown and shown.get(CASE.shown) is not None and shown[CASE.shown] != case:
         parts.append(f"<p><em>{esc(_record_differs(_))}</em></p>")
     plain = _("Not answered.") if blank else _words(view, kind, answer, _)
     outputs = [base.output("".join(parts), plain)]

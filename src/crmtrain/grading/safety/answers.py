@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...i18n import _, plural
+from ...kinds.slots import CASE, DRAW
 from ..plumbing.course import ANSWERS_FILE, Course
 
 
@@ -95,9 +96,9 @@ def _shown(value: Any) -> bool:
     """What a slot recorded as shown: one question id, or one case as a JSON object."""
     if not isinstance(value, dict) or len(value) != 1:
         return False
-    if "question" in value:
-        return isinstance(value["question"], str) and len(value["question"]) <= 200
-    return isinstance(value.get("case"), dict) and len(json.dumps(value["case"])) <= MAX_SHOWN
+    if DRAW.shown in value:
+        return isinstance(value[DRAW.shown], str) and len(value[DRAW.shown]) <= 200
+    return isinstance(value.get(CASE.shown), dict) and len(json.dumps(value[CASE.shown])) <= MAX_SHOWN
 
 
 def _case_shape(kind: str, value: Any) -> bool:

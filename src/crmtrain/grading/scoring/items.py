@@ -29,13 +29,12 @@ from pathlib import Path
 from ...errors import UserError
 from ...kinds.drills import DRILL_KINDS
 from ...kinds.questions import QUESTION_KINDS, QUESTION_TYPES, question_kind
+from ...kinds.slots import CASE, DRAW, MIXED, SLOT_KINDS, slot_kind
 from ...rules.variants import draw_index
 from ..plumbing.course import Course
 
 ITEM_FIELDS = ("item", "topic", "refs", "type", "points")
 TYPES = QUESTION_TYPES
-CASE_TYPE = "case"  # the type of a case slot's item: a rule-generated case, graded by its engine
-MIXED_TYPE = "mixed"  # a draw slot whose candidates are of different types
 CANDIDATE_FIELDS = ("item", "type", "topic", "refs")
 
 
@@ -44,7 +43,7 @@ class Asked:
     """The question one trainee got at one position of an assessment (statistics are kept per question)."""
 
     id: str  # the question's id: a bank question's, or the slot's own for a case
-    type: str  # a question type, or "case"
+    type: str  # a question type, or a case slot's item type (CASE.item_type)
     topic: str
     refs: tuple[str, ...]
 
@@ -58,7 +57,7 @@ class Item:
     points: float
     notebook: str  # notebook name without .ipynb (nbgrader's notebook id)
     grade_ids: tuple[str, ...]  # nbgrader cells scoring this item (tests or task)
-    slot: str = ""  # "" for a question everyone gets; "case" or "draw" for a slot
+    slot: str = ""  # "" for a question everyone gets; a slot kind's name (kinds/slots.py) for a slot
     case: str = ""  # a case slot's drill kind (kinds/drills.py)
     candidates: tuple[Asked, ...] = ()  # a draw slot's questions, in the notebook's order
     guess: float | None = None  # a case slot's random guess score (metadata's, else its engine's)
@@ -76,7 +75,7 @@ class Item:
         The seed's course is the one the notebook was built with (its metadata), else ``course_id``.
         """
         course = self.course or course_id
-        if self.slot == "draw":
+        if self.slot == DRAW.name:
             return self.candidates[draw_index(len(self.candidates), course, assessment, trainee, self.id)]
         if self.processes:  # the trainee's own process is the item their case tests (rules.cases narrows it)
             from ...rules.cases import CASES
@@ -87,7 +86,7 @@ class Item:
 
     def questions(self) -> tuple[Asked, ...]:
         """Every question this position can ask: the draw's candidates, a case per process, else the item."""
-        if self.slot == "draw":
+        if self.slot == DRAW.name:
             return self.candidates
         if self.processes:
             return tuple(self._on(p) for p in self.processes)
@@ -138,7 +137,7 @@ def read_items(path: str | Path, *, label: str | None = None) -> tuple[Item, ...
             problems.append(f"{where}: item {qid} metadata differs from its first cell")
         if _graded(nbg):
             grades[qid].append((str(nbg.get("grade_id")), float(nbg.get("points", 0))))
-        elif crm.get("slot") == "case" and nbg.get("grade_id") == f"{qid}-answer":
+        elif slot_kind(crm.get("slot")) is CASE and nbg.get("grade_id") == f"{qid}-answer":
             source = cell.get("source", "")
             shown[qid] = "".join(source) if isinstance(source, list) else str(source)
     items = []
@@ -176,16 +175,16 @@ def _slot_problems(crm: dict) -> list[str]:
     slot, qtype = crm.get("slot"), crm["type"]
     if slot is None:
         return [] if qtype in TYPES else [f"type {qtype!r} is not one of {', '.join(TYPES)}"]
-    if slot == "case":
-        problems = [] if qtype == CASE_TYPE else [f"case slot {crm['item']!r} has type {qtype!r}, not {CASE_TYPE!r}"]
+    if slot_kind(slot) is CASE:
+        problems = [] if qtype == CASE.item_type else [f"case slot {crm['item']!r} has type {qtype!r}, not {CASE.item_type!r}"]
         if crm.get("case") not in DRILL_KINDS:
             problems.append(f"case slot {crm['item']!r}: case {crm.get('case')!r} is not one of {', '.join(DRILL_KINDS)}")
         guess = crm.get("guess")
         if guess is not None and not (isinstance(guess, (int, float)) and 0 <= guess <= 1):
             problems.append(f"case slot {crm['item']!r}: guess {guess!r} is not a share between 0 and 1")
         return problems
-    if slot != "draw":
-        return [f"item {crm['item']!r}: slot {slot!r} is not 'case' or 'draw'"]
+    if slot_kind(slot) is not DRAW:
+        return [f"item {crm['item']!r}: slot {slot!r} is not {' or '.join(map(repr, SLOT_KINDS))}"]
     cands = crm.get("candidates")
     if not isinstance(cands, list) or not cands:
         return [f"draw slot {crm['item']!r} has no candidates"]
@@ -202,7 +201,7 @@ def _slot_problems(crm: dict) -> list[str]:
     if len(set(ids)) < len(ids):
         problems.append(f"draw slot {crm['item']!r} lists a candidate more than once")
     types = {c["type"] for c in cands}
-    want = types.pop() if len(types) == 1 else MIXED_TYPE
+    want = types.pop() if len(types) == 1 else MIXED
     if qtype != want:
         problems.append(f"draw slot {crm['item']!r} has type {qtype!r}; its candidates make it {want!r}")
     return problems
@@ -231,9 +230,9 @@ def _slot_fields(crm: dict, answer_source: str = "") -> dict:
     # Malformed candidates are left out here: _slot_problems has named them, and the items are not returned.
     cands = tuple(Asked(str(c["item"]), str(c["type"]), str(c["topic"]), tuple(str(r) for r in c["refs"]))
                   for c in crm.get("candidates") or () if isinstance(c, dict) and all(f in c for f in CANDIDATE_FIELDS)
-                  ) if slot == "draw" else ()
+                  ) if slot_kind(slot) is DRAW else ()
     guess = crm.get("guess")
-    engine_guess, processes = _case_facts(str(crm.get("case")), answer_source) if slot == "case" else (None, ())
+    engine_guess, processes = _case_facts(str(crm.get("case")), answer_source) if slot_kind(slot) is CASE else (None, ())
     if not isinstance(guess, (int, float)):
         guess = engine_guess
     return {"slot": str(slot), "case": str(crm.get("case") or ""), "candidates": cands,
@@ -270,7 +269,7 @@ def assessment_items(course: Course, assessment: str) -> tuple[Item, ...]:
     # A question asked at two positions (twice, or also as a draw's candidate) would merge two
     # positions into one item's statistics and could be asked twice of one trainee.
     seen: set[str] = set()
-    ids = [i.id for i in found] + [q.id for i in found if i.slot == "draw" for q in i.candidates]
+    ids = [i.id for i in found] + [q.id for i in found if i.slot == DRAW.name for q in i.candidates]
     dupes = sorted({i for i in ids if i in seen or seen.add(i)})
     if dupes:
         raise UserError(f"assessment {assessment!r} has items more than once: {', '.join(dupes)}")

@@ -24,6 +24,7 @@ from nbgrader.api import MissingEntry  # noqa: F401
 from nbgrader.apps.api import NbGraderAPI  # noqa: F401
 from sqlalchemy.orm import configure_mappers
 
+from ...kinds.slots import CASE
 from ..plumbing import nbgrader_patches, gradebook
 from ..safety import answers, intake, markers
 from ..plumbing.course import ANSWERS_FILE, Course, nbgrader_cause
@@ -100,7 +101,7 @@ def _answer_notes(course: Course, trainee: str, assessment: str) -> tuple[str, .
     """Record what grading ignored in answers.json with the submission's intake notes; all of them."""
     if assessment not in _items:
         found = assessment_items(course, assessment)
-        _items[assessment] = ({i.id for i in found}, {i.id: i.case for i in found if i.slot == "case"})
+        _items[assessment] = ({i.id for i in found}, {i.id: i.case for i in found if i.slot == CASE.name})
     ids, cases = _items[assessment]
     saved = answers.read_submitted(course.submitted_dir(trainee, assessment) / ANSWERS_FILE, ids, cases)
     return intake.note_answers(course, trainee, assessment, saved.notes).notes
