@@ -1,4 +1,4 @@
-"""``crmtrain lab``: which folder it serves, what it prints, and a real start and Ctrl+C stop."""
+"""``crmtrain lab`` and ``crmtrain edit``: which folder they serve, what they print, and a real start and Ctrl+C stop."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from crmtrain import lab
+from crmtrain.commands import edit
 from crmtrain.commands import lab as command
 from crmtrain.errors import UserError
 from harness import copy_workbooks
@@ -46,6 +47,24 @@ def test_serves_workbooks_and_prints_the_address_and_how_to_stop(trainee_home, m
     config = trainee_home / "cache" / "crmtrain" / "lab" / "config"
     assert started["env"]["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0] == str(config)
     assert (config / "labconfig" / "default_setting_overrides.json").is_file()
+
+
+def test_edit_opens_the_editor_on_the_regulation_and_prints_its_address(tmp_path, monkeypatch):
+    # The same start-up as lab's (commands.lab.start): the address first, then JupyterLab takes the process.
+    (tmp_path / "regulation.yaml").write_text("meta:\n  language: ru\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    started = {}
+    monkeypatch.setattr(os, "execvpe", lambda file, argv, env: started.update(argv=argv, env=env))
+    out = io.StringIO()
+    assert edit.run(None, port=8125, open_browser=False, out=out) == 0
+    text = out.getvalue()
+    token = started["env"]["JUPYTER_TOKEN"]
+    assert f"Editing {tmp_path / 'regulation.yaml'} in JupyterLab" in text and "Ctrl+C" in text
+    assert f"http://127.0.0.1:8125/lab?crmtrain-edit=regulation.yaml&token={token}" in text
+    argv = started["argv"]
+    assert "--ServerApp.default_url=/lab?crmtrain-edit=regulation.yaml" in argv and "--ServerApp.port=8125" in argv
+    assert f"--ServerApp.root_dir={tmp_path}" in argv and token not in " ".join(argv)
 
 
 def test_a_missing_folder_is_a_user_error(trainee_home):

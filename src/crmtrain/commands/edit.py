@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -13,6 +11,7 @@ from urllib.parse import quote
 from .. import lab
 from ..errors import UserError
 from ..samples import FILENAME, SAMPLE_PREFIX
+from .lab import server_options, start
 
 
 def regulation_file(spec: str | None) -> Path:
@@ -52,18 +51,13 @@ def command(path: Path, *, port: int | None = None, open_browser: bool = True, *
 def run(spec: str | None, *, port: int | None = None, open_browser: bool = True, out: TextIO = sys.stdout) -> int:
     """Start JupyterLab with the regulation editor; on POSIX it replaces this process."""
     path = regulation_file(spec)
-    try:
-        cmd = command(path, port=port, open_browser=open_browser)
-    except OSError as exc:
-        raise UserError(f"cannot prepare JupyterLab's settings: {exc}") from None
-    url = cmd.url + ("&" if "?" in cmd.url else "?") + f"token={cmd.token}"
-    out.write(f"Editing {path} in JupyterLab\n\n  Open this address in your browser:\n    {url}\n\n"
-              "  Keep this window open while you work; press Ctrl+C here to stop.\n\n")
-    out.flush()
-    if os.name != "posix":
-        return subprocess.call(cmd.argv, env=cmd.env)  # pragma: no cover - Windows has no real exec
-    os.execvpe(cmd.argv[0], cmd.argv, cmd.env)
-    return 0  # reached only when a test replaces os.execvpe
+
+    def say(cmd: lab.LabCommand) -> str:
+        url = cmd.url + ("&" if "?" in cmd.url else "?") + f"token={cmd.token}"
+        return (f"Editing {path} in JupyterLab\n\n  Open this address in your browser:\n    {url}\n\n"
+                "  Keep this window open while you work; press Ctrl+C here to stop.\n\n")
+
+    return start(lambda: command(path, port=port, open_browser=open_browser), say, out)
 
 
 def register(sub) -> None:
@@ -71,6 +65,5 @@ def register(sub) -> None:
     p = sub.add_parser("edit", help="edit the regulation as forms in JupyterLab (the YAML keeps its comments)")
     p.add_argument("regulation", nargs="?", default=None, metavar="REGULATION",
                    help="the regulation file or its folder (default: ./regulation.yaml)")
-    p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8888, or a free one if taken)")
-    p.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
+    server_options(p)
     p.set_defaults(func=lambda args: run(args.regulation, port=args.port, open_browser=not args.no_browser, out=sys.stdout))
