@@ -39,6 +39,7 @@ HOMONYMS = {
     ("interchange/qti.py", "single"): "QTI's cardinality 'single' of a response",
     ("interchange/qti.py", "multiple"): "QTI's cardinality 'multiple' of a response",
     ("panel/overview.py", "open"): "an assessment's state in My training: open to start",
+    ("rules/schedule.py", "open"): "a trainee's standing on an assessment: open, not submitted",
     ("editor/formschema.py", "draw"): "the label of an assessment's 'draw:' field (pools to draw from)",
     ("editor/formschema.py", "case"): "the label of a slot's 'case:' field",
     ("grading/scoring/items.py", "case"): "the Item field holding a case slot's drill kind",

@@ -22,6 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def N_(message: str) -> str:
+    """Mark a msgid for extraction; it is translated where it is shown."""
+    return message
+
+
 @dataclass(frozen=True)
 class SlotKind:
     """Everything crmtrain knows about one slot kind."""
@@ -34,10 +39,18 @@ class SlotKind:
     # The type of the slot's item in grading and the reports: a case is its own type (graded by its
     # drill kind's engine); None: the drawn questions' type (or MIXED when they differ).
     item_type: str | None = None
+    label: str = ""  # msgid: how reports name the type of its row ("a case from the rules")
+
+    @property
+    def row_type(self) -> str:
+        """The type the reports give the slot's own row: its item type, else the kind's name."""
+        return self.item_type or self.name
 
 
-DRAW = SlotKind("draw", field="one_of", show="draw", check="check_draw", shown="question")
-CASE = SlotKind("case", field="case", show="case", check="check_case", shown="case", item_type="case")
+DRAW = SlotKind("draw", field="one_of", show="draw", check="check_draw", shown="question",
+                label=N_("drawn question"))
+CASE = SlotKind("case", field="case", show="case", check="check_case", shown="case", item_type="case",
+                label=N_("a case from the rules"))
 SLOT_KINDS: dict[str, SlotKind] = {k.name: k for k in (CASE, DRAW)}
 
 MIXED = "mixed"  # the type (and topic) of a draw slot whose candidates differ in it

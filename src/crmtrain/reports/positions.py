@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..kinds.slots import DRAW
 
-DRAW_TYPE = DRAW.name  # the qtype of a draw slot's own row
+DRAW_TYPE = DRAW.row_type  # the qtype of a draw slot's own row
 
 
 def is_drawn(slot: pd.Series, item: pd.Series) -> np.ndarray:

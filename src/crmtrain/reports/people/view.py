@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from ...i18n import N_, numbers, translation
 from ...kinds.assessments import ASSESSMENT_KINDS
 from ...kinds.questions import QUESTION_KINDS
+from ...kinds.slots import SLOT_KINDS
 from ..catalog import ASSESSMENT_COLUMN, number_format, table_of
 
 # The values of a column said in words (msgids), by column.
@@ -29,8 +30,7 @@ VALUES = {
     "reason": {"forgotten": N_("forgotten since the initial"), "never_learned": N_("wrong both times"),
                "missed": N_("answered wrong")},
     "wrong_answer": {"true": N_("True"), "false": N_("False")},  # a true/false question's answer
-    "qtype": {**{k.name: k.label for k in QUESTION_KINDS.values()}, "case": N_("a case from the rules"),
-              "draw": N_("drawn question")},
+    "qtype": {**{k.name: k.label for k in QUESTION_KINDS.values()}, **{k.row_type: k.label for k in SLOT_KINDS.values()}},
 }
 YES, NO = N_("yes"), N_("no")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet name
