@@ -139,7 +139,7 @@ def test_diff_on_the_command_line_writes_the_workbook_and_retest(tmp_path, capsy
     assert main(["diff", str(OLD), str(NEW), "--out", str(tmp_path / "a")]) == 0
     out = capsys.readouterr().out
     assert "version 2027.1 (2027-01-11) → 2027.2 (2027-03-01): 10 changes (2 added, 2 removed, 6 changed)" in out
-    assert "changed  contact deadline t-missed-call" in out and "      deadline.hours: 1 → 2" in out
+    assert "Changed   contact deadline t-missed-call" in out and "      deadline.hours: 1 → 2" in out
     assert "      tested by: in-sales-03, " in out
     assert "03-client-work.ipynb:" in out and "drills: lead, callback" in out
     assert "Re-test: 4 questions on 5 of 5 changed items" in out
@@ -228,5 +228,6 @@ from grading_fixtures import COURSE_ID, blank_gradebook  # noqa: E402,F401  (pyt
 def test_two_different_regulations_are_flagged(capsys):
     assert main(["diff", "sample:en", "sample:ru"]) == 0
     out = capsys.readouterr().out
-    assert "Note: the language differs (en → ru); the two files may not be versions of one regulation" in out
-    assert "Note: the company differs (Teplostroy Engineering LLC → ООО «Теплострой Инжиниринг»)" in out
+    # Said in the new version's language: Russian here.
+    assert "Внимание: различается язык (en → ru); возможно, это не две версии одного регламента" in out
+    assert "различается компания (Teplostroy Engineering LLC → ООО «Теплострой Инжиниринг»)" in out

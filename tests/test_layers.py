@@ -48,7 +48,8 @@ LAYERS: dict[str, set[str]] = {
     # The only code touching nbgrader; rules: the per-trainee seeds and cases it grades and shows.
     "grading": {"errors", "i18n", "kinds", "regulation", "rules", "runtime"},
     # What changed between two versions, who learned the old one (the gradebook), retraining notebooks.
-    "changes": {"errors", "grading", "kinds", "notebooks", "regulation"},
+    # i18n: what changed is said to the specialist in the regulation's language.
+    "changes": {"errors", "grading", "i18n", "kinds", "notebooks", "regulation"},
     # Demo trainees who click the real widgets; rules: the right answer to their own case.
     "simulate": {"grading", "kinds", "regulation", "rules", "runtime"},
     "reports": {"errors", "grading", "i18n", "kinds", "regulation", "samples"},  # pandas over grading's results

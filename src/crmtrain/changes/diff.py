@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from ..i18n import N_, _
 from ..kinds.assessments import ASSESSMENTS
 from ..regulation.items import Item, content_hash, index, item_content
 from ..regulation.models import Regulation
@@ -19,15 +20,19 @@ SHORT = 70  # longer values or several lines are shown as a line diff
 MAX_LINES = 8  # of one field's line diff
 
 # What an item is, by where it sits: (collection, child key) → name.
+# Names and titles are msgids, said in the regulation's language where they are shown.
 _KIND = {
-    ("topics", None): "topic", ("processes", None): "process", ("processes", "steps"): "step",
-    ("lead_classification", "classes"): "lead class", ("lead_classification", "rules"): "decision rule",
-    ("proposal", "sources"): "proposal source", ("contact_timing", "rules"): "contact deadline",
-    ("conversion", "criteria"): "conversion criterion", ("tasks", "rules"): "task rule",
-    ("pipeline", "statuses"): "deal status", ("pipelines", "statuses"): "deal status",
+    ("topics", None): N_("topic"), ("processes", None): N_("process"), ("processes", "steps"): N_("step"),
+    ("lead_classification", "classes"): N_("lead class"), ("lead_classification", "rules"): N_("decision rule"),
+    ("proposal", "sources"): N_("proposal source"), ("contact_timing", "rules"): N_("contact deadline"),
+    ("conversion", "criteria"): N_("conversion criterion"), ("tasks", "rules"): N_("task rule"),
+    ("pipeline", "statuses"): N_("deal status"), ("pipelines", "statuses"): N_("deal status"),
 }
-PART_TITLES = {"meta": "The document", "summary": "1. Summary", "order_processing": "2. Order processing",
-               "client_work": "3. Working with clients", "tests": "4. Tests"}
+# The kinds set below by name, and the statuses: msgids too, for where they are shown.
+SHOWN = (N_("question"), N_("assessment"), N_("meta"), N_("introduction"))
+STATUS_WORDS = {ADDED: N_("New"), CHANGED: N_("Changed"), REMOVED: N_("Removed")}
+PART_TITLES = {"meta": N_("The document"), "summary": N_("1. Summary"), "order_processing": N_("2. Order processing"),
+               "client_work": N_("3. Working with clients"), "tests": N_("4. Tests")}
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def kind_of(item: Item) -> str:
     """'step', 'decision rule', 'deal status', 'section' ... from the item's place."""
     loc = [p for p in item.loc[:-1] if not isinstance(p, int)]
     if loc[0] == "client_work":
-        return _KIND.get((loc[1], loc[2] if len(loc) > 2 else None), "section")
+        return _KIND.get((loc[1], loc[2] if len(loc) > 2 else None), N_("section"))
     return _KIND[(loc[1], loc[2] if len(loc) > 2 else None)]
 
 
@@ -140,9 +145,9 @@ def field_diff(old: dict, new: dict) -> list[str]:
     lines = []
     for path in [*a, *(p for p in b if p not in a)]:
         if path not in b:
-            lines.append(f"{path}: removed (was {_show(a[path])})")
+            lines.append(_("{path}: removed (was {value})").format(path=path, value=_show(a[path])))
         elif path not in a:
-            lines.append(f"{path}: added {_show(b[path])}")
+            lines.append(_("{path}: added {value}").format(path=path, value=_show(b[path])))
         elif a[path] != b[path]:
             lines.extend(_value_diff(path, a[path], b[path]))
     return lines
@@ -152,9 +157,10 @@ def _value_diff(path: str, old, new) -> list[str]:
     if isinstance(old, list) and isinstance(new, list) and all(isinstance(x, (str, int, float)) for x in old + new):
         gone, came = [x for x in old if x not in new], [x for x in new if x not in old]
         if gone or came:
-            parts = ([f"added {', '.join(map(str, came))}"] if came else []) + ([f"removed {', '.join(map(str, gone))}"] if gone else [])
+            parts = ([_("added {values}").format(values=", ".join(map(str, came)))] if came else []) + \
+                ([_("removed {values}").format(values=", ".join(map(str, gone)))] if gone else [])
             return [f"{path}: " + "; ".join(parts)]
-        return [f"{path}: order {_show(old)} → {_show(new)}"]
+        return [_("{path}: order {old} → {new}").format(path=path, old=_show(old), new=_show(new))]
     long = any(isinstance(v, str) and (len(v) > SHORT or "\n" in v.strip()) for v in (old, new))
     if not long:
         return [f"{path}: {_show(old)} → {_show(new)}"]
@@ -164,8 +170,8 @@ def _value_diff(path: str, old, new) -> list[str]:
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     shown = [f"    {line}" for line in body[:MAX_LINES]]
     if len(body) > MAX_LINES:
-        shown.append(f"    … {len(body) - MAX_LINES} more lines")
-    return [f"{path}: text changed", *shown]
+        shown.append("    " + _("… {n} more lines").format(n=len(body) - MAX_LINES))
+    return [_("{path}: text changed").format(path=path), *shown]
 
 
 def _sentences(text: str) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..i18n import _
 from ..regulation.items import index
 from ..regulation.models import Question, Regulation
 from .diff import ADDED, REMOVED, Change
@@ -115,6 +116,6 @@ def workbook_changes(old: Regulation, new: Regulation) -> list[NotebookChange]:
         out.append(change)
     if (old.meta.version, old.meta.effective_date) != (new.meta.version, new.meta.effective_date):
         # The version's salt changes every practice key, and the introduction names version and date.
-        out.append(NotebookChange("every workbook", note="the new version number reseals every quiz key; "
-                                                         "the introduction names the version and date"))
+        out.append(NotebookChange(_("every workbook"), note=_("the new version number reseals every quiz key; "
+                                                              "the introduction names the version and date")))
     return out

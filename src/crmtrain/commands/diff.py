@@ -6,24 +6,31 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from ..i18n import _, plural
 from ..regulation.loader import load
 from ..samples import resolve
 
 
 def run(old_spec: str, new_spec: str, out: TextIO, *, course_dir: str | None = None, out_dir: str | None = None) -> int:
     """Print the changes item by item; with ``out_dir`` write the workbook and the re-test."""
-    from ..changes.diff import PART_TITLES, diff
+    from ..changes.diff import PART_TITLES, STATUS_WORDS, diff
     from ..changes.impact import retest_questions, questions_on, workbook_changes
 
+    from ..i18n import set_language
+
     old, new = load(resolve(old_spec)), load(resolve(new_spec))
+    set_language(new.meta.language.value)
     changes = diff(old, new)
     m0, m1 = old.meta, new.meta
     counts = {s: sum(1 for c in changes if c.status == s) for s in ("added", "removed", "changed")}
-    out.write(f"{m0.company}: version {m0.version} ({m0.effective_date}) → {m1.version} ({m1.effective_date}): "
-              f"{len(changes)} changes ({counts['added']} added, {counts['removed']} removed, {counts['changed']} changed)\n")
-    for what, a, b in (("company", m0.company, m1.company), ("language", m0.language.value, m1.language.value)):
+    out.write(_("{company}: version {old} ({old_date}) → {new} ({new_date}): {changes} ({added} added, {removed} removed, "
+                "{changed} changed)").format(company=m0.company, old=m0.version, old_date=m0.effective_date, new=m1.version,
+                                             new_date=m1.effective_date, changes=plural("{n} change", "{n} changes", len(changes)),
+                                             **counts) + "\n")
+    for what, a, b in ((_("the company"), m0.company, m1.company), (_("the language"), m0.language.value, m1.language.value)):
         if a != b:
-            out.write(f"Note: the {what} differs ({a} → {b}); the two files may not be versions of one regulation\n")
+            out.write(_("Note: {what} differs ({old} → {new}); the two files may not be versions of one regulation").format(
+                what=what, old=a, new=b) + "\n")
     if not changes:
         return 0
     who = None
@@ -35,33 +42,40 @@ def run(old_spec: str, new_spec: str, out: TextIO, *, course_dir: str | None = N
     for c in changes:
         if c.part != part:
             part = c.part
-            out.write(f"\n{PART_TITLES[part]}\n")
-        out.write(f"  {c.status:<8} {c.kind} {c.id}: {c.title}" + (f"  [{c.old_hash or '—'} → {c.new_hash or '—'}]" if c.trains else "") + "\n")
+            out.write(f"\n{_(PART_TITLES[part])}\n")
+        out.write(f"  {_(STATUS_WORDS[c.status]):<9} {_(c.kind)} {c.id}: {c.title}" + (f"  [{c.old_hash or '—'} → {c.new_hash or '—'}]" if c.trains else "") + "\n")
         for line in c.lines:
             out.write(f"      {line}\n")
         tested = questions_on(new if c.status != "removed" else old, c)
         if tested:
-            out.write("      tested by: " + ", ".join(t.question + (" (its section)" if t.via == "section" else "") for t in tested) + "\n")
+            out.write("      " + _("tested by: {questions}").format(questions=", ".join(
+                t.question + (" " + _("(its section)") if t.via == "section" else "") for t in tested)) + "\n")
         if who is not None and c.id in who.by_item:
             names = [f"{x.trainee} ({', '.join(x.questions)})" for x in who.by_item[c.id]]
-            out.write("      learned the old version: " + (", ".join(names) if names else "nobody answered a question on it yet") + "\n")
+            out.write("      " + _("learned the old version: {who}").format(
+                who=", ".join(names) if names else _("nobody answered a question on it yet")) + "\n")
     books = workbook_changes(old, new)
-    out.write("\nWorkbooks that change (rebuild with crmtrain build):\n")
+    out.write("\n" + _("Workbooks that change (rebuild with crmtrain build):") + "\n")
     for b in books:
         if b.note:
             out.write(f"  {b.name}: {b.note}\n")
             continue
-        extra = "".join([f"; drills: {', '.join(b.drills)}" if b.drills else "",
-                         f"; quizzes: {', '.join(b.quizzes)}" if b.quizzes else ""])
-        out.write(f"  {b.name}: {b.added} cells new or changed, {b.removed} gone{extra}\n")
+        extra = "".join([_("; drills: {names}").format(names=", ".join(b.drills)) if b.drills else "",
+                         _("; quizzes: {names}").format(names=", ".join(b.quizzes)) if b.quizzes else ""])
+        out.write("  " + _("{name}: {added} cells new or changed, {removed} gone").format(
+            name=b.name, added=b.added, removed=b.removed) + extra + "\n")
     if not books:
-        out.write("  none\n")
+        out.write("  " + _("none") + "\n")
     if who is not None:
-        out.write(f"\nTrainees who studied the old version (submitted an assessment): {', '.join(who.submitted) or 'none yet'}\n")
+        out.write("\n" + _("Trainees who studied the old version (submitted an assessment): {who}").format(
+            who=", ".join(who.submitted) or _("none yet")) + "\n")
     questions, covering = retest_questions(new, changes)
     uncovered = [item for item, qids in covering.items() if not qids]
-    out.write(f"\nRe-test: {len(questions)} questions on {len(covering) - len(uncovered)} of {len(covering)} changed items"
-              + (f"; no question tests {', '.join(uncovered)}: add one to the bank" if uncovered else "") + "\n")
+    out.write("\n" + _("Re-test: {questions} on {covered} of {items} changed items").format(
+        questions=plural("{n} question", "{n} questions", len(questions)), covered=len(covering) - len(uncovered),
+        items=len(covering))
+        + (_("; no question tests {items}: add one to the bank").format(items=", ".join(uncovered)) if uncovered else "")
+        + "\n")
     if out_dir:
         _write(old, new, changes, questions, Path(out_dir), out)
     return 0
@@ -76,10 +90,12 @@ def _write(old, new, changes, questions, folder: Path, out: TextIO) -> None:
     if questions:
         files[f"{RETEST}/{RETEST}.ipynb"] = render(retest_notebook(old, new, questions))
     write_files(folder, files)
-    out.write(f"Wrote {folder / (WORKBOOK + '.ipynb')} (for the trainees, beside their workbooks)\n")
+    out.write(_("Wrote {path} (for the trainees, beside their workbooks)").format(path=folder / (WORKBOOK + ".ipynb"))
+              + "\n")
     if questions:
-        out.write(f"Wrote {folder / RETEST / (RETEST + '.ipynb')}: copy the {RETEST}/ folder into the course's source/ "
-                  f"and release it with nbgrader (nbgrader generate_assignment {RETEST}, then release_assignment)\n")
+        out.write(_("Wrote {path}: copy the {folder}/ folder into the course's source/ and release it with nbgrader "
+                    "(nbgrader generate_assignment {folder}, then release_assignment)").format(
+                        path=folder / RETEST / (RETEST + ".ipynb"), folder=RETEST) + "\n")
 
 
 def register(sub) -> None:
