@@ -191,3 +191,38 @@ WORDS = {
            "not delivered head": "Не доставлены напоминания:", "due this week": "Срок на этой неделе:",
            "overdue head": "Просрочено:"},
 }
+
+
+def test_the_hubs_daily_service_sends_the_days_letters_and_waits_for_tomorrow(course, tmp_path):
+    """Where systemd does not run, the hub keeps `crmtrain remind --daily` running: its definition, run for real."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from crmtrain.hub import hubconfig
+    from crmtrain.hub.site import Site
+
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    with MailServer() as server:
+        site = Site(tmp_path / "site", "anna", course.parent, "sample:en", prefix=Path(sys.executable).parents[1],
+                    smtp=server.address, mail_from="training@example.com", digest_to=SPECIALIST, python_path=(src,))
+        site.root.mkdir()
+        site.smtp_password_path.write_text("unused\n")
+        service = hubconfig.reminder_service(site)
+        env = {**os.environ, **service["environment"]}
+        proc = subprocess.Popen(service["command"], cwd=service["cwd"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        try:
+            deadline = time.monotonic() + 120
+            while len(server.recorder.mails) < 4 and time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.5)
+            time.sleep(1)
+            assert proc.poll() is None, proc.stdout.read()  # still running: it waits for tomorrow
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            said = proc.communicate(timeout=60)[0]
+    assert proc.returncode == 0, said
+    assert sorted(a for m in server.recorder.mails for a in m.to) == sorted(
+        ["ann@example.com", "bob@example.com", "cat@example.com", SPECIALIST])
+    assert "next reminders at" in said and "Reminders: 4 sent" in said

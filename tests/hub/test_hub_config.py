@@ -129,6 +129,48 @@ def test_jupyterhub_gets_pam_roles_persistence_and_the_local_spawner(tmp_path):
     assert [auth.check_allowed(n) for n in ("anna", "bob", "carl", "dave")] == [True, True, False, False]
 
 
+def test_without_systemd_the_hub_runs_the_daily_reminders_as_the_specialist(tmp_path):
+    site = make_site(tmp_path, smtp="mail.example.com:587", mail_from="Training <t@example.com>", smtp_user="t",
+                     python_path=("/x/src",), remind_at="07:30")
+    site.smtp_password_path.write_text("s3cret\n")
+    c = Config()
+    hubconfig.configure(c, str(site.settings_path))
+    service = c.JupyterHub.services[2]
+    assert service["name"] == "crmtrain-remind" and service["user"] == "anna"
+    assert service["command"] == [str(site.prefix / "bin" / "python"), "-m", "crmtrain", "remind", "--course",
+                                  str(site.course_dir), "--smtp", "mail.example.com:587", "--from",
+                                  "Training <t@example.com>", "--smtp-user", "t", "--daily", "07:30"]
+    assert service["environment"] == {"PYTHONPATH": "/x/src", "CRMTRAIN_SMTP_PASSWORD": "s3cret"}
+    assert not any("s3cret" in part for part in service["command"])
+
+
+def test_with_systemd_a_timer_runs_them_and_the_hub_does_not(tmp_path):
+    from crmtrain.hub.setup import remind_units
+
+    site = make_site(tmp_path, reminders_by="systemd", mail_from="t@example.com")
+    c = Config()
+    hubconfig.configure(c, str(site.settings_path))
+    assert [s["name"] for s in c.JupyterHub.services] == ["crmtrain", "idle-culler"]
+    service, timer = remind_units(site, "Europe/Moscow").values()
+    assert "OnCalendar=*-*-* 08:00:00 Europe/Moscow\nPersistent=true" in timer
+    assert "Type=oneshot\nUser=anna\n" in service and "--from t@example.com" in service and "--daily" not in service
+    assert "LoadCredential" not in service
+    site.smtp_password_path.write_text("s3cret\n")
+    service = remind_units(site, "UTC")["crmtrain-remind.service"]
+    assert f"LoadCredential=smtp-password:{site.smtp_password_path}" in service and "s3cret" not in service
+
+
+@pytest.mark.parametrize("flag, value, message", [
+    ("--remind-at", "8am", "'8am' is not a time of day like 08:00"),
+    ("--smtp", "mail:smtp", "the SMTP server is written HOST:PORT"),
+    ("--mail-from", "training", "--mail-from: 'training' is not an email address"),
+])
+def test_hub_config_says_which_mail_setting_is_wrong(tmp_path, capsys, flag, value, message):
+    assert cli.main(["hub", "config", "sample:en", "--allow-sample", "--specialist", "anna", "--site",
+                     str(tmp_path / "site"), flag, value]) == 2
+    assert message in capsys.readouterr().err
+
+
 def test_each_role_gets_its_own_jupyter_settings(tmp_path):
     site = make_site(tmp_path, python_path=("/x/src",))
     trainee, specialist = (hubconfig.server_environment(site, n) for n in ("bob", "anna"))

@@ -30,7 +30,8 @@ def install(prefix: str, source: str, out: TextIO = sys.stdout) -> int:
 def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, ip: str, port: int,
            hub_port: int, proxy_api_port: int, db_url: str | None, course_id: str, authenticator: str,
            course_home: str | None, python_path: list[str] | None, allow_sample: bool = False,
-           out: TextIO = sys.stdout, **budget) -> int:
+           out: TextIO = sys.stdout, remind_at: str = "08:00", smtp: str = "", mail_from: str = "",
+           digest_to: str = "", smtp_user: str = "", **budget) -> int:
     """``crmtrain hub config``: write the hub's configuration and build the course as the specialist."""
     from ..grading.plumbing.config import check_db_url
     from ..hub import limits, setup, users
@@ -45,6 +46,7 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
     if budget["max_processes"] < 32 or budget["idle_timeout"] < 60:
         raise UserError("--max-processes must be at least 32 (a server with a kernel uses ~30) "
                         "and --idle-timeout at least 60 seconds")
+    mail = _mail_settings(remind_at, smtp, mail_from, digest_to, smtp_user)
     # Read (and check) the regulation before touching accounts: ./regulation.yaml when none is named.
     _reg, path = read(regulation, out)
     accounts.require_root("crmtrain hub config")
@@ -68,12 +70,16 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
         spec = str(home / "regulation.yaml")
     site = Site(Path(site_dir).absolute(), specialist, home.absolute(), spec, prefix=Path(prefix).absolute(), ip=ip,
                 port=port, hub_port=hub_port, proxy_api_port=proxy_api_port, course_id=course_id, db_url=db_url,
-                authenticator=authenticator, python_path=tuple(python_path or ()), **budget)
+                authenticator=authenticator, python_path=tuple(python_path or ()), **mail, **budget)
     if source is not None and source != Path(spec):
         asuser.write(site, specialist, spec, source.read_bytes(), 0o600)  # into their folder, as them
     setup.write_site(site)
     setup.build_course(site)
     setup.write_jupyter_config(site)  # again, now that the workbooks say the regulation's language
+    if site.reminders_by == "systemd":
+        from ..grading.plumbing.course import Course
+
+        setup.install_timer(site, Course.load(site.course_dir).timezone)
     passwords = users.write_passwords(site, {specialist: password} if password else {})
     out.write(_("Hub configured in {folder} (JupyterHub {url}, {login} login)").format(
         folder=site.root, url=site.url, login=authenticator) + "\n")
@@ -84,6 +90,10 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
         out.write("  " + _("WARNING: this hub runs the built-in {sample}: its answer key is public, any trainee can "
                            "run `crmtrain build` on it and see every answer of every assessment").format(sample=spec)
                   + "\n")
+    out.write("  " + (_("reminders: every day at {time} by the systemd timer {unit}") if site.reminders_by == "systemd"
+                      else _("reminders: every day at {time} by the hub's service {unit}")).format(
+        time=site.remind_at, unit="crmtrain-remind.timer" if site.reminders_by == "systemd" else "crmtrain-remind")
+        + "\n")
     if passwords:
         out.write("  " + _("created the account {login}; its initial password is in {file} (root only)").format(
             login=specialist, file=passwords) + "\n")
@@ -91,6 +101,26 @@ def config(regulation: str | None, specialist: str, site_dir: str, prefix: str, 
               _("sudo crmtrain hub start --site {site}   (or: systemctl enable --now {unit})").format(
                   site=site.root, unit=site.root / "crmtrain-hub.service") + "\n")
     return 0
+
+
+def _mail_settings(remind_at: str, smtp: str, mail_from: str, digest_to: str, smtp_user: str) -> dict:
+    """The reminders' settings of ``hub config``, checked; who runs them: systemd's timer, else the hub."""
+    import datetime as dt
+
+    from ..hub.setup import systemd_runs
+    from ..reminders.settings import check_address, parse_server
+
+    try:
+        dt.time.fromisoformat(remind_at)
+    except ValueError:
+        raise UserError(_("{value} is not a time of day like 08:00").format(value=repr(remind_at))) from None
+    if smtp:
+        parse_server(smtp)
+    for flag, value in (("--mail-from", mail_from), ("--digest-to", digest_to)):
+        if value:
+            check_address(value, flag)
+    return {"remind_at": remind_at, "smtp": smtp, "mail_from": mail_from, "digest_to": digest_to,
+            "smtp_user": smtp_user, "reminders_by": "systemd" if systemd_runs() else "hub"}
 
 
 def users_sync(site_dir: str, csv_path: str, out: TextIO = sys.stdout) -> int:
@@ -231,6 +261,13 @@ def register(sub) -> None:
                    "public, any trainee can rebuild it; for trying the hub out only")
     for flag, setting, default, text in LIMIT_OPTIONS:
         q.add_argument(flag, dest=setting, type=type(default), default=default, help=text)
+    q.add_argument("--remind-at", default="08:00", metavar="HH:MM",
+                   help="when the daily reminders go out, in the course's time zone (default: 08:00)")
+    q.add_argument("--smtp", default="", metavar="HOST:PORT", help="the mail server for reminders (see docs/reminders.md)")
+    q.add_argument("--mail-from", default="", metavar="ADDR", help="the reminders' sender")
+    q.add_argument("--digest-to", default="", metavar="ADDR", help="who gets the daily digest (default: the sender)")
+    q.add_argument("--smtp-user", default="", metavar="LOGIN",
+                   help="the mail server's login; its password goes into SITE/smtp-password (chmod 600), never here")
     q.add_argument("--python-path", action="append", default=None, help=argparse.SUPPRESS)  # tests: the checkout
     q.set_defaults(func=_handler("config"))
 

@@ -110,10 +110,12 @@ def register(sub) -> None:
     p.add_argument("--from", dest="sender", metavar="ADDR", help="the sender's address (default: 'from' in reminders.json)")
     p.add_argument("--to", dest="specialist", metavar="ADDR",
                    help="who gets the digest (default: 'specialist' in reminders.json, else the sender)")
+    p.add_argument("--smtp-user", dest="user", metavar="LOGIN",
+                   help="log in to the mail server as LOGIN (the password: $CRMTRAIN_SMTP_PASSWORD, see docs/reminders.md)")
     p.add_argument("--daily", metavar="HH:MM", type=_clock, default=None,
                    help="keep running and remind every day at this time of the course's time zone (the hub's service)")
-    p.set_defaults(func=lambda args: remind(args.course_dir, args.today, args.dry_run, args.smtp, args.sender,
-                                            args.specialist, args.daily, out=sys.stdout))
+    p.set_defaults(func=lambda args: remind(args.course_dir, args.today, args.dry_run,
+                                            (args.smtp, args.sender, args.specialist, args.user), args.daily, out=sys.stdout))
 
 
 def _date(text: str) -> dt.date:
@@ -130,8 +132,8 @@ def _clock(text: str) -> dt.time:
         raise argparse.ArgumentTypeError(_("{value} is not a time of day like 08:00").format(value=repr(text))) from None
 
 
-def remind(course_dir: str, today: dt.date | None, dry_run: bool, smtp: str | None, sender: str | None,
-           specialist: str | None, daily: dt.time | None = None, out: TextIO | None = None) -> int:
+def remind(course_dir: str, today: dt.date | None, dry_run: bool, mail: tuple[str | None, ...] = (),
+           daily: dt.time | None = None, out: TextIO | None = None) -> int:
     """``crmtrain remind``: one run (or, with ``daily``, one a day until stopped)."""
     from ..grading.plumbing.course import Course
     from ..reminders.daily import every_day
@@ -139,14 +141,17 @@ def remind(course_dir: str, today: dt.date | None, dry_run: bool, smtp: str | No
 
     out = out or sys.stdout
     if daily is None:
-        return remind_once(course_dir, today, dry_run, smtp, sender, specialist, out)
+        return remind_once(course_dir, today, dry_run, mail, out)
     timezone = Course.load(course_root(course_dir)).timezone
-    return every_day(daily, lambda: remind_once(course_dir, None, dry_run, smtp, sender, specialist, out), timezone, out)
+    return every_day(daily, lambda: remind_once(course_dir, None, dry_run, mail, out), timezone, out)
 
 
-def remind_once(course_dir: str, today: dt.date | None, dry_run: bool, smtp: str | None, sender: str | None,
-                specialist: str | None, out: TextIO) -> int:
-    """Gather the course's day (roster, deadlines, review plan) and send its reminders."""
+def remind_once(course_dir: str, today: dt.date | None, dry_run: bool, mail_options: tuple[str | None, ...],
+                out: TextIO) -> int:
+    """Gather the course's day (roster, deadlines, review plan) and send its reminders.
+
+    ``mail_options``: the command line's (smtp, from, to, user), each None when not given.
+    """
     import zoneinfo
 
     from ..grading.plumbing.course import Course
@@ -161,7 +166,7 @@ def remind_once(course_dir: str, today: dt.date | None, dry_run: bool, smtp: str
     lang = facts.course_language(course)
     set_language(lang)
     today = today or dt.datetime.now(zoneinfo.ZoneInfo(course.timezone)).date()
-    settings = mail.load(root, smtp, sender, specialist)
+    settings = mail.load(root, *mail_options)
     reviews, forgetting, words = review_facts(root, today, out)
     day = Day(today, facts.people(course), facts.deadlines(course, today), reviews, forgetting, settings.soon_days)
     return send_reminders(root, day, settings, lang, words, dry_run=dry_run, out=out)

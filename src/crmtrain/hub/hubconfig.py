@@ -18,6 +18,8 @@ The generated ``jupyterhub_config.py`` calls :func:`configure`. Choices made her
   tab instead; the policy is not weakened.
 * **Limits** (:mod:`.limits`): each trainee's server starts inside their own control group
   (memory, processes) and rlimits; jupyterhub-idle-culler stops idle servers.
+* **Reminders**: without systemd, ``crmtrain remind --daily`` runs as a managed service
+  (as the specialist); with it, a systemd timer does (:mod:`.setup`).
 * **Roles**: the specialist may see and stop servers in the hub's admin page but not open a
   trainee's server or files; the ``crmtrain`` service (``crmtrain hub status`` and ``users
   sync``) may read users and stop servers.
@@ -38,6 +40,7 @@ from .site import Site, Users
 SERVICE = "crmtrain"
 SERVICE_SCOPES = ["list:users", "read:users", "read:users:activity", "read:servers", "servers"]
 CULLER = "idle-culler"
+REMINDERS = "crmtrain-remind"  # the daily reminders, where no systemd timer runs them
 CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
 SPECIALIST_SCOPES = ["admin-ui", "list:users", "read:users", "read:users:activity", "read:servers", "servers",
                      "self"]
@@ -66,6 +69,8 @@ def configure(c, settings_path: str) -> None:
         c.NativeAuthenticator.open_signup = False
     c.JupyterHub.services = [{"name": SERVICE, "api_token": site.token_path.read_text(encoding="utf-8").strip()},
                              culler_service(site)]
+    if site.reminders_by == "hub":  # no systemd timer: the hub keeps the daily reminders running
+        c.JupyterHub.services.append(reminder_service(site))
     c.JupyterHub.load_roles = [
         {"name": "crmtrain-service", "scopes": SERVICE_SCOPES, "services": [SERVICE]},
         {"name": "crmtrain-specialist", "scopes": SPECIALIST_SCOPES, "users": [site.specialist]},
@@ -89,6 +94,21 @@ def culler_service(site: Site) -> dict:
     return {"name": CULLER, "user": "nobody", "cwd": "/",
             "command": [str(site.prefix / "bin" / "python"), "-m", "jupyterhub_idle_culler",
                         f"--timeout={site.idle_timeout}", f"--cull-every={every}"]}
+
+
+def reminder_service(site: Site) -> dict:
+    """``crmtrain remind --daily`` as a managed hub service, run as the specialist (the course is theirs).
+
+    The mail server's password goes from root's ``smtp-password`` file into the service's
+    environment, which only the specialist and root can read; never onto a command line.
+    """
+    from .setup import remind_argv, user_env
+
+    env = dict(user_env(site))
+    if site.smtp_password_path.is_file():
+        env["CRMTRAIN_SMTP_PASSWORD"] = site.smtp_password_path.read_text(encoding="utf-8").strip()
+    return {"name": REMINDERS, "user": site.specialist, "cwd": str(site.course_home),
+            "command": remind_argv(site, daily=True), "environment": env}
 
 
 def limited_spawner(site: Site):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shlex
 from pathlib import Path
 
 from .. import lab
@@ -49,6 +50,34 @@ WantedBy=multi-user.target
 """
 
 
+# The daily reminders where systemd runs: a oneshot service as the specialist, and its timer.
+_REMIND_UNIT = """\
+[Unit]
+Description=crmtrain reminders by email ({root})
+After=network-online.target
+
+[Service]
+Type=oneshot
+User={specialist}
+WorkingDirectory={course_home}
+ExecStart={argv}
+{environment}"""
+
+_REMIND_TIMER = """\
+[Unit]
+Description=crmtrain reminders every day at {at} ({root})
+
+[Timer]
+OnCalendar=*-*-* {at}:00 {timezone}
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+"""
+REMIND_UNITS = ("crmtrain-remind.service", "crmtrain-remind.timer")
+SYSTEMD_DIR = Path("/etc/systemd/system")
+
+
 def hub_config_text(site: Site) -> str:
     """The text of ``jupyterhub_config.py`` (deterministic)."""
     path_line = ""
@@ -60,6 +89,43 @@ def hub_config_text(site: Site) -> str:
 def unit_text(site: Site) -> str:
     """A systemd unit running this hub (``systemctl enable --now /srv/crmtrain/crmtrain-hub.service``)."""
     return _UNIT.format(root=site.root, jupyterhub=site.prefix / "bin" / "jupyterhub", config=site.config_path)
+
+
+def remind_argv(site: Site, *, daily: bool) -> list[str]:
+    """``crmtrain remind`` on the hub's course with the hub's mail settings (``daily``: the service's loop)."""
+    argv = [str(site.prefix / "bin" / "python"), "-m", "crmtrain", "remind", "--course", str(site.course_dir)]
+    for flag, value in (("--smtp", site.smtp), ("--from", site.mail_from), ("--to", site.digest_to),
+                        ("--smtp-user", site.smtp_user)):
+        argv += [flag, value] if value else []
+    return argv + (["--daily", site.remind_at] if daily else [])
+
+
+def remind_units(site: Site, timezone: str) -> dict[str, str]:
+    """The systemd service and timer that run the reminders daily at ``site.remind_at`` in ``timezone``."""
+    env = [f"Environment={k}={v}" for k, v in user_env(site).items()]
+    if site.smtp_password_path.is_file():  # systemd hands root's file to the service as a credential
+        env += [f"LoadCredential=smtp-password:{site.smtp_password_path}",
+                "Environment=CRMTRAIN_SMTP_PASSWORD_FILE=%d/smtp-password"]
+    service = _REMIND_UNIT.format(root=site.root, specialist=site.specialist, course_home=site.course_home,
+                                  argv=shlex.join(remind_argv(site, daily=False)), environment="".join(f"{e}\n" for e in env))
+    timer = _REMIND_TIMER.format(root=site.root, at=site.remind_at, timezone=timezone)
+    return dict(zip(REMIND_UNITS, (service, timer)))
+
+
+def systemd_runs() -> bool:
+    """Whether systemd manages this machine (its runtime folder exists), so a timer can run the reminders."""
+    return Path("/run/systemd/system").is_dir()
+
+
+def install_timer(site: Site, timezone: str) -> None:
+    """Write the reminders' units into systemd's folder and start the timer (root, systemd only)."""
+    import subprocess
+
+    for name, text in remind_units(site, timezone).items():
+        write_private(site.root / name, text)
+        _write(SYSTEMD_DIR / name, text)
+    for argv in (["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", REMIND_UNITS[1]]):
+        subprocess.run(argv, check=True, capture_output=True)
 
 
 def write_site(site: Site) -> None:

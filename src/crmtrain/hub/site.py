@@ -5,6 +5,8 @@ Layout (``/srv/crmtrain`` by default; root owns everything but the exchange's co
     hub.json      (0600)      these settings
     jupyterhub_config.py (0600) two lines: crmtrain.hub.hubconfig reads hub.json
     crmtrain-hub.service (0600) a systemd unit that runs the hub
+    crmtrain-remind.service, .timer (0600) the daily reminders, where systemd runs
+    smtp-password (0600, optional; yours) the mail server's password for the reminders
     users.json    (0600)      who may log in (written by `hub users sync`, read at each login)
     state/        (0700)      JupyterHub's database, cookie secret, the status service's token
     jupyter/trainee/          Jupyter settings every trainee's server reads (JUPYTER_CONFIG_PATH)
@@ -70,6 +72,13 @@ class Site:
     max_processes: int = LIMIT_DEFAULTS["max_processes"]
     file_size_limit: str = LIMIT_DEFAULTS["file_size_limit"]
     idle_timeout: int = LIMIT_DEFAULTS["idle_timeout"]  # seconds without activity before a server is stopped
+    # Reminders (`crmtrain remind`, daily): by a systemd timer, or by a JupyterHub service without systemd.
+    remind_at: str = "08:00"  # the time of day, in the course's time zone
+    reminders_by: str = "hub"  # "systemd" or "hub"
+    smtp: str = ""  # HOST:PORT; empty: the course's reminders.json says (docs/reminders.md)
+    mail_from: str = ""
+    digest_to: str = ""
+    smtp_user: str = ""
 
     # --- files and folders -------------------------------------------------------------------
 
@@ -92,6 +101,11 @@ class Site:
     @property
     def token_path(self) -> Path:
         return self.state_dir / "status-service-token"
+
+    @property
+    def smtp_password_path(self) -> Path:
+        """Root's file holding the mail server's password (0600), handed to the reminders as they start."""
+        return self.root / "smtp-password"
 
     @property
     def exchange(self) -> Path:

@@ -8,8 +8,9 @@ passes the same settings on the service's command line)::
      "password_file": "~/.config/crmtrain/smtp-password", "soon_days": 3}
 
 The password is never a setting or an option: it is the ``CRMTRAIN_SMTP_PASSWORD``
-environment variable, else the ``password_file`` (which must be the runner's own, readable by
-nobody else: mode 0600 or 0400), else none (a server that needs no login).
+environment variable, else the file ``CRMTRAIN_SMTP_PASSWORD_FILE`` names (systemd's
+credentials), else the ``password_file`` (which must be the runner's own, readable by nobody
+else: mode 0600 or 0400), else none (a server that needs no login).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..i18n import _
 
 FILE = "reminders.json"
 PASSWORD_ENV = "CRMTRAIN_SMTP_PASSWORD"
+PASSWORD_FILE_ENV = "CRMTRAIN_SMTP_PASSWORD_FILE"
 KEYS = ("smtp", "from", "specialist", "user", "password_file", "soon_days")
 _ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>.]+(\.[^@\s<>.]+)+$")
 
@@ -50,9 +52,10 @@ class MailSettings:
         """The SMTP password: the environment variable, else the private file, else None."""
         if os.environ.get(PASSWORD_ENV):
             return os.environ[PASSWORD_ENV]
-        if not self.password_file:
+        name = os.environ.get(PASSWORD_FILE_ENV) or self.password_file
+        if not name:
             return None
-        path = Path(self.password_file).expanduser()
+        path = Path(name).expanduser()
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError as exc:
@@ -84,7 +87,7 @@ def check_address(value: str, what: str) -> str:
 
 
 def load(course_root: Path, smtp: str | None = None, sender: str | None = None,
-         specialist: str | None = None) -> MailSettings:
+         specialist: str | None = None, user: str | None = None) -> MailSettings:
     """The course's settings with the command line's on top (the command line wins)."""
     path = course_root / FILE
     data: dict = {}
@@ -100,6 +103,8 @@ def load(course_root: Path, smtp: str | None = None, sender: str | None = None,
         if unknown:
             raise UserError(_("{file}: unknown settings {names}; known: {known}").format(
                 file=path, names=", ".join(unknown), known=", ".join(KEYS)))
+    if user:
+        data = {**data, "user": user}
     return _settings(data, path.name, smtp, sender, specialist)
 
 
