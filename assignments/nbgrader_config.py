@@ -27,6 +27,9 @@ c.Autograde.exclude_overwriting = {'initial': ['answers.json'], 'followup': ['an
 # answer checks crmtrain generated are scored from answers.json as data, without a kernel,
 # in place of nbgrader's Execute (any other grade cell still runs in a kernel). ShowAnswers
 # then writes each answer under its question as static HTML, for formgrader and feedback.
+# OwnDueDate gives each trainee nbgrader's per-student extension up to their own due date
+# (their start, their own earlier submission, a date the specialist moved: schedule.json)
+# before AssignLatePenalties counts lateness.
 c.Autograde.sanitize_preprocessors = [
     "crmtrain.grading.plugins.UseReleasedNotebook",
     "nbgrader.preprocessors.ClearOutput",
@@ -42,6 +45,7 @@ c.Autograde.autograde_preprocessors = [
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
+    "crmtrain.grading.plugins.OwnDueDate",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]

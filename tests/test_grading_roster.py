@@ -96,3 +96,35 @@ def test_import_upserts_into_the_gradebook(course, tmp_path):
     with pytest.raises(UserError):
         import_roster(course, bad)
     assert "dave" not in [t.id for t in trainees(course)]
+
+
+@pytest.mark.parametrize("start, message", [
+    ("2027-02-30", "staff.csv:3: start: '2027-02-30' is not a date: write the day the trainee got CRM access as "
+                   "YYYY-MM-DD (2027-03-01) or DD.MM.YYYY"),
+    ("March 1", "staff.csv:3: start: 'March 1' is not a date"),
+    ("1/3/2027", "staff.csv:3: start: '1/3/2027' is not a date"),
+    ("31.04.2027", "staff.csv:3: start: '31.04.2027' is not a date"),
+])
+def test_a_bad_start_day_is_reported_by_line_like_any_bad_value(tmp_path, start, message):
+    path = _csv(tmp_path, f"id,name,email,start\nalice,Alice,alice@example.com,2027-03-01\nbob,Bob,bob@example.com,{start}\n")
+    with pytest.raises(UserError) as err:
+        read_roster(path)
+    assert err.value.lines[0].startswith(message)
+
+
+def test_start_days_are_recorded_beside_the_roster_and_a_file_without_them_keeps_them(course, tmp_path):
+    import datetime as dt
+
+    from crmtrain.grading.plumbing import schedule_file
+
+    done = import_roster(course, _csv(tmp_path, "id;name;email;start\nalice;Alice;alice@example.com;\n"
+                                                "bob;Bob;bob@example.com;01.03.2027\ncarol;Carol;carol@example.com;2027-04-12\n"))
+    assert done.starts_changed == ("bob", "carol")
+    assert schedule_file.read(course.root).starts == {"bob": dt.date(2027, 3, 1), "carol": dt.date(2027, 4, 12)}
+    # the old three-column file: starts stay as recorded
+    assert import_roster(course, _csv(tmp_path, "id,name,email\nbob,Bob,bob@example.com\n", name="old.csv")).starts_changed == ()
+    assert schedule_file.read(course.root).starts["bob"] == dt.date(2027, 3, 1)
+    # a blank start in a file with the column: the trainee started before the releases
+    again = import_roster(course, _csv(tmp_path, "id,name,email,start\nbob,Bob,bob@example.com,\n", name="new.csv"))
+    assert again.starts_changed == ("bob",) and "bob" not in schedule_file.read(course.root).starts
+    assert oct(schedule_file.path(course.root).stat().st_mode & 0o777) == "0o600"

@@ -10,6 +10,7 @@ it at module level.
 * :class:`SafeCollect` (:mod:`.exchange.collector`) collects only checked submissions, following no link;
 * :class:`UseReleasedNotebook` grades the released notebook, not the trainee's copy;
 * :class:`ScoreAnswers` scores crmtrain's answer checks from answers.json, without a kernel;
+* :class:`OwnDueDate` gives each trainee nbgrader's extension up to their own due date;
 * :class:`HideKey` strips the answer key out of feedback.
 """
 
@@ -205,6 +206,28 @@ class ScoreAnswers(Execute):
         for j, i in enumerate(keep):
             if i in wanted:
                 nb.cells[i].outputs = run.cells[j].outputs
+
+
+class OwnDueDate(NbGraderPreprocessor):
+    """The trainee's own due date (:mod:`crmtrain.rules.schedule`) as nbgrader's per-student extension.
+
+    Runs before nbgrader's AssignLatePenalties, on the submission row autograde has just
+    made, so that stock ``nbgrader autograde`` counts lateness against the trainee's date
+    exactly as ``crmtrain grade`` does (both write it through :func:`.plumbing.timetable.grant`).
+    """
+
+    def preprocess(self, nb, resources):
+        import dataclasses
+
+        from .plumbing import timetable
+        from .plumbing.course import Course
+
+        nbg = resources["nbgrader"]
+        course = dataclasses.replace(Course.load(CourseDirectory(config=self.config).root), database=nbg["db_url"])
+        granted = timetable.grant(course, nbg["assignment"], (nbg["student"],))
+        if granted.get(nbg["student"]):
+            self.log.info("%s has until their own due date: an extension of %s", nbg["student"], granted[nbg["student"]])
+        return nb, resources
 
 
 @contextlib.contextmanager

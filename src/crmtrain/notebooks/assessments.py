@@ -126,15 +126,21 @@ def build_assessment(reg: Regulation, name: str, course: str) -> NotebookNode:
     sel = select(reg)
     return assessment_notebook(reg, name, spec.title, spec.description, sel.questions[name],
                                spec.pass_mark or reg.meta.pass_mark, partial=spec.partial_credit,
-                               slots=sel.slots[name], course=course)
+                               slots=sel.slots[name], course=course, schedule=schedule_settings(spec))
+
+
+def schedule_settings(spec) -> dict:
+    """What grading needs of the regulation to date each trainee's sitting (see crmtrain.rules.schedule)."""
+    return {"due_days": spec.due_days, **({"after_days": spec.after_days} if spec.after_days is not None else {})}
 
 
 def assessment_notebook(reg: Regulation, name: str, title: str, description: str, questions, mark: int,
-                        partial: bool = False, slots: tuple[SlotPlan, ...] = (), course: str = "") -> NotebookNode:
+                        partial: bool = False, slots: tuple[SlotPlan, ...] = (), course: str = "",
+                        schedule: dict | None = None) -> NotebookNode:
     """An nbgrader source notebook asking ``questions``, then ``slots`` (any assessment: the two, or a re-test).
 
     ``course`` is the nbgrader course id: with the trainee, the assessment and the slot it
-    seeds each trainee's cases and draws.
+    seeds each trainee's cases and draws. ``schedule``: its ``due_days`` and ``after_days``.
     """
     tr = translation(reg.meta.language.value, reg.meta.word_forms())
     _ = tr.gettext
@@ -179,7 +185,7 @@ def assessment_notebook(reg: Regulation, name: str, title: str, description: str
                 _("Check that every question says “Saved”. Then press **Submit** next to this assessment in **My training**, "
                   "on the left. You can submit again until the due date; the last submission counts."),
                 **_locked("outro"))
-    return nb.notebook(assessment=name, max_points=total, pass_mark=mark)
+    return nb.notebook(assessment=name, max_points=total, pass_mark=mark, **({"schedule": schedule} if schedule else {}))
 
 
 def build_assessments(reg: Regulation, course: str) -> dict[str, NotebookNode]:

@@ -133,7 +133,7 @@ def trainee_schedule(plans: Sequence[Plan], trainee: Trainee, today: dt.date | d
         due = own if opens <= plan.released else max(own, _end_of(_day(opens, tz) + dt.timedelta(plan.due_days), tz))
         move = trainee.moved.get(plan.assessment)
         if move is not None:
-            due = max(own, _moved(due, move, tz))
+            due = max(own, moved_due(due, move, tz))
         state = _state(plan, trainee, opens, due, today, tz, soon_days)
         out.append(Due(trainee.id, plan.assessment, state, opens, due, due - own, submitted, move is not None))
     return tuple(out)
@@ -188,7 +188,9 @@ def _opens(plan: Plan, trainee: Trainee, before: str | None, tz: dt.tzinfo) -> d
     return opens
 
 
-def _moved(due: dt.datetime, move: Move, tz: dt.tzinfo) -> dt.datetime:
+def moved_due(due: dt.datetime, move: Move, tz: str | dt.tzinfo = "UTC") -> dt.datetime:
+    """Where ``move`` puts the naive UTC ``due`` (before :func:`trainee_schedule` keeps it at the assessment's own date)."""
+    tz = _zone(tz)
     if move.to is not None:
         return _end_of(move.to, tz)
     # N days later on the calendar: the same local time of day, whatever the clocks did meanwhile.

@@ -97,7 +97,7 @@ class Course:
     def writer_db_url(self) -> str:
         """``db_url`` for writers: sqlite gets a generous busy timeout (workers commit at once)."""
         url = self.db_url
-        if not url.startswith("sqlite:"):
+        if not url.startswith("sqlite:") or "timeout=" in url:  # a worker's own url has it already
             return url
         return f"{url}{'&' if '?' in url else '?'}timeout={BUSY_TIMEOUT_S}"
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from ...errors import UserError
 from ...i18n import _
 from ..exchange import fetchlog
-from ..plumbing import gradebook
+from ...rules import schedule as rules
+from ..plumbing import gradebook, schedule_file, timetable
 from ..plumbing.config import SCHEDULE_DIR
 from ..plumbing.course import ANSWERS_FILE, Course, check_assessment, nbgrader_failure
 from ..scoring.items import assessment_items, cell_problems
@@ -75,9 +76,15 @@ def is_released(course: Course, assessment: str) -> bool:
 
 
 def release(
-    course: Course, assessment: str, due: dt.datetime | dt.date | str | None = None, *, force: bool = False
+    course: Course, assessment: str, due: dt.datetime | dt.date | str | None = None, *, force: bool = False,
+    at: dt.datetime | None = None,
 ) -> ReleaseReport:
-    """Generate and release ``assessment``; ``due`` (naive = UTC, or a string) goes to the gradebook."""
+    """Generate and release ``assessment``; ``due`` (naive = UTC, or a string) goes to the gradebook.
+
+    Without ``due``, the assessment keeps the due date it had, or gets the end of the release
+    day plus the regulation's ``due_days``. ``at`` is the release moment (naive UTC, default
+    now): each trainee's own dates count from it (see :mod:`crmtrain.rules.schedule`).
+    """
     check_assessment(assessment)
     notebooks = course.source_notebooks(assessment)
     if (course.source_dir(assessment) / ANSWERS_FILE).exists():
@@ -93,7 +100,7 @@ def release(
     if replaced and not force:
         raise UserError(_("assessment {name} is already released; use --force to release it again (trainees who "
                           "fetched it keep their copy)").format(name=repr(assessment)))
-    due_utc = _as_due(due, course.timezone)
+    due_utc = _as_due(due, course.timezone) or _regulation_due(course, assessment, at)
     due_utc = gradebook.record_assessment(course, assessment, due_utc)  # no --due: keeps the one it had
 
     api = course.api()
@@ -113,6 +120,7 @@ def release(
     if not result["success"]:
         raise nbgrader_failure(f"releasing {assessment!r} to the exchange", result)
     fetchlog.ensure_folder(course.fetched_dir)  # also when the config names the stock plugin
+    schedule_file.set_released(course.root, assessment, at or dt.datetime.utcnow())
     publish_schedule(course, assessment, due_utc)
     return ReleaseReport(
         assessment=assessment,
@@ -123,6 +131,15 @@ def release(
         replaced=replaced,
         warnings=_privacy_warnings(course),
     )
+
+
+def _regulation_due(course: Course, assessment: str, at: dt.datetime | None) -> dt.datetime | None:
+    """None if the assessment has a due date already; else the end of the release day plus ``due_days``."""
+    if gradebook.due_date(course, assessment)[1] is not None:
+        return None
+    released = schedule_file.read(course.root).released.get(assessment) or at or dt.datetime.utcnow()
+    days = int(timetable.settings(course, assessment).get("due_days", rules.Plan.due_days))
+    return rules.own_due_date(rules.Plan(assessment, days, released=released), course.timezone)
 
 
 def _privacy_warnings(course: Course) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from nbgrader.apps.api import NbGraderAPI  # noqa: F401
 from sqlalchemy.orm import configure_mappers
 
 from ...kinds.slots import CASE
-from ..plumbing import nbgrader_patches, gradebook
+from ..plumbing import nbgrader_patches, gradebook, timetable
 from ..safety import answers, intake, markers
 from ..plumbing.course import ANSWERS_FILE, Course, nbgrader_cause
 from ..scoring.items import assessment_items
@@ -79,6 +79,7 @@ def grade_trainee(trainee: str, assessments: tuple[str, ...], force: bool = True
         try:
             stamp = markers.submission_stamp(course, trainee, assessment)
             intake.vet(course, trainee, assessment)
+            timetable.grant(course, assessment, (trainee,), create=True)  # the course's chain does it too
             result = api.autograde(assessment, trainee, force=force, create=True)
             notes = _answer_notes(course, trainee, assessment)
             if result["success"]:
