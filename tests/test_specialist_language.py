@@ -94,3 +94,22 @@ def test_the_report_files_speak_russian_numbers_and_words(tmp_path):
     latin = [h for h in headings if re.search("[A-Za-z]{3}", h) and h not in titles]
     assert latin == [], latin  # (the synthetic regulation's item titles are English)
     assert '<html lang="ru">' in page and "Составлен 07.12.2026 21:55" in page
+
+
+def test_help_speaks_the_language_of_the_regulation_in_the_folder(office, capsys):
+    # Before any regulation is read: ./regulation.yaml is Russian, so --help is too (elsewhere: the locale's).
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("использование: crmtrain") and "показать эту справку и выйти" in out
+    assert "проверить регламент и показать, чего в нём не хватает, по частям" in out
+    assert main(["report", "--format", "pdf"]) == 2
+    assert "crmtrain report: ошибка: аргумент --format:" in capsys.readouterr().err
+
+
+def test_help_elsewhere_follows_the_locale(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["--help"]) == 0
+    assert capsys.readouterr().out.startswith("использование: crmtrain")

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from .commands import COMMANDS
 from .errors import UserError
+from .i18n import _
 from .speedups import skip_unused_validators
 
 
@@ -22,12 +23,13 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand (each module in ``commands.COMMANDS`` adds its own)."""
     parser = argparse.ArgumentParser(
         prog="crmtrain",
-        description="Training workbooks and assessments for JupyterLab, generated from a CRM regulation.",
+        description=_("Training workbooks and assessments for JupyterLab, generated from a CRM regulation."),
     )
     from . import __version__
 
-    parser.add_argument("--version", action="version", version=f"crmtrain {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"crmtrain {__version__}",
+                        help=_("show program's version number and exit"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"))
     for name in COMMANDS:
         importlib.import_module(f".commands.{name}", __package__).register(sub)
     return parser
@@ -42,18 +44,23 @@ def report(exc: UserError, stream: TextIO) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 incomplete/failed, 2 bad input)."""
+    from .commands import argparse_speaking, folder_language
     from .i18n import set_language
 
-    set_language(None)  # the locale's, until a command reads a regulation and speaks its language
-    parser = build_parser()
+    # ./regulation.yaml's language, else the locale's, until a command reads a regulation and speaks its own.
+    set_language(folder_language())
     try:
-        args = parser.parse_args(argv)
+        with argparse_speaking():
+            parser = build_parser()
+            args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error argparse has printed
+        set_language(None)
         return exc.code if isinstance(exc.code, int) else 0
     skip_unused_validators()
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
-        parser.print_help()
+        with argparse_speaking():
+            parser.print_help()
         return 0
     try:
         return func(args)

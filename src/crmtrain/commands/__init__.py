@@ -9,16 +9,17 @@ its command runs, so ``crmtrain --help`` stays fast. The helpers below are share
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..errors import UserError, comma_choices
-from ..i18n import _, set_language
+from ..i18n import N_, _, set_language
 
 if TYPE_CHECKING:
     from ..regulation.models import Regulation
@@ -108,6 +109,41 @@ def recorded(course: str | Path) -> str | None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UserError(_("{file}: unreadable ({error}); rebuild the course or pass --regulation").format(
             file=record, error=exc)) from None
+
+
+def folder_language(folder: Path | None = None) -> str | None:
+    """The language of ``./regulation.yaml`` (the specialist's folder), read before any command runs; None: none there.
+
+    The CLI speaks it from the start (``--help`` included), so a specialist working in their
+    regulation's folder reads every word in its language; elsewhere the locale decides
+    (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), until a command reads a regulation.
+    """
+    from ..regulation.formats.yamlread import written_language
+
+    try:
+        with open((folder or Path.cwd()) / "regulation.yaml", encoding="utf-8", errors="replace") as f:
+            return written_language(f.read(65536))  # meta comes first; a huge file is not read whole
+    except OSError:
+        return None
+
+
+# argparse's own words (said through its module's ``_``), as msgids of crmtrain's catalogs.
+ARGPARSE_WORDS = (N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+                  N_("show program's version number and exit"), N_("the following arguments are required: %s"),
+                  N_("unrecognized arguments: %s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+                  N_("%(prog)s: error: %(message)s\n"), N_("argument %(argument_name)s: %(message)s"),
+                  N_("expected one argument"), N_("invalid %(type)s value: %(value)r"))
+
+
+@contextlib.contextmanager
+def argparse_speaking() -> Iterator[None]:
+    """argparse's own words (usage, options, its errors) in the current language inside the block."""
+    saved = argparse._
+    argparse._ = lambda text: _(text) if isinstance(text, str) and text else text  # it passes None at times
+    try:
+        yield
+    finally:
+        argparse._ = saved
 
 
 def speak_course_language(course: str | Path) -> None:

@@ -20,6 +20,7 @@ from ..grading.plumbing.config import CONFIG_NAME, config_text, existing_db_url
 from ..grading.plumbing.defaults import DEFAULT_COURSE_ID, DEFAULT_EXCHANGE
 from . import COURSE_RECORD, read
 from . import REGULATION_HELP
+from ..i18n import _
 
 if TYPE_CHECKING:  # pydantic loads only when a regulation is read
     from ..regulation.models import Regulation
@@ -104,7 +105,7 @@ def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_
 
 def register(sub) -> None:
     """``crmtrain build``."""
-    p = sub.add_parser("build", help="generate the trainee workbooks (and the assessment course) from a regulation")
+    p = sub.add_parser("build", help=_("generate the trainee workbooks (and the assessment course) from a regulation"))
     p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
     p.add_argument("--out", default=".", metavar="DIR", help="folder that receives workbooks/ and assignments/ (default: .)")
     p.add_argument("--exchange", default=DEFAULT_EXCHANGE, metavar="DIR",

@@ -226,14 +226,14 @@ def _handler(name: str) -> Callable[[argparse.Namespace], int]:
 
 def register(sub) -> None:
     """``crmtrain roster import``, ``release``, ``status``, ``collect``, ``grade`` and ``feedback``."""
-    p = sub.add_parser("roster", help="manage the trainees of the course")
+    p = sub.add_parser("roster", help=_("manage the trainees of the course"))
     roster = p.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
-    p = roster.add_parser("import", help="add or update trainees from a CSV file with columns id, name, email")
+    p = roster.add_parser("import", help=_("add or update trainees from a CSV file with columns id, name, email"))
     p.add_argument("csv_path", metavar="CSV")
     add_course(p)
     p.set_defaults(func=_handler("roster_import"))
 
-    p = sub.add_parser("release", help="generate an assessment's trainee version and release it")
+    p = sub.add_parser("release", help=_("generate an assessment's trainee version and release it"))
     p.add_argument("assessment", choices=ASSESSMENTS)
     p.add_argument("--due", help="due date, e.g. 2027-02-15 (end of day) or '2027-02-15 18:00', in the course time zone")
     p.add_argument("--force", action="store_true", help="release again although it was released before")

@@ -24,6 +24,7 @@ from typing import TextIO
 from ..errors import UserError
 from ..kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, FIRST, LAST
 from . import crmtrain_command
+from ..i18n import _
 
 
 MARKER = ".crmtrain-demo"
@@ -341,7 +342,7 @@ def _where_everything_is(root: Path, seconds: float, out: TextIO) -> None:
 
 def register(sub) -> None:
     """``crmtrain demo``."""
-    p = sub.add_parser("demo", help="the whole story on the sample: build, simulated trainees, grading, feedback, reports")
+    p = sub.add_parser("demo", help=_("the whole story on the sample: build, simulated trainees, grading, feedback, reports"))
     p.add_argument("--out", default="demo", metavar="DIR", help="folder for everything the demo makes (default: demo)")
     p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the sample and the trainees (default: en)")
     p.set_defaults(func=lambda args: run(args.out, lang=args.lang, out=sys.stdout))

@@ -100,7 +100,7 @@ def _write(old, new, changes, questions, folder: Path, out: TextIO) -> None:
 
 def register(sub) -> None:
     """``crmtrain diff``."""
-    p = sub.add_parser("diff", help="what changed between two versions of the regulation, who must relearn it, a re-test")
+    p = sub.add_parser("diff", help=_("what changed between two versions of the regulation, who must relearn it, a re-test"))
     p.add_argument("old", metavar="OLD", help="the earlier regulation (a file, or sample:en / sample:ru)")
     p.add_argument("new", metavar="NEW", help="the new regulation")
     p.add_argument("--course", dest="course_dir", default=None, metavar="DIR",

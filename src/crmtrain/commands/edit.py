@@ -12,6 +12,7 @@ from .. import lab
 from ..errors import UserError
 from ..samples import FILENAME, SAMPLE_PREFIX
 from .lab import server_options, start
+from ..i18n import _
 
 
 def regulation_file(spec: str | None) -> Path:
@@ -62,7 +63,7 @@ def run(spec: str | None, *, port: int | None = None, open_browser: bool = True,
 
 def register(sub) -> None:
     """``crmtrain edit``."""
-    p = sub.add_parser("edit", help="edit the regulation as forms in JupyterLab (the YAML keeps its comments)")
+    p = sub.add_parser("edit", help=_("edit the regulation as forms in JupyterLab (the YAML keeps its comments)"))
     p.add_argument("regulation", nargs="?", default=None, metavar="REGULATION",
                    help="the regulation file or its folder (default: ./regulation.yaml)")
     server_options(p)

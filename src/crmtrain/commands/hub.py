@@ -228,19 +228,19 @@ def register(sub) -> None:
     """``crmtrain hub ...``: JupyterHub for the team on one server."""
     from ..hub import DEFAULT_PREFIX, DEFAULT_SITE  # constants only: cheap
 
-    p = sub.add_parser("hub", help="run crmtrain for a team on JupyterHub: install, config, users, start, status, backup")
+    p = sub.add_parser("hub", help=_("run crmtrain for a team on JupyterHub: install, config, users, start, status, backup"))
     hub = p.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
 
     def site_arg(q) -> None:
         q.add_argument("--site", dest="site_dir", default=str(DEFAULT_SITE), metavar="DIR",
                        help=f"the hub's folder (default: {DEFAULT_SITE})")
 
-    q = hub.add_parser("install", help="install JupyterHub, configurable-http-proxy and crmtrain into one prefix")
+    q = hub.add_parser("install", help=_("install JupyterHub, configurable-http-proxy and crmtrain into one prefix"))
     q.add_argument("--prefix", default=str(DEFAULT_PREFIX), help=f"where to install (default: {DEFAULT_PREFIX})")
     q.add_argument("--source", default=".", metavar="DIR", help="the crmtrain checkout to install (default: .)")
     q.set_defaults(func=_handler("install"))
 
-    q = hub.add_parser("config", help="configure the hub and build the course as the specialist (root)")
+    q = hub.add_parser("config", help=_("configure the hub and build the course as the specialist (root)"))
     q.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
     q.add_argument("--specialist", required=True, metavar="LOGIN",
                    help="the specialist's login: the course's instructor (created if missing)")
@@ -271,7 +271,7 @@ def register(sub) -> None:
     q.add_argument("--python-path", action="append", default=None, help=argparse.SUPPRESS)  # tests: the checkout
     q.set_defaults(func=_handler("config"))
 
-    q = hub.add_parser("users", help="the hub's users")
+    q = hub.add_parser("users", help=_("the hub's users"))
     users = q.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     q = users.add_parser("sync", help="accounts, private homes and workbooks for every trainee of a roster CSV; "
                                       "trainees no longer listed are disabled, never deleted")

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from .. import lab
 from ..errors import UserError
+from ..i18n import _
 
 
 def root_dir(directory: str | None) -> Path:
@@ -81,7 +82,7 @@ def server_options(p) -> None:
 
 def register(sub) -> None:
     """``crmtrain lab``."""
-    p = sub.add_parser("lab", help="open the workbooks (and fetched assessments) in JupyterLab, set up for trainees")
+    p = sub.add_parser("lab", help=_("open the workbooks (and fetched assessments) in JupyterLab, set up for trainees"))
     p.add_argument("dir", nargs="?", default=None, metavar="DIR",
                    help="the trainee's folder to open (default: ./workbooks if it exists, else .)")
     server_options(p)

@@ -116,7 +116,7 @@ def _needed(answered) -> str:
 
 def register(sub) -> None:
     """``crmtrain report``."""
-    p = sub.add_parser("report", help="score tables for the specialist: CSV, XLSX and an offline HTML report")
+    p = sub.add_parser("report", help=_("score tables for the specialist: CSV, XLSX and an offline HTML report"))
     add_course(p)
     p.add_argument("--regulation", default=None,
                    help=REGULATION_HELP.replace("default: ./regulation.yaml", "default: the one the course was built from"))

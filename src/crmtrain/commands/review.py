@@ -92,7 +92,7 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_pattern: str = 
 
 def register(sub) -> None:
     """``crmtrain review``."""
-    p = sub.add_parser("review", help="each trainee's review plan as a personal workbook in their folder")
+    p = sub.add_parser("review", help=_("each trainee's review plan as a personal workbook in their folder"))
     add_course(p)
     p.add_argument("--regulation", default=None, help=REGULATION_HELP)
     p.add_argument("--out", default=DEFAULT_OUT, metavar="PATTERN",
