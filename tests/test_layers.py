@@ -54,6 +54,7 @@ LAYERS: dict[str, set[str]] = {
     "simulate": {"grading", "kinds", "regulation", "rules", "runtime"},
     "reports": {"errors", "grading", "i18n", "kinds", "regulation", "samples"},  # pandas over grading's results
     "lab": set(),  # JupyterLab set up for trainees
+    "labkernels": set(),  # the kernel manager of trainees' servers (a spare kernel, restarts told to pages)
     # The regulation editor's server side (a jupyter_server extension): load, check, save the YAML.
     "editor": {"errors", "i18n", "kinds", "notebooks", "regulation", "rules"},
     # "My training": the trainees' panel's server side (a Jupyter server extension) over grading's exchange.

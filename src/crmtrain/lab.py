@@ -86,6 +86,8 @@ INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "crmtra
 KERNEL_CULLING = {"cull_idle_timeout": 900, "cull_interval": 60, "cull_connected": False}
 # crmtrain's own server extension for everyone: the "My training" panel's side (crmtrain/panel/).
 SERVER_EXTENSIONS = ("crmtrain.panel",)
+# A warmed-up spare kernel for the next workbook opened (labkernels.py).
+KERNEL_MANAGER = "crmtrain.labkernels.TraineeKernelManager"
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,7 @@ def command(
     config = server_config(instructor)
     for name, on in config["ServerApp"]["jpserver_extensions"].items():
         argv += ["--ServerApp.jpserver_extensions", f"{name}={on}"]
+    argv.append(f"--ServerApp.kernel_manager_class={config['ServerApp']['kernel_manager_class']}")
     argv += [f"--MappingKernelManager.{name}={value}" for name, value in config["MappingKernelManager"].items()]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")  # containers and CI run as root; Jupyter refuses otherwise
@@ -247,9 +250,11 @@ def server_config(instructor: bool = False) -> dict:
     culling = {"MappingKernelManager": dict(KERNEL_CULLING)}
     if not instructor:
         switches = {name: False for name in DISABLED_SERVER_EXTENSIONS}
-        return {"ServerApp": {"jpserver_extensions": {**switches, **on}}, **culling}
+        return {"ServerApp": {"jpserver_extensions": {**switches, **on}, "kernel_manager_class": KERNEL_MANAGER},
+                **culling}
     switches = {name: False for name in DISABLED_SERVER_EXTENSIONS if name not in INSTRUCTOR_SERVER_EXTENSIONS}
-    return {"ServerApp": {"jpserver_extensions": {**switches, "crmtrain.editor": True, **on}}, **culling}
+    return {"ServerApp": {"jpserver_extensions": {**switches, "crmtrain.editor": True, **on},
+                          "kernel_manager_class": KERNEL_MANAGER}, **culling}
 
 
 def _write_json(path: Path, value: object) -> None:
