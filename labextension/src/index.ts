@@ -70,12 +70,36 @@ function decorate(cell: Cell, seen: WeakSet<Cell>): void {
   }
 }
 
+/**
+ * A document opened while JupyterLab restores the last visit's layout (a click, a link, a script)
+ * comes to the front once the restore is done. Without this the restore puts the last visit's
+ * front tab back on top, and the workbook asked for stays hidden: "loading", with no kernel,
+ * since a crmtrain notebook starts one only on screen (kernels.ts). The restorer's own opens
+ * name their document factory; an open that does not is someone's wish.
+ */
+function frontAfterRestore(app: JupyterFrontEnd): void {
+  let wanted: string | null = null;
+  let restoring = true;
+  app.commands.commandExecuted.connect((_, { id, args }) => {
+    if (restoring && id === 'docmanager:open' && typeof args.path === 'string' && !args.factory) {
+      wanted = args.path;
+    }
+  });
+  void app.restored.then(() => {
+    restoring = false;
+    if (wanted) {
+      void app.commands.execute('docmanager:open', { path: wanted });
+    }
+  });
+}
+
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'crmtrain-lab:plugin',
   description: 'crmtrain notebooks show text, diagrams and widgets, never code, and run when opened.',
   autoStart: true,
   requires: [INotebookTracker],
-  activate: (_app: JupyterFrontEnd, tracker: INotebookTracker) => {
+  activate: (app: JupyterFrontEnd, tracker: INotebookTracker) => {
+    frontAfterRestore(app);
     tracker.widgetAdded.connect((_, panel) => {
       const isCourse = () => !panel.isDisposed && !!panel.model?.getMetadata(MARK);
       deferSession(panel, isCourse); // now, before the loaded file asks for a kernel
