@@ -89,6 +89,7 @@ def visit(browser, server: LabServer, folder: str, reset: bool) -> dict[str, dic
         times[name] = open_part(page, folder, name)
         print(f"  {name}: {times[name]}", flush=True)
     times["_app"] = {"all": app_s * 1000}
+    print(f"  load average after the visit: {os.getloadavg()[0]:.2f}", flush=True)
     return page, times
 
 
@@ -127,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
                 returning.append(times)
                 time.sleep(HIDDEN_KERNEL_S + 5)  # the hidden workbooks give their kernels back
                 memory.append(uss_mb(server.proc.pid))
+                log = server.log()
+                print(f"  run {run}: memory {memory[-1]}; spare kernels handed out: {log.count('(the spare) handed out')}, "
+                      f"kernels started: {log.count('Kernel started:')}", flush=True)
                 page.context.close()
             finally:
                 server.stop()
