@@ -226,3 +226,25 @@ def test_the_hubs_daily_service_sends_the_days_letters_and_waits_for_tomorrow(co
     assert sorted(a for m in server.recorder.mails for a in m.to) == sorted(
         ["ann@example.com", "bob@example.com", "cat@example.com", SPECIALIST])
     assert "next reminders at" in said and "Reminders: 4 sent" in said
+
+
+def test_my_training_shows_the_same_reminder_on_its_day_only(course, tmp_path):
+    """The hub copies the day's letter into the trainee's home when their server starts; the panel shows it."""
+    from crmtrain.hub.workbooks import REMINDER, reminder
+    from crmtrain.panel.overview import Training
+
+    today = dt.date.today()
+    with MailServer() as server:
+        assert remind(course, server, today)[0] == 0
+    letter = server.recorder.to("bob@example.com")[0]
+    home = tmp_path / "bob"
+    home.mkdir()
+    (home / REMINDER).write_bytes(reminder(course, "bob"))  # what update_reminder writes, as Bob
+    shown = Training(home).overview()
+    assert shown["words"]["reminder"] == "Today's reminder"
+    for section in shown["reminder"]["sections"]:
+        assert section["heading"] + ":" in letter.part("plain")
+        assert all(f"  - {line}" in letter.part("plain") for line in section["lines"])
+    tomorrow = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    assert Training(home).reminder(tomorrow) is None  # yesterday's reminder is not shown
+    assert reminder(course, "../bob") == b"" and reminder(course, "nobody") == b""

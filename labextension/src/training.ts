@@ -47,8 +47,14 @@ interface IWorkbook {
   done: number | null;
 }
 
+interface IReminder {
+  subject: string;
+  sections: { heading: string; lines: string[] }[];
+}
+
 interface IOverview {
   lang: string;
+  reminder?: IReminder | null;
   words: Record<string, string>;
   workbooks: IWorkbook[];
   assessments: IAssessment[];
@@ -113,6 +119,22 @@ class Training extends Widget {
     window.clearInterval(this.timer);
   }
 
+  /** The day's reminder, the same sections as the email `crmtrain remind` sent. */
+  private reminder(title: string, reminder: IReminder): HTMLElement {
+    const box = element('section', 'crmtrain-reminder');
+    box.setAttribute('aria-label', title);
+    box.append(element('h3', '', title));
+    for (const section of reminder.sections) {
+      box.append(element('h4', '', section.heading));
+      const list = element('ul');
+      for (const line of section.lines) {
+        list.append(element('li', '', line));
+      }
+      box.append(list);
+    }
+    return box;
+  }
+
   private render(data: IOverview): void {
     this.data = data;
     const w = data.words;
@@ -122,6 +144,9 @@ class Training extends Widget {
       const note = element('p', 'crmtrain-training-message', this.message);
       note.setAttribute('role', 'status');
       root.append(note);
+    }
+    if (data.reminder) {
+      root.append(this.reminder(w.reminder, data.reminder));
     }
     root.append(element('h3', '', w.workbooks));
     const books = element('ul', 'crmtrain-workbooks');

@@ -185,6 +185,10 @@ def prepare_server(site: Site, spawner) -> None:
         return
     if FIRST_NOTEBOOK in have:
         spawner.default_url = f"/lab/tree/{workbooks.FOLDER}/{FIRST_NOTEBOOK}"  # where `crmtrain lab` starts
+    try:
+        workbooks.update_reminder(site, name)  # the day's reminder for My training
+    except (UserError, OSError) as exc:
+        spawner.log.warning("crmtrain: could not place the reminder of %s: %s", name, exc)
 
 
 def _secret(path: Path) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 from . import asuser
 
 FOLDER = "workbooks"  # ~/workbooks/ in each home
+REMINDER = ".crmtrain-reminder.json"  # ~/ : the trainee's reminder of the day, for "My training"
 SPECIALIST_ONLY = ("specialist-dashboard.ipynb",)  # written by `crmtrain build` beside the workbooks
 
 
@@ -88,6 +89,23 @@ def update_home(site, name: str, packed: bytes | None = None) -> tuple[list[str]
     return names(packed), json.loads(out)
 
 
+def update_reminder(site, name: str) -> None:
+    """As root: the trainee's reminder of the day (``crmtrain remind`` leaves it in the course, read as the
+    specialist) into their home as ``~/.crmtrain-reminder.json``, written as the trainee; ``{}`` when none."""
+    import pwd
+
+    data = asuser.run(site, site.specialist, "workbooks", "reminder", site.course_dir, name,
+                      what=f"reading the reminder of {name}") or b"{}"
+    asuser.write(site, name, Path(pwd.getpwnam(name).pw_dir) / REMINDER, data, 0o600)
+
+
+def reminder(course_dir: Path, name: str) -> bytes:
+    """The panel's copy of ``name``'s reminder (``reminders/panel/<name>.json``), b"" if none or not a plain file."""
+    if "/" in name or name.startswith("."):
+        return b""
+    return _read_plain(Path(course_dir) / "reminders" / "panel" / f"{name}.json") or b""
+
+
 def is_workbook(name: str) -> bool:
     return name.endswith(".ipynb") and "/" not in name and not name.startswith(".") and name not in SPECIALIST_ONLY
 
@@ -112,10 +130,13 @@ def main(argv: list[str] | None = None) -> int:
         if len(args) == 2 and args[0] == "unpack":
             print(json.dumps(unpack(sys.stdin.buffer.read(), Path(args[1]))))
             return 0
+        if len(args) == 3 and args[0] == "reminder":
+            sys.stdout.buffer.write(reminder(Path(args[1]), args[2]))
+            return 0
     except OSError as exc:
         print(f"{exc.filename or args[1]}: {exc.strerror}", file=sys.stderr)
         return 1
-    print("usage: python -m crmtrain.hub.workbooks pack SOURCE | unpack HOME", file=sys.stderr)
+    print("usage: python -m crmtrain.hub.workbooks pack SOURCE | unpack HOME | reminder COURSE TRAINEE", file=sys.stderr)
     return 2
 
 

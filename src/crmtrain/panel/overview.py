@@ -4,8 +4,9 @@ Everything is read from what the trainee's server can see: the notebooks under i
 (their ``metadata.crmtrain``: title, language, number of questions), the runtime's progress
 files beside them (``.<name>.progress.json``), and the exchange through nbgrader's own
 Assignment List code, plus the title and due date each release publishes
-(``<exchange>/<course>/schedule/``). Words come from crmtrain's catalogs in the notebooks'
-language; the JavaScript side only draws.
+(``<exchange>/<course>/schedule/``), and the day's reminder the hub puts in the home
+(``~/.crmtrain-reminder.json``: the same sections as the email of ``crmtrain remind``). Words
+come from crmtrain's catalogs in the notebooks' language; the JavaScript side only draws.
 """
 
 from __future__ import annotations
@@ -157,6 +158,18 @@ class Training:
                         return f"{folder}/{nb['notebook_id']}.html"
         return ""
 
+    def reminder(self, now: dt.datetime | None = None) -> dict | None:
+        """Today's reminder (``~/.crmtrain-reminder.json``, placed by the hub from ``crmtrain remind``), else None."""
+        try:
+            data = json.loads((self.root / ".crmtrain-reminder.json").read_text(encoding="utf-8"))
+            today = (now or dt.datetime.now(dt.timezone.utc)).astimezone(zoneinfo.ZoneInfo(data["timezone"])).date()
+            if data["day"] != today.isoformat():
+                return None  # yesterday's: the next one says what is still due
+            sections = [{"heading": str(s["heading"]), "lines": [str(x) for x in s["lines"]]} for s in data["sections"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, zoneinfo.ZoneInfoNotFoundError):
+            return None
+        return {"subject": str(data.get("subject", "")), "sections": sections}
+
     # --- the panel --------------------------------------------------------------------------
 
     def overview(self) -> dict:
@@ -164,7 +177,8 @@ class Training:
         lang = self.language()
         tr = translation(lang)
         _ = tr.gettext
-        out = {"lang": lang, "words": words(_), "workbooks": self.workbooks(tr), "assessments": [], "problem": ""}
+        out = {"lang": lang, "words": words(_), "workbooks": self.workbooks(tr), "assessments": [], "problem": "",
+               "reminder": self.reminder()}
         try:
             out["assessments"] = self.assessments(_)
         except Exception:  # noqa: BLE001 - the workbooks still show; the reason goes to the server log
@@ -233,5 +247,6 @@ def words(_) -> dict[str, str]:
     """The panel's own words."""
     return {"title": _("My training"), "workbooks": _("Workbooks"), "assessments": _("Assessments"),
             "noAssessments": _("No assessment has been released to you yet."), "working": _("One moment…"),
+            "reminder": _("Today's reminder"),
             # JupyterLab's link for keyboard and screen-reader users, which its language packs leave in English.
             "skipLink": _("Skip to the main panel")}

@@ -92,6 +92,7 @@ class Day:
     reviews: tuple[Review, ...]
     forgetting: tuple[Forgetting, ...]
     soon_days: int = 3
+    timezone: str = "UTC"  # the course's: whose calendar ``today`` is a day of
 
 
 def _date(tr, when: dt.date | dt.datetime) -> str:

@@ -137,7 +137,10 @@ def _show(day: Day, letters: list[Letter], settings: MailSettings, tr, lang: str
 
 
 def publish(course_root: Path, day: Day, letters: list[Letter], lang: str) -> None:
-    """Each trainee's letter of the day for their panel; a trainee with none gets their old one removed."""
+    """Each trainee's letter of the day for their panel; a trainee with none gets their old one removed.
+
+    On a hub the server's start copies it into the trainee's home (``hub.workbooks.update_reminder``).
+    """
     from ..files import write_text
 
     folder = course_root / sentlog.FOLDER / PANEL
@@ -148,7 +151,7 @@ def publish(course_root: Path, day: Day, letters: list[Letter], lang: str) -> No
         if letter is None:
             path.unlink(missing_ok=True)
             continue
-        data = {"day": day.today.isoformat(), "lang": lang, "subject": letter.subject,
+        data = {"day": day.today.isoformat(), "timezone": day.timezone, "lang": lang, "subject": letter.subject,
                 "sections": [{"heading": h, "lines": list(lines)} for h, lines in letter.sections],
                 "closing": list(letter.closing)}
         write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
