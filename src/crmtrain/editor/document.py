@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from .formschema import NO_DEFAULT, keys_at
+from .formschema import NO_DEFAULT, format_at, keys_at
 
 MULTILINE = "\n"
 
@@ -154,6 +154,25 @@ def _fresh(value: Any, loc: tuple, defaults) -> Any:
         return CommentedSeq([_fresh(v, (*loc, i), defaults) for i, v in enumerate(value)])
     if isinstance(value, str) and MULTILINE in value.strip():
         return LiteralScalarString(value if value.endswith(MULTILINE) else value + MULTILINE)
+    if isinstance(value, str):
+        return _scalar(value, loc)
+    return value
+
+
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
+
+
+def _scalar(value: str, loc: tuple) -> Any:
+    """A new one-line text as the file's author would write it: a date as a date, a time quoted."""
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    if format_at(loc) == "date":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value  # not a date yet: the form shows the problem; the file keeps what was typed
+    if _CLOCK.match(value):
+        return SingleQuotedScalarString(value)  # "09:00" unquoted is a number to YAML 1.1 readers
     return value
 
 

@@ -16,48 +16,9 @@ from typing import Any
 
 from .. import i18n
 from ..regulation.positions import Loc
+from .labels import ENUM_LABELS, LABELS, MODEL_LABELS
 
 NO_DEFAULT = object()
-
-
-def N_(text: str) -> str:
-    """Mark a msgid for extraction; translated when the schema is made."""
-    return text
-
-
-# Field name -> label. The names are the format's keys; a key not listed keeps its model title.
-LABELS = {
-    "meta": N_("About the regulation"), "summary": N_("1. Summary"), "order_processing": N_("2. Order processing"),
-    "client_work": N_("3. Working with clients"), "questions": N_("Questions"), "assessments": N_("Assessments"),
-    "company": N_("Company"), "crm": N_("CRM system"), "language": N_("Language"), "version": N_("Version"),
-    "effective_date": N_("Effective from"), "specialist": N_("Responsible specialist"), "name": N_("Name"),
-    "contact": N_("Contact"), "role": N_("Role"), "pass_mark": N_("Pass mark, %"), "intro": N_("Introduction"),
-    "topics": N_("Topics"), "id": N_("Id"), "kind": N_("Kind"), "title": N_("Title"), "body": N_("Text"),
-    "blocks": N_("Blocks"), "links": N_("Links"), "images": N_("Images"), "url": N_("Address"),
-    "path": N_("File"), "alt": N_("Description of the picture"), "processes": N_("Processes"),
-    "description": N_("Description"), "steps": N_("Steps"), "label": N_("Text"), "instructions": N_("What to do in the CRM"),
-    "next": N_("Next step"), "branches": N_("Branches"), "lead_classification": N_("Lead classification"),
-    "criteria": N_("Criteria"), "values": N_("Values"), "value_labels": N_("Value labels"), "classes": N_("Lead classes"),
-    "rules": N_("Rules"), "when": N_("When"), "then": N_("Class"), "note": N_("Note"), "proposal": N_("Commercial proposal"),
-    "sources": N_("Sources"), "source": N_("Source"), "contact_timing": N_("Contact deadlines"),
-    "calendar": N_("Working calendar"), "timezone": N_("Time zone"), "workdays": N_("Working days"),
-    "opens": N_("Opens at"), "closes": N_("Closes at"), "holidays": N_("Holidays"), "deadline": N_("Deadline"),
-    "minutes": N_("Minutes"), "hours": N_("Hours"), "days": N_("Days"), "event": N_("Event"), "channel": N_("Channel"),
-    "conversion": N_("Lead becomes a client"), "pipeline": N_("Deal pipeline"), "statuses": N_("Statuses"),
-    "terminal": N_("Final status"), "transitions": N_("Transitions"), "from": N_("From"), "to": N_("To"),
-    "requires": N_("Required fields"), "fields": N_("Deal fields"), "tasks": N_("Tasks"), "task": N_("Task"),
-    "due": N_("Due"), "attach_to": N_("Attached to"), "refs": N_("Tests the items"), "topic": N_("Test area"),
-    "type": N_("Question type"), "text": N_("Text"), "options": N_("Options"), "answer": N_("Correct answer"),
-    "tolerance": N_("Tolerance"), "unit": N_("Unit"), "explanation": N_("Explanation"), "points": N_("Points"),
-    "pool": N_("Pool"), "partial_credit": N_("Partial credit"), "initial": N_("Initial assessment"),
-    "followup": N_("Follow-up assessment"), "due_days": N_("Days to complete"),
-    "after_days": N_("Opens days after the previous one is submitted"), "include": N_("Questions asked of everyone"),
-    "draw": N_("Drawn questions"), "count": N_("How many"), "slots": N_("Per-trainee questions"),
-    "one_of": N_("One of the questions"), "case": N_("Case from the rules"), "process": N_("Process"),
-    "show_answers": N_("Show the correct answers in the feedback"), "min": N_("From"), "max": N_("To"),
-    "approver": N_("Approved by"), "action": N_("Action"), "answer_from": N_("Correct answer from the rules"),
-    "pipelines": N_("Deal pipelines"),
-}
 
 
 @functools.lru_cache(maxsize=4)
@@ -77,15 +38,23 @@ def form_schema(lang: str) -> dict[str, Any]:
     tr = i18n.translation(lang)
     schema = copy.deepcopy(json_schema(lang))  # descriptions (hover help) already in ``lang``
     schema.pop("$schema", None)
-    _fit(schema, tr)
-    for model in schema.get("$defs", {}).values():
-        _fit(model, tr)
+    _fit(schema, tr, "")
+    for name, model in schema.get("$defs", {}).items():
+        _fit(model, tr, name)
         if model.get("description") and "properties" in model:
             model["description"] = tr.gettext(model["description"])
     return schema
 
 
-def _fit(node: dict, tr) -> None:
+def _label_enum(node: dict, tr) -> None:
+    """Each enum value's label in the specialist's language, for the form's pick lists."""
+    for target in (node, node.get("items") or {}):
+        if "enum" in target:
+            target["x-labels"] = {v: tr.gettext(ENUM_LABELS[v]) for v in target["enum"] if v in ENUM_LABELS}
+
+
+def _fit(node: dict, tr, model: str) -> None:
+    _label_enum(node, tr)
     for key, prop in node.get("properties", {}).items():
         options = [o for o in prop.get("anyOf", ()) if o.get("type") != "null"]
         if len(options) == 1 and len(prop["anyOf"]) == 2:  # "X or null": an optional X
@@ -96,15 +65,23 @@ def _fit(node: dict, tr) -> None:
             del prop["anyOf"]
         if prop.get("default", 0) is None:
             del prop["default"]
-        prop["title"] = tr.gettext(LABELS[key]) if key in LABELS else prop.get("title") or key.replace("_", " ").capitalize()
+        label = MODEL_LABELS.get(f"{model}.{key}") or LABELS.get(key)
+        prop["title"] = tr.gettext(label) if label else prop.get("title") or key.replace("_", " ").capitalize()
         if prop.get("description"):
             prop["description"] = tr.gettext(prop["description"])
+        _label_enum(prop, tr)
 
 
 def default_at(loc: Loc) -> Any:
     """The schema's default for the field at ``loc`` (NO_DEFAULT when it has none)."""
     node = _node_at(loc)
     return NO_DEFAULT if node is None else node.get("default", NO_DEFAULT)
+
+
+def format_at(loc: Loc) -> str | None:
+    """The string format ("date") the schema gives the field at ``loc``, if any."""
+    node = _node_at(loc)
+    return resolve(raw_schema(), node).get("format") if node is not None else None
 
 
 def keys_at(loc: Loc) -> list[str]:

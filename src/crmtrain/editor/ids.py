@@ -47,7 +47,7 @@ def make_id(title: str, taken: set[str] | frozenset[str] = frozenset(), fallback
     return candidate
 
 
-NAMED_BY = ("title", "label", "name", "text", "event", "case")  # the field an item's id is made from
+NAMED_BY = ("title", "label", "name", "text", "event", "case", "task", "when")  # the field an item's id is made from
 
 
 def fill(data, schema: dict, path: tuple = ()) -> list[tuple[tuple, str]]:
@@ -70,12 +70,14 @@ def _fill(data, node: dict, loc: tuple, root: dict, found: list) -> None:
     elif isinstance(data, list) and isinstance(node.get("items"), dict):
         item_schema = resolve(root, node["items"])
         wants_id = "id" in item_schema.get("properties", {})
+        untitled = not set(NAMED_BY) & set(item_schema.get("properties", {}))
         taken = {d.get("id") for d in data if isinstance(d, dict) and d.get("id")}
         for i, item in enumerate(data):
             if wants_id and isinstance(item, dict) and not item.get("id"):
                 title = next((item[k] for k in NAMED_BY if isinstance(item.get(k), str) and item[k].strip()), "")
-                if title:
-                    new = make_id(title, taken)
+                if title or (untitled and any(v not in (None, "", [], {}) for v in item.values())):
+                    # an item that has no title at all (a slot) is named after its list: "slot-2"
+                    new = make_id(title, taken, fallback=str(loc[-1]).rstrip("s") if loc else "item")
                     taken.add(new)
                     found.append(((*loc, i, "id"), new))
             _fill(item, item_schema, (*loc, i), root, found)

@@ -26,6 +26,11 @@ WORDS = {
     "client_work": N_("3. Working with clients"), "questions": N_("Questions"), "assessments": N_("Assessments"),
     "rule": N_("Rule"), "note": N_("Note"), "any": N_("any"), "uncovered": N_("Leads no rule classifies"),
     "transitions": N_("Allowed transitions (row: from, column: to)"), "addPipeline": N_("Add a pipeline"),
+    "up": N_("Move up"), "down": N_("Move down"), "from": N_("From"), "to": N_("To"),
+    "unknownStatus": N_("a transition between statuses this pipeline does not have"),
+    "stateDiagram": N_("Statuses and transitions"), "weekday": N_("Day of the week"),
+    "answerWritten": N_("No: the correct answer is written in the question"), "yes": N_("yes"), "no": N_("no"),
+    "tryCase": N_("Try this case as a trainee"),
 }
 
 
