@@ -16,7 +16,11 @@ import * as React from 'react';
 import * as api from './api';
 import { AnswerField, AssessmentField, ChoiceWidget, DiagramField, IContext, MarkdownWidget, QuestionField } from './fields';
 import { BUTTONS, ClientWorkField } from './lists';
+import { AnswerFromField } from './answerfrom';
+import { CalendarField } from './calendar';
 import { LeadTableField } from './leadtable';
+import { PipelineField } from './matrix';
+import { TableField } from './tables';
 import { errorSchema, fieldId, getIn, parsePointer, setIn, uiSchemaFor } from './model';
 
 const CHECK_DELAY = 80; // ms after the last edit
@@ -25,7 +29,10 @@ const POLL = 2000; // ms between looks at the file on disk
 const FIELDS = {
   answer: AnswerField,
   process: DiagramField,
-  pipeline: DiagramField,
+  pipeline: PipelineField,
+  table: TableField,
+  calendar: CalendarField,
+  answerFrom: AnswerFromField,
   question: QuestionField,
   assessment: AssessmentField,
   leadTable: LeadTableField,
@@ -45,7 +52,7 @@ interface IState {
 }
 
 /** The editor's state and its server round trips, as a React component. */
-export class RegulationEditorView extends React.Component<{ path: string; context: Omit<IContext, 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion' | 'items' | 'questions'>; onDirty: (dirty: boolean) => void }, IState> {
+export class RegulationEditorView extends React.Component<{ path: string; context: Omit<IContext, 'data' | 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion' | 'items' | 'questions'>; onDirty: (dirty: boolean) => void }, IState> {
   state: IState = { loaded: null, data: {}, checked: null, part: 'meta', dirty: false, status: '', error: '', changedOnDisk: false };
   private timer = 0;
   private items: [string, string][] = [];
@@ -170,6 +177,7 @@ export class RegulationEditorView extends React.Component<{ path: string; contex
     const problems = checked?.problems ?? [];
     const context: IContext = {
       ...this.props.context,
+      data,
       words,
       kinds: loaded.kinds,
       diagrams: checked?.diagrams ?? {},
@@ -256,7 +264,7 @@ export class RegulationEditorView extends React.Component<{ path: string; contex
 
 /** The editor as a JupyterLab main-area widget. */
 export class RegulationEditor extends ReactWidget {
-  constructor(readonly path: string, private readonly context: Omit<IContext, 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion' | 'items' | 'questions'>) {
+  constructor(readonly path: string, private readonly context: Omit<IContext, 'data' | 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion' | 'items' | 'questions'>) {
     super();
     this.addClass('crmtrain-editor-widget');
   }

@@ -15,6 +15,7 @@ import { IAsked, IKind } from './api';
 
 /** What the editor shares with its fields. */
 export interface IContext {
+  data: Record<string, any>;
   words: Record<string, string>;
   kinds: Record<string, IKind>;
   diagrams: Record<string, string>;
@@ -110,7 +111,7 @@ export function choice(choices: [string, string][], ui: any = {}): any {
 }
 
 /** uiSchema for a list of references, each picked from `choices`. */
-function choices(ui: any, list: [string, string][]): any {
+export function choices(ui: any, list: [string, string][]): any {
   return { ...ui, items: choice(list, ui?.items) };
 }
 
@@ -121,7 +122,7 @@ function Plain(props: FieldProps): JSX.Element {
   return <ObjectField {...props} uiSchema={ui} />;
 }
 
-/** A process (or a pipeline): its form, and its diagram redrawn live beside it. */
+/** A process: its form, and its flowchart redrawn live beside it. */
 export function DiagramField(props: FieldProps): JSX.Element {
   const context = props.formContext as IContext;
   const value = props.formData ?? {};
@@ -134,13 +135,6 @@ export function DiagramField(props: FieldProps): JSX.Element {
     const item = ui.steps?.items ?? {};
     const branches = item.branches ?? {};
     ui.steps = { ...ui.steps, items: { ...item, next: choice(steps, item.next), branches: { ...branches, items: { ...(branches.items ?? {}), next: choice(steps, branches.items?.next) } } } };
-  }
-  if (Array.isArray(value.statuses)) {
-    const statuses = named(value.statuses, 'name');
-    const fields = named(value.fields, 'label');
-    const t = ui.transitions?.items ?? {};
-    ui.initial = choice(statuses, ui.initial);
-    ui.transitions = { ...ui.transitions, items: { ...t, from: choice(statuses, t.from), to: choice(statuses, t.to), requires: choices(t.requires, fields) } };
   }
   return (
     <div className="crmtrain-editor-split">
@@ -188,6 +182,7 @@ export function AnswerField(props: FieldProps): JSX.Element {
   const value = props.formData;
   const set = (v: unknown) => props.onChange(v);
   const id = props.idSchema.$id;
+  const words = (props.formContext as IContext).words;
   let input: JSX.Element;
   switch (options.key) {
     case 'option':
@@ -245,8 +240,8 @@ export function AnswerField(props: FieldProps): JSX.Element {
           {order.map((cid, i) => (
             <li key={cid}>
               {`${cid}: ${text[cid] ?? ''}`}
-              <button type="button" disabled={i === 0} onClick={() => move(i, -1)} aria-label="up">↑</button>
-              <button type="button" disabled={i === order.length - 1} onClick={() => move(i, 1)} aria-label="down">↓</button>
+              <button type="button" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`${words.up}: ${text[cid] ?? cid}`}>↑</button>
+              <button type="button" disabled={i === order.length - 1} onClick={() => move(i, 1)} aria-label={`${words.down}: ${text[cid] ?? cid}`}>↓</button>
             </li>
           ))}
         </ol>

@@ -34,8 +34,8 @@ export const BUTTONS = {
     );
   },
   RemoveButton: button(w => w.remove ?? 'Remove', 'remove'),
-  MoveUpButton: button(() => '↑', 'up'),
-  MoveDownButton: button(() => '↓', 'down'),
+  MoveUpButton: button(w => w.up ?? '↑', 'up'),
+  MoveDownButton: button(w => w.down ?? '↓', 'down'),
   CopyButton: button(() => '⧉', 'copy')
 };
 const ADD = button(w => w.add ?? 'Add', 'add');

@@ -34,11 +34,11 @@ export function getIn(data: any, path: (string | number)[]): any {
 }
 
 /** Texts that are paragraphs rather than one line. */
-const MULTILINE = new Set(['body', 'intro', 'instructions', 'explanation', 'description', 'text', 'note', 'action']);
+export const MULTILINE = new Set(['body', 'intro', 'instructions', 'explanation', 'description', 'text', 'note', 'action']);
 /** Texts written in Markdown, shown with a preview. */
 const MARKDOWN = new Set(['body', 'intro']);
 /** Which field of an item its title is: the item's heading in lists. */
-export const NAMED_BY = ['title', 'label', 'name', 'text', 'event', 'case'];
+export const NAMED_BY = ['title', 'label', 'name', 'text', 'event', 'case', 'task', 'when'];
 
 /** Follow $ref; of "X or null", X. */
 export function resolve(root: any, node: any): any {
@@ -83,6 +83,9 @@ export function uiSchemaFor(root: any, node: any, key = '', depth = 0): any {
   if (key === 'id') {
     ui['ui:readonly'] = true;
   }
+  if (schema.enum && schema['x-labels']) {
+    ui['ui:enumNames'] = schema.enum.map((v: string) => schema['x-labels'][v] ?? v);
+  }
   if (schema.properties) {
     for (const [name, prop] of Object.entries<any>(schema.properties)) {
       ui[name] = uiSchemaFor(root, prop, name, depth + 1);
@@ -94,6 +97,10 @@ export function uiSchemaFor(root: any, node: any, key = '', depth = 0): any {
   if (schema.items) {
     ui.items = uiSchemaFor(root, schema.items, key, depth + 1);
     ui['ui:options'] = { ...(ui['ui:options'] ?? {}), orderable: true };
+    const item = resolve(root, schema.items);
+    if (TABLE_ROWS.has(defName(schema.items) ?? '') || item.format === 'date') {
+      ui['ui:field'] = 'table';
+    }
   }
   return ui;
 }
@@ -105,8 +112,13 @@ export const CUSTOM_FIELDS: Record<string, string> = {
   LeadClassification: 'leadTable',
   Question: 'question',
   Assessment: 'assessment',
-  ClientWork: 'clientWork'
+  ClientWork: 'clientWork',
+  Calendar: 'calendar',
+  AnswerFrom: 'answerFrom'
 };
+
+/** Models whose lists are drawn as tables (a row per item, a typed cell per field). */
+export const TABLE_ROWS = new Set(['TimingRule', 'TaskRule', 'Status', 'DealField']);
 
 /** The problems under `part`, as rjsf's extraErrors (an error schema). */
 export function errorSchema(problems: IProblem[], part: string): any {

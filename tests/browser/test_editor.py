@@ -84,6 +84,35 @@ def test_a_form_edit_of_a_hand_written_file_changes_only_the_edited_values(brows
     expect(editor.locator("#root_company")).to_have_value("ООО «Окна Плюс»")
 
 
+def test_table_and_matrix_edits_of_a_hand_written_file_change_only_those_values(browser, specialist_lab, folder, page):
+    path = folder / "tables.yaml"
+    shutil.copy(HAND_WRITTEN, path)
+    before = path.read_text(encoding="utf-8")
+    editor = open_editor(page, specialist_lab, "tables.yaml")
+    editor.get_by_role("tab", name="3. Работа с клиентами").click()
+    editor.locator("#root_contact_timing_rules_0_deadline").fill("20")
+    editor.get_by_label("Пятница: Конец рабочего дня").fill("16:45")
+    add_row(editor, "root_contact_timing_calendar_holidays")
+    editor.locator("#root_contact_timing_calendar_holidays_1").fill("2027-05-09")
+    allow(editor, "Новая → Проиграна")
+    editor.locator("#root_tasks_rules_0_due").fill("в тот же день")
+    wait_checked(page)
+    save(page)
+    assert changed_lines(before, path.read_text(encoding="utf-8")) == [
+        "+      - 2027-05-09",
+        "+      hours:",
+        "+        fri:",
+        "+          opens: '09:00'",
+        "+          closes: '16:45'",
+        "-      deadline: {minutes: 30}   # полчаса рабочего времени",
+        "+      deadline: {minutes: 20}   # полчаса рабочего времени",
+        "+    - from: new",
+        "+      to: lost",
+        "-      due: на следующий рабочий день",
+        "+      due: в тот же день",
+    ]
+
+
 def test_an_edit_in_a_text_editor_reloads_the_form(browser, specialist_lab, folder, page):
     path = folder / "both.yaml"
     shutil.copy(HAND_WRITTEN, path)
@@ -136,6 +165,10 @@ def pick(editor, field_id: str, value: str) -> None:
     select.select_option(value)
 
 
+# The pick lists read in the regulation's language, not the format's words.
+STEP_KINDS = {"start": "Начало процесса", "action": "Действие", "decision": "Решение", "end": "Конец процесса"}
+QUESTION_TYPES = {"single": "Один ответ", "numeric": "Число", "true_false": "Верно или неверно"}
+TOPICS = {"technical": "Техническая часть", "sales": "Продажи", "processes": "Процессы"}
 STEPS = [("start", "Клиент сообщил о проблеме"), ("action", "Зарегистрировать рекламацию"),
          ("decision", "Что это за обращение?"), ("end", "Дефект устранён"), ("end", "Возврат оформлен")]
 # The decision has three ways out, one of them back to registering (a loop).
@@ -149,7 +182,7 @@ def add_complaints_process(editor, page) -> None:
     editor.locator("#root_processes_1_description").fill("От обращения клиента до устранения дефекта или возврата.")
     for n, (kind, label) in enumerate(STEPS):
         add(editor, "root_processes_1_steps")
-        editor.locator(f"#root_processes_1_steps_{n}_kind").select_option(kind)
+        editor.locator(f"#root_processes_1_steps_{n}_kind").select_option(label=STEP_KINDS[kind])
         editor.locator(f"#root_processes_1_steps_{n}_label").fill(label)
         if kind in ("action", "decision"):
             editor.locator(f"#root_processes_1_steps_{n}_role").fill("Менеджер по продажам")
@@ -163,17 +196,44 @@ def add_complaints_process(editor, page) -> None:
     expect(editor.locator(".crmtrain-editor-diagram svg")).to_have_count(2)
 
 
+def add_row(editor, table_id: str) -> None:
+    """Click a table's own "+ Добавить" under its rows."""
+    editor.locator(f"#{table_id} > .crmtrain-editor-add-row").click()
+
+
+def allow(editor, transition: str, *required: str) -> None:
+    """Tick a cell of a pipeline's transition matrix ("Новая → В работе") and the fields it requires."""
+    editor.get_by_label(transition, exact=True).check()
+    for field in required:
+        editor.get_by_label(f"{transition}: {field}", exact=True).check()
+
+
 def add_status_in_work(editor) -> None:
-    add(editor, "root_pipeline_statuses")
+    """A status in the statuses' table, and its transitions ticked in the matrix."""
+    add_row(editor, "root_pipeline_statuses")
     editor.locator("#root_pipeline_statuses_3_name").fill("В работе")
     editor.locator("#root_pipeline_statuses_3_description").fill("Менеджер готовит коммерческое предложение.")
-    for t, (source, target, field) in enumerate([("new", "v-rabote", "budget"), ("v-rabote", "won", "budget"),
-                                                ("v-rabote", "lost", "loss_reason")], start=2):
-        add(editor, "root_pipeline_transitions")
-        pick(editor, f"root_pipeline_transitions_{t}_from", source)
-        pick(editor, f"root_pipeline_transitions_{t}_to", target)
-        add(editor, f"root_pipeline_transitions_{t}_requires")
-        pick(editor, f"root_pipeline_transitions_{t}_requires_0", field)
+    allow(editor, "Новая → В работе", "Бюджет")
+    allow(editor, "В работе → Успешно закрыта", "Бюджет")
+    allow(editor, "В работе → Проиграна", "Причина проигрыша")
+
+
+def fill_contact_rules_tasks_and_calendar(editor) -> None:
+    """A second contact deadline in calendar days, a second task, Friday's short day, a holiday."""
+    add_row(editor, "root_contact_timing_rules")
+    editor.locator("#root_contact_timing_rules_1_event").fill("Клиент попросил перезвонить позже")
+    editor.locator("#root_contact_timing_rules_1_action").fill("Перезвонить в названный клиентом день")
+    editor.locator("#root_contact_timing_rules_1_deadline").fill("1")
+    editor.locator("#root_contact_timing_rules_1_deadline ~ select").select_option(label="Календарных дней")
+    editor.locator("#root_contact_timing_rules_1_channel").select_option(label="Звонок")
+    editor.get_by_label("Пятница: Конец рабочего дня").fill("16:45")
+    add_row(editor, "root_contact_timing_calendar_holidays")
+    editor.locator("#root_contact_timing_calendar_holidays_0").fill("2027-01-01")
+    add_row(editor, "root_tasks_rules")
+    editor.locator("#root_tasks_rules_1_when").fill("Клиент получил коммерческое предложение")
+    editor.locator("#root_tasks_rules_1_task").fill("Узнать решение клиента")
+    editor.locator("#root_tasks_rules_1_attach_to").select_option(label="Сделка")
+    editor.locator("#root_tasks_rules_1_due").fill("через 2 рабочих дня")
 
 
 TENDER = ["Заявка на тендер подана", "Тендер выигран", "Тендер проигран"]
@@ -184,16 +244,16 @@ def add_tender_pipeline(editor) -> None:
     editor.get_by_role("button", name="+ Добавить воронку").click()
     editor.locator("#root_pipelines_1_title").fill("Тендеры")
     editor.locator("#root_pipelines_1_body").fill("Госзакупки и тендеры крупных заказчиков.")
+    add_row(editor, "root_pipelines_1_fields")
+    editor.locator("#root_pipelines_1_fields_0_label").fill("Номер закупки")
     for n, name in enumerate(TENDER):
-        add(editor, "root_pipelines_1_statuses")
+        add_row(editor, "root_pipelines_1_statuses")
         editor.locator(f"#root_pipelines_1_statuses_{n}_name").fill(name)
         if n:
             editor.locator(f"#root_pipelines_1_statuses_{n}_terminal").check()
     pick(editor, "root_pipelines_1_initial", make_id(TENDER[0]))
-    for t, target in enumerate(TENDER[1:]):
-        add(editor, "root_pipelines_1_transitions")
-        pick(editor, f"root_pipelines_1_transitions_{t}_from", make_id(TENDER[0]))
-        pick(editor, f"root_pipelines_1_transitions_{t}_to", make_id(target))
+    allow(editor, f"{TENDER[0]} → {TENDER[1]}", "Номер закупки")
+    allow(editor, f"{TENDER[0]} → {TENDER[2]}")
     expect(editor.locator(".crmtrain-editor-diagram svg")).to_have_count(2)
 
 
@@ -203,7 +263,9 @@ QUESTIONS = [
      ["В профиле, раздел «Безопасность»", "В настройках воронки"]),
     ("single", "technical", "access", "followup", "Кому можно сообщить свой пароль от amoCRM?",
      ["Никому", "Руководителю отдела"]),
-    ("numeric", "sales", "contact-timing", "initial", "За сколько рабочих часов нужно позвонить по новой заявке?", 2),
+    # its key taken from the contact rule, chosen in the "from the rules" chooser
+    ("numeric", "sales", "contact-timing", "initial", "За сколько рабочих часов нужно позвонить по новой заявке?",
+     "timing-new-lead"),
     ("numeric", "sales", "contact-timing", "followup", "Сколько рабочих часов есть у менеджера на первый звонок?", 2),
     ("true_false", "processes", "order", "initial", "Заказ оформляется только после проверки реквизитов.", True),
     ("true_false", "processes", "order", "followup", "Реквизиты клиента можно не проверять.", False),
@@ -212,8 +274,8 @@ QUESTIONS = [
 
 def add_question(editor, n: int, kind: str, topic: str, ref: str, pool: str, text: str, answer) -> None:
     add(editor, "root")
-    editor.locator(f"#root_{n}_type").select_option(kind)
-    editor.locator(f"#root_{n}_topic").select_option(topic)
+    editor.locator(f"#root_{n}_type").select_option(label=QUESTION_TYPES[kind])
+    editor.locator(f"#root_{n}_topic").select_option(label=TOPICS[topic])
     editor.locator(f"#root_{n}_text").fill(text)
     editor.locator(f"#root_{n}_pool").fill(pool)
     editor.locator(f"#root_{n}_explanation").fill("Так сказано в регламенте.")
@@ -224,6 +286,12 @@ def add_question(editor, n: int, kind: str, topic: str, ref: str, pool: str, tex
             add(editor, f"root_{n}_options")
             editor.locator(f"#root_{n}_options_{k}_text").fill(option)
         pick(editor, f"root_{n}_answer", make_id(answer[0]))
+    elif kind == "numeric" and isinstance(answer, str):
+        chooser = editor.locator(f"#root_{n}_answer_from_kind")
+        expect(chooser.locator("option[value='contact_deadline']")).to_have_text("Срок связи")
+        chooser.select_option("contact_deadline")
+        pick(editor, f"root_{n}_answer_from_contact_deadline", answer)
+        editor.locator(f"#root_{n}_unit").fill("рабочих часов")
     elif kind == "numeric":
         editor.locator(f"#root_{n}_answer").fill(str(answer))
         editor.locator(f"#root_{n}_unit").fill("рабочих часов")
@@ -247,6 +315,7 @@ def test_a_specialist_writes_a_whole_regulation_from_init_by_clicks_and_typing(b
 
     editor.get_by_role("tab", name="3. Работа с клиентами").click()
     editor.get_by_label("Правило 1: Бюджет").fill(">= 200000")
+    fill_contact_rules_tasks_and_calendar(editor)
     add_status_in_work(editor)
     add_tender_pipeline(editor)
 
@@ -262,6 +331,7 @@ def test_a_specialist_writes_a_whole_regulation_from_init_by_clicks_and_typing(b
     written = path.read_text(encoding="utf-8")
     assert "\n  pipelines:\n" in written and "\n  pipeline:\n" not in written
     assert written.count("\n  - id: ") == 12  # the questions, at the top level's indentation
+    assert "calendar_days: 1" in written and "closes: '16:45'" in written and "- 2027-01-01" in written
 
     checked = subprocess.run([sys.executable, "-m", "crmtrain", "check", str(path)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -278,6 +348,14 @@ def test_a_specialist_writes_a_whole_regulation_from_init_by_clicks_and_typing(b
     expect(editor.locator("#root_processes_1_steps_2_branches_2_next")).to_have_value(make_id(STEPS[1][1]))
     editor.get_by_role("tab", name="3. Работа с клиентами").click()
     expect(editor.locator("#root_pipelines_1_title")).to_have_value("Тендеры")
+    expect(editor.get_by_label(f"{TENDER[0]} → {TENDER[1]}: Номер закупки", exact=True)).to_be_checked()
+    expect(editor.get_by_label(f"{TENDER[1]} → {TENDER[0]}", exact=True)).not_to_be_checked()
+    expect(editor.get_by_label("В работе → Проиграна: Причина проигрыша", exact=True)).to_be_checked()
+    expect(editor.locator("#root_contact_timing_rules_1_deadline")).to_have_value("1")
+    expect(editor.get_by_label("Пятница: Конец рабочего дня")).to_have_value("16:45")
+    expect(editor.get_by_label("Четверг: Конец рабочего дня")).to_have_value("18:00")
+    expect(editor.locator("#root_tasks_rules_1_attach_to")).to_have_value("deal")
     editor.get_by_role("tab", name="Вопросы").click()
+    expect(editor.locator("#root_8_answer_from_contact_deadline")).to_have_value("timing-new-lead")
     expect(editor.locator("#root_11_text")).to_have_value(QUESTIONS[-1][4])
     expect(editor.locator(".crmtrain-editor-problems")).to_contain_text("Проблем нет")
