@@ -150,3 +150,50 @@ def grade_and_compare(course, tmp_path, assessment: str) -> dict[str, tuple]:
     ours = lateness(course.db_url, assessment)
     assert ours == stock
     return ours
+
+
+@pytest.fixture
+def cohort(course, tmp_path):
+    """The fixture course: the initial released ten days ago (seven to take it); three trainees."""
+    today = timetable.today(course)
+    staff = tmp_path / "staff.csv"
+    staff.write_text("id,name,email,start\nold,Olga,o@x.ru,\nnew,Nina,n@x.ru,"
+                     f"{today - dt.timedelta(days=5)}\nnext,Pavel,p@x.ru,{today + dt.timedelta(days=3)}\n", encoding="utf-8")
+    roster.import_roster(course, staff)
+    release.release(course, "initial", at=dt.datetime.utcnow() - dt.timedelta(days=10))
+    return course, today
+
+
+def test_status_lists_each_trainee_s_own_dates_overdue_first(cohort, capsys):
+    from crmtrain.cli import main
+
+    course, today = cohort
+    assert main(["status", "initial", "--course", str(course.root)]) == 0
+    lines = capsys.readouterr().out.splitlines()[2:5]
+    assert [(line.split()[0], standing in line) for line, standing in zip(lines, ("overdue", "due soon", "not open yet"))] == [
+        ("old", True), ("new", True), ("next", True)]
+    rows = [line.split() for line in lines]
+    assert rows[1][3] == str(today + dt.timedelta(days=2)) and rows[2][2] == str(today + dt.timedelta(days=3))
+    assert main(["extend", "old", "initial", "--days", "30", "--course", str(course.root)]) == 0
+    assert "old: initial is due" in capsys.readouterr().out
+    assert main(["status", "initial", "--course", str(course.root)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[2].split()[0] == "new" and "* moved by the specialist" in out
+    assert [line.split()[0] for line in out.splitlines()[2:5]] == ["new", "old", "next"]  # old is open again
+
+
+@pytest.mark.parametrize("args, message", [
+    (["zed", "initial", "--days", "2"], "'zed' is not on the roster of crm-test"),
+    (["old", "initial", "--to", "2020-01-01"], "old's initial cannot be due before everybody's date"),
+    (["old", "initial", "--days", "-30"], "old's initial cannot be due before everybody's date"),
+    (["old", "initial", "--to", "2027-02-30"], "--to '2027-02-30' is not a date: use YYYY-MM-DD or DD.MM.YYYY"),
+    (["old", "followup", "--days", "2"], "followup has no date for old yet: it is not released"),
+])
+def test_extend_refuses_what_nbgrader_cannot_do_and_changes_nothing(cohort, capsys, args, message):
+    from crmtrain.cli import main
+
+    course, _ = cohort
+    before = (course.root / "schedule.json").read_bytes()
+    assert main(["extend", *args, "--course", str(course.root)]) == 2
+    assert message in capsys.readouterr().err
+    assert (course.root / "schedule.json").read_bytes() == before

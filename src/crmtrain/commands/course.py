@@ -1,4 +1,4 @@
-"""The specialist's assessment commands: roster, release, status, collect, grade, feedback.
+"""The specialist's assessment commands: roster, extend, release, status, collect, grade, feedback.
 
 Each is a few lines over :mod:`crmtrain.grading` (nbgrader's Python API) that print what
 happened in the course's time zone, in the language of the regulation the course was built
@@ -45,7 +45,8 @@ def roster_import(course_dir: str, csv_path: str, out: TextIO) -> int:
     r = import_roster(course, csv_path)
     out.write(_("Roster of {course}: {added} added, {updated} updated, {unchanged} unchanged").format(
         course=course.course_id, added=len(r.added), updated=len(r.updated), unchanged=len(r.unchanged)))
-    out.write(_("; {n} not in the file kept").format(n=len(r.not_in_file)) + "\n" if r.not_in_file else "\n")
+    out.write(_("; {n} not in the file kept").format(n=len(r.not_in_file)) if r.not_in_file else "")
+    out.write(_("; start days changed for {n}").format(n=len(r.starts_changed)) + "\n" if r.starts_changed else "\n")
     return 0
 
 
@@ -74,8 +75,9 @@ def _points(points: float) -> str:
 
 
 def status(course_dir: str, assessment: str | None, out: TextIO) -> int:
-    """Per assessment: who fetched, submitted, is late, was graded, with scores."""
+    """Per assessment, each trainee's own dates and standing (overdue first), submissions and scores."""
     from ..grading.verbs.status import status as course_status
+    from ..rules.schedule import LABELS
 
     course = _open(course_dir)
     for st in course_status(course, _chosen(assessment)):
@@ -87,19 +89,52 @@ def status(course_dir: str, assessment: str | None, out: TextIO) -> int:
                         assessment=st.assessment, due=_local(course, st.due), timezone=course.timezone,
                         fetched=st.count("fetched"), submitted=st.count("submitted"), late=st.count("late"),
                         graded=st.count("graded"), total=len(st.trainees)) + "\n")
-        out.write(f"  {_('trainee'):<16} {_('name'):<24} {_('fetched'):<17} {_('submitted'):<17} {_('late'):<6} "
-                  f"{_('score')}\n")
+        out.write(f"  {_('trainee'):<16} {_('name'):<20} {_('opens'):<10} {_('own due date'):<17} {_('standing'):<14} "
+                  f"{_('submitted'):<17} {_('late'):<6} {_('score')}\n")
         for t in st.trainees:
+            d = t.schedule
             late = _("{n}h").format(n=f"{t.seconds_late / 3600:.1f}") if t.late else ""
             score = f"{t.score:g}/{t.max_score:g}" if t.score is not None and t.max_score else ""
             if t.needs_manual_grade:
                 score += " " + _("(open answers to grade)")
-            out.write(f"  {t.trainee:<16} {t.name[:24]:<24} {_local(course, t.fetched_at):<17} "
+            opens = _local(course, d.opens)[:10] if d is not None else "—"
+            own = _local(course, d.due) + ("*" if d.moved else "") if d is not None else "—"
+            standing = _(LABELS[d.state]) if d is not None else ""
+            out.write(f"  {t.trainee:<16} {t.name[:20]:<20} {opens:<10} {own:<17} {standing[:14]:<14} "
                       f"{_local(course, t.submitted_at):<17} {late:<6} {score}\n")
             if t.notes:
                 out.write(f"  {'':<16} {'; '.join(t.notes)}\n")
+        if any(t.schedule is not None and t.schedule.moved for t in st.trainees):
+            out.write("  " + _("* moved by the specialist (`crmtrain extend`)") + "\n")
         out.write("\n")
     return 0
+
+
+def extend(course_dir: str, trainee: str, assessment: str, days: int | None, to: str | None, out: TextIO) -> int:
+    """Move one trainee's due date (recorded: grading again keeps it)."""
+    from ..errors import UserError
+    from ..grading.verbs.roster import parse_start
+    from ..grading.verbs.schedule import extend as do_extend
+
+    course = _open(course_dir)
+    day = None
+    if to is not None:
+        try:
+            day = parse_start(to.strip())
+        except ValueError:
+            raise UserError(_("--to {date} is not a date: use YYYY-MM-DD or DD.MM.YYYY").format(date=repr(to))) from None
+    d = do_extend(course, trainee, assessment, days=days, to=day)
+    out.write(_("{trainee}: {assessment} is due {due} ({timezone}); {extension} after everybody's date").format(
+        trainee=trainee, assessment=assessment, due=_local(course, d.due), timezone=course.timezone,
+        extension=_span(d.extension)) + "\n")
+    return 0
+
+
+def _span(delta: dt.timedelta) -> str:
+    """``3 days`` / ``3 days 4 hours`` / ``0 days``: an extension as the specialist reads it."""
+    days, hours = delta.days, delta.seconds // 3600
+    text = plural("{n} day", "{n} days", days)
+    return text + " " + plural("{n} hour", "{n} hours", hours) if hours else text
 
 
 def collect(course_dir: str, assessment: str | None, out: TextIO) -> int:
@@ -225,13 +260,24 @@ def _handler(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 def register(sub) -> None:
-    """``crmtrain roster import``, ``release``, ``status``, ``collect``, ``grade`` and ``feedback``."""
+    """``crmtrain roster import``, ``extend``, ``release``, ``status``, ``collect``, ``grade`` and ``feedback``."""
     p = sub.add_parser("roster", help=_("manage the trainees of the course"))
     roster = p.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
-    p = roster.add_parser("import", help=_("add or update trainees from a CSV file with columns id, name, email"))
+    p = roster.add_parser("import", help=_("add or update trainees from a CSV file with columns id, name, email "
+                                           "and optionally start (the day they got CRM access)"))
     p.add_argument("csv_path", metavar="CSV")
     add_course(p)
     p.set_defaults(func=_handler("roster_import"))
+
+    p = sub.add_parser("extend", help=_("move one trainee's due date of an assessment (recorded; shown in status)"))
+    p.add_argument("trainee", metavar="TRAINEE", help=_("the trainee's login, as on the roster"))
+    p.add_argument("assessment", choices=ASSESSMENTS)
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--days", type=int, metavar="N",
+                      help=_("N days after the date their schedule gives (0: back to it; replaces an earlier --days)"))
+    when.add_argument("--to", metavar="DATE", help=_("to the end of this day (YYYY-MM-DD), in the course time zone"))
+    add_course(p)
+    p.set_defaults(func=_handler("extend"))
 
     p = sub.add_parser("release", help=_("generate an assessment's trainee version and release it"))
     p.add_argument("assessment", choices=ASSESSMENTS)

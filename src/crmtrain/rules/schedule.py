@@ -27,7 +27,7 @@ Days (a start, a ``Move.to``, a ``today``) are calendar days in the regulation's
 week across a daylight-saving change is seven local days, and "the end of a day" is 23:59:59
 there (as ``crmtrain release --due 2027-03-01`` reads a date).
 
-Standard library only, and no I/O: the callers gather the facts.
+Standard library only (and crmtrain's gettext markers), and no I/O: the callers gather the facts.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from ..i18n import N_
 
 DAY_STARTS = dt.time(0, 0)
 DAY_ENDS = dt.time(23, 59, 59)  # a due date given as a day is the end of that day
@@ -50,6 +52,9 @@ WAITING = "waiting"  # not open yet: not released, a later start, or the previou
 SUBMITTED = "submitted"  # submitted (Due.late says whether after the due date), not graded yet
 GRADED = "graded"  # submitted and graded
 STATES = (OVERDUE, DUE_SOON, OPEN, WAITING, SUBMITTED, GRADED)
+# How status, the reports and the trainee's panel name each standing (msgids, translated where shown).
+LABELS = {OVERDUE: N_("overdue"), DUE_SOON: N_("due soon"), OPEN: N_("open"), WAITING: N_("not open yet"),
+          SUBMITTED: N_("submitted"), GRADED: N_("graded")}
 
 
 @dataclass(frozen=True)

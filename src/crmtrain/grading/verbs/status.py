@@ -1,6 +1,8 @@
 """``crmtrain status``: per assessment, who fetched, who submitted, who is late, who is graded.
 
-Sources: fetch markers (``<exchange>/<course>/fetched/``, see :mod:`.fetchlog`), the
+Each trainee's row carries their own schedule (:mod:`crmtrain.rules.schedule`: when the
+assessment opened for them, their own due date, whether they are overdue), and the rows come
+overdue first. Sources: fetch markers (``<exchange>/<course>/fetched/``, see :mod:`.fetchlog`), the
 submissions waiting in the exchange that collect would take (``inbound/``, checked by
 :mod:`.exchange.inbound`), the collected and autograded folders, and the gradebook
 (roster, due dates, scores). Lateness is nbgrader's: once graded, the gradebook's own; before
@@ -12,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ...rules import schedule as rules
+from ...rules.schedule import Due
 from ..exchange import fetchlog
-from ..plumbing import gradebook
+from ..plumbing import gradebook, timetable
 from ..safety import intake
 from ..plumbing.course import ASSESSMENTS, Course, check_assessment
 from ..exchange.inbound import scan_course
@@ -34,6 +38,7 @@ class TraineeStatus:
     max_score: float | None
     needs_manual_grade: bool
     notes: tuple[str, ...] = ()  # what grading ignored or refused in the collected submission
+    schedule: Due | None = None  # their own opening and due dates, and where they stand (rules.schedule)
 
     @property
     def fetched(self) -> bool:
@@ -84,10 +89,15 @@ def _collected_at(course: Course, trainee: str, assessment: str) -> dt.datetime 
         return None
 
 
-def assessment_status(course: Course, assessment: str) -> AssessmentStatus:
+def assessment_status(course: Course, assessment: str,
+                      dues: dict[str, tuple[Due, ...]] | None = None) -> AssessmentStatus:
+    """Who fetched, submitted, is late, was graded, with each trainee's own dates; overdue first."""
     check_assessment(assessment)
     fetched = fetchlog.first_fetches(course.fetched_dir, assessment)
     inbound = inbound_submissions(course, assessment)
+    if dues is None:
+        dues = timetable.schedules(course, waiting={assessment: {t: at[-1] for t, at in inbound.items()}})
+    own = {t: d for t, ds in dues.items() for d in ds if d.assessment == assessment}
     collected = set(course.submitted_trainees(assessment))
     roster = {t.id: t.name for t in gradebook.trainees(course)}
     _, due = gradebook.due_date(course, assessment)
@@ -105,8 +115,9 @@ def assessment_status(course: Course, assessment: str) -> AssessmentStatus:
         submitted_at = times[-1] if times else _collected_at(course, tid, assessment)
         sub = graded.get(tid)
         # nbgrader's lateness once graded; before that, its rule on the latest submission
-        # (with the extension the gradebook may already hold for this trainee).
-        own_due = recorded[tid].due if tid in recorded else due
+        # against the trainee's own date (what grading will give them as an extension).
+        mine = own.get(tid)
+        own_due = mine.due if mine is not None and mine.due is not None else recorded[tid].due if tid in recorded else due
         late = sub.seconds_late if sub is not None else gradebook.seconds_late(submitted_at, own_due)
         rows.append(
             TraineeStatus(
@@ -123,11 +134,24 @@ def assessment_status(course: Course, assessment: str) -> AssessmentStatus:
                 max_score=sub.max_score if sub else None,
                 needs_manual_grade=sub.needs_manual_grade if sub else False,
                 notes=intake.recorded(course, tid, assessment).notes if tid in collected else (),
+                schedule=own.get(tid),
             )
         )
+    rows.sort(key=_urgency)
     return AssessmentStatus(assessment, course.outbound_dir(assessment).is_dir(), due, tuple(rows))
+
+
+def _urgency(row: TraineeStatus) -> tuple:
+    """Overdue first, then due soon, open, not open yet, submitted, graded; the earliest due first."""
+    d = row.schedule
+    if d is None:
+        return (len(rules.STATES), dt.datetime.max, row.trainee)
+    return (d.urgency, d.due or dt.datetime.max, row.trainee)
 
 
 def status(course: Course, assessments: tuple[str, ...] = ASSESSMENTS) -> tuple[AssessmentStatus, ...]:
     """The status of each assessment (all of them by default)."""
-    return tuple(assessment_status(course, a) for a in assessments)
+    from .schedule import schedules
+
+    dues = schedules(course)
+    return tuple(assessment_status(course, a, dues) for a in assessments)
