@@ -35,14 +35,16 @@ def crmtrain(*argv: str) -> tuple[int, str]:
     return status, out.getvalue() + err.getvalue()
 
 
-def build_course(tmp_path: Path, lang: str) -> Path:
-    """The specialist's steps: build the sample, import the roster, release the initial assessment."""
+def build_course(tmp_path: Path, lang: str, starts: dict[str, int] | None = None) -> Path:
+    """The specialist's steps: build the sample, import the roster (``starts``: days from today)."""
     root = tmp_path / "training"
     status, said = crmtrain("build", f"sample:{lang}", "--out", str(root), "--exchange", str(tmp_path / "exchange"))
     assert status == 0, said
     course = root / "assignments"
     staff = tmp_path / "staff.csv"
-    staff.write_text("id,name,email\n" + "".join(f"{i},{n},{e}\n" for i, n, e in ROSTER), encoding="utf-8")
+    start = {i: (dt.date.today() + dt.timedelta(days=d)).isoformat() for i, d in (starts or {}).items()}
+    staff.write_text("id,name,email,start\n" + "".join(f"{i},{n},{e},{start.get(i, '')}\n" for i, n, e in ROSTER),
+                     encoding="utf-8")
     assert crmtrain("roster", "import", str(staff), "--course", str(course))[0] == 0
     return course
 
@@ -85,53 +87,63 @@ def remind(course: Path, server: MailServer, day: dt.date, *extra: str) -> tuple
                     "--from", SENDER, "--to", SPECIALIST, *extra)
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
-def test_a_quarter_of_daily_reminders(tmp_path, lang):
-    course = build_course(tmp_path, lang)
-    start = dt.date.today()
-    due = start + dt.timedelta(days=7)
-    release(course, "initial", due)
-    submit(course, tmp_path, "ann", "initial")  # Ann submits on the first day
-    outputs = {}
+def quarter(course: Path, tmp_path: Path, days: int = 92, refused: dict[int, str] | None = None,
+            submits: dict[int, str] | None = None) -> tuple[list, dict[int, str]]:
+    """Run `crmtrain remind` once a day (on some days twice, as the timer and the specialist would) for
+    ``days`` days from today; ``refused``: the day a mailbox goes down for two days; ``submits``: the day a
+    trainee submits the initial assessment. The mails (each with its ``day``) and each day's output."""
+    start, outputs = dt.date.today(), {}
     with MailServer() as server:
-        for n in range(92):
-            day = start + dt.timedelta(days=n)
-            if n == 5:
-                server.recorder.refuse.add("cat@example.com")  # Cat's mailbox is down for two days
-            if n == 7:
-                server.recorder.refuse.clear()
+        for n in range(days):
+            if n in (refused or {}):
+                server.recorder.refuse.add(refused[n])
+            if n - 2 in (refused or {}):
+                server.recorder.refuse.discard(refused[n - 2])
+            if n in (submits or {}):
+                submit(course, tmp_path, submits[n], "initial")
             before = len(server.recorder.mails)
-            status, said = remind(course, server, day)
-            outputs[n] = said
-            assert status == (1 if n in (5, 6) else 0), said
-            if n in (3, 8, 40):  # the timer and the specialist both ran it: nothing goes twice
-                assert remind(course, server, day)[0] == 0
+            status, outputs[n] = remind(course, server, start + dt.timedelta(days=n))
+            if n % 10 == 3:  # the specialist ran it after the timer: nothing goes twice
+                assert remind(course, server, start + dt.timedelta(days=n))[0] == 0
             for mail in server.recorder.mails[before:]:
                 mail.day = n
-        mails = server.recorder
+    return server.recorder, outputs
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_quarter_of_daily_reminders_for_three_start_dates(tmp_path, lang):
+    # Ann was there at the rollout; Bob starts a month later, Cat two months later.
+    course = build_course(tmp_path, lang, starts={"bob": 30, "cat": 60})
+    status, said = crmtrain("release", "initial", "--course", str(course))  # due in the regulation's 7 days
+    assert status == 0, said
+    mails, outputs = quarter(course, tmp_path, refused={65: "cat@example.com"}, submits={0: "ann", 45: "bob"})
+    words = WORDS[lang]
 
     # Ann submitted at once: she is never reminded.
     assert mails.to("ann@example.com") == []
-    # Bob: due soon on the last three days and the due day, then overdue every day.
+    # Bob: told on his first day that it opens, due soon in his last three days, overdue after his own date,
+    # until he submits on day 45. One letter a day, never the same one twice.
     bob = mails.to("bob@example.com")
-    assert [m.day for m in bob] == list(range(4, 92))
-    assert len({m.subject for m in bob}) == len(bob)  # one letter a day, never the same twice
-    words = WORDS[lang]
-    assert words["soon"] in bob[0].part("plain") and words["overdue"] not in bob[0].part("plain")
-    assert words["overdue"] in bob[10].part("plain")
+    assert [m.day for m in bob] == [30, 35, 36, 37, *range(38, 45)]
+    assert len({m.subject for m in bob}) == len(bob)
+    assert words["opens"] in bob[0].part("plain") and words["soon"] not in bob[0].part("plain")
+    assert words["soon"] in bob[1].part("plain") and words["overdue"] not in bob[1].part("plain")
+    assert words["overdue"] in bob[4].part("plain")
     assert bob[0].message["Content-Language"] == lang
-    # Cat's letters of days 5 and 6 were refused, then delivered on day 7 with that day's own.
+    # Cat's letters of days 65 and 66 were refused; both went out on day 67 with that day's own.
     cat = mails.to("cat@example.com")
-    assert [m.day for m in cat] == [4, 7, 7, 7, *range(8, 92)]
-    assert sorted(m.subject for m in cat[1:4]) == sorted({m.subject for m in cat[1:4]})
-    assert "cat <cat@example.com>" in outputs[5] and words["not delivered"] in outputs[5]
-    # The specialist: one digest a day while someone is due or overdue; the refusal is in it.
+    assert [m.day for m in cat] == [60, 67, 67, 67, *range(68, 92)]
+    assert len({m.subject for m in cat}) == len(cat)
+    assert words["not delivered"] in outputs[65] and "cat <cat@example.com>" in outputs[65]
+    # The specialist: one digest a day while someone is due or overdue; it names the refusal.
     digests = mails.to(SPECIALIST)
     assert len({m.day for m in digests}) == len(digests)
-    day5 = next(m for m in digests if m.day == 5)
-    assert "cat@example.com" in day5.part("plain") and words["not delivered head"] in day5.part("plain")
-    assert words["due this week"] in next(m for m in digests if m.day == 1).part("plain")
-    assert words["overdue head"] in next(m for m in digests if m.day == 8).part("plain")
+    by_day = {m.day: m.part("plain") for m in digests}
+    assert words["not delivered head"] in by_day[65] and "cat@example.com" in by_day[65]
+    assert words["due this week"] in by_day[31] and "(bob)" in by_day[31] and "(cat)" not in by_day[31]
+    assert words["overdue head"] in by_day[40] and "(bob)" in by_day[40]
+    assert "(bob)" not in by_day[80] and "(cat)" in by_day[80]
+    assert 20 not in by_day  # nobody is due or overdue: no digest
 
 
 def test_every_letter_is_plain_text_and_html_with_names_escaped(course):
@@ -184,10 +196,10 @@ def test_bad_mail_settings_are_named(course, argv, message):
 
 
 WORDS = {
-    "en": {"soon": "Due soon:", "overdue": "Overdue: please submit", "not delivered": "NOT delivered",
+    "en": {"opens": "Opens today:", "soon": "Due soon:", "overdue": "Overdue: please submit", "not delivered": "NOT delivered",
            "not delivered head": "Reminders not delivered:", "due this week": "Due this week:",
            "overdue head": "Overdue:"},
-    "ru": {"soon": "Скоро срок:", "overdue": "Просрочено: сдайте", "not delivered": "НЕ доставлено",
+    "ru": {"opens": "Открывается сегодня:", "soon": "Скоро срок:", "overdue": "Просрочено: сдайте", "not delivered": "НЕ доставлено",
            "not delivered head": "Не доставлены напоминания:", "due this week": "Срок на этой неделе:",
            "overdue head": "Просрочено:"},
 }

@@ -168,8 +168,7 @@ def remind_once(course_dir: str, today: dt.date | None, dry_run: bool, mail_opti
     today = today or dt.datetime.now(zoneinfo.ZoneInfo(course.timezone)).date()
     settings = mail.load(root, *mail_options)
     reviews, forgetting, words = review_facts(root, today, out)
-    day = Day(today, facts.people(course), facts.deadlines(course, today), reviews, forgetting, settings.soon_days,
-              course.timezone)
+    day = Day(today, facts.people(course), facts.deadlines(course, today), reviews, forgetting, course.timezone)
     return send_reminders(root, day, settings, lang, words, dry_run=dry_run, out=out)
 
 

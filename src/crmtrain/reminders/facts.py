@@ -46,16 +46,18 @@ def _meta(path) -> dict:
 
 
 def deadlines(course: Course, today: dt.date) -> tuple[Deadline, ...]:
-    """Every trainee's released assessments: when each opens and is due for them, and whether they submitted."""
-    from ..grading.verbs.status import status
+    """Every trainee's assessments on their own schedule (crmtrain.rules.schedule, the one place dates are made)."""
+    from ..grading.verbs.schedule import schedules
+    from ..rules.schedule import WAITING
 
     tz = zoneinfo.ZoneInfo(course.timezone)
+    local = lambda moment: moment.replace(tzinfo=dt.timezone.utc).astimezone(tz)  # noqa: E731  (naive UTC in)
     names = titles(course)
     out = []
-    for st in status(course, ASSESSMENTS):
-        if not st.released:
-            continue
-        due = st.due.replace(tzinfo=dt.timezone.utc).astimezone(tz) if st.due else None
-        for t in st.trainees:
-            out.append(Deadline(t.trainee, st.assessment, names.get(st.assessment, ""), None, due, t.submitted))
+    for trainee, dues in schedules(course, today).items():
+        for d in dues:
+            if d.state == WAITING and d.opens is None:
+                continue  # not released, or opens only after their submission of the one before
+            out.append(Deadline(trainee, d.assessment, names.get(d.assessment, ""),
+                                local(d.opens).date() if d.opens else None, local(d.due) if d.due else None, d.state))
     return tuple(out)

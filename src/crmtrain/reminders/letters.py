@@ -1,7 +1,8 @@
 """What each trainee and the specialist are told on a given day, as letters in the regulation's language.
 
-A trainee's letter lists the assessments overdue, opening today or due soon (the course's
-``soon_days``), and the regulation items their review plan says to revisit today; with
+A trainee's letter lists the assessments overdue, opening today or due soon on their own
+schedule (:mod:`crmtrain.rules.schedule`'s states, as ``crmtrain status`` shows them), and
+the regulation items their review plan says to revisit today; with
 nothing of that, no letter. The specialist's digest lists who is overdue, who is due this
 week, who forgot a lot since the initial assessment, and the letters that could not be
 delivered. A letter is data (a subject and sections of lines); :mod:`.mail` renders it as
@@ -16,6 +17,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from ..kinds.assessments import ASSESSMENT_KINDS
+from ..rules.schedule import DUE_SOON, GRADED, OVERDUE, SUBMITTED, WAITING
 
 WEEK = 7
 # "Forgot a lot": at least this share of the items a trainee knew at the initial assessment
@@ -37,9 +39,13 @@ class Deadline:
     trainee: str
     assessment: str
     title: str
-    opens: dt.date | None  # None: open since it was released
-    due: dt.datetime | None  # None: no due date
-    submitted: bool
+    opens: dt.date | None  # the day it opens for them; None: not known
+    due: dt.datetime | None  # their own due date; None: none
+    state: str  # crmtrain.rules.schedule's: overdue, due_soon, open, waiting, submitted, graded
+
+    @property
+    def submitted(self) -> bool:
+        return self.state in (SUBMITTED, GRADED)
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,6 @@ class Day:
     deadlines: tuple[Deadline, ...]
     reviews: tuple[Review, ...]
     forgetting: tuple[Forgetting, ...]
-    soon_days: int = 3
     timezone: str = "UTC"  # the course's: whose calendar ``today`` is a day of
 
 
@@ -123,19 +128,19 @@ def _reason(tr, reason: str) -> str:
 
 
 def deadline_lines(tr, day: Day, trainee: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(overdue, opening today, due soon) lines of one trainee's assessments."""
+    """(overdue, opening today, due soon) lines of one trainee's assessments, by their schedule's state."""
     overdue, opening, soon = [], [], []
     for d in day.deadlines:
-        if d.trainee != trainee or d.submitted or (d.opens and d.opens > day.today):
+        if d.trainee != trainee or d.submitted or d.state == WAITING:
             continue
         days = (d.due.date() - day.today).days if d.due else None
         due = tr.gettext("due {date}").format(date=_date(tr, d.due)) if d.due else tr.gettext("no due date")
-        if days is not None and days < 0:
+        if d.state == OVERDUE:
             overdue.append(tr.gettext("{assessment}: was due {date}, {late}").format(
-                assessment=_assessment(tr, d), date=_date(tr, d.due), late=_late(tr, -days)))
+                assessment=_assessment(tr, d), date=_date(tr, d.due), late=_late(tr, max(1, -(days or 0)))))
         elif d.opens == day.today:
             opening.append(f"{_assessment(tr, d)}: {due}")
-        elif days is not None and days <= day.soon_days:
+        elif d.state == DUE_SOON and days is not None:
             soon.append(f"{_assessment(tr, d)}: {due}, {_left(tr, days)}")
     return tuple(overdue), tuple(opening), tuple(soon)
 
@@ -166,12 +171,13 @@ def digest(tr, day: Day, to: str, failed: tuple[tuple[Person, str], ...] = (), s
     """The specialist's digest of the day; None when there is nothing to report."""
     names = {p.id: p.name or p.id for p in day.people}
     overdue, week = [], []
-    for d in sorted(day.deadlines, key=lambda d: (d.due or dt.datetime.max, d.trainee)):
-        if d.submitted or not d.due or (d.opens and d.opens > day.today) or d.trainee not in names:
+    far = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+    for d in sorted(day.deadlines, key=lambda d: (d.due or far, d.trainee)):
+        if d.submitted or not d.due or d.state == WAITING or d.trainee not in names:
             continue
         days = (d.due.date() - day.today).days
         who = f"{names[d.trainee]} ({d.trainee})"
-        if days < 0:
+        if d.state == OVERDUE:
             overdue.append(tr.gettext("{who}: {assessment}, was due {date}, {late}").format(
                 who=who, assessment=_assessment(tr, d), date=_date(tr, d.due), late=_late(tr, -days)))
         elif days < WEEK:

@@ -5,7 +5,7 @@ passes the same settings on the service's command line)::
 
     {"smtp": "mail.example.com:587", "from": "Training <training@example.com>",
      "specialist": "head.of.sales@example.com", "user": "training@example.com",
-     "password_file": "~/.config/crmtrain/smtp-password", "soon_days": 3}
+     "password_file": "~/.config/crmtrain/smtp-password"}
 
 The password is never a setting or an option: it is the ``CRMTRAIN_SMTP_PASSWORD``
 environment variable, else the file ``CRMTRAIN_SMTP_PASSWORD_FILE`` names (systemd's
@@ -28,13 +28,13 @@ from ..i18n import _
 FILE = "reminders.json"
 PASSWORD_ENV = "CRMTRAIN_SMTP_PASSWORD"
 PASSWORD_FILE_ENV = "CRMTRAIN_SMTP_PASSWORD_FILE"
-KEYS = ("smtp", "from", "specialist", "user", "password_file", "soon_days")
+KEYS = ("smtp", "from", "specialist", "user", "password_file")
 _ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>.]+(\.[^@\s<>.]+)+$")
 
 
 @dataclass(frozen=True)
 class MailSettings:
-    """How to reach the mail server, who sends, who gets the digest, what counts as "soon"."""
+    """How to reach the mail server, who sends, who gets the digest."""
 
     host: str = ""
     port: int = 25
@@ -42,7 +42,6 @@ class MailSettings:
     specialist: str = ""  # the digest's recipient; the sender's address when empty
     user: str = ""  # the SMTP login, used when the server offers AUTH
     password_file: str = ""
-    soon_days: int = 3  # an assessment due within this many days is "due soon"
 
     @property
     def digest_to(self) -> str:
@@ -119,11 +118,7 @@ def _settings(data: dict, where: str, smtp: str | None, sender: str | None, spec
     if specialist or data.get("specialist"):
         out = replace(out, specialist=check_address(str(specialist or data["specialist"]),
                                                     "--to" if specialist else f"{where}: specialist"))
-    soon = data.get("soon_days", out.soon_days)
-    if not isinstance(soon, int) or isinstance(soon, bool) or not 0 <= soon <= 60:
-        raise UserError(_("{file}: soon_days must be a whole number of days from 0 to 60").format(file=where))
-    return replace(out, user=str(data.get("user") or ""), password_file=str(data.get("password_file") or ""),
-                   soon_days=soon)
+    return replace(out, user=str(data.get("user") or ""), password_file=str(data.get("password_file") or ""))
 
 
 def ready(settings: MailSettings) -> MailSettings:
