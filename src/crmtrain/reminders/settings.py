@@ -51,21 +51,23 @@ class MailSettings:
         """The SMTP password: the environment variable, else the private file, else None."""
         if os.environ.get(PASSWORD_ENV):
             return os.environ[PASSWORD_ENV]
-        name = os.environ.get(PASSWORD_FILE_ENV) or self.password_file
-        if not name:
-            return None
-        path = Path(name).expanduser()
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError as exc:
-            raise UserError(_("{file}: cannot read the SMTP password ({reason})").format(
-                file=path, reason=exc.strerror)) from None
-        with os.fdopen(fd, encoding="utf-8") as fh:
-            st = os.fstat(fh.fileno())
-            if st.st_uid != os.geteuid() or stat.S_IMODE(st.st_mode) & 0o077:
-                raise UserError(_("{file}: the SMTP password file must be yours and private (chmod 600 {file})").format(
-                    file=path))
-            return fh.read().strip()
+        if os.environ.get(PASSWORD_FILE_ENV):  # systemd's credentials: private to the service by design
+            return _read(Path(os.environ[PASSWORD_FILE_ENV]), private=False)
+        return _read(Path(self.password_file).expanduser(), private=True) if self.password_file else None
+
+
+def _read(path: Path, private: bool) -> str:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as exc:
+        raise UserError(_("{file}: cannot read the SMTP password ({reason})").format(
+            file=path, reason=exc.strerror)) from None
+    with os.fdopen(fd, encoding="utf-8") as fh:
+        st = os.fstat(fh.fileno())
+        if private and (st.st_uid != os.geteuid() or stat.S_IMODE(st.st_mode) & 0o077):
+            raise UserError(_("{file}: the SMTP password file must be yours and private (chmod 600 {file})").format(
+                file=path))
+        return fh.read().strip()
 
 
 def parse_server(text: str) -> tuple[str, int]:
