@@ -10,7 +10,7 @@ import pytest
 
 from crmtrain.errors import UserError
 from crmtrain.grading.plumbing.config import config_text, write_config
-from crmtrain.grading.plumbing.course import ASSESSMENTS, Course, check_assessment
+from crmtrain.grading.plumbing.course import ASSESSMENTS, COURSE_ASSESSMENTS, Course, check_assessment
 
 GRADING_MODULES = ("plumbing.course", "verbs.roster", "verbs.release", "verbs.status", "verbs.collect", "verbs.autograde", "verbs.feedback", "scoring.items", "presentation.results", "safety.leaks", "exchange.fetchlog")
 
@@ -106,4 +106,4 @@ def test_the_config_loads_in_nbgrader_and_names_real_plugins(tmp_path):
     assert api.exchange.release_assignment is RecordingReleaseAssignment
     cfg = course.nbgrader_config()
     assert cfg.GenerateFeedback.HTMLExporter.preprocessors == ["crmtrain.grading.plugins.HideKey"]
-    assert cfg.Autograde.exclude_overwriting == {a: ["answers.json"] for a in ASSESSMENTS}
+    assert cfg.Autograde.exclude_overwriting == {a: ["answers.json"] for a in COURSE_ASSESSMENTS}

@@ -7,7 +7,7 @@ import pytest
 from crmtrain import cli
 from crmtrain.grading.plumbing import course
 from crmtrain.i18n import translation
-from crmtrain.kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, FIRST, LAST, described, earlier
+from crmtrain.kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, COURSE_ASSESSMENTS, FIRST, LAST, described, earlier
 from crmtrain.regulation.loader import load
 from crmtrain.regulation.models import Assessments
 from crmtrain.regulation.selection import select
@@ -18,15 +18,23 @@ from crmtrain.samples import sample_path
 def test_every_list_of_assessments_is_the_registry():
     assert ASSESSMENTS == ("initial", "followup") and (FIRST, LAST) == ASSESSMENTS
     assert tuple(Assessments.model_fields) == ASSESSMENTS
-    assert course.ASSESSMENTS == data.ASSESSMENTS == ASSESSMENTS
-    assert set(charts.COLOURS) == set(ASSESSMENTS)
-    assert data.RESULTS["assessment"] == "'initial' or 'followup'" == described()
+    assert course.COURSE_ASSESSMENTS == data.COURSE_ASSESSMENTS == COURSE_ASSESSMENTS
+    assert set(charts.COLOURS) == set(COURSE_ASSESSMENTS)
+    assert data.RESULTS["assessment"] == "'initial', 'followup' or 'retest'" == described(names=COURSE_ASSESSMENTS)
     assert earlier("initial") == () and earlier("followup") == ("initial",)
 
 
-def test_the_cli_offers_exactly_the_registered_assessments(capsys):
-    assert cli.main(["release", "midterm"]) == 2
-    assert "invalid choice: 'midterm' (choose from 'initial', 'followup')" in capsys.readouterr().err.replace('"', "'")
+def test_the_regulation_declares_its_assessments_and_the_course_holds_the_retest_too():
+    assert COURSE_ASSESSMENTS == ("initial", "followup", "retest")
+    assert [k.name for k in ASSESSMENT_KINDS.values() if not k.in_regulation] == ["retest"]
+    assert "retest" not in Assessments.model_fields  # no regulation declares it: `crmtrain diff` writes it
+
+
+@pytest.mark.parametrize("command", ["release", "grade", "status", "collect", "feedback"])
+def test_the_cli_offers_exactly_the_registered_assessments(capsys, command):
+    assert cli.main([command, "midterm"]) == 2
+    assert ("invalid choice: 'midterm' (choose from 'initial', 'followup', 'retest')"
+            in capsys.readouterr().err.replace('"', "'"))
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])

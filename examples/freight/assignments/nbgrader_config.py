@@ -19,7 +19,7 @@ c.LateSubmissionPlugin.penalty_method = 'none'
 
 # Trainees answer with widgets; each answer is saved to 'answers.json' next to the notebook.
 # Submit carries that file and autograde copies it; never replace it with a source copy.
-c.Autograde.exclude_overwriting = {'initial': ['answers.json'], 'followup': ['answers.json']}
+c.Autograde.exclude_overwriting = {'initial': ['answers.json'], 'followup': ['answers.json'], 'retest': ['answers.json']}
 
 # Grading: a submission counts only for its answers.json and the key. nbgrader's own chains,
 # with two steps of crmtrain's: the released notebook is graded in place of the trainee's

@@ -2,12 +2,14 @@
 
 A trainee learned an item when the gradebook holds a grade of theirs for a question that
 tests it (the question's refs, kept in the assessment's cell metadata). Everyone who
-submitted anything studied the old workbooks as well; that list comes separately.
+submitted anything studied the old workbooks as well, and so did everyone who fetched an
+assessment of the old version (the fetch markers): those lists come separately, and the
+re-test is for them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
@@ -31,10 +33,17 @@ class Learners:
 
     by_item: dict[str, list[Learned]]
     submitted: list[str]
+    fetched: list[str] = field(default_factory=list)  # fetched an assessment of the old version
+
+    @property
+    def studied(self) -> list[str]:
+        """Who learned the old version: submitted or fetched one of its assessments."""
+        return sorted({*self.submitted, *self.fetched})
 
 
 def learners(course_dir: str | Path, old: Regulation, changes: list[Change]) -> Learners:
     """Ask the gradebook of the course (built from the old version) who learned each changed item."""
+    from ..grading.exchange import fetchlog
     from ..grading.plumbing import gradebook
     from ..grading.plumbing.course import ASSESSMENTS, Course
     from ..grading.scoring.items import assessment_items
@@ -43,6 +52,7 @@ def learners(course_dir: str | Path, old: Regulation, changes: list[Change]) -> 
     names = {t.id: t.name for t in gradebook.trainees(course)}
     answered: dict[str, dict[str, set[str]]] = {}  # question -> trainee -> {assessment}
     submitted: set[str] = set()
+    fetched = {f.trainee for a in ASSESSMENTS for f in fetchlog.read(course.fetched_dir, a)}
     for assessment in ASSESSMENTS:
         try:
             items = assessment_items(course, assessment)
@@ -66,4 +76,4 @@ def learners(course_dir: str | Path, old: Regulation, changes: list[Change]) -> 
             for trainee in answered.get(qid, {}):
                 who.setdefault(trainee, []).append(qid)
         by_item[c.id] = [Learned(t, names.get(t, ""), tuple(q)) for t, q in sorted(who.items())]
-    return Learners(by_item, sorted(submitted))
+    return Learners(by_item, sorted(submitted), sorted(fetched))

@@ -14,7 +14,7 @@ import zoneinfo
 from collections.abc import Callable
 from typing import TextIO
 
-from ..grading.plumbing.course import ASSESSMENTS, Course
+from ..grading.plumbing.course import ASSESSMENTS, COURSE_ASSESSMENTS, Course
 from ..i18n import _, plural
 from . import add_course
 from . import speak_course_language
@@ -33,8 +33,8 @@ def _local(course: Course, moment: dt.datetime | None) -> str:
     return aware.strftime("%Y-%m-%d %H:%M")
 
 
-def _chosen(assessment: str | None) -> tuple[str, ...]:
-    return (assessment,) if assessment else ASSESSMENTS
+def _chosen(course: Course, assessment: str | None) -> tuple[str, ...]:
+    return (assessment,) if assessment else course.assessments()
 
 
 def roster_import(course_dir: str, csv_path: str, out: TextIO) -> int:
@@ -80,7 +80,7 @@ def status(course_dir: str, assessment: str | None, out: TextIO) -> int:
     from ..rules.schedule import LABELS
 
     course = _open(course_dir)
-    for st in course_status(course, _chosen(assessment)):
+    for st in course_status(course, _chosen(course, assessment)):
         if not st.released:
             out.write(_("{assessment}: not released yet").format(assessment=st.assessment) + "\n\n")
             continue
@@ -143,7 +143,7 @@ def collect(course_dir: str, assessment: str | None, out: TextIO) -> int:
     from ..grading.verbs.release import is_released
 
     course = _open(course_dir)
-    for name in _chosen(assessment):
+    for name in _chosen(course, assessment):
         if assessment is None and not is_released(course, name):
             continue
         r = do_collect(course, name)
@@ -174,8 +174,8 @@ def grade(course_dir: str, assessment: str | None, workers: int | None, out: Tex
 
     course = _open(course_dir)
     if watch:
-        return _watch(course, _chosen(assessment), workers, interval, out)
-    report = do_grade(course, _chosen(assessment), workers=workers, progress=out.isatty())
+        return _watch(course, _chosen(course, assessment), workers, interval, out)
+    report = do_grade(course, _chosen(course, assessment), workers=workers, progress=out.isatty())
     for o in sorted(report.outcomes, key=lambda o: (o.assessment, o.trainee)):
         out.write(_outcome_line(o))
     out.write(_("Graded {graded} of {total} submissions with {workers} worker(s) in {seconds} s.").format(
@@ -239,7 +239,7 @@ def feedback(course_dir: str, assessment: str | None, include_pending: bool, out
     from ..grading.verbs.release import is_released
 
     course = _open(course_dir)
-    for name in _chosen(assessment):
+    for name in _chosen(course, assessment):
         if assessment is None and not is_released(course, name):
             continue
         r = do_feedback(course, name, include_pending=include_pending)
@@ -280,7 +280,7 @@ def register(sub) -> None:
     p.set_defaults(func=_handler("extend"))
 
     p = sub.add_parser("release", help=_("generate an assessment's trainee version and release it"))
-    p.add_argument("assessment", choices=ASSESSMENTS)
+    p.add_argument("assessment", choices=COURSE_ASSESSMENTS)
     p.add_argument("--due", help="due date, e.g. 2027-02-15 (end of day) or '2027-02-15 18:00', in the course time zone")
     p.add_argument("--force", action="store_true", help="release again although it was released before")
     add_course(p)
@@ -291,7 +291,7 @@ def register(sub) -> None:
                        ("grade", "autograde every collected submission (in parallel)"),
                        ("feedback", "release feedback (answers and points, never the key) to trainees")):
         p = sub.add_parser(name, help=text)
-        p.add_argument("assessment", nargs="?", choices=ASSESSMENTS, help="only this assessment (default: all)")
+        p.add_argument("assessment", nargs="?", choices=COURSE_ASSESSMENTS, help="only this assessment (default: all)")
         add_course(p)
         if name == "grade":
             p.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per CPU)")

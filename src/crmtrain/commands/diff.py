@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -78,7 +79,30 @@ def run(old_spec: str, new_spec: str, out: TextIO, *, course_dir: str | None = N
         + "\n")
     if out_dir:
         _write(old, new, changes, questions, Path(out_dir), out)
+    if who is not None and questions:
+        _into_course(course_dir, old, new, questions, who.studied, out)
     return 0
+
+
+def _into_course(course_dir: str, old, new, questions, trainees: list[str], out: TextIO) -> None:
+    """The re-test into the course (source, answer notes, and whom it is for), ready for `crmtrain release retest`."""
+    from ..changes.notebooks import RETEST, retest_notebook
+    from ..files import write_files
+    from ..grading.plumbing.audience import Audience, write_audience
+    from ..grading.plumbing.course import Course
+    from ..i18n import _
+    from ..notebooks.assessments import answer_notes
+    from ..notebooks.cells import render
+
+    course = Course.load(course_dir)
+    notes = answer_notes(new, RETEST, questions)
+    write_files(course.root, {f"source/{RETEST}/{RETEST}.ipynb": render(retest_notebook(old, new, questions)),
+                              f"notes/{RETEST}.json": json.dumps(notes, indent=2, ensure_ascii=False) + "\n"})
+    write_audience(course, Audience(RETEST, tuple(trainees), str(old.meta.version), str(new.meta.version)))
+    out.write(_("The re-test is in the course ({folder}), for the {n} trainee(s) who learned version {version}: "
+                "{trainees}. Release it to them: crmtrain release {retest} --course {course}").format(
+        folder=course.source_dir(RETEST), n=len(trainees), version=old.meta.version,
+        trainees=", ".join(trainees) or "—", retest=RETEST, course=course_dir) + "\n")
 
 
 def _write(old, new, changes, questions, folder: Path, out: TextIO) -> None:
@@ -104,7 +128,8 @@ def register(sub) -> None:
     p.add_argument("old", metavar="OLD", help="the earlier regulation (a file, or sample:en / sample:ru)")
     p.add_argument("new", metavar="NEW", help="the new regulation")
     p.add_argument("--course", dest="course_dir", default=None, metavar="DIR",
-                   help="the nbgrader course built from OLD: also list who learned the old version of each item")
+                   help="the nbgrader course built from OLD: also list who learned the old version of each item, "
+                        "and write the re-test into it for them (then: crmtrain release retest)")
     p.add_argument("--out", default=None, metavar="DIR",
                    help="write the 'what changed' workbook and the re-test (retest/retest.ipynb) into DIR")
     p.set_defaults(func=lambda args: run(args.old, args.new, out=sys.stdout, course_dir=args.course_dir, out_dir=args.out))

@@ -4,8 +4,8 @@ nbgrader loads them by dotted name, so stock ``nbgrader`` commands (and the Jupy
 assignment list) use them too. This module imports nbgrader; nothing else in crmtrain imports
 it at module level.
 
-* :class:`RecordingFetchAssignment` is the stock fetch plus a marker in ``fetched/``;
-* :class:`RecordingReleaseAssignment` is the stock release plus creating ``fetched/``;
+* :class:`RecordingFetchAssignment` is the stock fetch plus a marker in ``fetched/`` (:mod:`.exchange.releasing`);
+* :class:`RecordingReleaseAssignment` is the stock release plus ``fetched/``, or to some trainees only;
 * :class:`PrivateSubmit` is the stock submit, closed to other trainees;
 * :class:`SafeCollect` (:mod:`.exchange.collector`) collects only checked submissions, following no link;
 * :class:`UseReleasedNotebook` grades the released notebook, not the trainee's copy;
@@ -22,57 +22,16 @@ import os
 from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeReleaseAssignment, ExchangeSubmit
+from nbgrader.exchange.default import ExchangeSubmit
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from nbgrader.utils import get_username, is_grade, is_solution
+from nbgrader.utils import is_grade, is_solution
 
-from ..errors import UserError
 from ..i18n import LANGUAGES, translation
-from .exchange import fetchlog
-from .plumbing.config import FETCHED_DIR
 from .plumbing.course import ANSWERS_FILE
 from .exchange import layout
 from .exchange.collector import SafeCollect  # noqa: F401  (named by the course's config)
+from .exchange.releasing import RecordingFetchAssignment, RecordingReleaseAssignment  # noqa: F401  (named too)
 from .exchange.readtree import MAX_SUBMISSION_BYTES
-
-
-class RecordingFetchAssignment(ExchangeFetchAssignment):
-    """``nbgrader fetch_assignment`` that also records the fetch for ``crmtrain status``.
-
-    A marker that cannot be written (old release without ``fetched/``, read-only exchange)
-    is logged and ignored: recording must never stop a trainee from getting the assessment.
-    """
-
-    def copy_files(self) -> None:
-        super().copy_files()
-        student = self.coursedir.student_id
-        if not student or student == "*":
-            student = get_username()
-        folder = Path(self.root) / self.coursedir.course_id / FETCHED_DIR
-        try:
-            fetchlog.record(folder, student, self.coursedir.assignment_id)
-        except OSError as exc:
-            self.log.warning("Could not record the fetch in %s: %s", folder, exc)
-
-
-class RecordingReleaseAssignment(ExchangeReleaseAssignment):
-    """``nbgrader release_assignment`` into a course folder of the releaser's own, with ``fetched/``.
-
-    A folder of the course that is a link or another user's (made by a trainee before the
-    first release) is refused; ``inbound/`` and ``fetched/`` get the sticky bit, so a trainee
-    can add entries but never rename or remove another's.
-    """
-
-    def init_dest(self) -> None:
-        course = Path(self.root) / self.coursedir.course_id
-        try:  # nbgrader's own check follows links: a trainee's link to the specialist's folder passes it
-            for path in (course, course / "outbound", course / "inbound", course / FETCHED_DIR):
-                layout.refuse_squatted(path)
-        except UserError as exc:
-            self.fail(str(exc))
-        super().init_dest()
-        fetchlog.ensure_folder(course / FETCHED_DIR)
-        layout.make_sticky(course / "inbound")
 
 
 # A submission's folder: rwx for the trainee and the specialist's group (the specialist may

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from nbformat import NotebookNode
 
 from ..i18n import translation
-from ..kinds.assessments import ASSESSMENT_KINDS
+from ..kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS
 from ..kinds.drills import DRILL_KINDS
 from ..regulation.items import Item, index
 from ..regulation.models import Question, Regulation
@@ -121,8 +121,8 @@ def introduction(ctx: Context) -> NotebookNode:
     sel = select(reg)
     # One sub-section per assessment: its description is Markdown and may have several paragraphs.
     described = []
-    for kind in ASSESSMENT_KINDS.values():
-        name, when = kind.name, _(kind.when)
+    for name in ASSESSMENTS:  # the regulation's: a re-test is introduced by the "what changed" workbook
+        when = _(ASSESSMENT_KINDS[name].when)
         a = getattr(reg.assessments, name)
         asked = len(sel.questions[name]) + len(sel.slots[name])
         count = ctx.ngettext("{n} question", "{n} questions", asked).format(n=asked)

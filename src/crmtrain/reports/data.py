@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
-from ..kinds.assessments import ASSESSMENTS, described
+from ..kinds.assessments import ASSESSMENTS, COURSE_ASSESSMENTS, described
 from ..kinds.questions import QUESTION_TYPES
 from ..kinds.slots import CASE
 
@@ -24,7 +24,7 @@ PARTS = ("summary", "order_processing", "client_work")
 
 # Column -> meaning; the order is the canonical column order.
 RESULTS = {
-    "assessment": described(),
+    "assessment": described(names=COURSE_ASSESSMENTS),
     "trainee_id": "nbgrader student id",
     "trainee_name": "display name ('' if unknown)",
     "item": "question id (at a draw slot the question this trainee drew); a case slot's own id",
@@ -42,7 +42,7 @@ RESULTS = {
 }
 OPTIONAL_RESULTS = {"slot": ""}  # results columns a producer may leave out, with their value then
 ASSESSMENT_COLUMNS = {
-    "assessment": described(),
+    "assessment": described(names=COURSE_ASSESSMENTS),
     "title": "the assessment's title",
     "pass_mark": "percent of max_points needed to pass (1..100)",
     "max_points": "total points of the assessment",
@@ -56,7 +56,7 @@ ITEM_COLUMNS = {
     "title": "the item's title",
     "section_title": "the section's title",
 }
-QUESTION_COLUMNS = {"assessment": described(), "item": "question id", "text": "question text"}
+QUESTION_COLUMNS = {"assessment": described(names=COURSE_ASSESSMENTS), "item": "question id", "text": "question text"}
 # Optional columns of ``questions``: item analysis uses them when present.
 QUESTION_EXTRA = {"slot": "the slot asking it ('' for a question everyone gets)",
                   "options": "option ids of a choice question, joined by ' '",
@@ -84,6 +84,12 @@ class ReportData:
     roster: pd.DataFrame
     items: pd.DataFrame
     questions: pd.DataFrame = field(default_factory=lambda: empty(QUESTION_COLUMNS))
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The assessments the reports show: the regulation's always, another kind (a re-test) once it has a row."""
+        listed = set(self.assessments["assessment"].astype(str))
+        return tuple(a for a in COURSE_ASSESSMENTS if a in ASSESSMENTS or a in listed)
 
 
 def empty(columns: dict[str, str]) -> pd.DataFrame:
@@ -131,9 +137,9 @@ def validate(data: ReportData) -> ReportData:
     data = normalise(data)
     r = data.results
     present = {str(v) for v in r["assessment"].unique()}
-    bad = sorted(present - set(ASSESSMENTS))
+    bad = sorted(present - set(COURSE_ASSESSMENTS))
     if bad:
-        problems.append(f"results: unknown assessments {', '.join(bad)} (expected {', '.join(ASSESSMENTS)})")
+        problems.append(f"results: unknown assessments {', '.join(bad)} (expected {', '.join(COURSE_ASSESSMENTS)})")
     dupes = r.duplicated(["assessment", "trainee_id", "item"])
     if dupes.any():
         first = r.loc[dupes].iloc[0]
@@ -152,10 +158,10 @@ def validate(data: ReportData) -> ReportData:
                         + (" …" if len(unknown) > 5 else ""))
     if data.roster["trainee_id"].duplicated().any():
         problems.append("roster: repeated trainee ids")
-    unlisted = sorted(present & set(ASSESSMENTS) - set(data.assessments["assessment"]))
+    unlisted = sorted(present & set(COURSE_ASSESSMENTS) - set(data.assessments["assessment"]))
     if unlisted:
         problems.append(f"assessments: no row (pass mark, points) for {', '.join(unlisted)}")
-    extra = set(data.assessments["assessment"]) - set(ASSESSMENTS)
+    extra = set(data.assessments["assessment"]) - set(COURSE_ASSESSMENTS)
     if extra:
         problems.append(f"assessments: unknown assessments {', '.join(sorted(map(str, extra)))}")
     marks = data.assessments["pass_mark"]

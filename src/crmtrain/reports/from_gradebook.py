@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..grading.plumbing.course import GRADEBOOK
 from ..kinds.questions import QUESTION_KINDS
-from ..kinds.assessments import ASSESSMENTS
+from ..kinds.assessments import ASSESSMENTS, COURSE_ASSESSMENTS
 from ..kinds.slots import CASE, DRAW
 from .data import ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normalise
 
@@ -40,14 +40,32 @@ def load_report_data(course_root: Path, regulation) -> ReportData:
     snap = snapshot.snapshot(course)
     if not snap.submissions:  # tables of nobody's answers would look like a report and say nothing
         raise gradebook.nothing_graded(course)
-    items = {a: assessment_items(course, a) for a in ASSESSMENTS if a in snap.due}
+    items = {a: assessment_items(course, a) for a in course.assessments() if a in snap.due}
     saved = answers.all_answers(course, [(s.assessment, s.trainee) for s in snap.submissions])
-    return build(snap, items, saved, regulation, course.course_id)
+    return build(snap, items, saved, regulation, course.course_id, _headers(course, items))
 
 
-def build(snap, items: dict, saved: dict, regulation, course_id: str = "") -> ReportData:
+def _headers(course, items: dict) -> dict[str, dict]:
+    """Title and pass mark (its notebook's) and whom it is for, of each assessment the regulation does not declare."""
+    from ..grading.plumbing.audience import read_audience
+
+    out = {}
+    for a in items:
+        if a in ASSESSMENTS:
+            continue
+        meta = {}
+        for nb in course.source_notebooks(a):
+            meta = meta or json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("crmtrain") or {}
+        audience = read_audience(course, a)
+        out[a] = {"title": str(meta.get("title") or a), "pass_mark": meta.get("pass_mark"),
+                  "for": audience.trainees if audience is not None else None}
+    return out
+
+
+def build(snap, items: dict, saved: dict, regulation, course_id: str = "", headers: dict | None = None) -> ReportData:
     """ReportData from a gradebook snapshot, each assessment's items, the saved answers and the course id
-    (which, with the trainee's id, says what each trainee drew at a draw slot)."""
+    (which, with the trainee's id, says what each trainee drew at a draw slot); ``headers`` give the
+    title and pass mark of the assessments the regulation does not declare."""
     from ..regulation.items import index
     from ..regulation.selection import select
 
@@ -60,7 +78,8 @@ def build(snap, items: dict, saved: dict, regulation, course_id: str = "") -> Re
     subs = pd.DataFrame([(s.assessment, s.trainee, s.seconds_late > 0) for s in snap.submissions],
                         columns=["assessment", "trainee_id", "late"])
 
-    results = _grid(item_rows, roster, items, course_id)
+    results = _grid(item_rows, roster, items, course_id,
+                    {a: h["for"] for a, h in (headers or {}).items() if h.get("for") is not None})
     key = pd.MultiIndex.from_arrays([results["assessment"], results["trainee_id"], results["position"]])
     per_item = _item_scores(snap.grades, items)
     results["score"] = per_item.reindex(key).to_numpy() if len(per_item) else np.nan
@@ -76,11 +95,13 @@ def build(snap, items: dict, saved: dict, regulation, course_id: str = "") -> Re
     results = results.drop(columns="position")
 
     rows = []
-    for a in ASSESSMENTS:
-        spec = getattr(regulation.assessments, a)
+    for a in _order(items):
+        spec = getattr(regulation.assessments, a, None)
+        head = {"title": spec.title, "pass_mark": spec.pass_mark} if spec is not None else (headers or {}).get(a, {})
         mine = item_rows[item_rows["assessment"] == a].drop_duplicates("position")  # a draw's candidates: once
         planned = sum(q.points for q in selected.get(a, ())) if mine.empty else mine["points"].sum()
-        rows.append({"assessment": a, "title": spec.title, "pass_mark": spec.pass_mark or regulation.meta.pass_mark,
+        rows.append({"assessment": a, "title": head.get("title") or a,
+                     "pass_mark": head.get("pass_mark") or regulation.meta.pass_mark,
                      "max_points": float(planned), "due": snap.due.get(a)})
     ref_items = pd.DataFrame([(i.id, i.part, i.section, i.title, refs_index[i.section].title
                                if i.section in refs_index else i.section) for i in refs_index.values()],
@@ -95,28 +116,32 @@ def _items(snap, items: dict, regulation, refs_index) -> pd.DataFrame:
     questions = {q.id: q for q in regulation.questions}
     cell_points = {(c.assessment, c.notebook, c.name): c.max_score for c in snap.cells}
     rows = []
-    for a in ASSESSMENTS:
+    for a in _order(items):
+        partial = getattr(getattr(regulation.assessments, a, None), "partial_credit", False)
         for it in items.get(a, ()):
             pts = [cell_points[(a, it.notebook, g)] for g in it.grade_ids if (a, it.notebook, g) in cell_points]
             points = float(sum(pts)) if pts else float(it.points)
             for q in it.questions():
-                meta = _meta(questions.get(q.id), refs_index, q, it, regulation,
-                             getattr(regulation.assessments, a).partial_credit)
+                meta = _meta(questions.get(q.id), refs_index, q, it, regulation, partial)
                 rows.append({"assessment": a, "item": q.id, "position": it.id, "slot": it.id if it.slot else "",
                              "points": points, **meta})
     return pd.DataFrame(rows, columns=["assessment", "item", "position", "slot", "points", "topic", "part", "refs",
                                        "qtype", "text", "options", "guess"])
 
 
-def _grid(rows: pd.DataFrame, roster: pd.DataFrame, items: dict, course_id: str) -> pd.DataFrame:
+def _grid(rows: pd.DataFrame, roster: pd.DataFrame, items: dict, course_id: str,
+          only: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
     """Every roster trainee × every position of each released assessment, trainee-major, as categoricals
     built from index arrays (800k repeated strings would cost seconds to factorise). At a draw slot
-    the row is the question the trainee drew (one seed per trainee and slot: linear in trainees)."""
-    n_t = len(roster)
-    trainees = [str(t) for t in roster["trainee_id"]]
+    the row is the question the trainee drew (one seed per trainee and slot: linear in trainees).
+    ``only`` names the trainees an assessment is for (a re-test); the others have no row of it."""
+    everyone = [str(t) for t in roster["trainee_id"]]
     first = {(a, p): i for i, (a, p) in reversed(list(enumerate(zip(rows["assessment"], rows["position"]))))}
     item_idx, trainee_idx = [np.zeros(0, dtype=int)], [np.zeros(0, dtype=int)]
-    for a in ASSESSMENTS:
+    for a in _order(items):
+        listed = set((only or {}).get(a, everyone))
+        who = np.array([k for k, t in enumerate(everyone) if t in listed], dtype=int)
+        trainees, n_t = [everyone[k] for k in who], len(who)
         columns = []
         for it in items.get(a, ()):
             start = first[(a, it.id)]
@@ -128,7 +153,7 @@ def _grid(rows: pd.DataFrame, roster: pd.DataFrame, items: dict, course_id: str)
                 columns.append(np.full(n_t, start))
         if columns:
             item_idx.append(np.column_stack(columns).reshape(-1))
-            trainee_idx.append(np.repeat(np.arange(n_t), len(columns)))
+            trainee_idx.append(np.repeat(who, len(columns)))
     item_idx, trainee_idx = np.concatenate(item_idx), np.concatenate(trainee_idx)
     return pd.DataFrame({
         **{c: _take(rows[c], item_idx) for c in ("assessment", "item", "topic", "part", "refs", "qtype", "slot",
@@ -136,6 +161,11 @@ def _grid(rows: pd.DataFrame, roster: pd.DataFrame, items: dict, course_id: str)
         "trainee_id": _take(roster["trainee_id"], trainee_idx), "trainee_name": _take(roster["name"], trainee_idx),
         "points": rows["points"].to_numpy(dtype=float)[item_idx],
     })
+
+
+def _order(items: dict) -> tuple[str, ...]:
+    """The regulation's assessments, then any other kind that has items (a re-test), in the registry's order."""
+    return tuple(a for a in COURSE_ASSESSMENTS if a in ASSESSMENTS or a in items)
 
 
 def _item_scores(grades, items: dict) -> pd.Series:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..kinds.assessments import ASSESSMENTS, FIRST, LAST
+from ..kinds.assessments import COURSE_ASSESSMENTS, FIRST, LAST
 from . import charts
 from .catalog import number_format, table_of
 from .people import People
@@ -113,7 +113,8 @@ def chart_svgs(tables: dict[str, pd.DataFrame], marks: dict[str, float],
     """The charts by name: score histogram, initial vs follow-up per trainee, topic heat map (when there is data)."""
     people = people or People()
     t = tables["trainees"]
-    scores = {a: t[f"{a}_score"].astype(float) for a in ASSESSMENTS if t[f"{a}_score"].notna().any()}
+    scores = {a: t[f"{a}_score"].astype(float) for a in COURSE_ASSESSMENTS
+              if f"{a}_score" in t and t[f"{a}_score"].notna().any()}
     out = {"histogram": charts.histogram(scores, marks, people=people)}
     if FIRST in scores and LAST in scores and FIRST != LAST:
         out["scatter"] = charts.scatter(scores[FIRST], scores[LAST], t["name"], marks, people=people)
@@ -127,7 +128,7 @@ def topic_matrix(topics: pd.DataFrame, max_rows: int = HEATMAP_ROWS,
                  people: People | None = None) -> tuple[pd.DataFrame, str]:
     """Trainees × (test area, assessment) scores with an 'all trainees' row; only the weakest when there are many."""
     people = people or People()
-    cols = [(a, f"{a}_score") for a in ASSESSMENTS if topics[f"{a}_score"].notna().any()]
+    cols = [(a, f"{a}_score") for a in COURSE_ASSESSMENTS if f"{a}_score" in topics and topics[f"{a}_score"].notna().any()]
     if topics.empty or not cols:
         return pd.DataFrame(), ""
     long = pd.concat([topics.assign(assessment=a, score=topics[c]) for a, c in cols])

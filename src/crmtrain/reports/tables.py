@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import REPORT_TABLES, TABLES  # noqa: F401  (TABLES re-exported: the order of compute_all's tables)
-from ..kinds.assessments import ASSESSMENTS, FIRST, LAST
+from ..kinds.assessments import COURSE_ASSESSMENTS, FIRST, LAST
 from .data import PARTS, ReportData
 from .itemstats import Bounds, item_analysis
 from .reliability import assessment_statistics
@@ -59,16 +59,16 @@ def trainees(data: ReportData, sc: pd.DataFrame | None = None) -> pd.DataFrame:
     sc = scores(data) if sc is None else sc
     out = data.roster[["trainee_id", "name"]].reset_index(drop=True)
     wide = sc.set_index(["trainee_id", "assessment"])[["points", "score", "result", "late", "pending"]].unstack("assessment")
-    for a in ASSESSMENTS:
+    for a in data.shown:
         for col in ("points", "score", "result", "late"):
             out[f"{a}_{col}"] = out["trainee_id"].map(wide[(col, a)]) if (col, a) in wide else np.nan
     out["change"] = out[f"{LAST}_score"] - out[f"{FIRST}_score"]
-    missing = [np.where(out[f"{a}_result"].eq("missing"), a, "") for a in ASSESSMENTS]
+    missing = [np.where(out[f"{a}_result"].eq("missing"), a, "") for a in data.shown]
     out["missing"] = [" ".join(x for x in row if x) for row in zip(*missing)]
     pending = sum((out["trainee_id"].map(wide[("pending", a)]).fillna(0) if ("pending", a) in wide else 0)
-                  for a in ASSESSMENTS)
+                  for a in data.shown)
     out["pending_items"] = pd.Series(pending, index=out.index).astype(int) if len(out) else pd.Series(dtype=int)
-    for a in ASSESSMENTS:
+    for a in data.shown:
         out[f"{a}_result"] = out[f"{a}_result"].astype(object).fillna("").astype(str)
         out[f"{a}_late"] = out[f"{a}_late"].astype("boolean")
     return out
@@ -87,7 +87,7 @@ def by_group(data: ReportData, key: str) -> pd.DataFrame:
     g["score"] = g["points"] / g["max"].where(g["max"] > 0)
     wide = g[["points", "max", "score"]].unstack("assessment")
     out = pd.DataFrame(index=wide.index)
-    for a in ASSESSMENTS:
+    for a in data.shown:
         for col in ("points", "max", "score"):
             out[f"{a}_{col}"] = wide[(col, a)] if (col, a) in wide else np.nan
     out["change"] = out[f"{LAST}_score"] - out[f"{FIRST}_score"]
@@ -104,7 +104,7 @@ def retraining(data: ReportData, sc: pd.DataFrame | None = None) -> pd.DataFrame
     cols = ["trainee_id", "name", "assessment", "score", "pass_mark", "part", "section_title", "ref", "title",
             "wrong_items", "items", "questions"]
     taken = sc[sc["submitted"]].copy()
-    taken["_order"] = taken["assessment"].map({a: i for i, a in enumerate(ASSESSMENTS)})
+    taken["_order"] = taken["assessment"].map({a: i for i, a in enumerate(COURSE_ASSESSMENTS)})
     latest = taken.sort_values("_order").drop_duplicates("trainee_id", keep="last")
     failed = latest[latest["result"] == "fail"][["assessment", "trainee_id", "score", "pass_mark"]]
     r = data.results
@@ -149,7 +149,7 @@ def summary(data: ReportData, sc: pd.DataFrame | None = None) -> pd.DataFrame:
     sc = scores(data) if sc is None else sc
     a = data.assessments.set_index("assessment")
     rows = []
-    for name in ASSESSMENTS:
+    for name in data.shown:
         s = sc[sc["assessment"] == name]
         res = s["result"].value_counts()
         rows.append({"assessment": name, "title": a["title"].get(name, ""), "released": len(s) > 0,

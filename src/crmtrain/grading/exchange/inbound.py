@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import UserError
-from ...kinds.assessments import ASSESSMENTS
+from ...kinds.assessments import COURSE_ASSESSMENTS
 from .fetchlog import parse_timestamp
 from .owners import owners_for, user_name
 
@@ -163,7 +163,7 @@ def scan(inbound: int, assessment: str, now: dt.datetime | None = None) -> Scan:
         names = sorted(e.name for e in entries)
     for name in names:
         parts = name.split("+")
-        if len(parts) in (3, 4) and parts[1] != assessment and parts[1] in ASSESSMENTS:
+        if len(parts) in (3, 4) and parts[1] != assessment and parts[1] in COURSE_ASSESSMENTS:
             continue  # another assessment's: its own collect judges it
         try:
             if len(parts) not in (3, 4) or parts[1] != assessment:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import UserError
-from ...kinds.assessments import ASSESSMENTS
+from ...kinds.assessments import COURSE_ASSESSMENTS
 from ...runtime.check import ANSWERS_FILE
 
 CONFIG_NAME = "nbgrader_config.py"
@@ -145,7 +145,7 @@ def config_text(course_id: str, exchange_dir: str | Path, *, timezone: str = "UT
         timezone=timezone,
         late_penalty=late_penalty,
         answers=ANSWERS_FILE,
-        exclude={a: [ANSWERS_FILE] for a in ASSESSMENTS},
+        exclude={a: [ANSWERS_FILE] for a in COURSE_ASSESSMENTS},
         fetched=FETCHED_DIR,
         plugins=PLUGINS,
     )

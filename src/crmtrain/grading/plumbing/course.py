@@ -27,19 +27,20 @@ from typing import Any
 
 from ...errors import UserError
 from ...i18n import _
-from ...kinds.assessments import ASSESSMENTS
+from ...kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, COURSE_ASSESSMENTS  # noqa: F401  (ASSESSMENTS re-exported)
 from ...runtime.check import ANSWERS_FILE  # noqa: F401  (a course folder's file names are asked of this module)
 from .config import CONFIG_NAME, FETCHED_DIR, read_settings
 
+AUDIENCE_DIR = "audience"  # <course>/audience/<assessment>.json: who gets a re-test (see verbs/audience.py)
 GRADEBOOK = "gradebook.db"  # nbgrader's sqlite gradebook in the course folder
 BUSY_TIMEOUT_S = 60  # how long a gradebook writer waits for another one (sqlite busy timeout)
 
 
 def check_assessment(assessment: str) -> str:
-    """``assessment`` if it is one of ASSESSMENTS, else a UserError naming the valid ones."""
-    if assessment not in ASSESSMENTS:
+    """``assessment`` if it is one of COURSE_ASSESSMENTS, else a UserError naming the valid ones."""
+    if assessment not in COURSE_ASSESSMENTS:
         raise UserError(_("unknown assessment {name}: expected one of {names}").format(
-            name=repr(assessment), names=", ".join(ASSESSMENTS)))
+            name=repr(assessment), names=", ".join(COURSE_ASSESSMENTS)))
     return assessment
 
 
@@ -136,9 +137,19 @@ class Course:
         check_assessment(assessment)
         found = sorted(self.source_dir(assessment).glob("*.ipynb"))
         if not found:
-            raise UserError(_("assessment {name} is not built: no notebook in {folder} (run `crmtrain build` "
-                              "first)").format(name=repr(assessment), folder=self.source_dir(assessment)))
+            raise UserError(_("assessment {name} is not built: no notebook in {folder} (run `{command}` "
+                              "first)").format(name=repr(assessment), folder=self.source_dir(assessment),
+                                               command=ASSESSMENT_KINDS[assessment].made_by))
         return found
+
+    def assessments(self) -> tuple[str, ...]:
+        """The assessments of this course: the regulation's, and any other kind written into it (a re-test)."""
+        return tuple(a for a in COURSE_ASSESSMENTS
+                     if ASSESSMENT_KINDS[a].in_regulation or self.source_dir(a).is_dir())
+
+    def audience_path(self, assessment: str) -> Path:
+        """``<course>/audience/<assessment>.json``: whom an assessment outside the regulation is for."""
+        return self.root / AUDIENCE_DIR / f"{assessment}.json"
 
     def submitted_trainees(self, assessment: str) -> list[str]:
         """Trainees with a collected submission of ``assessment``, sorted."""

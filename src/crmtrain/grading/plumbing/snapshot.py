@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 from dataclasses import dataclass
 
-from .course import ASSESSMENTS, Course
+from .course import COURSE_ASSESSMENTS, Course
 from .gradebook import Cell, Submission, Trainee, display_name, exists, nothing_graded, open_gradebook, seconds_late
 
 
@@ -44,7 +44,7 @@ class Snapshot:
     grades: Grades
 
 
-def snapshot(course: Course, assessments: tuple[str, ...] = ASSESSMENTS) -> Snapshot:
+def snapshot(course: Course, assessments: tuple[str, ...] = COURSE_ASSESSMENTS) -> Snapshot:
     """Trainees, due dates, graded cells, submissions and grades of ``assessments``, read-only.
 
     A few bulk queries rather than object walks: 10,000 trainees × 80 grades would take

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from ...errors import UserError
 from ...i18n import _, language, set_language
-from ..plumbing.course import ASSESSMENTS, Course, check_assessment
+from ..plumbing.course import COURSE_ASSESSMENTS, Course, check_assessment
 
 KERNEL_START_ERRORS = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 DB_ERRORS = ("database is locked", "database is busy", "There was an error accessing the nbgrader database")
@@ -109,7 +109,7 @@ def plan(
 
 def grade(
     course: Course,
-    assessments: Iterable[str] = ASSESSMENTS,
+    assessments: Iterable[str] = COURSE_ASSESSMENTS,
     trainees: Iterable[str] | None = None,
     *,
     workers: int | None = None,
@@ -132,7 +132,7 @@ def grade(
 
 def grade_unlocked(
     course: Course,
-    assessments: Iterable[str] = ASSESSMENTS,
+    assessments: Iterable[str] = COURSE_ASSESSMENTS,
     trainees: Iterable[str] | None = None,
     *,
     workers: int | None = None,

@@ -1,9 +1,10 @@
-"""``crmtrain release initial|followup [--due DATE]``: generate the student version, release it.
+"""``crmtrain release initial|followup|retest [--due DATE]``: generate the student version, release it.
 
 Steps, all through nbgrader's Python API: record the assessment and its due date in the
 gradebook; ``generate_assignment`` (hidden tests and solutions stripped into ``release/``);
 scan the student version for key material; ``release_assignment`` to the exchange (whose
-release plugin also makes the ``fetched/`` folder for fetch markers).
+release plugin also makes the ``fetched/`` folder for fetch markers). An assessment outside
+the regulation (the re-test) goes only to the trainees its audience names (:mod:`..plumbing.audience`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class ReleaseReport:
     points: float
     replaced: bool  # an earlier release was overwritten (--force)
     warnings: tuple[str, ...] = ()
+    only_for: tuple[str, ...] | None = None  # the trainees it was released to; None: everybody
 
 
 def parse_due(text: str, timezone: str = "UTC") -> dt.datetime:
@@ -100,6 +102,7 @@ def release(
     if replaced and not force:
         raise UserError(_("assessment {name} is already released; use --force to release it again (trainees who "
                           "fetched it keep their copy)").format(name=repr(assessment)))
+    audience = _audience(course, assessment)
     due_utc = _as_due(due, course.timezone) or _regulation_due(course, assessment, at)
     due_utc = gradebook.record_assessment(course, assessment, due_utc)  # no --due: keeps the one it had
 
@@ -116,6 +119,8 @@ def release(
     with temp_attrs(api.coursedir, assignment_id=assessment):
         app = api.exchange.ReleaseAssignment(coursedir=api.coursedir, authenticator=api.authenticator, parent=api)
         app.force = force
+        if audience is not None:
+            app.only_for = list(audience.trainees)
         result = capture_log(app)
     if not result["success"]:
         raise nbgrader_failure(f"releasing {assessment!r} to the exchange", result)
@@ -130,6 +135,7 @@ def release(
         points=sum(i.points for i in items),
         replaced=replaced,
         warnings=_privacy_warnings(course),
+        only_for=audience.trainees if audience is not None else None,
     )
 
 
@@ -140,6 +146,24 @@ def _regulation_due(course: Course, assessment: str, at: dt.datetime | None) -> 
     released = schedule_file.read(course.root).released.get(assessment) or at or dt.datetime.utcnow()
     days = int(timetable.settings(course, assessment).get("due_days", rules.Plan.due_days))
     return rules.own_due_date(rules.Plan(assessment, days, released=released), course.timezone)
+
+
+def _audience(course: Course, assessment: str):
+    """Whom ``assessment`` is for: None (everybody) for the regulation's; the recorded list otherwise."""
+    from ...kinds.assessments import ASSESSMENT_KINDS
+    from ..plumbing.audience import read_audience
+
+    if ASSESSMENT_KINDS[assessment].in_regulation:
+        return None
+    audience = read_audience(course, assessment)
+    if audience is None:
+        raise UserError(_("{file} is missing: nobody is named to take {name}. `{command}` writes it with the "
+                          "assessment").format(file=course.audience_path(assessment), name=repr(assessment),
+                                               command=ASSESSMENT_KINDS[assessment].made_by))
+    if not audience.trainees:
+        raise UserError(_("nobody learned the old version of the regulation: {name} has no one to go to").format(
+            name=repr(assessment)))
+    return audience
 
 
 def _privacy_warnings(course: Course) -> tuple[str, ...]:
@@ -171,14 +195,20 @@ def publish_schedule(course: Course, assessment: str, due: dt.datetime | None) -
     """
     import json
 
-    title = ""
+    from ..plumbing.audience import read_audience
+
+    title, lang = "", ""
     for nb in course.source_notebooks(assessment):
         meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("crmtrain") or {}
         title = title or str(meta.get("title") or "")
+        lang = lang or str(meta.get("lang") or "")
     folder = course.exchange_course_dir / SCHEDULE_DIR
     folder.mkdir(mode=0o755, exist_ok=True)
     data = {"assessment": assessment, "title": title, "timezone": course.timezone,
             "due": due.isoformat(timespec="seconds") + "Z" if due else None}
+    audience = read_audience(course, assessment)
+    if audience is not None:  # the fetch and the panels say "not for you" to the others
+        data.update({"lang": lang, "old_version": audience.old, "for": sorted(audience.trainees)})
     path = folder / f"{assessment}.json"
     tmp = folder / f".{assessment}.json.tmp"
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -19,7 +19,8 @@ from ...rules.schedule import Due
 from ..exchange import fetchlog
 from ..plumbing import gradebook, timetable
 from ..safety import intake
-from ..plumbing.course import ASSESSMENTS, Course, check_assessment
+from ..plumbing.audience import read_audience
+from ..plumbing.course import Course, check_assessment
 from ..exchange.inbound import scan_course
 
 
@@ -108,7 +109,9 @@ def assessment_status(course: Course, assessment: str,
         # judges it); a newer collected submission waits for `crmtrain grade`.
         if sub.timestamp == _collected_at(course, tid, assessment) and course.autograded_dir(tid, assessment).is_dir():
             graded[tid] = sub
-    everyone = sorted(set(roster) | set(fetched) | set(inbound) | collected)
+    audience = read_audience(course, assessment)  # a re-test: only those it is for are waited for
+    expected = set(roster) if audience is None else set(roster) & set(audience.trainees)
+    everyone = sorted(expected | set(fetched) | set(inbound) | collected)
     rows = []
     for tid in everyone:
         times = inbound.get(tid, [])
@@ -149,9 +152,9 @@ def _urgency(row: TraineeStatus) -> tuple:
     return (d.urgency, d.due or dt.datetime.max, row.trainee)
 
 
-def status(course: Course, assessments: tuple[str, ...] = ASSESSMENTS) -> tuple[AssessmentStatus, ...]:
-    """The status of each assessment (all of them by default)."""
+def status(course: Course, assessments: tuple[str, ...] | None = None) -> tuple[AssessmentStatus, ...]:
+    """The status of each assessment (all of the course's by default)."""
     from .schedule import schedules
 
     dues = schedules(course)
-    return tuple(assessment_status(course, a, dues) for a in assessments)
+    return tuple(assessment_status(course, a, dues) for a in (course.assessments() if assessments is None else assessments))

@@ -82,6 +82,19 @@ class OwnExchange:
         if not done.get("success"):
             raise OSError(str(done.get("value", f"{action} failed")))
 
+    def is_for_me(self, schedule: dict) -> bool:
+        """Whether an assessment with this published schedule is for this server's trainee (see exchange.restrict).
+
+        The trainee is who nbgrader fetches as: the configured student id, else the account.
+        """
+        from nbgrader.utils import get_username
+
+        from ..exchange.restrict import is_for
+
+        with _in(self.manager.root_dir):
+            student = self.manager.load_config().CourseDirectory.get("student_id")
+        return is_for(schedule, student if student and student != "*" else get_username())
+
     def schedules(self, course_id: str) -> dict[str, dict]:
         """``{assessment: {"title", "due", "timezone"}}`` the release published (release.publish_schedule)."""
         import json

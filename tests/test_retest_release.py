@@ -1,0 +1,150 @@
+"""A changed regulation reaches the right people: the re-test, released to those who learned the old version.
+
+The story: Alice and Bob took the initial assessment of version 2027.1 (Alice fetched and
+submitted, Bob fetched only). Version 2027.2 changes a few rules, and Carol joins, learning
+the new version. `crmtrain diff --course` writes the re-test into the course for Alice and Bob;
+`crmtrain release retest` opens it to them; Carol cannot fetch it. Alice answers and submits,
+and the re-test is collected, graded, shown in `status` and reported like the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from grading_fixtures import COURSE_ID
+
+from crmtrain.changes.diff import diff
+from crmtrain.changes.impact import retest_questions
+from crmtrain.cli import main
+from crmtrain.commands.build import course_files
+from crmtrain.files import write_files
+from crmtrain.grading.exchange import restrict
+from crmtrain.grading.plumbing.course import Course
+from crmtrain.grading.verbs import trainee
+from crmtrain.regulation.loader import load
+from crmtrain.simulate import choose
+
+pytestmark = pytest.mark.nbgrader
+
+FIXTURES = Path(__file__).parent / "fixtures" / "changes"
+OLD, NEW = FIXTURES / "regulation-2027.1.yaml", FIXTURES / "regulation-2027.2.yaml"
+
+
+def answer_all_right(home: Path, assessment: str, questions) -> None:
+    """What the widgets save: every answer right, in answers.json beside the notebook."""
+    rng = random.Random(0)
+    answers = {q.id: choose(q, True, rng) for q in questions}
+    (home / assessment / "answers.json").write_text(json.dumps({"answers": answers}), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory, blank_gradebook):
+    tmp = tmp_path_factory.mktemp("retest")
+    course_dir = tmp / "assignments"
+    write_files(course_dir, course_files(load(OLD), exchange=tmp / "exchange", course_id=COURSE_ID))
+    shutil.copy(blank_gradebook, course_dir / "gradebook.db")
+    course = Course.load(course_dir)
+    staff = tmp / "staff.csv"
+    staff.write_text("id,name,email\nalice,Alice Smith,alice@example.com\nbob,Bob Jones,bob@example.com\n",
+                     encoding="utf-8")
+    assert main(["roster", "import", str(staff), "--course", str(course_dir)]) == 0
+    assert main(["release", "initial", "--course", str(course_dir)]) == 0
+    homes = {t: tmp / "home" / t for t in ("alice", "bob", "carol")}
+    for t in ("alice", "bob"):
+        trainee.fetch(course, t, homes[t], "initial")
+    trainee.submit(course, "alice", homes["alice"], "initial")
+    assert main(["collect", "initial", "--course", str(course_dir)]) == 0
+    assert main(["grade", "initial", "--course", str(course_dir), "--workers", "1"]) == 0
+
+    # Version 2027.2; Carol joins and learns it.
+    with staff.open("a", encoding="utf-8") as f:
+        csv.writer(f).writerow(["carol", "Carol Lee", "carol@example.com"])
+    assert main(["roster", "import", str(staff), "--course", str(course_dir)]) == 0
+    old, new = load(OLD), load(NEW)
+    questions, _ = retest_questions(new, diff(old, new))
+    return tmp, course, homes, questions
+
+
+def test_diff_writes_the_retest_into_the_course_for_who_learned_the_old_version(story, capsys):
+    tmp, course, homes, questions = story
+    capsys.readouterr()
+    assert main(["diff", str(OLD), str(NEW), "--course", str(course.root)]) == 0
+    out = capsys.readouterr().out
+    assert "for the 2 trainee(s) who learned version 2027.1: alice, bob" in out
+    assert (course.source_dir("retest") / "retest.ipynb").is_file()
+    assert json.loads(course.audience_path("retest").read_text())["trainees"] == ["alice", "bob"]
+    assert course.assessments() == ("initial", "followup", "retest")
+
+
+def test_release_retest_goes_only_to_them(story, capsys):
+    tmp, course, homes, questions = story
+    assert main(["release", "retest", "--course", str(course.root), "--due", "2099-01-31"]) == 0
+    assert "Released retest" in capsys.readouterr().out
+    assert restrict.published(course.exchange_course_dir, "retest")["for"] == ["alice", "bob"]
+    folder = trainee.fetch(course, "alice", homes["alice"], "retest")
+    assert (folder / "retest.ipynb").is_file()
+
+
+def test_a_trainee_who_learned_the_new_version_cannot_fetch_it(story):
+    tmp, course, homes, questions = story
+    from nbgrader.exchange import ExchangeError
+
+    with pytest.raises(ExchangeError, match="is for the trainees who learned version 2027.1 of the regulation; you "
+                                            "learned the current one"):
+        trainee.fetch(course, "carol", homes["carol"], "retest")
+    assert not (homes["carol"] / "retest").exists()
+
+
+def test_the_retest_is_collected_graded_and_shown_like_the_others(story, capsys):
+    tmp, course, homes, questions = story
+    answer_all_right(homes["alice"], "retest", questions)
+    trainee.submit(course, "alice", homes["alice"], "retest")
+    capsys.readouterr()
+    assert main(["collect", "--course", str(course.root)]) == 0
+    assert "retest: 1 collected" in capsys.readouterr().out
+    assert main(["grade", "retest", "--course", str(course.root), "--workers", "1"]) == 0
+    graded = capsys.readouterr().out
+    points = sum(q.points for q in questions)
+    assert f"retest    alice            {points:g}/{points:g}" in graded
+    assert main(["status", "retest", "--course", str(course.root)]) == 0
+    status = capsys.readouterr().out
+    assert "1 submitted, 0 late, 1 graded of 2" in status  # alice and bob; carol is not waited for
+    assert "carol" not in status
+
+
+def test_the_report_has_the_retest_for_its_trainees_only(story, capsys):
+    import pandas as pd
+
+    tmp, course, homes, questions = story
+    out = tmp / "reports"
+    assert main(["report", "--course", str(course.root), "--regulation", str(NEW), "--out", str(out),
+                 "--format", "csv"]) == 0
+    trainees = pd.read_csv(out / "trainees.csv").set_index("trainee_id")
+    assert trainees.loc["alice", "retest_result"] == "pass" and trainees.loc["alice", "retest_score"] == 1
+    assert trainees.loc["bob", "retest_result"] == "missing"
+    assert pd.isna(trainees.loc["carol", "retest_result"])  # not hers to take
+    summary = pd.read_csv(out / "summary.csv").set_index("assessment")
+    assert summary.loc["retest", "submitted"] == 1 and summary.loc["retest", "missing"] == 1
+
+
+@pytest.mark.parametrize("login, listed", [("alice", True), ("carol", False)])
+def test_my_training_lists_the_retest_only_for_whom_it_is(story, monkeypatch, login, listed):
+    from crmtrain.grading.plumbing.config import trainee_config_text
+    from crmtrain.i18n import translation
+    from crmtrain.panel.overview import Training
+
+    tmp, course, homes, questions = story
+    home = homes[login]
+    home.mkdir(parents=True, exist_ok=True)
+    config = trainee_config_text(course.course_id, course.exchange_dir)
+    # On a hub the server runs as the trainee's account; here the config names them.
+    (home / "nbgrader_config.py").write_text(config + f"c.CourseDirectory.student_id = {login!r}\n", encoding="utf-8")
+    monkeypatch.chdir(home)
+    shown = [a["id"] for a in Training(home).assessments(translation("en").gettext)]
+    assert "initial" in shown and ("retest" in shown) == listed
