@@ -123,14 +123,18 @@ def test_the_report_has_the_retest_for_its_trainees_only(story, capsys):
 
     tmp, course, homes, questions = story
     out = tmp / "reports"
+    capsys.readouterr()
     assert main(["report", "--course", str(course.root), "--regulation", str(NEW), "--out", str(out),
-                 "--format", "csv"]) == 0
-    trainees = pd.read_csv(out / "trainees.csv").set_index("trainee_id")
-    assert trainees.loc["alice", "retest_result"] == "pass" and trainees.loc["alice", "retest_score"] == 1
-    assert trainees.loc["bob", "retest_result"] == "missing"
-    assert pd.isna(trainees.loc["carol", "retest_result"])  # not hers to take
-    summary = pd.read_csv(out / "summary.csv").set_index("assessment")
-    assert summary.loc["retest", "submitted"] == 1 and summary.loc["retest", "missing"] == 1
+                 "--format", "csv,html"]) == 0
+    assert "Re-test: 1/2 submitted (0 late), 1 passed, 0 below the 80% mark, mean score 100%" in capsys.readouterr().out
+    trainees = pd.read_csv(out / "trainees.csv").set_index("Login")
+    assert trainees.loc["alice", "Re-test: result"] == "passed" and trainees.loc["alice", "Re-test: score, %"] == 100
+    assert trainees.loc["bob", "Re-test: result"] == "not submitted"
+    assert pd.isna(trainees.loc["carol", "Re-test: result"])  # not hers to take
+    assert trainees.loc["bob", "Not submitted"] == "Initial, Re-test" and trainees.loc["carol", "Not submitted"] == "Initial"
+    summary = pd.read_csv(out / "summary.csv").set_index("Assessment")
+    assert summary.loc["Re-test", ["Trainees", "Submitted", "Not submitted", "Passed"]].tolist() == [2, 1, 1, 1]
+    assert "Re-test: what changed in version 2027.2" in (out / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("login, listed", [("alice", True), ("carol", False)])

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import N_
-from ..kinds.assessments import ASSESSMENTS
+from ..kinds.assessments import COURSE_ASSESSMENTS
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ HEADERS = {
     "items": N_("Question codes"), "note": N_("Note"), "advice": N_("Advice"),
 }
 # Per-assessment columns ("initial_score"); {assessment} is the assessment's name.
-ASSESSMENT_COLUMN = re.compile(f"({'|'.join(ASSESSMENTS)})_([a-z]+)")
+ASSESSMENT_COLUMN = re.compile(f"({'|'.join(COURSE_ASSESSMENTS)})_([a-z]+)")
 _ASSESSMENT_HEADERS = {
     "points": N_("{assessment}: points"), "max": N_("{assessment}: maximum"), "score": N_("{assessment}: score, %"),
     "result": N_("{assessment}: result"), "late": N_("{assessment}: late"),

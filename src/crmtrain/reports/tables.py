@@ -154,7 +154,9 @@ def summary(data: ReportData, sc: pd.DataFrame | None = None) -> pd.DataFrame:
         res = s["result"].value_counts()
         rows.append({"assessment": name, "title": a["title"].get(name, ""), "released": len(s) > 0,
                      "pass_mark": a["pass_mark"].get(name, np.nan), "max_points": a["max_points"].get(name, np.nan),
-                     "due": a["due"].get(name, pd.NaT), "trainees": len(data.roster), "submitted": int(s["submitted"].sum()),
+                     # a re-test has rows only for the trainees it is for
+                     "due": a["due"].get(name, pd.NaT), "trainees": len(s) or len(data.roster),
+                     "submitted": int(s["submitted"].sum()),
                      "missing": int(res.get("missing", 0)), "late": int(s["late"].sum()), "passed": int(res.get("pass", 0)),
                      "failed": int(res.get("fail", 0)), "pending": int(res.get("pending", 0)),
                      "mean_score": s["score"].mean(), "median_score": s["score"].median()})
