@@ -13,6 +13,7 @@
 
 import { CodeCell } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
+import { Kernel, KernelAPI } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
 
 import { HIDDEN_KERNEL_MS, ensureKernel, isShown, watchVisibility } from './kernels';
@@ -76,6 +77,12 @@ class Status extends Widget {
   private readonly button: HTMLButtonElement;
 }
 
+/** How often the server restarted a kernel (crmtrain.labkernels adds it to the kernel's model). */
+function restartsOf(model: Kernel.IModel | undefined): number {
+  const count = (model as { crmtrain_restarts?: unknown } | undefined)?.crmtrain_restarts;
+  return typeof count === 'number' ? count : 0;
+}
+
 export class Course {
   constructor(private readonly panel: NotebookPanel) {
     panel.addClass(NOTEBOOK_CLASS);
@@ -99,6 +106,9 @@ export class Course {
       }
     });
     session.kernelChanged.connect((_, change) => change.newValue && void this.run());
+    // A restart from outside whose "starting" never reached the page: the server counts restarts
+    // (crmtrain.labkernels) in the kernel list JupyterLab fetches every few seconds.
+    session.kernelManager?.runningChanged.connect((_, models) => this.restartedElsewhere(models));
     session.sessionChanged.connect((_, change) => {
       if (change.oldValue && !change.newValue && isShown(panel) && !this.givenBack) {
         this.startAgain(); // culled, or shut down from elsewhere, while on screen
@@ -126,6 +136,7 @@ export class Course {
       // attaches to a new kernel when the session is ready, listens for the widgets' comms.
       await kernel.info;
       await session.ready;
+      this.counted = restartsOf(await KernelAPI.getKernelModel(kernel.id, kernel.serverSettings));
       const cells = this.panel.content.widgets.filter((c): c is CodeCell => c instanceof CodeCell);
       // Queued all at once: the kernel runs them in order, and no cell is selected or scrolled to.
       const replies = await Promise.all(cells.map(cell => CodeCell.execute(cell, session)));
@@ -136,6 +147,17 @@ export class Course {
     } catch (error) {
       console.warn('crmtrain: the exercises did not run', error);
       this.status.set('failed');
+    }
+  }
+
+  /** Run again when the server counted a restart of this page's kernel that the page did not see. */
+  private restartedElsewhere(models: readonly Kernel.IModel[]): void {
+    const kernel = this.panel.sessionContext.session?.kernel;
+    const model = kernel && models.find(m => m.id === kernel.id);
+    // Only once the cells ran for what the page knows; a restart it saw runs them anyway.
+    if (model && this.ranFor === `${kernel.id}/${this.restarts}` && restartsOf(model) > this.counted) {
+      this.restarts++;
+      void this.run();
     }
   }
 
@@ -206,6 +228,7 @@ export class Course {
   private restarts = 0;
   private runs = 0;
   private ranFor = '';
+  private counted = 0; // the kernel's restarts the server had counted when the cells last ran
   private givenBack = false;
   private hideTimer = 0;
 }

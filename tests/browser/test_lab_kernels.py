@@ -75,7 +75,9 @@ def test_an_opened_workbook_gets_a_warm_kernel_in_its_own_folder(lab_server_fact
     assert shown == f"{root / 'wb'} True {root / 'wb' / '01-summary.ipynb'}"
 
     # Restarted (the toolbar's button, an administrator), it starts again in the same folder.
+    assert call(server, "GET", f"api/kernels/{kernel}")["crmtrain_restarts"] == 0
     call(server, "POST", f"api/kernels/{kernel}/restart")
+    assert call(server, "GET", f"api/kernels/{kernel}")["crmtrain_restarts"] == 1  # what the page compares
     assert run_in(server, kernel, "import os; print(os.getcwd(), os.environ['JPY_SESSION_NAME'])") == \
         f"{root / 'wb'} {root / 'wb' / '01-summary.ipynb'}"
 
