@@ -197,3 +197,26 @@ def test_extend_refuses_what_nbgrader_cannot_do_and_changes_nothing(cohort, caps
     assert main(["extend", *args, "--course", str(course.root)]) == 2
     assert message in capsys.readouterr().err
     assert (course.root / "schedule.json").read_bytes() == before
+
+
+def test_the_report_s_schedule_table_says_what_status_says(cohort):
+    import pandas as pd
+
+    from crmtrain.grading.verbs.status import assessment_status
+    from crmtrain.reports import tables
+    from crmtrain.reports.data import ASSESSMENT_COLUMNS, ITEM_COLUMNS, RESULTS, ReportData, empty
+    from crmtrain.reports.from_gradebook import schedule_frame
+    from crmtrain.reports.people.view import People
+
+    course, today = cohort
+    roster_df = pd.DataFrame({"trainee_id": ["next", "new", "old"], "name": ["Pavel", "Nina", "Olga"], "email": ""})
+    data = ReportData(empty(RESULTS), empty(ASSESSMENT_COLUMNS), roster_df, empty(ITEM_COLUMNS),
+                      schedule=schedule_frame(course, released=("initial",)))
+    table = tables.schedule_table(tables.Shared(data))
+    status = assessment_status(course, "initial")
+    assert list(zip(table["trainee_id"], table["standing"], table["due"])) == [
+        (t.trainee, t.schedule.state, t.schedule.due) for t in status.trainees]
+    assert list(table["standing"]) == ["overdue", "due_soon", "waiting"] and list(table["name"]) == ["Olga", "Nina", "Pavel"]
+    ru = People("ru", "Europe/Moscow")
+    assert [ru.value("schedule", "standing", s) for s in table["standing"]] == ["просрочено", "срок скоро", "ещё не открыто"]
+    assert ru.header("schedule", "due") == "Свой срок"

@@ -98,6 +98,11 @@ _TABLES = (
                     ("passed", N_("Passed")), ("failed", N_("Failed")), ("pending", N_("Awaiting grading")),
                     ("mean_score", N_("Mean score, %")), ("median_score", N_("Median score, %")),
                     ("pass_rate", N_("Passed, % of those who submitted")))),
+    ReportTable("schedule", N_("Each trainee's own dates: when each assessment opened for them and when it is due "
+                               "(counted from their start, their own earlier submission, or a date the specialist "
+                               "moved), overdue first."), "tables:schedule_table", label=N_("Schedule"), headers=(
+                    ("opens", N_("Opens")), ("due", N_("Own due date")), ("standing", N_("Standing")),
+                    ("moved", N_("Moved by the specialist")), ("submitted_at", N_("Submitted")))),
     ReportTable("trainees", N_("Each trainee: score on each assessment (share of the maximum), pass/fail against its "
                                "pass mark, late and missing submissions."), "tables:trainees_table",
                 label=N_("Trainees"), headers=(("missing", N_("Not submitted")), ("pending_items", N_("Answers awaiting grading")))),
@@ -172,7 +177,7 @@ def number_format(column: str) -> str | None:
         return "0.00"
     if column == "pass_mark":
         return '0"%"'
-    if column == "due":
+    if column in ("due", "opens", "submitted_at"):
         return "yyyy-mm-dd hh:mm"
     if DAY.search(column):
         return "yyyy-mm-dd"

@@ -57,6 +57,15 @@ ITEM_COLUMNS = {
     "section_title": "the section's title",
 }
 QUESTION_COLUMNS = {"assessment": described(names=COURSE_ASSESSMENTS), "item": "question id", "text": "question text"}
+# Each trainee's own dates (crmtrain.rules.schedule), one row per trainee × released assessment; optional.
+SCHEDULE_COLUMNS = {
+    "trainee_id": "nbgrader student id", "assessment": described(names=COURSE_ASSESSMENTS),
+    "opens": "when it opened for this trainee (UTC; NaT: not yet known)",
+    "due": "the trainee's own due date (UTC; NaT: not yet known)",
+    "standing": "overdue, due_soon, open, waiting, submitted or graded (crmtrain.rules.schedule.STATES)",
+    "moved": "the specialist moved this date (crmtrain extend)",
+    "submitted_at": "when they submitted (UTC; NaT: not yet)",
+}
 # Optional columns of ``questions``: item analysis uses them when present.
 QUESTION_EXTRA = {"slot": "the slot asking it ('' for a question everyone gets)",
                   "options": "option ids of a choice question, joined by ' '",
@@ -77,6 +86,7 @@ class ReportData:
     ``items``: the regulation's referenceable items (:data:`ITEM_COLUMNS`), for titles.
     ``questions``: optional question texts (:data:`QUESTION_COLUMNS`, and :data:`QUESTION_EXTRA` when
     known), shown in item analysis.
+    ``schedule``: optional, each trainee's own dates (:data:`SCHEDULE_COLUMNS`).
     """
 
     results: pd.DataFrame
@@ -84,6 +94,7 @@ class ReportData:
     roster: pd.DataFrame
     items: pd.DataFrame
     questions: pd.DataFrame = field(default_factory=lambda: empty(QUESTION_COLUMNS))
+    schedule: pd.DataFrame = field(default_factory=lambda: empty(SCHEDULE_COLUMNS))
 
     @property
     def shown(self) -> tuple[str, ...]:
@@ -120,7 +131,10 @@ def normalise(data: ReportData) -> ReportData:
     for col in ROSTER_COLUMNS:
         if col in roster:
             roster[col] = roster[col].fillna("").astype(str)
-    return ReportData(r, a, roster, data.items.copy(), data.questions.copy())
+    sched = data.schedule.copy()
+    for col in ("opens", "due", "submitted_at"):
+        sched[col] = pd.to_datetime(sched[col], errors="coerce")
+    return ReportData(r, a, roster, data.items.copy(), data.questions.copy(), sched)
 
 
 def validate(data: ReportData) -> ReportData:

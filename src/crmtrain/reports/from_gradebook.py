@@ -26,7 +26,7 @@ from ..grading.plumbing.course import GRADEBOOK
 from ..kinds.questions import QUESTION_KINDS
 from ..kinds.assessments import ASSESSMENTS, COURSE_ASSESSMENTS
 from ..kinds.slots import CASE, DRAW
-from .data import ITEM_COLUMNS, ReportData, assessment_frame, correct_of, normalise
+from .data import ITEM_COLUMNS, SCHEDULE_COLUMNS, ReportData, assessment_frame, correct_of, normalise
 
 
 def load_report_data(course_root: Path, regulation) -> ReportData:
@@ -42,7 +42,19 @@ def load_report_data(course_root: Path, regulation) -> ReportData:
         raise gradebook.nothing_graded(course)
     items = {a: assessment_items(course, a) for a in course.assessments() if a in snap.due}
     saved = answers.all_answers(course, [(s.assessment, s.trainee) for s in snap.submissions])
-    return build(snap, items, saved, regulation, course.course_id, _headers(course, items))
+    data = build(snap, items, saved, regulation, course.course_id, _headers(course, items))
+    data.schedule = schedule_frame(course, released=tuple(items))
+    return data
+
+
+def schedule_frame(course, released: tuple[str, ...]) -> pd.DataFrame:
+    """Each trainee's own dates of each released assessment, today (the same as ``crmtrain status``)."""
+    from ..grading.verbs.schedule import schedules
+
+    rows = [{"trainee_id": t, "assessment": d.assessment, "opens": d.opens, "due": d.due, "standing": d.state,
+             "moved": d.moved, "submitted_at": d.submitted}
+            for t, dues in schedules(course).items() for d in dues if d.assessment in released]
+    return pd.DataFrame(rows, columns=list(SCHEDULE_COLUMNS))
 
 
 def _headers(course, items: dict) -> dict[str, dict]:

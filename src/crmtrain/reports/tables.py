@@ -229,6 +229,17 @@ def review_plan_table(s: Shared) -> pd.DataFrame:
     return review_plan(s.data, s.answers, s.today)
 
 
+def schedule_table(s: Shared) -> pd.DataFrame:
+    """Each trainee's own dates of each released assessment, overdue first, then by due date."""
+    from ..grading.plumbing.timetable import STANDINGS
+
+    df = s.data.schedule.copy()
+    df.insert(1, "name", df["trainee_id"].map(s.data.roster.set_index("trainee_id")["name"]))
+    df["_u"] = df["standing"].map({k: i for i, k in enumerate(STANDINGS)}).fillna(len(STANDINGS))
+    df = df.sort_values(["_u", "due", "trainee_id", "assessment"], kind="stable", na_position="last")
+    return df.drop(columns="_u").reset_index(drop=True)
+
+
 def compute_all(data: ReportData, bounds: Bounds | None = None, today=None) -> dict[str, pd.DataFrame]:
     """Every report table, by name, in the order of the report-table registry (:data:`TABLES`);
     ``today`` dates the reviews after an assessment that has no due date."""

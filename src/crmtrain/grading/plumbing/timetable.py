@@ -29,6 +29,7 @@ from ...rules import schedule as rules
 from . import gradebook, schedule_file
 from .course import Course
 
+STANDINGS = rules.LABELS  # each standing's msgid, most urgent first (for the reports' words)
 META_KEY = "schedule"  # metadata.crmtrain.schedule of a source notebook: {"due_days": 7, "after_days": 30}
 
 

@@ -42,5 +42,9 @@ def collect(course: Course, assessment: str) -> CollectReport:
         result = capture_log(app)
     if not result["success"]:
         raise nbgrader_failure(f"collecting {assessment!r}", result)
+    if app.collected:  # a re-collected submission already graded: its extension, as grading will give it
+        from ..plumbing import timetable
+
+        timetable.grant(course, assessment, app.collected)
     return CollectReport(assessment, tuple(sorted(app.collected)), tuple(sorted(app.unchanged)),
                          tuple(app.refused))

@@ -15,6 +15,7 @@ from ...i18n import N_, numbers, translation
 from ...kinds.assessments import ASSESSMENT_KINDS
 from ...kinds.questions import QUESTION_KINDS
 from ...kinds.slots import SLOT_KINDS
+from ...grading.plumbing.timetable import STANDINGS
 from ..catalog import ASSESSMENT_COLUMN, number_format, table_of
 
 # The values of a column said in words (msgids), by column.
@@ -30,6 +31,7 @@ VALUES = {
     "reason": {"forgotten": N_("forgotten since the initial"), "never_learned": N_("wrong both times"),
                "missed": N_("answered wrong")},
     "wrong_answer": {"true": N_("True"), "false": N_("False")},  # a true/false question's answer
+    "standing": dict(STANDINGS),  # a trainee's standing on an assessment (crmtrain.rules.schedule)
     "qtype": {**{k.name: k.label for k in QUESTION_KINDS.values()}, **{k.row_type: k.label for k in SLOT_KINDS.values()}},
 }
 YES, NO = N_("yes"), N_("no")
