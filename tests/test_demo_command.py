@@ -61,3 +61,32 @@ def test_the_printed_next_steps_run_as_typed(demo):
     lab = shlex.split(lab_line.split(":", 1)[1])
     assert lab[1:] == ["lab", str(root / "workbooks")]
     assert subprocess.run([lab[0], "lab", "--help"], capture_output=True).returncode == 0
+
+
+def test_on_the_review_plans_day_each_trainee_is_mailed_their_items_and_the_specialist_a_digest(demo):
+    """After both assessments, `crmtrain remind` on the day the review plan gives, through a real SMTP server."""
+    import contextlib
+    import io
+
+    from crmtrain.commands.review import plans
+    from mailserver import MailServer
+
+    _, _, root = demo
+    course = root / "assignments"
+    _reg, _data, plan = plans(course, None)
+    day = min(plan["review_on"]).date()
+    with MailServer() as server, contextlib.redirect_stdout(io.StringIO()) as out:
+        status = main(["remind", "--course", str(course), "--today", day.isoformat(), "--smtp", server.address,
+                       "--from", "training@example.com", "--to", "head@example.com"])
+    assert status == 0, out.getvalue()
+    due = plan[plan["review_on"].dt.date == day]
+    assert len(set(due["trainee_id"])) >= 2
+    for trainee, items in due.groupby("trainee_id"):
+        (mail,) = server.recorder.to(f"{trainee}@example.com")
+        text = mail.part("plain")
+        assert "Your review plan — revisit today:" in text
+        assert all(f"  - {title}: " in text for title in items["title"])
+    (digest,) = server.recorder.to("head@example.com")
+    text = digest.part("plain")
+    assert "Pavel Lebedev (plebedev): " in text.split("Overdue:")[1]  # he never submitted
+    assert "Forgot a lot:" in text and "items they knew at the initial assessment" in text

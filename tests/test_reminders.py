@@ -193,13 +193,15 @@ def test_over_starttls_with_a_login(course, tmp_path, monkeypatch):
 def test_bad_mail_settings_are_named(course, argv, message):
     status, said = crmtrain("remind", "--course", str(course), *argv)
     assert status == 2 and message in said, said
+    # Without a mail server the day's letters still reach the panel; a wrong setting stops before anything.
+    assert (course / "reminders" / "panel" / "bob.json").is_file() == message.startswith("reminders cannot")
 
 
 WORDS = {
-    "en": {"opens": "Opens today:", "soon": "Due soon:", "overdue": "Overdue: please submit", "not delivered": "NOT delivered",
+    "en": {"opens": "Opens today:", "soon": "Due soon:", "overdue": "Overdue — please submit", "not delivered": "NOT delivered",
            "not delivered head": "Reminders not delivered:", "due this week": "Due this week:",
            "overdue head": "Overdue:"},
-    "ru": {"opens": "Открывается сегодня:", "soon": "Скоро срок:", "overdue": "Просрочено: сдайте", "not delivered": "НЕ доставлено",
+    "ru": {"opens": "Открывается сегодня:", "soon": "Скоро срок:", "overdue": "Просрочено — сдайте", "not delivered": "НЕ доставлено",
            "not delivered head": "Не доставлены напоминания:", "due this week": "Срок на этой неделе:",
            "overdue head": "Просрочено:"},
 }

@@ -107,7 +107,7 @@ def _date(tr, when: dt.date | dt.datetime) -> str:
 def _assessment(tr, d: Deadline) -> str:
     kind = ASSESSMENT_KINDS.get(d.assessment)
     label = tr.gettext(kind.label) if kind else d.assessment
-    return f"{d.title} ({label})" if d.title else label[:1].upper() + label[1:]
+    return d.title or label[:1].upper() + label[1:]
 
 
 def _left(tr, days: int) -> str:
@@ -151,10 +151,10 @@ def trainee_letter(tr, day: Day, person: Person) -> Letter | None:
     reviews = tuple(f"{r.title}: {_reason(tr, r.reason)}" for r in day.reviews
                     if r.trainee == person.id and r.on == day.today)
     sections = [(head, lines) for head, lines in (
-        (tr.gettext("Overdue: please submit as soon as you can"), overdue),
+        (tr.gettext("Overdue — please submit as soon as you can"), overdue),
         (tr.gettext("Opens today"), opening),
         (tr.gettext("Due soon"), soon),
-        (tr.gettext("Your review plan: revisit today"), reviews)) if lines]
+        (tr.gettext("Your review plan — revisit today"), reviews)) if lines]
     if not sections:
         return None
     closing = [tr.gettext("Open JupyterLab: the My training panel has your workbooks and assessments.")]

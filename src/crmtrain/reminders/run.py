@@ -31,26 +31,23 @@ class Outcome:
     given_up: list[Letter] = field(default_factory=list)
 
 
-def letters_of(day: Day, tr) -> tuple[list[Letter], list[Person]]:
-    """(the trainees' letters of the day, the trainees who would get one but have no address)."""
-    out, unreachable = [], []
-    for person in day.people:
-        letter = trainee_letter(tr, day, person)
-        if letter is None:
-            continue
-        (out if person.email else unreachable).append(letter if person.email else person)
-    return out, unreachable
+def letters_of(day: Day, tr) -> list[Letter]:
+    """Every trainee's letter of the day (those with nothing to be told get none)."""
+    return [le for person in day.people if (le := trainee_letter(tr, day, person)) is not None]
 
 
 def remind(course_root: Path, day: Day, settings: MailSettings, lang: str, words: dict | None = None, *,
            dry_run: bool = False, now: dt.datetime | None = None, out: TextIO) -> int:
     """Send (or with ``dry_run`` show) the day's reminders; 0 when all were delivered, 1 when some were not."""
     tr = translation(lang, words)
-    letters, unreachable = letters_of(day, tr)
-    for person in unreachable:
-        out.write(_("{trainee}: no email address in the roster; nothing sent").format(trainee=person.id) + "\n")
+    everyone = letters_of(day, tr)
+    letters = [le for le in everyone if le.to]
+    for le in everyone:
+        if not le.to:
+            out.write(_("{trainee}: no email address in the roster; nothing sent").format(trainee=le.trainee) + "\n")
     if dry_run:
         return _show(day, letters, settings, tr, lang, out)
+    publish(course_root, day, everyone, lang)  # the panel shows them even where no mail server is set
     ready(settings).password()  # a password file others could read stops the run before anything is sent
     now = now or dt.datetime.now(dt.timezone.utc)
     with sentlog.one_run_at_a_time(course_root):
@@ -65,7 +62,6 @@ def remind(course_root: Path, day: Day, settings: MailSettings, lang: str, words
         if letter is not None:
             _deliver_one(log, day, letter, settings, lang, now, outcome)
         log.save(day.today)
-    publish(course_root, day, letters, lang)
     return _report(outcome, out)
 
 
