@@ -191,3 +191,38 @@ def test_a_new_item_gets_no_default_valued_keys_and_multiline_text_as_a_block():
     out = document.dump(document.update(doc, data, formschema.default_at), text)
     assert out.endswith("- id: q-new\n  refs:\n  - t-web\n  topic: sales\n  type: true_false\n"
                         "  text: |\n    Первая строка.\n    Вторая строка.\n  answer: true\n")
+
+
+def test_trying_a_case_slot_shows_one_trainees_case_and_grades_it_as_grading_will(kernel, tmp_path):
+    import nbformat
+
+    from crmtrain.editor import trial
+    from crmtrain.notebooks.assessments import case_spec
+    from crmtrain.regulation.loader import load
+    from crmtrain.regulation.selection import select
+    from crmtrain.rules import cases
+
+    path = tmp_path / "regulation.yaml"
+    path.write_text(sample_path("ru").read_text(encoding="utf-8"), encoding="utf-8")
+    data = document.plain(document.parse(path.read_text(encoding="utf-8")))
+    rel = trial.write_slot(path, tmp_path, data, "initial", {"id": "lead-case", "case": "lead", "points": 2})
+    notebook = tmp_path / rel
+    nb = nbformat.reads(notebook.read_text(encoding="utf-8"), as_version=4)
+    setup, shown = nb.cells[1].source, nb.cells[2].source
+    assert "trainee='example-" in setup and shown.startswith("test.case(")
+    trainee = setup.split("trainee='")[1].split("'")[0]
+    assert trainee in nb.cells[0].source and "как его получает" in nb.cells[0].source  # in the regulation's language
+
+    k = kernel(notebook.parent)
+    k.execute_notebook(nb)
+    assert k.run("grade(); print(verdict.value)").startswith("Неверно или ещё нет ответа")  # nothing answered yet
+    # The answer the trainee's widget saves: the key of the very case the kernel showed.
+    case = k.eval("test.shown['lead-case']['case']")
+    reg = load(path)
+    plan = next(p for p in select(reg).slots["initial"] if p.id == "lead-case")
+    key = cases.case_key("lead", case_spec(reg, plan), case)
+    k.run(f"test.save('lead-case', {key!r})")
+    assert k.run("grade(); print(verdict.value)").startswith("Верно: за этот ответ")
+    wrong = next(c["id"] for c in case_spec(reg, plan)["classes"] if c["id"] != key)
+    k.run(f"test.save('lead-case', {wrong!r})")
+    assert k.run("grade(); print(verdict.value)").startswith("Неверно")

@@ -83,3 +83,7 @@ export function digest(path: string): Promise<{ digest: string }> {
 export function tryQuestion(path: string, data: unknown, question: unknown): Promise<{ notebook: string }> {
   return call('try', { method: 'POST', body: JSON.stringify({ path, data, question }) });
 }
+
+export function trySlot(path: string, data: unknown, assessment: string, slot: unknown): Promise<{ notebook: string }> {
+  return call('try', { method: 'POST', body: JSON.stringify({ path, data, assessment, slot }) });
+}

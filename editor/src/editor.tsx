@@ -14,7 +14,7 @@ import validator from '@rjsf/validator-ajv8';
 import * as React from 'react';
 
 import * as api from './api';
-import { AnswerField, AssessmentField, ChoiceWidget, DiagramField, IContext, MarkdownWidget, QuestionField } from './fields';
+import { AnswerField, AssessmentField, ChoiceWidget, DiagramField, IContext, MarkdownWidget, QuestionField, SlotField } from './fields';
 import { BUTTONS, ClientWorkField } from './lists';
 import { AnswerFromField } from './answerfrom';
 import { CalendarField } from './calendar';
@@ -33,6 +33,7 @@ const FIELDS = {
   table: TableField,
   calendar: CalendarField,
   answerFrom: AnswerFromField,
+  slot: SlotField,
   question: QuestionField,
   assessment: AssessmentField,
   leadTable: LeadTableField,
@@ -52,7 +53,7 @@ interface IState {
 }
 
 /** The editor's state and its server round trips, as a React component. */
-export class RegulationEditorView extends React.Component<{ path: string; context: Omit<IContext, 'data' | 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion' | 'items' | 'questions'>; onDirty: (dirty: boolean) => void }, IState> {
+export class RegulationEditorView extends React.Component<{ path: string; context: Omit<IContext, 'data' | 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion' | 'trySlot' | 'items' | 'questions'>; onDirty: (dirty: boolean) => void }, IState> {
   state: IState = { loaded: null, data: {}, checked: null, part: 'meta', dirty: false, status: '', error: '', changedOnDisk: false };
   private timer = 0;
   private items: [string, string][] = [];
@@ -147,6 +148,13 @@ export class RegulationEditorView extends React.Component<{ path: string; contex
     });
   }
 
+  /** Open the practice notebook the server wrote ("try it as a trainee"), or say why it could not. */
+  private tryIt(made: Promise<{ notebook: string }>): void {
+    made
+      .then(({ notebook }) => this.props.context.openNotebook(notebook))
+      .catch(error => this.setState({ error: (error as Error).message }));
+  }
+
   private fix(problem: api.IProblem): void {
     const path = parsePointer(problem.pointer);
     this.edit(String(path[0]), getIn(setIn(this.state.data, path, problem.fix), [path[0]]));
@@ -184,11 +192,8 @@ export class RegulationEditorView extends React.Component<{ path: string; contex
       asked: checked?.asked ?? {},
       items: (this.items = checked?.items ?? this.items),
       questions: (data.questions ?? []).filter((q: any) => q?.id).map((q: any) => [q.id, String(q.text ?? '').slice(0, 80)]),
-      tryQuestion: (question: unknown) =>
-        void api
-          .tryQuestion(this.props.path, this.state.data, question)
-          .then(({ notebook }) => this.props.context.openNotebook(notebook))
-          .catch(error => this.setState({ error: (error as Error).message }))
+      tryQuestion: (question: unknown) => this.tryIt(api.tryQuestion(this.props.path, this.state.data, question)),
+      trySlot: (assessment: string, slot: unknown) => this.tryIt(api.trySlot(this.props.path, this.state.data, assessment, slot))
     };
     return (
       <div className="crmtrain-editor">
@@ -264,7 +269,7 @@ export class RegulationEditorView extends React.Component<{ path: string; contex
 
 /** The editor as a JupyterLab main-area widget. */
 export class RegulationEditor extends ReactWidget {
-  constructor(readonly path: string, private readonly context: Omit<IContext, 'data' | 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion' | 'items' | 'questions'>) {
+  constructor(readonly path: string, private readonly context: Omit<IContext, 'data' | 'words' | 'kinds' | 'diagrams' | 'asked' | 'tryQuestion' | 'trySlot' | 'items' | 'questions'>) {
     super();
     this.addClass('crmtrain-editor-widget');
   }

@@ -25,6 +25,7 @@ export interface IContext {
   rendermime: IRenderMimeRegistry | null;
   renderMermaid: (source: string) => Promise<string>;
   tryQuestion: (question: any) => void;
+  trySlot: (assessment: string, slot: any) => void;
   openNotebook: (path: string) => void;
 }
 
@@ -271,7 +272,7 @@ export function AssessmentField(props: FieldProps): JSX.Element {
   const asked = context.asked[props.name];
   const ui: any = { ...props.uiSchema, include: choices(props.uiSchema?.include, context.questions) };
   const slot = ui.slots?.items ?? {};
-  ui.slots = { ...ui.slots, items: { ...slot, one_of: choices(slot.one_of, context.questions) } };
+  ui.slots = { ...ui.slots, items: { ...slot, 'ui:field': 'slot', 'ui:options': { assessment: props.name }, one_of: choices(slot.one_of, context.questions) } };
   return (
     <div className="crmtrain-editor-split">
       <div>
@@ -290,6 +291,23 @@ export function AssessmentField(props: FieldProps): JSX.Element {
           </ul>
         ) : null}
       </aside>
+    </div>
+  );
+}
+
+/** A slot of an assessment: its form, and for a case from the rules "try it as a trainee". */
+export function SlotField(props: FieldProps): JSX.Element {
+  const context = props.formContext as IContext;
+  const slot = props.formData ?? {};
+  const assessment = String((props.uiSchema?.['ui:options'] as any)?.assessment ?? '');
+  return (
+    <div className="crmtrain-editor-slot">
+      <Plain {...props} />
+      {slot.case ? (
+        <button type="button" className="jp-mod-styled crmtrain-editor-try" onClick={() => context.trySlot(assessment, slot)}>
+          {context.words.tryCase}
+        </button>
+      ) : null}
     </div>
   );
 }

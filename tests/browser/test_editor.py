@@ -359,3 +359,40 @@ def test_a_specialist_writes_a_whole_regulation_from_init_by_clicks_and_typing(b
     expect(editor.locator("#root_8_answer_from_contact_deadline")).to_have_value("timing-new-lead")
     expect(editor.locator("#root_11_text")).to_have_value(QUESTIONS[-1][4])
     expect(editor.locator(".crmtrain-editor-problems")).to_contain_text("Проблем нет")
+
+
+def test_a_case_slot_is_tried_as_a_trainee_in_the_real_widget_and_graded(browser, specialist_lab, folder, page):
+    """"Try this case as a trainee": one made-up trainee's case, answered by clicking, graded as grading will."""
+    import ast
+    import json
+    from types import SimpleNamespace
+
+    from crmtrain.rules import cases
+    from crmtrain.samples import sample_path
+    from trainee import case_clicks
+
+    (folder / "sample").mkdir()
+    shutil.copy(sample_path("ru"), folder / "sample" / "regulation.yaml")
+    editor = open_editor(page, specialist_lab, "sample/regulation.yaml")
+    editor.get_by_role("tab", name="Тестирования").click()
+    editor.get_by_role("button", name="Попробовать этот кейс как стажёр").first.click()
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    item = panel.locator(".crmtrain-item")
+    expect(item).to_be_visible(timeout=90_000)  # the assessment's own answer box, in a real kernel
+    notebook = next((folder / "sample" / "crmtrain-try").glob("*/try-*.ipynb"))
+    shown = json.loads(notebook.read_text(encoding="utf-8"))["cells"][2]["source"]
+    spec = ast.literal_eval(ast.parse("".join(shown)).body[0].value.args[0])
+    # The case appears in answers.json with the first answer; give one, then the right one.
+    item.locator("input[type=radio]").first.check()
+    answers = notebook.parent / "answers.json"
+    for _ in range(100):
+        if answers.exists() and json.loads(answers.read_text(encoding="utf-8")).get("shown"):
+            break
+        page.wait_for_timeout(100)
+    case = json.loads(answers.read_text(encoding="utf-8"))["shown"][spec["id"]]["case"]
+    key = cases.case_key(spec["kind"], spec["spec"], case)
+    for label in case_clicks(SimpleNamespace(kind=spec["kind"], spec=spec["spec"], case=case), key, "ru"):
+        item.get_by_label(label, exact=True).check()
+    page.wait_for_timeout(500)  # the widget saves the answer at once
+    panel.get_by_role("button", name="Оценить мой ответ").click()
+    expect(panel.get_by_text("Верно: за этот ответ начисляются баллы")).to_be_visible()

@@ -5,7 +5,8 @@
     GET  /crmtrain-editor/digest?path=P       the file's fingerprint (has it changed on disk?)
     POST /crmtrain-editor/check               {data} -> problems at JSON pointers, ids to fill,
                                               diagrams, what each assessment asks
-    POST /crmtrain-editor/try                 {path, data, question} -> a notebook asking it
+    POST /crmtrain-editor/try                 {path, data, question} -> a notebook asking it;
+                                              {path, data, assessment, slot} -> a case slot's
     PUT  /crmtrain-editor/regulation?path=P   {data, digest} -> the file rewritten in place
 
 Paths are relative to the server's root folder and never leave it (links included). The
@@ -22,6 +23,7 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from ..errors import UserError
+from ..i18n import speaking
 from . import document, formschema, ids, problems, trial, views, words
 
 ROUTE = "crmtrain-editor"
@@ -133,7 +135,12 @@ class TryHandler(_Base):
         root = Path(self.settings["server_root_dir"]).expanduser().resolve()
         try:
             _, doc = document.read(path)
-            notebook = trial.write(path, root, body.get("data") or document.plain(doc), body.get("question") or {})
+            data = body.get("data") or document.plain(doc)
+            with speaking(_language(data)):
+                if isinstance(body.get("slot"), dict):
+                    notebook = trial.write_slot(path, root, data, str(body.get("assessment")), body["slot"])
+                else:
+                    notebook = trial.write(path, root, data, body.get("question") or {})
         except UserError as exc:
             return self.reply({"error": str(exc)}, 422)
         self.reply({"notebook": notebook})
