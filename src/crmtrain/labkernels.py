@@ -55,7 +55,11 @@ class TraineeKernelManager(AsyncMappingKernelManager):
     async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
         """A kernel for a session: the spare when it fits, else a new one."""
         name = kwargs.get("kernel_name") or self.default_kernel_name
-        spare, client = self._take_spare(name) if kernel_id is None and path is not None else (None, None)
+        wanted = kernel_id is None and path is not None
+        if wanted and self._spare is None and self._filling is not None and not self._filling.done():
+            # The spare is on its way: sooner than a second kernel started beside it on 2 cores.
+            await asyncio.shield(self._filling)
+        spare, client = self._take_spare(name) if wanted else (None, None)
         if spare is not None:
             try:
                 await self._move(spare, client, self.cwd_for_path(path), (kwargs.get("env") or {}).get("JPY_SESSION_NAME"))
