@@ -1,13 +1,16 @@
-"""A hand-made assessment that mimics what the notebook builder will generate.
+"""A course whose assessment the real notebook builder makes from six questions of every type.
 
-The source notebook has, in order: a title; a locked setup cell; per item a question
-(markdown), a locked answer cell that shows the saved answer (real widgets come later) and
-the graded cell — an autograder test cell whose hidden tests hold the key, or, for the open
-answer, a manually graded task cell. Every item cell carries ``metadata["crmtrain"]``.
+The six :data:`ITEMS` become questions of the English sample regulation (their refs are its
+items) and :func:`source_notebook` is what ``crmtrain course`` writes for an assessment
+asking them: ``notebooks.assessments.assessment_notebook``, the builder itself — a locked
+setup cell, per item a question, a locked answer cell showing the widget and the graded
+cell (a hidden test holding the key, or a task cell for the open answer), every item cell
+with ``metadata["crmtrain"]``. Tests that tamper with a submission or check the metadata
+read the cells the trainees really get.
 
 Trainees are simulated with nbgrader's own exchange classes (in process, one home folder
 each, ``CourseDirectory.student_id`` naming them) and answer by saving ``answers.json``
-from inside a kernel, the way the widgets will.
+from inside a kernel, the way the widgets do.
 
 A pytest plugin too (tests/conftest.py loads it): its fixtures ``blank_gradebook`` and
 ``course`` need no import; tests import only the helpers.
@@ -15,18 +18,18 @@ A pytest plugin too (tests/conftest.py loads it): its fixtures ``blank_gradebook
 
 from __future__ import annotations
 
+import functools
 import json
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell
 
-from crmtrain.runtime.check import is_correct
 from crmtrain.grading.plumbing.config import write_config
 from crmtrain.grading.plumbing.course import Course
+from crmtrain.runtime.check import is_correct
 
 COURSE_ID = "crm-test"
 ASSESSMENT = "initial"
@@ -53,72 +56,61 @@ ITEMS = (
                 ("opt-mz11", "opt-mz12", "opt-mz13", "opt-mz14"), ("opt-mz11", "opt-mz14")),
     FixtureItem("Q003", "numeric", 1, "sales", ("contact-timing",), "Call back within how many hours?",
                 key=24.0, tolerance=0.5),
-    FixtureItem("Q004", "true_false", 1, "sales", ("conversion",), "A lead with a signed KP is a client.",
+    FixtureItem("Q004", "true_false", 1, "sales", ("lead-conversion",), "A lead with a signed KP is a client.",
                 key=True),
-    FixtureItem("Q005", "ordering", 2, "processes", ("pipeline",), "Order the deal statuses.",
+    FixtureItem("Q005", "ordering", 2, "processes", ("deal-pipeline",), "Order the deal statuses.",
                 ("opt-or91", "opt-or92", "opt-or93"), ("opt-or93", "opt-or91", "opt-or92")),
-    FixtureItem("Q006", "open", 3, "sales", ("proposal",), "Explain where the KP comes from."),
+    FixtureItem("Q006", "open", 3, "sales", ("commercial-proposal",), "Explain where the KP comes from."),
 )
 
-SETUP_SOURCE = textwrap.dedent(
-    """\
-    # Setup (locked): the answers are read from answers.json next to this notebook.
-    from crmtrain.runtime.check import saved_answer as _crm_saved
-    """
-)
+@functools.lru_cache(maxsize=1)
+def regulation():
+    """The English sample regulation: the builder's context (language, pass mark, the items refs name)."""
+    from crmtrain.regulation.loader import load
+    from crmtrain.samples import sample_path
+
+    return load(sample_path("en"))
 
 
-def _nbg(grade_id: str, *, grade: bool = False, solution: bool = False, task: bool = False,
-         points: float | None = None) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id, "locked": True, "schema_version": 3,
-            "solution": solution, "task": task}
-    if grade or task:
-        meta["points"] = points
-    return meta
+def question(item: FixtureItem):
+    """A fixture item as the regulation's question (option texts say their ids)."""
+    from crmtrain.regulation.models import Question
+
+    return Question.model_validate({
+        "id": item.id, "type": item.type, "topic": item.topic, "refs": list(item.refs), "text": item.text,
+        "options": [{"id": o, "text": f"Option {o}"} for o in item.options], "answer": item.key,
+        "tolerance": item.tolerance, "points": item.points})
 
 
-def _crm(item: FixtureItem) -> dict:
-    return {"item": item.id, "topic": item.topic, "refs": list(item.refs), "type": item.type,
-            "points": item.points}
+def source_notebook(items=ITEMS, assessment: str = ASSESSMENT, slots=(), course: str = "") -> nbformat.NotebookNode:
+    """The assessment's nbgrader source notebook, as the notebook builder writes it (``slots``: SlotPlans
+    asked after the items, their seeds from ``course``)."""
+    from crmtrain.notebooks.assessments import assessment_notebook
+
+    reg = regulation()
+    spec = getattr(reg.assessments, assessment)
+    return assessment_notebook(reg, assessment, spec.title, spec.description, [question(it) for it in items],
+                               reg.meta.pass_mark, slots=tuple(slots), course=course)
 
 
-def hidden_test_source(item: FixtureItem) -> str:
-    args = [repr(item.id), repr(item.type), repr(list(item.key) if isinstance(item.key, tuple) else item.key)]
-    if item.tolerance:
-        args.append(f"tolerance={item.tolerance!r}")
-    return (
-        f"# Answer check for {item.id}\n"
-        "### BEGIN HIDDEN TESTS\n"
-        "from crmtrain.runtime.check import check\n"
-        f"check({', '.join(args)})\n"
-        "### END HIDDEN TESTS\n"
-    )
+def cell(nb, grade_id: str) -> nbformat.NotebookNode:
+    """The cell of ``nb`` with that nbgrader grade_id."""
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def source_notebook(items=ITEMS) -> nbformat.NotebookNode:
-    cells = [new_markdown_cell("# Initial assessment"),
-             new_code_cell(SETUP_SOURCE, metadata={"nbgrader": _nbg("setup"), "editable": False,
-                                                   "deletable": False})]
-    for it in items:
-        crm = _crm(it)
-        options = "".join(f"\n- `{o}`" for o in it.options)
-        cells.append(new_markdown_cell(f"**{it.id}.** {it.text}{options}", metadata={"crmtrain": crm}))
-        cells.append(new_code_cell(
-            f"print({it.id!r}, _crm_saved({it.id!r}))",
-            metadata={"crmtrain": crm, "nbgrader": _nbg(f"{it.id}-answer"), "editable": False,
-                      "deletable": False}))
-        if it.type == "open":
-            cells.append(new_markdown_cell(
-                f"_{it.id} is graded by the specialist._",
-                metadata={"crmtrain": crm, "nbgrader": _nbg(it.id, task=True, points=it.points)}))
-        else:
-            cells.append(new_code_cell(
-                hidden_test_source(it),
-                metadata={"crmtrain": crm, "nbgrader": _nbg(it.id, grade=True, points=it.points),
-                          "editable": False, "deletable": False}))
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nb
+def setup_source() -> str:
+    """The setup cell's source: what a tampered setup cell must be restored to."""
+    return cell(source_notebook(), "setup").source
+
+
+def hidden_lines(nb=None) -> list[str]:
+    """The lines between the hidden-test markers of every graded cell (the checks and their keys)."""
+    lines = []
+    for c in (nb or source_notebook()).cells:
+        if "### BEGIN HIDDEN TESTS" in c.source:
+            inside = c.source.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
+            lines += [ln for ln in inside.splitlines() if ln.strip()]
+    return lines
 
 
 def make_course(root: Path, exchange: Path, assessments=(ASSESSMENT,)) -> Course:
@@ -127,7 +119,7 @@ def make_course(root: Path, exchange: Path, assessments=(ASSESSMENT,)) -> Course
     for a in assessments:
         folder = root / "source" / a
         folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(source_notebook(), folder / f"{a}.ipynb")
+        nbformat.write(source_notebook(assessment=a), folder / f"{a}.ipynb")
     return Course.load(root)
 
 
@@ -137,15 +129,15 @@ def expected_autoscore(answers: dict[str, Any], items=ITEMS) -> float:
                      and is_correct(it.type, answers.get(it.id), it.key, it.tolerance)))
 
 
-def key_needles(items=ITEMS) -> list[str]:
+def key_needles() -> list[str]:
     """Strings that would betray the key if found in a released or exchange file.
 
     Key values alone are no evidence (the question lists the option ids, answers.json and
     the feedback show the trainee's own, possibly right, answer); the hidden-test text is.
     """
-    needles = ["BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "check("]
-    needles += [hidden_test_source(it).splitlines()[3] for it in items if it.key is not None]
-    return needles
+    checks = [ln for ln in hidden_lines() if ln.startswith("check(")]
+    assert len(checks) == sum(it.key is not None for it in ITEMS)  # one check, with its key, per autograded item
+    return ["BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "check(", *checks]
 
 
 # --- the trainee side -------------------------------------------------------------------

@@ -18,11 +18,11 @@ import pytest
 from grading_fixtures import (
     ASSESSMENT,
     ITEMS,
-    SETUP_SOURCE,
     Trainee,
     expected_autoscore,
     grade_by_hand,
     key_needles,
+    setup_source,
     subprocess_env,
 )
 
@@ -40,7 +40,6 @@ BOB = {"Q001": "opt-kx72", "Q002": ["opt-mz11"], "Q003": 30, "Q004": False,
 # Bob's tampering: it would make every hidden test pass. He edits the locked setup cell
 # and adds a cell of his own: the released notebook is graded in place of his copy.
 CHEAT = "import crmtrain.runtime.check as m\nm.check = lambda *a, **k: None\n"
-TAMPER = CHEAT + SETUP_SOURCE
 MAX_AUTO = float(sum(i.points for i in ITEMS if i.key is not None))
 OPEN_POINTS = float(sum(i.points for i in ITEMS if i.key is None))
 
@@ -74,7 +73,7 @@ def test_release_fetch_submit_collect_grade_feedback(course, tmp_path):
     # --- they answer (saved to answers.json from inside the kernel) and submit ----------
     alice.answer(ALICE)
     bob.answer(BOB)
-    bob.edit_cell("setup", TAMPER)
+    bob.edit_cell("setup", CHEAT + setup_source())
     bob.add_code_cell("# my notes\n" + CHEAT, index=3)
     (carol.folder(ASSESSMENT) / f"{ASSESSMENT}.ipynb").write_text("{ this is not a notebook", encoding="utf-8")
     alice.submit()
@@ -107,7 +106,7 @@ def test_release_fetch_submit_collect_grade_feedback(course, tmp_path):
     # Tamper as nbgrader defines it: the locked cell is put back from the source.
     nb = json.loads((course.autograded_dir("bob", ASSESSMENT) / f"{ASSESSMENT}.ipynb").read_text())
     setup = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "setup")
-    assert "".join(setup["source"]) == SETUP_SOURCE
+    assert "".join(setup["source"]) == setup_source()
     assert not any("m.check = lambda" in "".join(c["source"]) for c in nb["cells"])
 
     by_item = {r.trainee: r for r in results.results(course, ASSESSMENT)}

@@ -1,7 +1,7 @@
 """Case and draw slots: stock nbgrader and ``crmtrain grade`` give each trainee the same points.
 
 The fixture assessment gets four case slots (one per drill kind) and a draw slot of three
-bank questions, with hidden tests as the notebook builder writes them. Trainees submit:
+bank questions, built by the notebook builder. Trainees submit:
 one answers their own cases right; one copies that trainee's answers; one copies them and
 also edits answers.json to claim that trainee's id and cases; one earns partial credit on
 the drawn question. Stock ``nbgrader autograde``
@@ -19,21 +19,21 @@ import shutil
 
 import nbformat
 import pytest
-from grading_fixtures import ASSESSMENT, COURSE_ID, ITEMS, Trainee, grade_both_ways, make_course
-from nbformat.v4 import new_code_cell, new_markdown_cell
+from grading_fixtures import (ASSESSMENT, COURSE_ID, ITEMS, Trainee, grade_both_ways, hidden_lines, make_course,
+                              regulation, source_notebook)
 from nbgrader.api import Gradebook
 from test_rules_cases import sample_specs
 
 from crmtrain.grading.verbs import release
 from crmtrain.kinds.drills import DRILL_KINDS
 from crmtrain.kinds.questions import QUESTION_KINDS
-from crmtrain.regulation.loader import load
+from crmtrain.regulation.models import Question
+from crmtrain.regulation.selection import SlotPlan, case_parts
 from crmtrain.rules import cases, variants
-from crmtrain.samples import sample_path
 
 pytestmark = pytest.mark.nbgrader
 
-START = "2027-02-01"
+START = regulation().meta.effective_date.isoformat()  # the builder's start of every case
 CASE_SLOTS = {"lead-case": ("lead", 2), "deal-move": ("pipeline", 1), "next-step": ("process", 1),
               "call-back": ("callback", 1)}
 DRAW = "deal-rules"
@@ -45,40 +45,26 @@ RIGHT = {it.id: list(it.key) if isinstance(it.key, tuple) else it.key for it in 
 
 
 def specs() -> dict:
-    return sample_specs(load(sample_path("en")))
+    return sample_specs(regulation())
 
 
-def hidden(slot: str, call: str) -> str:
-    return f"# Answer check for {slot}\n### BEGIN HIDDEN TESTS\n{call}\n### END HIDDEN TESTS\n"
-
-
-def slot_cells(slot: str, points: int, check: str, meta: dict) -> list:
-    crm = {"item": slot, "points": points, **meta}
-    locked = {"locked": True, "schema_version": 3, "solution": False, "task": False}
-    return [new_markdown_cell(f"### {slot}", metadata={"crmtrain": crm}),
-            new_code_cell(f"print({slot!r}, _crm_saved({slot!r}))", metadata={
-                "crmtrain": crm, "nbgrader": {**locked, "grade": False, "grade_id": f"{slot}-answer"}}),
-            new_code_cell(check, metadata={"crmtrain": crm, "nbgrader": {
-                **locked, "grade": True, "grade_id": slot, "points": points}})]
-
-
-def add_slots(course, s: dict) -> None:
-    """The fixture assessment plus the slots, as the builder writes their cells."""
-    path = course.source_dir(ASSESSMENT) / f"{ASSESSMENT}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    where = f"course={COURSE_ID!r}, assessment={ASSESSMENT!r}"
-    for slot, (kind, points) in CASE_SLOTS.items():
-        call = (f"from crmtrain.runtime.check import check_case\n"
-                f"check_case({slot!r}, {kind!r}, {s[kind]!r}, {where}, start={START!r})")
-        nb.cells += slot_cells(slot, points, hidden(slot, call), {
-            "slot": "case", "case": kind, "type": "case", "topic": DRILL_KINDS[kind].topic, "refs": [],
-            "guess": cases.guess(kind, s[kind]), "course": COURSE_ID})
-    call = f"from crmtrain.runtime.check import check_draw\ncheck_draw({DRAW!r}, {CANDIDATES!r}, {where})"
-    candidates = [{"item": qid, "type": qtype, "topic": "sales", "refs": ["pipeline"]} for qid, qtype, _, _ in CANDIDATES]
-    nb.cells += slot_cells(DRAW, DRAW_POINTS, hidden(DRAW, call), {
-        "slot": "draw", "type": "mixed", "topic": "sales", "refs": ["pipeline"], "candidates": candidates,
-        "course": COURSE_ID})
-    nbformat.write(nb, path)
+def add_slots(course):
+    """The fixture assessment plus the slots, written by the notebook builder; the notebook."""
+    reg = regulation()
+    plans = [SlotPlan(slot, points, DRILL_KINDS[kind].topic, case=kind, parts=case_parts(reg, kind))
+             for slot, (kind, points) in CASE_SLOTS.items()]
+    drawn_from = tuple(Question.model_validate({
+        "id": qid, "type": qtype, "topic": "sales", "refs": ["deal-pipeline"], "text": f"Question {qid}",
+        "options": [{"id": o, "text": o} for o in ("opt-dq71", "opt-dq72", "opt-dq81", "opt-dq82", "opt-dq83")
+                    if qtype != "numeric" and o.startswith("opt-dq7" if qtype == "single" else "opt-dq8")],
+        "answer": key, "points": DRAW_POINTS, "partial_credit": "points" in options or None,
+        "tolerance": options.get("tolerance", 0)}) for qid, qtype, key, options in CANDIDATES)
+    plans.append(SlotPlan(DRAW, DRAW_POINTS, "sales", questions=drawn_from))
+    nb = source_notebook(slots=plans, course=COURSE_ID)
+    checks = [c.source for c in nb.cells if "check_draw(" in c.source]
+    assert len(checks) == 1 and all(repr(c) in checks[0].replace("\n", "") for c in CANDIDATES)  # the keys graded
+    nbformat.write(nb, course.source_dir(ASSESSMENT) / f"{ASSESSMENT}.ipynb")
+    return nb
 
 
 def own_case(s: dict, slot: str, trainee: str) -> dict:
@@ -118,7 +104,7 @@ def test_stock_nbgrader_and_crmtrain_grade_agree_on_case_and_draw_slots(tmp_path
     s = specs()
     course = make_course(tmp_path / "course", tmp_path / "exchange")
     shutil.copy(blank_gradebook, course.db_path)
-    add_slots(course, s)
+    source = add_slots(course)
     release.release(course, ASSESSMENT, due=dt.datetime.utcnow() + dt.timedelta(days=1))
     honest = {slot: own_key(s, slot, "ivanova") for slot in CASE_SLOTS} | {DRAW: draw_answer("ivanova", True)}
     shown = {slot: {"case": own_case(s, slot, "ivanova")} for slot in CASE_SLOTS}
@@ -137,7 +123,10 @@ def test_stock_nbgrader_and_crmtrain_grade_agree_on_case_and_draw_slots(tmp_path
         (folder / "answers.json").write_text(json.dumps({**data, "answers": {**RIGHT, **data["answers"]}}),
                                              encoding="utf-8")
         t.submit()
-    leaks = ["check_case", "check_draw", "opt-dq71", "opt-dq81", "36.0"]
+    # The draw's candidates, options and all, are shown; their keys are only in the hidden tests' lines.
+    rows = [ln.strip() for ln in hidden_lines(source) if ln.strip().startswith("(")]
+    assert len(rows) == len(CANDIDATES)
+    leaks = ["check_case", "check_draw", "36.0", *rows]
     for root in (course.root / "release", course.exchange_dir):
         for path in root.rglob("*.ipynb"):
             text = path.read_text(encoding="utf-8")
