@@ -35,3 +35,18 @@ def test_every_drill_kind_is_placed_in_the_built_workbooks_under_its_heading(fol
     assert set(placed) == set(DRILL_KINDS)
     for name, headings in placed.items():
         assert all(h.startswith(f"#### {tr.gettext(DRILL_KINDS[name].heading)}") for h in headings)
+
+
+def test_a_kind_drawing_from_one_of_several_parts_has_its_pick_and_its_message():
+    # A slot picks one part of such a kind by a field of the kind's name ('case: process' with 'process: id');
+    # the regulation's checks say an unknown pick in the kind's own words.
+    from crmtrain.kinds.drills import drill_for
+    from crmtrain.regulation.models import PICKS, Slot
+
+    several = {name for name, kind in DRILL_KINDS.items() if kind.drills.endswith("[]")}
+    assert several and set(PICKS) == several
+    for name in several:
+        assert name in Slot.model_fields and "{id}" in DRILL_KINDS[name].unknown and "{known}" in DRILL_KINDS[name].unknown
+    for kind in DRILL_KINDS.values():
+        assert drill_for(kind.drills.removesuffix("[]")) is kind  # one kind per part: the builders place it there
+    assert drill_for("client_work.conversion") is None

@@ -193,3 +193,19 @@ def test_partial_credit_never_changes_a_right_answer_or_an_all_or_nothing_type(q
 
 def test_only_choice_types_with_parts_give_partial_credit():
     assert [k.name for k in QUESTION_KINDS.values() if k.credit is not None] == ["multiple", "ordering"]
+
+
+def test_every_type_has_an_answer_shape_that_readers_map_back_to_a_type():
+    # Other formats key their tables by shape; a reader turns a shape into the type a crmtrain export
+    # named (when it has that shape), else the first registered type of the shape.
+    from crmtrain.kinds.questions import SHAPES, of_shape
+
+    assert {k.shape for k in QUESTION_KINDS.values()} <= set(SHAPES)
+    for kind in QUESTION_KINDS.values():
+        assert of_shape(kind.shape, kind.name) is kind
+        assert of_shape(kind.shape).shape == kind.shape
+        assert kind.form == {"options": "set", "order": "sequence", "text": "text"}.get(kind.shape, "value")
+    assert of_shape("option", "open").name == "single"  # a named type of another shape is not taken
+    assert of_shape("a shape nobody has") is None
+    assert len({a.casefold() for k in QUESTION_KINDS.values() for a in (k.name, *k.aliases)}) == \
+        sum(1 + len(k.aliases) for k in QUESTION_KINDS.values())  # a spreadsheet's word names one type

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..kinds.questions import SHAPES, of_shape
+from ..kinds.questions import QUESTION_KINDS, SHAPES, of_shape
 from ..regulation.fields import ID_MAX
 from . import credit
 from .common import TOPICS, Result, finish, option_ids, read_tags
@@ -105,8 +105,9 @@ def _losses(q: MoodleQuestion, res: Result, qid: str) -> None:
 
 
 def _is_shape(named: str, shape: str) -> bool:
-    kind = of_shape(shape, named)
-    return kind is not None and kind.name == named
+    """Whether ``named`` is a crmtrain question type whose answers have this shape."""
+    kind = QUESTION_KINDS.get(named)
+    return kind is not None and kind.shape == shape
 
 
 def _type(shape: str, named: str | dict) -> str:
