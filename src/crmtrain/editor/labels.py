@@ -8,6 +8,9 @@ reads "Звонок", not "call"; a value not listed is shown as it is written.
 
 from __future__ import annotations
 
+from ..kinds.drills import DRILL_KINDS
+from ..kinds.questions import QUESTION_KINDS
+
 
 def N_(text: str) -> str:
     """Mark a msgid for extraction; translated when the schema is made."""
@@ -73,12 +76,11 @@ ENUM_LABELS = {
     "mon": N_("Monday"), "tue": N_("Tuesday"), "wed": N_("Wednesday"), "thu": N_("Thursday"), "fri": N_("Friday"),
     "sat": N_("Saturday"), "sun": N_("Sunday"),
     "call": N_("Call"), "email": N_("Email"), "message": N_("Message"), "meeting": N_("Meeting"), "any": N_("Any channel"),
-    "lead": N_("Lead"), "contact": N_("Contact"), "company": N_("Company"), "deal": N_("Deal"), "client": N_("Client"),
-    "task": N_("Task"), "pipeline": N_("Pipeline"), "process": N_("Process"), "callback": N_("Callback"),
+    **{k.name: k.label for k in DRILL_KINDS.values()},  # a slot's case kinds (the lead also of attach_to and words)
+    "contact": N_("Contact"), "company": N_("Company"), "deal": N_("Deal"), "client": N_("Client"), "task": N_("Task"),
     "number": N_("Number"), "choice": N_("Choice"), "bool": N_("Yes or no"),
     "ru": N_("Russian"), "en": N_("English"),
-    "single": N_("One answer"), "multiple": N_("Several answers"), "true_false": N_("True or false"),
-    "numeric": N_("Number"), "ordering": N_("Put in order"), "open": N_("Open answer (graded by hand)"),
+    **{k.name: k.menu for k in QUESTION_KINDS.values()},
     "start": N_("Start of the process"), "action": N_("Action"), "decision": N_("Decision"), "end": N_("End of the process"),
     "purpose": N_("Purpose of the CRM"), "access": N_("Access"), "interface": N_("Interface"),
     "sales_setup": N_("Sales setup"), "analytics": N_("Analytics"), "lookup": N_("Finding things"),

@@ -49,6 +49,7 @@ class DrillKind:
     hint: str  # msgid: what to do, under the heading
     topic: str  # the test topic (TestTopic) of its cases when an assessment asks one
     by_alias: bool = False  # the spec is the part dumped with its YAML aliases ("from")
+    label: str = ""  # msgid: the kind in the editor's pick list of a slot's cases ("Lead")
     # msgid: a slot's pick (``case: <name>`` with ``<name>: <id>``) names no such part; for kinds
     # that draw from one of several ("[]") only.
     unknown: str = ""
@@ -57,20 +58,20 @@ class DrillKind:
 _KINDS = (
     DrillKind("lead", "client_work.lead_classification", "decision_table", "LeadDrill",
               N_("Drill: classify the {lead}"),
-              N_("A new {lead} is described. Pick its class by the table above. Press **Next** for another {lead}."), "sales"),
+              N_("A new {lead} is described. Pick its class by the table above. Press **Next** for another {lead}."), "sales", label=N_("Lead")),
     DrillKind("pipeline", "client_work.deal_pipelines[]", "pipeline", "PipelineDrill",
               N_("Drill: may the {deal} move?"),
               N_("A {deal} is in one status and should move to another. Is that allowed, and what must be filled in "
-                 "first? Press **Next** for another case."), "sales", by_alias=True,
+                 "first? Press **Next** for another case."), "sales", by_alias=True, label=N_("Pipeline"),
               unknown=N_("unknown pipeline '{id}' (the pipelines: {known})")),
     DrillKind("process", "order_processing.processes[]", "processes", "ProcessDrill",
               N_("Drill: what comes next?"),
               N_("A random step of this process is shown. Choose the step that follows it. Press **Next** for a new "
-                 "case."), "processes", unknown=N_("unknown process '{id}' (the processes: {known})")),
+                 "case."), "processes", label=N_("Process"), unknown=N_("unknown process '{id}' (the processes: {known})")),
     DrillKind("callback", "client_work.contact_timing", "calendar", "CallbackDrill",
               N_("Drill: what is the latest moment?"),
               N_("An event happens at the time shown. Choose the latest moment to react by the rules above. "
-                 "Press **Next** for another case."), "sales"),
+                 "Press **Next** for another case."), "sales", label=N_("Callback")),
 )
 
 DRILL_KINDS: dict[str, DrillKind] = {k.name: k for k in _KINDS}

@@ -79,6 +79,7 @@ class QuestionKind:
     unordered: bool = False  # the answer is a set of ids: order carries no meaning
     hint: str = ""  # msgid shown under the question in an assessment ("" for none)
     label: str = ""  # msgid: how reports name the type for people ("one answer")
+    menu: str = ""  # msgid: the type in the editor's pick list of question types ("One answer")
     # Partial credit, when the regulation asks for it: (answer, key, tolerance) -> share of the
     # points in [0, 1]. None: the type is all or nothing by ``check`` even then.
     credit: Callable[[Any, Any, float], float] | None = None
@@ -152,31 +153,31 @@ def _partial_guess(name: str, ids: tuple[str, ...], key: Any) -> float:
 # --- the registry ---------------------------------------------------------------------------
 
 _KINDS = (
-    QuestionKind("single", label=N_("one answer"), autograded=True, options=True,
+    QuestionKind("single", label=N_("one answer"), menu=N_("One answer"), autograded=True, options=True,
                  saved_as="the chosen option's id (a string), never its position: options are shuffled",
                  canonical=_as_is, check=_check_single, answer_problem=_problem_single,
                  key="option", widget="SingleChoice", shape="option", wrong=_wrong_single, choice=True,
                  guess=_guess_single, aliases=("single choice", "один")),
-    QuestionKind("multiple", label=N_("several answers"), autograded=True, options=True,
+    QuestionKind("multiple", label=N_("several answers"), menu=N_("Several answers"), autograded=True, options=True,
                  saved_as="a list of the chosen option ids (order ignored)",
                  canonical=_as_list, check=_check_multiple, answer_problem=_problem_multiple,
                  key="marks", widget="MultipleChoice", shape="options", wrong=_wrong_multiple, unordered=True, choice=True,
                  guess=_guess_multiple, credit=_credit_multiple, responses=SUBSETS,
                  hint=N_("Tick all that apply."), aliases=("multiple choice", "несколько")),
-    QuestionKind("true_false", label=N_("true or false statement"), autograded=True, options=False, saved_as="true or false",
+    QuestionKind("true_false", label=N_("true or false statement"), menu=N_("True or false"), autograded=True, options=False, saved_as="true or false",
                  canonical=_as_is, check=_check_true_false, answer_problem=_problem_true_false,
                  key="boolean", widget="TrueFalse", shape="boolean", wrong=_wrong_true_false, guess=lambda k: 0.5,
                  words=_words_true_false, aliases=("true/false", "truefalse", "да/нет", "верно/неверно")),
-    QuestionKind("numeric", label=N_("a number"), autograded=True, options=False, saved_as="a number (right within the tolerance)",
+    QuestionKind("numeric", label=N_("a number"), menu=N_("Number"), autograded=True, options=False, saved_as="a number (right within the tolerance)",
                  canonical=_as_is, check=_check_numeric, answer_problem=_problem_numeric,
                  key="number", widget="NumberInput", shape="number", wrong=_wrong_numeric, tolerance=True,
                  words=_words_numeric, aliases=("number", "число")),
-    QuestionKind("ordering", label=N_("in order"), autograded=True, options=True,
+    QuestionKind("ordering", label=N_("in order"), menu=N_("Put in order"), autograded=True, options=True,
                  saved_as="a list of option ids in the trainee's order",
                  canonical=_as_list, check=_check_ordering, answer_problem=_problem_ordering,
                  key="order", widget="Ordering", shape="order", wrong=_wrong_ordering, guess=_guess_ordering,
                  credit=_credit_ordering, responses=ORDERS, aliases=("order", "порядок")),
-    QuestionKind("open", label=N_("open answer"), autograded=False, options=False,
+    QuestionKind("open", label=N_("open answer"), menu=N_("Open answer (graded by hand)"), autograded=False, options=False,
                  saved_as="the text (graded by hand, never checked)",
                  canonical=_as_is, check=None, answer_problem=_problem_open, key=None, widget="TextAnswer",
                  shape="text", words=lambda value, spec, _: str(value), aliases=("essay", "открытый"),
