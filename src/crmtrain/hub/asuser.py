@@ -19,6 +19,7 @@ import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 TIMEOUT_S = 300  # a child that hangs (a FIFO planted by its user) must not hold up a whole sync
@@ -73,21 +74,31 @@ def sqlite_copy(db: Path) -> bytes:
         return (Path(tmp) / "copy.db").read_bytes()
 
 
+# A verb of a child's command line: how many arguments it takes, and what it does with them.
+Verb = tuple[int, Callable[[list[str]], None]]
+
+
+def child_main(args: list[str], verbs: dict[str, Verb], usage: str) -> int:
+    """The child's side of a module run as a user: ``VERB ARGS``; 1 with the reason on stderr if the work
+    fails with an OSError, 2 with ``usage`` for a command line it does not know."""
+    verb = verbs.get(args[0]) if args else None
+    if verb is not None and len(args) == 1 + verb[0]:
+        try:
+            verb[1](args[1:])
+            return 0
+        except OSError as exc:
+            print(f"{exc.filename or args[1]}: {exc.strerror}", file=sys.stderr)
+            return 1
+    print(f"usage: {usage}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     """The child's side: ``write PATH MODE`` (stdin to PATH) or ``sqlite-copy DB`` (a copy to stdout)."""
-    args = sys.argv[1:] if argv is None else argv
-    try:
-        if len(args) == 3 and args[0] == "write":
-            replace_file(Path(args[1]), sys.stdin.buffer.read(), int(args[2], 8))
-            return 0
-        if len(args) == 2 and args[0] == "sqlite-copy":
-            sys.stdout.buffer.write(sqlite_copy(Path(args[1])))
-            return 0
-    except OSError as exc:
-        print(f"{exc.filename or args[1]}: {exc.strerror}", file=sys.stderr)
-        return 1
-    print("usage: python -m crmtrain.hub.asuser write PATH MODE | sqlite-copy DB", file=sys.stderr)
-    return 2
+    return child_main(sys.argv[1:] if argv is None else argv, {
+        "write": (2, lambda a: replace_file(Path(a[0]), sys.stdin.buffer.read(), int(a[1], 8))),
+        "sqlite-copy": (1, lambda a: sys.stdout.buffer.write(sqlite_copy(Path(a[0])))),
+    }, "python -m crmtrain.hub.asuser write PATH MODE | sqlite-copy DB")
 
 
 if __name__ == "__main__":

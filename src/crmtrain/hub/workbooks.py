@@ -122,22 +122,11 @@ def _read_plain(path: Path) -> bytes | None:
 
 def main(argv: list[str] | None = None) -> int:
     """The child's side: ``pack SOURCE`` (tar to stdout) or ``unpack HOME`` (tar on stdin, names written out)."""
-    args = sys.argv[1:] if argv is None else argv
-    try:
-        if len(args) == 2 and args[0] == "pack":
-            sys.stdout.buffer.write(pack(Path(args[1])))
-            return 0
-        if len(args) == 2 and args[0] == "unpack":
-            print(json.dumps(unpack(sys.stdin.buffer.read(), Path(args[1]))))
-            return 0
-        if len(args) == 3 and args[0] == "reminder":
-            sys.stdout.buffer.write(reminder(Path(args[1]), args[2]))
-            return 0
-    except OSError as exc:
-        print(f"{exc.filename or args[1]}: {exc.strerror}", file=sys.stderr)
-        return 1
-    print("usage: python -m crmtrain.hub.workbooks pack SOURCE | unpack HOME | reminder COURSE TRAINEE", file=sys.stderr)
-    return 2
+    return asuser.child_main(sys.argv[1:] if argv is None else argv, {
+        "pack": (1, lambda a: sys.stdout.buffer.write(pack(Path(a[0])))),
+        "unpack": (1, lambda a: print(json.dumps(unpack(sys.stdin.buffer.read(), Path(a[0]))))),
+        "reminder": (2, lambda a: sys.stdout.buffer.write(reminder(Path(a[0]), a[1]))),
+    }, "python -m crmtrain.hub.workbooks pack SOURCE | unpack HOME | reminder COURSE TRAINEE")
 
 
 if __name__ == "__main__":
