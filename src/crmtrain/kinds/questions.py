@@ -9,10 +9,12 @@ Adding a question type means three things:
 
 1. one :class:`QuestionKind` entry in :data:`QUESTION_KINDS` below (its answer check, its
    answer's shape, how the key is sealed — an existing key shape of ``runtime/keys.py`` or a
-   new one there — and the name of its widget). Its ``shape`` (one of :data:`SHAPES`) is all
-   that other formats need: Moodle XML, GIFT, QTI and spreadsheets write and read it, the
-   synthetic course asks it and ``answer_from`` gives its key by that shape. A new shape
-   needs its writers there too; until then the formats report such questions as not exported;
+   new one there — the name of its widget, and how people read its name: ``label`` in reports,
+   ``menu`` in the editor's list of types, ``aliases`` in spreadsheets). Its ``shape`` (one of
+   :data:`SHAPES`) is all that other formats need: Moodle XML, GIFT, QTI and spreadsheets write
+   and read it, the synthetic course asks it and ``answer_from`` gives its key by that shape. A
+   new shape needs its writers there too; until then the formats report such questions as not
+   exported;
 2. its widget: an ``AnswerInput`` subclass in ``crmtrain/runtime/inputs.py`` named by
    ``widget``;
 3. its tests: rows in the answer tables of ``tests/test_kinds_questions.py`` (the check and
