@@ -100,8 +100,8 @@ def register(sub) -> None:
     p.add_argument("--trainee", action="append", metavar="ID", help="only this trainee (repeatable)")
     p.set_defaults(func=lambda args: run(args.course_dir, args.regulation, args.out, args.trainee or None, out=sys.stdout))
 
-    p = sub.add_parser("remind", help="email each trainee what is due and what to revisit today, and the specialist "
-                                      "a digest (see docs/reminders.md)")
+    p = sub.add_parser("remind", help=_("email each trainee what is due and what to revisit today, and the "
+                                        "specialist a digest (see docs/reminders.md)"))
     add_course(p)
     p.add_argument("--today", type=_date, default=None, metavar="DATE",
                    help="remind as on this day, YYYY-MM-DD (default: today in the course's time zone)")
