@@ -253,7 +253,15 @@ def test_my_training_shows_the_same_reminder_on_its_day_only(course, tmp_path):
     letter = server.recorder.to("bob@example.com")[0]
     home = tmp_path / "bob"
     home.mkdir()
-    (home / REMINDER).write_bytes(reminder(course, "bob"))  # what update_reminder writes, as Bob
+    # What the hub's server start does: read as the specialist by the child process it runs, written as Bob.
+    import subprocess
+    import sys
+
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    child = subprocess.run([sys.executable, "-m", "crmtrain.hub.workbooks", "reminder", str(course), "bob"],
+                           capture_output=True, env={**os.environ, "PYTHONPATH": src}, check=True)
+    assert child.stdout == reminder(course, "bob") != b""
+    (home / REMINDER).write_bytes(child.stdout)
     shown = Training(home).overview()
     assert shown["words"]["reminder"] == "Today's reminder"
     for section in shown["reminder"]["sections"]:
