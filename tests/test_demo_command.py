@@ -33,9 +33,9 @@ def demo(tmp_path_factory):
 def test_the_demo_tells_the_whole_story(demo):
     status, said, root = demo
     assert status == 0, said
-    for step in ("built the workbooks", "roster: 6 trainees imported", "initial: released", "followup: released",
+    for step in ("built the workbooks", "roster: 6 trainees imported", "initial: released", "follow-up: released",
                  "dvolkov submitted after it", "plebedev did not submit", "initial: graded 5 submissions",
-                 "followup: graded 5 submissions", "open answers by hand", "feedback released to"):
+                 "follow-up: graded 5 submissions", "open answers by hand", "feedback released to"):
         assert step in said, step
     table = said[said.index("  trainee "):]
     assert re.search(r"plebedev .* —\s+—\s+never submitted", table)
@@ -90,3 +90,23 @@ def test_on_the_review_plans_day_each_trainee_is_mailed_their_items_and_the_spec
     text = digest.part("plain")
     assert "Pavel Lebedev (plebedev): " in text.split("Overdue:")[1]  # he never submitted
     assert "Forgot a lot:" in text and "items they knew at the initial assessment" in text
+
+
+def test_the_russian_demo_speaks_russian_on_an_english_machine(tmp_path, monkeypatch, capsys):
+    # `crmtrain demo --lang ru`: the story, the report summary, the grid, the table and the next steps in Russian.
+    from test_messages_ru import allowed_words
+    from test_specialist_language import PRODUCTS, latin_left
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert main(["demo", "--lang", "ru", "--out", str(tmp_path / "demo")]) == 0
+    said = capsys.readouterr().out
+    assert "входное тестирование: выдано — 19 вопросов, 29 баллов" in said and "Готово за" in said
+    logins = {"osmirnova", "ipetrov", "akuznetsova", "dvolkov", "esokolova", "plebedev"}
+    # The retention grid's symbols (F, L) and the drill kinds' and slots' ids stay as the legend and the file name them.
+    allowed = allowed_words() | PRODUCTS | logins | {"F", "L", "formgrader", "lab", "status", "course", "x"}
+    said = re.sub(r"(?<![\w-])[FL+·-]{2,}(?![\w-])", " ", said)  # the grid's rows
+    said = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d|gradebook\.db", " ", said)  # a case's moment, the gradebook's file
+    left = latin_left(said, allowed, tmp_path)
+    assert left == [], sorted(set(left))

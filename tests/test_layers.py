@@ -44,7 +44,8 @@ LAYERS: dict[str, set[str]] = {
     # Notebooks seal the keys of practice questions in the runtime's own format (runtime.keys).
     "notebooks": {"i18n", "kinds", "regulation", "rules", "runtime"},
     "document": {"errors", "files", "i18n", "kinds", "notebooks", "regulation"},  # the regulation as HTML/PDF
-    "interchange": {"errors", "kinds", "regulation"},  # questions as Moodle XML, GIFT, spreadsheets
+    # Questions as Moodle XML, GIFT, spreadsheets; i18n: what a format cannot hold, said to the specialist.
+    "interchange": {"errors", "i18n", "kinds", "regulation"},
     # The only code touching nbgrader; rules: the per-trainee seeds and cases it grades and shows.
     "grading": {"errors", "i18n", "kinds", "regulation", "rules", "runtime"},
     # What changed between two versions, who learned the old one (the gradebook), retraining notebooks.

@@ -22,7 +22,8 @@ from crmtrain.samples import sample_path
 PRODUCTS = {"CRM", "YAML", "XLSX", "CSV", "HTML", "PDF", "GIFT", "XML", "Moodle", "FSRS", "JupyterLab", "Jupyter",
             "nbgrader", "crmtrain", "build", "generate_assignment", "release_assignment", "source", "e-mail", "ipynb",
             "yaml", "xlsx", "html", "pdf", "json",
-            "lab", "retest"}  # a command's and a folder's name
+            "lab", "retest", "check", "edit",  # commands' and a folder's names
+            "Ordering", "qtype_ordering", "IMS", "QTI", "BPMN", "markdown", "order_processing", "processes"}
 
 
 def latin_left(output: str, allowed: set[str], *paths) -> list[str]:
@@ -31,7 +32,7 @@ def latin_left(output: str, allowed: set[str], *paths) -> list[str]:
     for line in output.splitlines():
         for p in paths:
             line = line.replace(str(p), " ")
-        line = re.sub(r"\S*/\S*|\S+\.(ipynb|yaml|xlsx|html|pdf|json|csv)\b", " ", line)  # paths and file names
+        line = re.sub(r"\S*/\S*|\S+\.(ipynb|yaml|xlsx|html|pdf|json|csv|gift|xml|zip)\b", " ", line)  # paths and file names
         line = re.sub(r"'[^']*'|\"[^\"]*\"|«[^»]*»|\[[0-9a-f]{12} → [0-9a-f]{12}\]", " ", line)  # quoted values, hashes
         left += [w for w in TOKEN.findall(line) if w not in allowed]
     return left
@@ -63,15 +64,22 @@ COMMANDS = {
     "document": ["document", "--out", "doc", "--format", "html"],
     "convert": ["convert", "regulation.yaml", "regulation.xlsx"],
     "diff": ["diff", "regulation.yaml", "next.yaml", "--out", "changes"],
+    "export gift": ["export", "--format", "gift", "--out", "bank.gift"],
+    "export moodle-xml": ["export", "--format", "moodle-xml", "--out", "bank.xml"],
+    "export qti": ["export", "--format", "qti", "--out", "bank.zip"],
+    "import": ["import", "bank.gift", "--out", "imported.yaml"],
 }
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_each_command_answers_a_russian_regulation_in_russian(office, capsys, command):
+    if command == "import":  # the specialist brings back what they exported (in their Russian folder)
+        assert main(COMMANDS["export gift"]) in (0, 1)
+        capsys.readouterr()
     status = main(COMMANDS[command])
     captured = capsys.readouterr()
     output = captured.out + captured.err
-    assert status == 0, output
+    assert status in ((0, 1) if command.startswith("export") else (0,)), output  # 1: a question a format cannot hold
     assert re.search("[А-Яа-яЁё]{4}", output), output  # it said something, in Russian
     assert latin_left(output, allowed_words() | PRODUCTS, office) == []
 

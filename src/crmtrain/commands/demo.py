@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import UserError
+from ..i18n import _, ngettext, plural, set_language
 from ..kinds.assessments import ASSESSMENT_KINDS, ASSESSMENTS, FIRST, LAST
 from . import crmtrain_command
-from ..i18n import _
 
 
 MARKER = ".crmtrain-demo"
@@ -46,7 +46,8 @@ def _prepare(root: Path) -> None:
     """An empty demo folder: a previous demo's is replaced, anything else is refused."""
     if root.exists() and any(root.iterdir()):
         if not (root / MARKER).exists():
-            raise UserError(f"{root} is not empty and was not made by `crmtrain demo`; choose another --out")
+            raise UserError(_("{folder} is not empty and was not made by `crmtrain demo`; choose another --out").format(
+                folder=root))
         shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)
     (root / MARKER).write_text("made by `crmtrain demo`; removed and remade by the next run\n", encoding="utf-8")
@@ -79,9 +80,9 @@ def slot_evidence(asked: dict, max_scores: dict[str, float]) -> list[str]:
     if not slots:
         return []
     if len(set(max_scores.values())) > 1:
-        raise UserError(f"trainees' maximum points differ: {max_scores}")
-    lines = [f"{len(slots)} per-trainee slot(s); every trainee's maximum is {next(iter(max_scores.values()), 0):g} "
-             f"points (nbgrader, {len(max_scores)} graded)"]
+        raise UserError(_("trainees' maximum points differ: {points}").format(points=max_scores))
+    lines = [_("{slots} per-trainee slot(s); every trainee's maximum is {points:g} points (nbgrader, {graded} graded)").format(
+        slots=len(slots), points=next(iter(max_scores.values()), 0), graded=len(max_scores))]
     for slot in slots:
         seen = {tid: a for tid, got in asked.items() for a in got if a.slot == slot}
         def what(a) -> str:
@@ -95,75 +96,15 @@ def slot_evidence(asked: dict, max_scores: dict[str, float]) -> list[str]:
         distinct = {what(a) for a in seen.values()}
         first_id, first = next(iter(seen.items()))
         other = next((tid for tid, a in seen.items() if what(a) != what(first)), None)  # a trainee who got another
-        label = "drawn question" if first.question is not None else f"{first.kind} case"
+        label = _("drawn question") if first.question is not None else _("{kind} case").format(kind=first.kind)
         shown = " | ".join(f"{tid}: {_clip(what(seen[tid]), 80)}" for tid in (first_id, other) if tid is not None)
-        lines.append(f"  {slot} ({label}): {len(distinct)} different among {len(seen)} trainees — {shown}")
+        lines.append("  " + _("{slot} ({label}): {n} different among {trainees} trainees — {shown}").format(
+            slot=slot, label=label, n=len(distinct), trainees=len(seen), shown=shown))
     return lines
 
 
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-SYMBOLS = {"learned": "+", "forgotten": "F", "learned_later": "L", "never_learned": "-", "": "·"}
-
-
-def _retention_and_review(course_root: Path, spec: str, root: Path, out: TextIO) -> None:
-    """Print the retention table, write every trainee's review workbook into their folder, outline one."""
-    from ..reports.retention import retention_matrix, retention_detail
-    from . import review
-
-    reg, data, plan = review.plans(course_root, spec)
-    m = retention_matrix(data, retention_detail(data))
-    refs = [c for c in m.columns if c not in ("trainee_id", "name")]
-    filled = sum(int((m[c] != "").sum()) for c in refs)
-    out.write(f"\nRetention per trainee × regulation item tested in both assessments ({len(refs)} items; "
-              f"+ learned, F forgotten, L learned later, - never learned, · not compared):\n")
-    for row in m.itertuples(index=False):
-        out.write(f"  {row.trainee_id:<12} " + "".join(SYMBOLS[v] for v in row[2:]) + "\n")
-    r = data.results
-    sat = r[r["submitted"]].groupby("trainee_id", observed=True)["assessment"].nunique()
-    both = int((sat >= 2).sum())
-    cells = both * len(refs)
-    out.write(f"  {filled} of the {cells} cells of the {both} trainees who sat both assessments are compared"
-              + (f" ({filled / cells:.0%})" if cells else "") + "\n\n")
-    review.run(course_root, spec, str(root / "trainees" / "{trainee}"), None, out)
-    if len(plan):
-        forgot = plan[plan["reason"] == "forgotten"]["trainee_id"].astype(str).value_counts()
-        tid = forgot.index[0] if len(forgot) else plan["trainee_id"].astype(str).value_counts().index[0]
-        path = review.target(str(root / "trainees" / "{trainee}"), tid)
-        out.write(f"\n{tid}'s review workbook ({path}), in outline:\n")
-        for line in outline(path):
-            out.write(f"  {line}\n")
-
-
-def outline(path: Path) -> list[str]:
-    """A review workbook in a few lines: its title, the plan table, each section with its exercises."""
-    import nbformat
-
-    lines: list[str] = []
-    exercises: list[str] = []
-
-    def flush() -> None:
-        if exercises:
-            lines.append("    " + ", ".join(f"{n} × {kind}" for kind, n in Counter(exercises).items()))
-            exercises.clear()
-
-    for cell in nbformat.read(path, as_version=4).cells:
-        meta = cell.metadata.get("crmtrain", {})
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith(("# ", "## ")):
-                    flush()
-                    lines.append(line)
-                elif line.startswith("| ") and "What to review" in cell.source and lines[-1] != "":
-                    lines.append("  " + line)
-        elif "item" in meta:
-            exercises.append("quiz")
-        elif "drill" in meta:
-            exercises.append(f"{meta['drill']} drill")
-    flush()
-    return lines
 
 
 class _Clock:
@@ -187,6 +128,7 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
     from ..samples import sample_path
 
     out = out or sys.stdout
+    set_language(lang)  # the demo speaks the sample's language from its first line
     say = _Clock(out)
     root = Path(out_dir).absolute()
     _prepare(root)
@@ -202,7 +144,9 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
             scores.setdefault(tid, {})[assessment] = pct
     out.write("\n")
     _reports(course.root, spec, root, out)
-    _retention_and_review(course.root, spec, root, out)
+    from .review import retention_and_review
+
+    retention_and_review(course.root, spec, root, out)
     _score_table(reg, people, scores, out)
     _where_everything_is(root, say.elapsed, out)
     return 0
@@ -217,16 +161,17 @@ def _set_up(root: Path, spec: str, lang: str, say: _Clock):
     from . import build
 
     build.run(spec, str(root), io.StringIO(), exchange=str(root / "exchange"), course_id=DEFAULT_COURSE_ID)
-    say(f"built the workbooks into {root / 'workbooks'} and the nbgrader course into {root / 'assignments'}")
+    say(_("built the workbooks into {workbooks} and the nbgrader course into {course}").format(
+        workbooks=root / "workbooks", course=root / "assignments"))
     course = Course.load(root / "assignments")
     staff = root / "roster.csv"
     with staff.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["id", "name", "email"])
-        for tid, name, *_ in TRAINEES[lang]:
+        for tid, name, *_skills in TRAINEES[lang]:
             w.writerow([tid, name, f"{tid}@example.com"])
     r = roster.import_roster(course, staff)
-    say(f"roster: {len(r.added)} trainees imported from {staff.name}")
+    say(_("roster: {n} trainees imported from {file}").format(n=len(r.added), file=staff.name))
     people = {tid: SimulatedTrainee(tid, name, f"{tid}@example.com", first, root / "trainees" / tid)
               for tid, name, first, *_ in TRAINEES[lang]}
     return course, people
@@ -240,18 +185,22 @@ def _sitting(course, reg, assessment: str, people: dict, lang: str, say: _Clock)
 
     days = getattr(reg.assessments, assessment).due_days
     rel = release.release(course, assessment, due=dt.datetime.utcnow() + dt.timedelta(days=days))
-    say(f"{assessment}: released {rel.items} questions, {rel.points:g} points, due in {days} days")
+    said = _(ASSESSMENT_KINDS[assessment].label)
+    say(_("{assessment}: released {questions}, {points}, due in {days} days").format(assessment=said, days=days,
+        questions=plural("{n} question", "{n} questions", rel.items),
+        points=ngettext("{n} point", "{n} points", round(rel.points)).format(n=f"{rel.points:g}")))
     for t in people.values():
         t.fetch(course, assessment)
-    say(f"{assessment}: {len(people)} trainees fetched it from the exchange")
+    say(_("{assessment}: {n} trainees fetched it from the exchange").format(assessment=said, n=len(people)))
     answers = _answer_and_submit(course, reg, assessment, people, lang, say)
     got = collect.collect(course, assessment)
-    say(f"{assessment}: collected {len(got.collected)} submissions")
+    say(_("{assessment}: collected {n} submissions").format(assessment=said, n=len(got.collected)))
     _grade(course, reg, assessment, people, answers, say)
     n = _grade_open_answers(course, reg, assessment, answers)
-    say(f"{assessment}: the specialist scored {n} open answers by hand (nbgrader formgrader's job)")
+    say(_("{assessment}: the specialist scored {n} open answers by hand (nbgrader formgrader's job)").format(
+        assessment=said, n=n))
     fb = feedback.feedback(course, assessment)
-    say(f"{assessment}: feedback released to {len(fb.released)} trainees")
+    say(_("{assessment}: feedback released to {n} trainees").format(assessment=said, n=len(fb.released)))
     return {res.trainee: 100 * res.score / res.max_score for res in results.results(course, assessment)}
 
 
@@ -268,13 +217,15 @@ def _answer_and_submit(course, reg, assessment: str, people: dict, lang: str, sa
         answers[tid] = t.answer(course, assessment, reg, rng)
         if tid != late:
             t.submit(course, assessment)
-    say(f"{assessment}: {len(answers)} trainees answered in a kernel by clicking the widgets; "
-        f"{len(answers) - bool(late)} submitted on time, {ABSENT} did not submit")
+    said = _(ASSESSMENT_KINDS[assessment].label)
+    say(_("{assessment}: {n} trainees answered in a kernel by clicking the widgets; {on_time} submitted on time, "
+          "{absent} did not submit").format(assessment=said, n=len(answers), on_time=len(answers) - bool(late), absent=ABSENT))
     if late:
         release.set_due(course, assessment, dt.datetime.utcnow())
         time.sleep(1.1)
         people[late].submit(course, assessment)
-        say(f"{assessment}: the due date passed (moved to now for the demo); {late} submitted after it")
+        say(_("{assessment}: the due date passed (moved to now for the demo); {late} submitted after it").format(
+            assessment=said, late=late))
     return answers
 
 
@@ -287,14 +238,16 @@ def _grade(course, reg, assessment: str, people: dict, answers: dict[str, dict],
     for o in report.outcomes:
         want = expected_scores(reg, assessment, answers[o.trainee], people[o.trainee].asked.get(assessment, ()))
         if not o.ok or o.score != want:
-            where = f" (in full: {report.log})" if report.log else ""
-            raise UserError(f"{o.trainee}: graded {o.score} (expected {want} from the key): {o.error}{where}")
-    late = ", ".join(o.trainee for o in report.outcomes if o.seconds_late > 0) or "none"
-    say(f"{assessment}: graded {len(report.graded)} submissions with {report.workers} worker(s) "
-        f"in {report.seconds:.1f} s; late: {late}")
+            where = _(" (in full: {log})").format(log=report.log) if report.log else ""
+            raise UserError(_("{trainee}: graded {score} (expected {want} from the key): {error}").format(
+                trainee=o.trainee, score=o.score, want=want, error=o.error) + where)
+    late = ", ".join(o.trainee for o in report.outcomes if o.seconds_late > 0) or _("none")
+    said = _(ASSESSMENT_KINDS[assessment].label)
+    say(_("{assessment}: graded {n} submissions with {workers} worker(s) in {seconds:.1f} s; late: {late}").format(
+        assessment=said, n=len(report.graded), workers=report.workers, seconds=report.seconds, late=late))
     for line in slot_evidence({tid: people[tid].asked.get(assessment, ()) for tid in answers},
                               {o.trainee: o.max_score for o in report.outcomes}):
-        say(f"{assessment}: {line}")
+        say(f"{said}: {line}")
 
 
 def _reports(course_root: Path, spec: str, root: Path, out: TextIO) -> None:
@@ -304,40 +257,41 @@ def _reports(course_root: Path, spec: str, root: Path, out: TextIO) -> None:
     try:
         report_cmd.run(str(course_root), spec, str(root / "reports"), None, out)
     except UserError as exc:
-        out.write(f"reports not written: {exc}\n")
+        out.write(_("reports not written: {error}").format(error=exc) + "\n")
 
 
 def _score_table(reg, people: dict, scores: dict[str, dict[str, float]], out: TextIO) -> None:
     """One line per trainee: the score of each assessment and what stands out."""
     first, last = ASSESSMENT_KINDS[FIRST], ASSESSMENT_KINDS[LAST]
     mark = getattr(reg.assessments, LAST).pass_mark or reg.meta.pass_mark
-    labels = [ASSESSMENT_KINDS[a].label for a in ASSESSMENTS]
-    out.write(f"\n  {'trainee':<12} {'name':<18} " + " ".join(f"{x:>{len(x) + 1}}" for x in labels) + "  note\n")
+    labels = [_(ASSESSMENT_KINDS[a].label) for a in ASSESSMENTS]
+    out.write(f"\n  {_('login'):<12} {_('name'):<18} " + " ".join(f"{x:>{len(x) + 1}}" for x in labels) + f"  {_('note')}\n")
     for tid, t in people.items():
         s = scores.get(tid, {})
         cells = " ".join(f"{f'{s[a]:.0f}%' if a in s else '—':>{len(x) + 1}}" for a, x in zip(ASSESSMENTS, labels))
         note = []
         if tid == LATE:
-            note.append(f"{first.label} submitted late")
+            note.append(_("{assessment} submitted late").format(assessment=_(first.label)))
         if tid == ABSENT:
-            note.append("never submitted")
+            note.append(_("never submitted"))
         if FIRST in s and LAST in s and s[LAST] < s[FIRST] - 15:
-            note.append("forgot a lot: retraining")
+            note.append(_("forgot a lot: retraining"))
         elif LAST in s and s[LAST] < mark:
-            note.append(f"{last.label} below its {mark}% pass mark")
+            note.append(_("{assessment} below its {mark}% pass mark").format(assessment=_(last.label), mark=mark))
         out.write(f"  {tid:<12} {t.name:<18} {cells}  {'; '.join(note)}\n")
 
 
 def _where_everything_is(root: Path, seconds: float, out: TextIO) -> None:
     """Where the demo put everything, and the next commands, typed so that they run as printed."""
     crmtrain = crmtrain_command()
-    out.write(f"\nDone in {seconds:.0f} s. Everything is in {root}/:\n"
-              f"  workbooks/    the training workbooks      assignments/  the nbgrader course (gradebook.db)\n"
-              f"  exchange/     the nbgrader exchange       trainees/     each trainee's home (answers.json)\n"
-              f"  reports/      the reports                 roster.csv    the trainees\n"
-              f"  trainees/<id>/review.ipynb  each trainee's personal review workbook\n"
-              f"Open the workbooks in JupyterLab:  {crmtrain} lab {root / 'workbooks'}\n"
-              f"Try the specialist's commands:     {crmtrain} status --course {root / 'assignments'}\n")
+    places = [("workbooks/", _("the training workbooks")), ("assignments/", _("the nbgrader course (gradebook.db)")),
+              ("exchange/", _("the nbgrader exchange")), ("trainees/", _("each trainee's home (answers.json)")),
+              ("reports/", _("the reports")), ("roster.csv", _("the trainees")),
+              ("trainees/<id>/review.ipynb", _("each trainee's personal review workbook"))]
+    out.write("\n" + _("Done in {seconds:.0f} s. Everything is in {folder}/:").format(seconds=seconds, folder=root) + "\n"
+              + "".join(f"  {where:<14} {what}\n" for where, what in places)
+              + _("Open the workbooks in JupyterLab:") + f"  {crmtrain} lab {root / 'workbooks'}\n"
+              + _("Try the specialist's commands:") + f"  {crmtrain} status --course {root / 'assignments'}\n")
 
 
 def register(sub) -> None:

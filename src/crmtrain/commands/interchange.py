@@ -14,7 +14,7 @@ from . import REGULATION_HELP
 
 def _report(notes, out: TextIO) -> None:
     for note in notes:
-        out.write(f"  {'NOT TAKEN ' if note.lost else ''}{note}\n")
+        out.write("  " + (_("NOT TAKEN") + " " if note.lost else "") + f"{note}\n")
 
 
 def default_name(fmt_name: str) -> str:
@@ -52,7 +52,7 @@ def export(spec: str | None, fmt_name: str, out_file: str | None, out: TextIO) -
     res.notes[:0] = said
     lost = sorted({n.question for n in res.notes if n.lost})
     out.write(_("Wrote {path} ({format}): {n} of {total} questions").format(
-        path=path, format=fmt.title, n=len(reg.questions) - len(lost), total=len(reg.questions)) + "\n")
+        path=path, format=_(fmt.title), n=len(reg.questions) - len(lost), total=len(reg.questions)) + "\n")
     if res.notes:
         out.write(_("What the format cannot hold, per question:") + "\n")
         _report(res.notes, out)
@@ -66,7 +66,7 @@ def _export_processes(reg, fmt, path: Path, out: TextIO) -> int:
         res = fmt.write(processes, path)
     except OSError as exc:
         raise UserError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
-    out.write(_("Wrote {path} ({format}): {n} processes").format(path=path, format=fmt.title, n=len(processes)) + "\n")
+    out.write(_("Wrote {path} ({format}): {n} processes").format(path=path, format=_(fmt.title), n=len(processes)) + "\n")
     _report(res.notes, out)
     return 0
 
@@ -77,28 +77,29 @@ def import_(in_file: str, fmt_name: str | None, out_file: str | None, out: TextI
 
     path = Path(in_file)
     if not path.is_file():
-        raise UserError(f"{path}: no such file")
+        raise UserError(_("{path}: no such file").format(path=path))
     fmt = FORMATS[fmt_name] if fmt_name else by_suffix(path)
     if fmt.read is None:
-        raise UserError(f"{path}: crmtrain writes {fmt.title} but does not read it; import Moodle XML, GIFT, XLSX or CSV")
+        raise UserError(_("{path}: crmtrain writes {format} but does not read it; import Moodle XML, GIFT, XLSX or CSV").format(
+            path=path, format=_(fmt.title)))
     res = fmt.read(path)
     lost = [n for n in res.notes if n.lost]
     if fmt.holds == "processes":
         text = processes_yaml(res.processes)
-        summary = f"Read {len(res.processes)} processes from {path} ({fmt.title})"
-        paste = "paste them under order_processing: processes: in the regulation (or open it in crmtrain edit)"
+        summary = _("Read {n} processes from {path} ({format})").format(n=len(res.processes), path=path, format=_(fmt.title))
+        paste = _("paste them under order_processing: processes: in the regulation (or open it in crmtrain edit)")
     else:
         text = questions_yaml(res.questions)
-        summary = f"Read {len(res.questions)} questions from {path} ({fmt.title})"
-        paste = "paste its questions into the regulation"
-    summary += f"; {len(lost)} not taken" if lost else ""
+        summary = _("Read {n} questions from {path} ({format})").format(n=len(res.questions), path=path, format=_(fmt.title))
+        paste = _("paste its questions into the regulation")
+    summary += _("; {n} not taken").format(n=len(lost)) if lost else ""
     if out_file:
         target = Path(out_file)
         try:
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise UserError(f"cannot write {target}: {exc.strerror}") from None
-        out.write(f"{summary}; wrote {target}: {paste}, then run crmtrain check\n")
+            raise UserError(_("cannot write {path}: {reason}").format(path=target, reason=exc.strerror)) from None
+        out.write(summary + _("; wrote {path}: {paste}, then run crmtrain check").format(path=target, paste=paste) + "\n")
         stream = out
     else:
         import sys
@@ -107,7 +108,7 @@ def import_(in_file: str, fmt_name: str | None, out_file: str | None, out: TextI
         stream = sys.stderr
         stream.write(summary + "\n")
     if res.notes:
-        stream.write(f"To look at, per {'process' if fmt.holds == 'processes' else 'question'}:\n")
+        stream.write((_("To look at, per process:") if fmt.holds == "processes" else _("To look at, per question:")) + "\n")
         _report(res.notes, stream)
     return 1 if lost else 0
 

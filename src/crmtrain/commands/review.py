@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
@@ -88,6 +89,68 @@ def run(course_dir: str | Path, regulation_spec: str | None, out_pattern: str = 
             trainee=tid, items=plural("{n} item to review", "{n} items to review", len(items)), date=first,
             path=path) + "\n")
     return 0
+
+
+# --- the demo's retention grid and a review workbook in outline -----------------------------
+SYMBOLS = {"learned": "+", "forgotten": "F", "learned_later": "L", "never_learned": "-", "": "·"}
+
+
+def retention_and_review(course_root: Path, spec: str, root: Path, out: TextIO) -> None:
+    """Print the retention table, write every trainee's review workbook into their folder, outline one."""
+    from ..reports.retention import retention_matrix, retention_detail
+    reg, data, plan = plans(course_root, spec)
+    m = retention_matrix(data, retention_detail(data))
+    refs = [c for c in m.columns if c not in ("trainee_id", "name")]
+    filled = sum(int((m[c] != "").sum()) for c in refs)
+    out.write("\n" + _("Retention per trainee × regulation item tested in both assessments ({items}; + learned, "
+                        "F forgotten, L learned later, - never learned, · not compared):").format(
+                            items=plural("{n} item", "{n} items", len(refs))) + "\n")
+    for row in m.itertuples(index=False):
+        out.write(f"  {row.trainee_id:<12} " + "".join(SYMBOLS[v] for v in row[2:]) + "\n")
+    r = data.results
+    sat = r[r["submitted"]].groupby("trainee_id", observed=True)["assessment"].nunique()
+    both = int((sat >= 2).sum())
+    cells = both * len(refs)
+    out.write("  " + _("{filled} of the {cells} cells of the {both} trainees who sat both assessments are compared").format(
+        filled=filled, cells=cells, both=both) + (f" ({filled / cells:.0%})" if cells else "") + "\n\n")
+    run(course_root, spec, str(root / "trainees" / "{trainee}"), None, out)
+    if len(plan):
+        forgot = plan[plan["reason"] == "forgotten"]["trainee_id"].astype(str).value_counts()
+        tid = forgot.index[0] if len(forgot) else plan["trainee_id"].astype(str).value_counts().index[0]
+        path = target(str(root / "trainees" / "{trainee}"), tid)
+        out.write("\n" + _("{trainee}'s review workbook ({path}), in outline:").format(trainee=tid, path=path) + "\n")
+        for line in outline(path):
+            out.write(f"  {line}\n")
+
+
+def outline(path: Path) -> list[str]:
+    """A review workbook in a few lines: its title, the plan table, each section with its exercises."""
+    import nbformat
+
+    lines: list[str] = []
+    exercises: list[str] = []
+
+    def flush() -> None:
+        if exercises:
+            lines.append("    " + ", ".join(f"{n} × {kind}" for kind, n in Counter(exercises).items()))
+            exercises.clear()
+
+    for cell in nbformat.read(path, as_version=4).cells:
+        meta = cell.metadata.get("crmtrain", {})
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith(("# ", "## ")):
+                    flush()
+                    lines.append(line)
+                elif line.startswith("| ") and _("What to review, and when") in cell.source and lines[-1] != "":
+                    lines.append("  " + line)
+        elif "item" in meta:
+            exercises.append(_("quiz"))
+        elif "drill" in meta:
+            exercises.append(_("{kind} drill").format(kind=meta["drill"]))
+    flush()
+    return lines
+
 
 
 def register(sub) -> None:

@@ -18,6 +18,7 @@ right options, never below 0; ordering earns the share of pairs in the right rel
 
 from __future__ import annotations
 
+from ..i18n import _
 from ..regulation.models import Question, Regulation
 from .common import Note, Result
 
@@ -48,8 +49,8 @@ def effective(reg: Regulation) -> tuple[list[Question], list[Note]]:
         if True in settings.values():
             if False in settings.values():
                 split = {v: ", ".join(a for a, s in settings.items() if s is v) for v in (True, False)}
-                notes.append(Note(q.id, f"partial credit in {split[True]} but all or nothing in {split[False]}; "
-                                        "exported with partial credit"))
+                notes.append(Note(q.id, _("partial credit in {partial} but all or nothing in {whole}; exported with "
+                                          "partial credit").format(partial=split[True], whole=split[False])))
             q = q.model_copy(update={"partial_credit": True})
         out.append(q)
     return out, notes
@@ -72,9 +73,9 @@ def all_or_nothing_note(q: Question) -> str | None:
     """What Moodle scores differently for an all-or-nothing multiple-choice question, if anything."""
     if q.partial() or len(set(q.answer or ())) < 2:
         return None  # partial credit is exact; with one right option both rules give the same points
-    return ("Moodle scores multiple choice with partial credit: a wrong option costs all the points, as in "
-            "crmtrain, but some of the right options and nothing wrong earn their share, where crmtrain "
-            "gives the points only for exactly the right options")
+    return _("Moodle scores multiple choice with partial credit: a wrong option costs all the points, as in "
+             "crmtrain, but some of the right options and nothing wrong earn their share, where crmtrain "
+             "gives the points only for exactly the right options")
 
 
 def read_choice(ids: list[str], weights: list[float], meta: dict[str, list[str]], qid: str,
@@ -94,8 +95,8 @@ def read_choice(ids: list[str], weights: list[float], meta: dict[str, list[str]]
     if even and all(abs(w + 100) < _CLOSE for w in wrong):
         return right, False if tagged is False else None
     shown = ", ".join(f"{w:+g} %" for w in weights)
-    res.note(qid, f"Moodle weights ({shown}) are not crmtrain's rule; imported with partial credit, "
-                  "(right − wrong ticked) ÷ right options: check the points")
+    res.note(qid, _("Moodle weights ({weights}) are not crmtrain's rule; imported with partial credit, "
+                    "(right − wrong ticked) ÷ right options: check the points").format(weights=shown))
     return right, True
 
 
@@ -112,7 +113,7 @@ def read_ordering(grading: str | None, meta: dict[str, list[str]], qid: str, res
     if value == PAIRS:
         return True
     # Moodle reads a missing or unknown grading type as RELATIVE_NEXT_EXCLUDE_LAST.
-    res.note(qid, f"Moodle's ordering grading {value or 'unset (Moodle reads RELATIVE_NEXT_EXCLUDE_LAST)'} counts "
-                  f"differently; imported with crmtrain's partial credit, the share of pairs in the right order "
-                  f"(Moodle's {PAIRS})")
+    res.note(qid, _("Moodle's ordering grading {grading} counts differently; imported with crmtrain's partial credit, "
+                    "the share of pairs in the right order (Moodle's {pairs})").format(
+                        grading=value or _("unset (Moodle reads RELATIVE_NEXT_EXCLUDE_LAST)"), pairs=PAIRS))
     return True

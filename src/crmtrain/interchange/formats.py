@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import N_
 from ..errors import UserError
 from ..regulation.models import Question
 from .common import Result
@@ -79,17 +80,17 @@ class Format:
     suffixes: tuple[str, ...]
     write: Callable[[tuple, Path], Result]
     read: Callable[[Path], Result] | None  # None: export only
-    title: str
+    title: str  # msgid where it is words
     holds: str = "questions"  # or "processes"
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("moodle-xml", (".xml",), _text_writer(export_xml), _text_reader(import_xml), "Moodle XML"),
     Format("gift", (".gift", ".txt"), _text_writer(export_gift), _text_reader(import_gift), "GIFT"),
-    Format("xlsx", (".xlsx",), _export_sheet, _import_sheet, "Excel workbook, one row per question"),
-    Format("csv", (".csv",), _export_sheet, _import_sheet, "CSV, one row per question"),
-    Format("qti", (".zip",), _export_qti, None, "IMS QTI 2.1 content package"),
-    Format("bpmn", (".bpmn",), _export_bpmn, _import_bpmn, "BPMN 2.0 with diagram", holds="processes"),
+    Format("xlsx", (".xlsx",), _export_sheet, _import_sheet, N_("Excel workbook, one row per question")),
+    Format("csv", (".csv",), _export_sheet, _import_sheet, N_("CSV, one row per question")),
+    Format("qti", (".zip",), _export_qti, None, N_("IMS QTI 2.1 content package")),
+    Format("bpmn", (".bpmn",), _export_bpmn, _import_bpmn, N_("BPMN 2.0 with diagram"), holds="processes"),
 )}
 
 

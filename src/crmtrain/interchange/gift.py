@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..regulation.models import Question
 from . import credit
 from .common import Result, meta_tags, ordering_tags
@@ -42,7 +43,7 @@ def _weight(value: float) -> str:
 
 def _arrows(q: Question, res: Result) -> None:
     if any("->" in o.text for o in q.options):
-        res.note(q.id, "an option contains '->', which Moodle's GIFT reader takes for a matching question; use Moodle XML")
+        res.note(q.id, _("an option contains '->', which Moodle's GIFT reader takes for a matching question; use Moodle XML"))
 
 
 def _single(q: Question, res: Result) -> str | None:
@@ -67,7 +68,7 @@ def _true_false(q: Question, res: Result) -> str | None:
 
 def _numeric(q: Question, res: Result) -> str | None:
     if q.unit:
-        res.note(q.id, f"GIFT has no units: Moodle will not show '{q.unit}' (kept in a crmtrain tag)")
+        res.note(q.id, _("GIFT has no units: Moodle will not show '{unit}' (kept in a crmtrain tag)").format(unit=q.unit))
     value = repr(q.answer) if isinstance(q.answer, float) else str(q.answer)
     return f"#{value}:{q.tolerance:g}" if q.tolerance else f"#{value}"
 
@@ -82,10 +83,10 @@ def _ordering(q: Question, res: Result) -> str | None:
     text = {o.id: o.text for o in q.options}
     items = [text[oid].strip() for oid in q.answer or ()]
     if any(c in item for item in items for c in "{}\n\\") or any("####" in item for item in items):
-        res.note(q.id, "an item holds a brace, a backslash, a line break or '####', which Moodle's GIFT reader "
-                       "cannot take in an ordering question; not exported (use Moodle XML)", lost=True)
+        res.note(q.id, _("an item holds a brace, a backslash, a line break or '####', which Moodle's GIFT reader "
+                         "cannot take in an ordering question; not exported (use Moodle XML)"), lost=True)
         return None
-    res.note(q.id, "needs Moodle's Ordering question type (qtype_ordering, standard since Moodle 4.4)")
+    res.note(q.id, _("needs Moodle's Ordering question type (qtype_ordering, standard since Moodle 4.4)"))
     head = f">{len(items)} ALL VERTICAL {credit.ordering_grading(q)} SHOW none"
     return "\n".join([head, *items, ""])
 
@@ -112,7 +113,7 @@ EXPORT: dict[str, GiftType] = {
 def _block(q: Question, res: Result) -> str | None:
     kind = EXPORT.get(q.kind.shape)
     if kind is None:
-        res.note(q.id, f"GIFT has no form for a {q.type.value} question; not exported", lost=True)
+        res.note(q.id, _("GIFT has no form for a {type} question; not exported").format(type=q.type.value), lost=True)
         return None
     answers = kind.answers(q, res)
     if answers is None:
@@ -122,7 +123,8 @@ def _block(q: Question, res: Result) -> str | None:
         extra["unit"] = q.unit
     if q.points != 1:
         extra["points"] = str(q.points)
-        res.note(q.id, f"GIFT has no marks: Moodle will count {q.points} points as 1 (kept in a crmtrain tag)")
+        res.note(q.id, _("GIFT has no marks: Moodle will count {points} points as 1 (kept in a crmtrain tag)").format(
+            points=q.points))
     tags = " ".join(f"[tag:{t}]" for t in kind.tags(q, extra))
     body = f"{answers} {_feedback(q)}".strip()
     return f"// [id:{q.id}] {tags}\n::{escape(q.id)}::[markdown]{escape(q.text)}{{{body}}}"

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..errors import UserError
 from ..regulation.models import Question
 from . import credit
@@ -96,7 +97,7 @@ def _write_ordering(el: ET.Element, q: Question, res: Result) -> None:
     # Moodle keeps an ordering question's items in the right order, numbered by 'fraction'.
     for n, oid in enumerate(q.answer or (), 1):
         _answer(el, n, text[oid])
-    res.note(q.id, "needs Moodle's Ordering question type (qtype_ordering, standard since Moodle 4.4)")
+    res.note(q.id, _("needs Moodle's Ordering question type (qtype_ordering, standard since Moodle 4.4)"))
 
 
 def _write_open(el: ET.Element, q: Question, res: Result) -> None:
@@ -130,7 +131,7 @@ EXPORT: dict[str, MoodleType] = {
 def _question(quiz: ET.Element, q: Question, res: Result) -> None:
     kind = EXPORT.get(q.kind.shape)
     if kind is None:
-        res.note(q.id, f"Moodle XML has no form for a {q.type.value} question; not exported", lost=True)
+        res.note(q.id, _("Moodle XML has no form for a {type} question; not exported").format(type=q.type.value), lost=True)
         return
     el = ET.SubElement(quiz, "question", {"type": kind.qtype})
     _text(el, "name", q.id, None)
@@ -142,7 +143,7 @@ def _question(quiz: ET.Element, q: Question, res: Result) -> None:
     _simple(el, "idnumber", q.id)
     kind.write(el, q, res)
     if q.tolerance and not q.kind.tolerance:
-        res.note(q.id, f"tolerance {q.tolerance} only applies to numeric questions; not exported")
+        res.note(q.id, _("tolerance {tolerance} only applies to numeric questions; not exported").format(tolerance=q.tolerance))
     tag_el = ET.SubElement(el, "tags")
     for tag in kind.tags(q):
         ET.SubElement(ET.SubElement(tag_el, "tag"), "text").text = tag

@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..regulation.models import Question
 from .common import Result
 
@@ -190,9 +191,9 @@ def item_xml(q: Question, res: Result) -> str:
         feedback = ET.SubElement(item, "modalFeedback", outcomeIdentifier="FEEDBACK", identifier="explanation", showHide="show")
         _paragraphs(feedback, q.explanation)
     if not kind.scored:
-        res.note(q.id, "an open answer: the LMS leaves it to a person to score")
+        res.note(q.id, _("an open answer: the LMS leaves it to a person to score"))
     if any(_MARKDOWN.search(t) for t in (q.text, q.explanation, *(o.text for o in q.options))):
-        res.note(q.id, "markdown formatting (bold, lists, links) is written as plain text")
+        res.note(q.id, _("markdown formatting (bold, lists, links) is written as plain text"))
     ET.indent(item, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(item, encoding="unicode") + "\n"
 
@@ -222,7 +223,8 @@ def export_qti(questions: list[Question] | tuple[Question, ...]) -> tuple[bytes,
         taken = [q for q in questions if q.kind.shape in EXPORT]
         for q in questions:
             if q.kind.shape not in EXPORT:
-                res.note(q.id, f"QTI has no interaction for a {q.type.value} question; not exported", lost=True)
+                res.note(q.id, _("QTI has no interaction for a {type} question; not exported").format(type=q.type.value),
+                         lost=True)
         put("imsmanifest.xml", manifest_xml([q.id for q in taken]))
         for q in taken:
             put(f"items/{q.id}.xml", item_xml(q, res))

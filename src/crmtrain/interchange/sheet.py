@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from ..i18n import _
 from ..errors import UserError
 from ..kinds.questions import QUESTION_KINDS, QUESTION_TYPES
 from ..regulation.models import Question
@@ -165,7 +166,8 @@ def export_rows(questions: list[Question] | tuple[Question, ...]) -> Result:
     res = Result()
     for q in questions:
         if len(q.options) > len(OPTION_COLUMNS):
-            res.note(q.id, f"{len(q.options)} options; a sheet has columns for {len(OPTION_COLUMNS)}, not exported", lost=True)
+            res.note(q.id, _("{n} options; a sheet has columns for {columns}, not exported").format(
+                n=len(q.options), columns=len(OPTION_COLUMNS)), lost=True)
             continue
         res.questions.append(q)
     return res
