@@ -37,7 +37,7 @@ def test_the_demo_tells_the_whole_story(demo):
                  "dvolkov submitted after it", "plebedev did not submit", "initial: graded 5 submissions",
                  "follow-up: graded 5 submissions", "open answers by hand", "feedback released to"):
         assert step in said, step
-    table = said[said.index("  trainee "):]
+    table = said[said.index("  login "):]
     assert re.search(r"plebedev .* —\s+—\s+never submitted", table)
     assert "initial submitted late" in table.splitlines()[[l.split()[0] for l in table.splitlines()[1:7]].index("dvolkov") + 1]
 

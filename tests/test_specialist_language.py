@@ -32,7 +32,7 @@ def latin_left(output: str, allowed: set[str], *paths) -> list[str]:
     for line in output.splitlines():
         for p in paths:
             line = line.replace(str(p), " ")
-        line = re.sub(r"\S*/\S*|\S+\.(ipynb|yaml|xlsx|html|pdf|json|csv|gift|xml|zip)\b", " ", line)  # paths and file names
+        line = re.sub(r"\S*/\S*|\S*\.(ipynb|yaml|xlsx|html|pdf|json|csv|gift|xml|zip|db)\b", " ", line)  # paths and file names
         line = re.sub(r"'[^']*'|\"[^\"]*\"|«[^»]*»|\[[0-9a-f]{12} → [0-9a-f]{12}\]", " ", line)  # quoted values, hashes
         left += [w for w in TOKEN.findall(line) if w not in allowed]
     return left
@@ -121,3 +121,26 @@ def test_help_elsewhere_follows_the_locale(tmp_path, monkeypatch, capsys):
         monkeypatch.delenv(name, raising=False)
     assert main(["--help"]) == 0
     assert capsys.readouterr().out.startswith("использование: crmtrain")
+
+
+HELP_COMMANDS = ["init", "schema", "check", "document", "diff", "export", "import", "convert", "build", "roster",
+                 "release", "status", "collect", "grade", "feedback", "report", "review", "remind", "lab", "edit",
+                 "demo", "hub"]
+
+
+@pytest.mark.parametrize("command", HELP_COMMANDS)
+def test_each_commands_help_is_russian_in_a_russian_folder(office, capsys, monkeypatch, command):
+    monkeypatch.setenv("COLUMNS", "250")  # argparse wraps at the terminal's width: one line per option here
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    # Usage lines, option names, metavars (DIR, FILE) and choices ({initial,followup}) are the command's syntax.
+    out = re.sub(r"(?s)^использование:.*?\n\n", "", out)
+    out = re.sub(r"(?m)^    [\w-]+ ", " ", out)  # a family's subcommands, listed by name
+    out = re.sub(r"(?<![\w-])--?[\w-]+|\b[A-Z][A-Z_:]*\b|\{[^}]*\}|\S+@\S+|\S+://\S+|\$\w+|~\S+|\S+\.tar\.gz", " ", out)
+    allowed = allowed_words() | PRODUCTS | {"sample", "en", "ru", "freight", "Chromium", "JupyterHub", "PostgreSQL",
+                                           "sqlite", "pam", "native", "Ctrl", "chmod", "API", "moodle-xml", "gift",
+                                           "xlsx", "csv", "qti", "bpmn", "assignments", "reports", "document", "demo",
+                                           "review", "workbooks", "build", "crm-training", "localhost", "txt", "zip",
+                                           "smtp", "from", "specialist", "docs", "reminders", "md", "cache",
+                                           "configurable-http-proxy", "Moodle", "XML", "root"}
+    assert latin_left(out, allowed, office) == []

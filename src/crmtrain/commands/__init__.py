@@ -28,14 +28,14 @@ if TYPE_CHECKING:
 COMMANDS = ("init", "check", "document", "diff", "interchange", "convert", "build", "course", "report", "review", "lab",
             "edit", "demo", "hub")
 
-REGULATION_HELP = ("a regulation YAML file, a folder holding regulation.yaml, or sample:en / sample:ru / "
-                   "sample:freight (default: ./regulation.yaml)")
+REGULATION_HELP = N_("a regulation YAML file, a folder holding regulation.yaml, or sample:en / sample:ru / "
+                     "sample:freight (default: ./regulation.yaml)")  # a msgid: help=_(REGULATION_HELP)
 
 
 def add_course(p: argparse.ArgumentParser) -> None:
     """``--course DIR``, as every command that works on the nbgrader course takes it."""
     p.add_argument("--course", dest="course_dir", default="assignments", metavar="DIR",
-                   help="the nbgrader course folder written by `crmtrain build` (default: assignments)")
+                   help=_("the nbgrader course folder written by `crmtrain build` (default: assignments)"))
 
 
 def formats(*allowed: str) -> Callable[[str], str]:

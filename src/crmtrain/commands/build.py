@@ -106,13 +106,14 @@ def run(spec: str | None, out_dir: str, out: TextIO, *, exchange: str = DEFAULT_
 def register(sub) -> None:
     """``crmtrain build``."""
     p = sub.add_parser("build", help=_("generate the trainee workbooks (and the assessment course) from a regulation"))
-    p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
-    p.add_argument("--out", default=".", metavar="DIR", help="folder that receives workbooks/ and assignments/ (default: .)")
+    p.add_argument("regulation", nargs="?", default=None, help=_(REGULATION_HELP))
+    p.add_argument("--out", default=".", metavar="DIR", help=_("folder that receives workbooks/ and assignments/ (default: .)"))
     p.add_argument("--exchange", default=DEFAULT_EXCHANGE, metavar="DIR",
-                   help=f"nbgrader exchange folder shared with trainees (default: nbgrader's {DEFAULT_EXCHANGE})")
-    p.add_argument("--course-id", default=DEFAULT_COURSE_ID, help=f"nbgrader course id (default: {DEFAULT_COURSE_ID})")
+                   help=_("nbgrader exchange folder shared with trainees (default: nbgrader's {folder})").format(
+                       folder=DEFAULT_EXCHANGE))
+    p.add_argument("--course-id", default=DEFAULT_COURSE_ID, help=_("nbgrader course id (default: {id})").format(id=DEFAULT_COURSE_ID))
     p.add_argument("--db-url", default=None, metavar="URL",
-                   help="gradebook on a database server, e.g. postgresql://grader@localhost/crmtrain "
-                        "(default: gradebook.db in the course folder; a rebuild keeps the one set before)")
+                   help=_("gradebook on a database server, e.g. postgresql://grader@localhost/crmtrain "
+                        "(default: gradebook.db in the course folder; a rebuild keeps the one set before)"))
     p.set_defaults(func=lambda args: run(args.regulation, args.out, out=sys.stdout, exchange=args.exchange,
                                          course_id=args.course_id, db_url=args.db_url))

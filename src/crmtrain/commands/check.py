@@ -196,7 +196,7 @@ def cache_put(k: str, status: int, report: str) -> None:
 def register(sub) -> None:
     """``crmtrain check``."""
     p = sub.add_parser("check", help=_("validate a regulation and report what is missing, part by part"))
-    p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
+    p.add_argument("regulation", nargs="?", default=None, help=_(REGULATION_HELP))
     p.add_argument("--no-cache", action="store_true",
-                   help="validate again even if this file was checked before unchanged (reports are cached in ~/.cache/crmtrain)")
+                   help=_("validate again even if this file was checked before unchanged (reports are cached in ~/.cache/crmtrain)"))
     p.set_defaults(func=lambda args: run(args.regulation, out=sys.stdout, cache=not args.no_cache))

@@ -46,6 +46,6 @@ def convert(src: str | None, dst: str, out: TextIO) -> int:
 def register(sub) -> None:
     """``crmtrain convert``."""
     p = sub.add_parser("convert", help=_("convert a regulation between YAML and an Excel workbook (.yaml ↔ .xlsx)"))
-    p.add_argument("src", nargs="?", default=None, metavar="SRC", help=REGULATION_HELP + "; or a regulation .xlsx")
-    p.add_argument("dst", metavar="DST", help="the file to write: .yaml or .xlsx")
+    p.add_argument("src", nargs="?", default=None, metavar="SRC", help=_(REGULATION_HELP) + _("; or a regulation .xlsx"))
+    p.add_argument("dst", metavar="DST", help=_("the file to write: .yaml or .xlsx"))
     p.set_defaults(func=lambda args: convert(args.src, args.dst, out=sys.stdout))

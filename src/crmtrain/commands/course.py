@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..grading.plumbing.course import ASSESSMENTS, COURSE_ASSESSMENTS, Course
-from ..i18n import _, plural
+from ..i18n import N_, _, plural
 from . import add_course
 from . import speak_course_language
 
@@ -281,25 +281,25 @@ def register(sub) -> None:
 
     p = sub.add_parser("release", help=_("generate an assessment's trainee version and release it"))
     p.add_argument("assessment", choices=COURSE_ASSESSMENTS)
-    p.add_argument("--due", help="due date, e.g. 2027-02-15 (end of day) or '2027-02-15 18:00', in the course time zone")
-    p.add_argument("--force", action="store_true", help="release again although it was released before")
+    p.add_argument("--due", help=_("due date, e.g. 2027-02-15 (end of day) or '2027-02-15 18:00', in the course time zone"))
+    p.add_argument("--force", action="store_true", help=_("release again although it was released before"))
     add_course(p)
     p.set_defaults(func=_handler("release"))
 
-    for name, text in (("status", "who fetched, submitted, is late and was graded, per assessment"),
-                       ("collect", "collect the latest submissions from the exchange"),
-                       ("grade", "autograde every collected submission (in parallel)"),
-                       ("feedback", "release feedback (answers and points, never the key) to trainees")):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("assessment", nargs="?", choices=COURSE_ASSESSMENTS, help="only this assessment (default: all)")
+    for name, text in (("status", N_("who fetched, submitted, is late and was graded, per assessment")),
+                       ("collect", N_("collect the latest submissions from the exchange")),
+                       ("grade", N_("autograde every collected submission (in parallel)")),
+                       ("feedback", N_("release feedback (answers and points, never the key) to trainees"))):
+        p = sub.add_parser(name, help=_(text))
+        p.add_argument("assessment", nargs="?", choices=COURSE_ASSESSMENTS, help=_("only this assessment (default: all)"))
         add_course(p)
         if name == "grade":
-            p.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per CPU)")
+            p.add_argument("--workers", type=int, default=None, help=_("parallel workers (default: one per CPU)"))
             p.add_argument("--watch", action="store_true",
-                           help="keep running: collect and grade each new submission as it arrives (Ctrl+C stops)")
+                           help=_("keep running: collect and grade each new submission as it arrives (Ctrl+C stops)"))
             p.add_argument("--interval", type=float, default=10.0, metavar="S",
-                           help="with --watch: seconds between looks at the exchange (default: 10)")
+                           help=_("with --watch: seconds between looks at the exchange (default: 10)"))
         if name == "feedback":
             p.add_argument("--include-pending", action="store_true",
-                           help="also for trainees whose open answers are not graded yet")
+                           help=_("also for trainees whose open answers are not graded yet"))
         p.set_defaults(func=_handler(name))

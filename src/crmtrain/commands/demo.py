@@ -297,6 +297,6 @@ def _where_everything_is(root: Path, seconds: float, out: TextIO) -> None:
 def register(sub) -> None:
     """``crmtrain demo``."""
     p = sub.add_parser("demo", help=_("the whole story on the sample: build, simulated trainees, grading, feedback, reports"))
-    p.add_argument("--out", default="demo", metavar="DIR", help="folder for everything the demo makes (default: demo)")
-    p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the sample and the trainees (default: en)")
+    p.add_argument("--out", default="demo", metavar="DIR", help=_("folder for everything the demo makes (default: demo)"))
+    p.add_argument("--lang", choices=("en", "ru"), default="en", help=_("language of the sample and the trainees (default: en)"))
     p.set_defaults(func=lambda args: run(args.out, lang=args.lang, out=sys.stdout))

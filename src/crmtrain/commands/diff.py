@@ -125,11 +125,11 @@ def _write(old, new, changes, questions, folder: Path, out: TextIO) -> None:
 def register(sub) -> None:
     """``crmtrain diff``."""
     p = sub.add_parser("diff", help=_("what changed between two versions of the regulation, who must relearn it, a re-test"))
-    p.add_argument("old", metavar="OLD", help="the earlier regulation (a file, or sample:en / sample:ru)")
-    p.add_argument("new", metavar="NEW", help="the new regulation")
+    p.add_argument("old", metavar="OLD", help=_("the earlier regulation (a file, or sample:en / sample:ru)"))
+    p.add_argument("new", metavar="NEW", help=_("the new regulation"))
     p.add_argument("--course", dest="course_dir", default=None, metavar="DIR",
-                   help="the nbgrader course built from OLD: also list who learned the old version of each item, "
-                        "and write the re-test into it for them (then: crmtrain release retest)")
+                   help=_("the nbgrader course built from OLD: also list who learned the old version of each item, "
+                          "and write the re-test into it for them (then: crmtrain release retest)"))
     p.add_argument("--out", default=None, metavar="DIR",
-                   help="write the 'what changed' workbook and the re-test (retest/retest.ipynb) into DIR")
+                   help=_("write the 'what changed' workbook and the re-test (retest/retest.ipynb) into DIR"))
     p.set_defaults(func=lambda args: run(args.old, args.new, out=sys.stdout, course_dir=args.course_dir, out_dir=args.out))

@@ -28,8 +28,8 @@ def run(spec: str | None, out_dir: str, formats: str, out: TextIO) -> int:
 def register(sub) -> None:
     """``crmtrain document``."""
     p = sub.add_parser("document", help=_("write the regulation as a formatted official document: HTML and PDF"))
-    p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
-    p.add_argument("--out", default="document", metavar="DIR", help="folder for regulation.html and regulation.pdf (default: document)")
+    p.add_argument("regulation", nargs="?", default=None, help=_(REGULATION_HELP))
+    p.add_argument("--out", default="document", metavar="DIR", help=_("folder for regulation.html and regulation.pdf (default: document)"))
     p.add_argument("--format", default="html,pdf", type=formats("html", "pdf"),
-                   help="comma-separated: html, pdf (default: both; pdf needs Chromium)")
+                   help=_("comma-separated: html, pdf (default: both; pdf needs Chromium)"))
     p.set_defaults(func=lambda args: run(args.regulation, args.out, args.format, out=sys.stdout))

@@ -65,6 +65,6 @@ def register(sub) -> None:
     """``crmtrain edit``."""
     p = sub.add_parser("edit", help=_("edit the regulation as forms in JupyterLab (the YAML keeps its comments)"))
     p.add_argument("regulation", nargs="?", default=None, metavar="REGULATION",
-                   help="the regulation file or its folder (default: ./regulation.yaml)")
+                   help=_("the regulation file or its folder (default: ./regulation.yaml)"))
     server_options(p)
     p.set_defaults(func=lambda args: run(args.regulation, port=args.port, open_browser=not args.no_browser, out=sys.stdout))

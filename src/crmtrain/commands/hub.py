@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import UserError
-from ..i18n import _
+from ..i18n import N_, _
 from ..hub import LIMIT_DEFAULTS, LIMIT_OPTIONS, accounts, asuser, install as installer
 from ..hub.site import AUTHENTICATORS, Site, check_login
 from . import REGULATION_HELP
@@ -237,56 +237,56 @@ def register(sub) -> None:
 
     q = hub.add_parser("install", help=_("install JupyterHub, configurable-http-proxy and crmtrain into one prefix"))
     q.add_argument("--prefix", default=str(DEFAULT_PREFIX), help=f"where to install (default: {DEFAULT_PREFIX})")
-    q.add_argument("--source", default=".", metavar="DIR", help="the crmtrain checkout to install (default: .)")
+    q.add_argument("--source", default=".", metavar="DIR", help=_("the crmtrain checkout to install (default: .)"))
     q.set_defaults(func=_handler("install"))
 
     q = hub.add_parser("config", help=_("configure the hub and build the course as the specialist (root)"))
-    q.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
+    q.add_argument("regulation", nargs="?", default=None, help=_(REGULATION_HELP))
     q.add_argument("--specialist", required=True, metavar="LOGIN",
-                   help="the specialist's login: the course's instructor (created if missing)")
+                   help=_("the specialist's login: the course's instructor (created if missing)"))
     site_arg(q)
     q.add_argument("--prefix", default=str(DEFAULT_PREFIX), help=f"where `hub install` put the software (default: {DEFAULT_PREFIX})")
-    q.add_argument("--ip", default="127.0.0.1", help="address people connect to (default: 127.0.0.1; 0.0.0.0 for all)")
-    q.add_argument("--port", type=int, default=8000, help="port people connect to (default: 8000)")
-    q.add_argument("--hub-port", type=int, default=8081, help="JupyterHub's own port on 127.0.0.1 (default: 8081)")
-    q.add_argument("--proxy-api-port", type=int, default=8001, help="the proxy's API port on 127.0.0.1 (default: 8001)")
+    q.add_argument("--ip", default="127.0.0.1", help=_("address people connect to (default: 127.0.0.1; 0.0.0.0 for all)"))
+    q.add_argument("--port", type=int, default=8000, help=_("port people connect to (default: 8000)"))
+    q.add_argument("--hub-port", type=int, default=8081, help=_("JupyterHub's own port on 127.0.0.1 (default: 8081)"))
+    q.add_argument("--proxy-api-port", type=int, default=8001, help=_("the proxy's API port on 127.0.0.1 (default: 8001)"))
     q.add_argument("--db-url", default=None, metavar="URL",
-                   help="gradebook on PostgreSQL, e.g. postgresql://grader@localhost/crmtrain (default: sqlite in the course)")
-    q.add_argument("--course-id", default="crm-training", help="nbgrader course id (default: crm-training)")
+                   help=_("gradebook on PostgreSQL, e.g. postgresql://grader@localhost/crmtrain (default: sqlite in the course)"))
+    q.add_argument("--course-id", default="crm-training", help=_("nbgrader course id (default: crm-training)"))
     q.add_argument("--authenticator", choices=AUTHENTICATORS, default="pam",
-                   help="pam: system passwords (default); native: sign-ups the specialist approves")
+                   help=_("pam: system passwords (default); native: sign-ups the specialist approves"))
     q.add_argument("--course-home", default=None, metavar="DIR",
-                   help="where the specialist's course is built (default: ~SPECIALIST/course)")
-    q.add_argument("--allow-sample", action="store_true", help="run a built-in sample (sample:en...): its key is "
-                   "public, any trainee can rebuild it; for trying the hub out only")
+                   help=_("where the specialist's course is built (default: ~SPECIALIST/course)"))
+    q.add_argument("--allow-sample", action="store_true", help=_("run a built-in sample (sample:en...): its key is "
+                   "public, any trainee can rebuild it; for trying the hub out only"))
     for flag, setting, default, text in LIMIT_OPTIONS:
-        q.add_argument(flag, dest=setting, type=type(default), default=default, help=text)
+        q.add_argument(flag, dest=setting, type=type(default), default=default, help=_(text))
     q.add_argument("--remind-at", default="08:00", metavar="HH:MM",
-                   help="when the daily reminders go out, in the course's time zone (default: 08:00)")
-    q.add_argument("--smtp", default="", metavar="HOST:PORT", help="the mail server for reminders (see docs/reminders.md)")
-    q.add_argument("--mail-from", default="", metavar="ADDR", help="the reminders' sender")
-    q.add_argument("--digest-to", default="", metavar="ADDR", help="who gets the daily digest (default: the sender)")
+                   help=_("when the daily reminders go out, in the course's time zone (default: 08:00)"))
+    q.add_argument("--smtp", default="", metavar="HOST:PORT", help=_("the mail server for reminders (see docs/reminders.md)"))
+    q.add_argument("--mail-from", default="", metavar="ADDR", help=_("the reminders' sender"))
+    q.add_argument("--digest-to", default="", metavar="ADDR", help=_("who gets the daily digest (default: the sender)"))
     q.add_argument("--smtp-user", default="", metavar="LOGIN",
-                   help="the mail server's login; its password goes into SITE/smtp-password (chmod 600), never here")
+                   help=_("the mail server's login; its password goes into SITE/smtp-password (chmod 600), never here"))
     q.add_argument("--python-path", action="append", default=None, help=argparse.SUPPRESS)  # tests: the checkout
     q.set_defaults(func=_handler("config"))
 
     q = hub.add_parser("users", help=_("the hub's users"))
     users = q.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    q = users.add_parser("sync", help="accounts, private homes and workbooks for every trainee of a roster CSV; "
-                                      "trainees no longer listed are disabled, never deleted")
-    q.add_argument("csv_path", metavar="CSV", help="the roster: columns id, name, email")
+    q = users.add_parser("sync", help=_("accounts, private homes and workbooks for every trainee of a roster CSV; "
+                                      "trainees no longer listed are disabled, never deleted"))
+    q.add_argument("csv_path", metavar="CSV", help=_("the roster: columns id, name, email"))
     site_arg(q)
     q.set_defaults(func=_handler("users_sync"))
 
-    for name, text in (("start", "run JupyterHub in the foreground"),
-                       ("status", "who is logged in and who has answers not yet submitted")):
-        q = hub.add_parser(name, help=text)
+    for name, text in (("start", N_("run JupyterHub in the foreground")),
+                       ("status", N_("who is logged in and who has answers not yet submitted"))):
+        q = hub.add_parser(name, help=_(text))
         site_arg(q)
         q.set_defaults(func=_handler(name))
-    for name, text in (("backup", "archive the gradebook, the exchange and the trainees' work"),
-                       ("restore", "put a backup's gradebook, exchange and trainees' work back")):
-        q = hub.add_parser(name, help=text)
-        q.add_argument("archive", metavar="ARCHIVE", help="the .tar.gz file")
+    for name, text in (("backup", N_("archive the gradebook, the exchange and the trainees' work")),
+                       ("restore", N_("put a backup's gradebook, exchange and trainees' work back"))):
+        q = hub.add_parser(name, help=_(text))
+        q.add_argument("archive", metavar="ARCHIVE", help=_("the .tar.gz file"))
         site_arg(q)
         q.set_defaults(func=_handler(name))

@@ -59,12 +59,12 @@ def schema(out_file: str | None, out: TextIO, lang: str | None = None) -> int:
 def register(sub) -> None:
     """``crmtrain init`` and ``crmtrain schema``."""
     p = sub.add_parser("init", help=_("scaffold a new regulation with every recommended item marked TODO"))
-    p.add_argument("dir", help="folder to create the regulation in (regulation.yaml)")
-    p.add_argument("--lang", choices=("ru", "en"), default="en", help="language of the regulation (default: en)")
+    p.add_argument("dir", metavar="DIR", help=_("folder to create the regulation in (regulation.yaml)"))
+    p.add_argument("--lang", choices=("ru", "en"), default="en", help=_("language of the regulation (default: en)"))
     p.set_defaults(func=lambda args: run(args.dir, lang=args.lang, out=sys.stdout))
 
     p = sub.add_parser("schema", help=_("print the JSON Schema of the regulation format (for editor completion)"))
-    p.add_argument("--out", default=None, metavar="FILE", help="write it to FILE instead of printing it")
+    p.add_argument("--out", default=None, metavar="FILE", help=_("write it to FILE instead of printing it"))
     p.add_argument("--lang", choices=("ru", "en"), default=None,
-                   help="language of the field descriptions (hover help in editors; default: the locale's)")
+                   help=_("language of the field descriptions (hover help in editors; default: the locale's)"))
     p.set_defaults(func=lambda args: schema(args.out, out=sys.stdout, lang=args.lang))

@@ -120,19 +120,19 @@ FORMATS = ("moodle-xml", "gift", "xlsx", "csv", "qti", "bpmn")
 
 def register(sub) -> None:
     """``crmtrain export`` and ``crmtrain import``."""
-    p = sub.add_parser("export", help="write the question bank as Moodle XML, GIFT or a spreadsheet, or the "
-                                      "processes as BPMN")
-    p.add_argument("regulation", nargs="?", default=None, help=REGULATION_HELP)
-    p.add_argument("--format", required=True, choices=FORMATS, help="moodle-xml, gift, xlsx, csv, qti (QTI 2.1 zip, "
-                                                                    "export only) or bpmn (the business processes)")
+    p = sub.add_parser("export", help=_("write the question bank as Moodle XML, GIFT or a spreadsheet, or the "
+                                      "processes as BPMN"))
+    p.add_argument("regulation", nargs="?", default=None, help=_(REGULATION_HELP))
+    p.add_argument("--format", required=True, choices=FORMATS, help=_("moodle-xml, gift, xlsx, csv, qti (QTI 2.1 zip, "
+                                                                    "export only) or bpmn (the business processes)"))
     p.add_argument("--out", default=None, metavar="FILE",
-                   help="the file to write; a missing folder is created (default: questions.xml, questions.gift, "
-                        "questions.xlsx, questions.csv or questions-qti.zip here)")
+                   help=_("the file to write; a missing folder is created (default: questions.xml, questions.gift, "
+                        "questions.xlsx, questions.csv or questions-qti.zip here)"))
     p.set_defaults(func=lambda args: export(args.regulation, args.format, args.out, out=sys.stdout))
 
-    p = sub.add_parser("import", help="read questions from Moodle XML, GIFT or a spreadsheet, or processes from "
-                                      "BPMN, as regulation YAML")
-    p.add_argument("file", metavar="FILE", help="a .xml (Moodle XML), .gift/.txt (GIFT), .xlsx, .csv or .bpmn file")
-    p.add_argument("--format", default=None, choices=FORMATS, help="the file's format (default: by its suffix)")
-    p.add_argument("--out", default=None, metavar="FILE", help="write the questions' YAML here (default: print it)")
+    p = sub.add_parser("import", help=_("read questions from Moodle XML, GIFT or a spreadsheet, or processes from "
+                                      "BPMN, as regulation YAML"))
+    p.add_argument("file", metavar="FILE", help=_("a .xml (Moodle XML), .gift/.txt (GIFT), .xlsx, .csv or .bpmn file"))
+    p.add_argument("--format", default=None, choices=FORMATS, help=_("the file's format (default: by its suffix)"))
+    p.add_argument("--out", default=None, metavar="FILE", help=_("write the questions' YAML here (default: print it)"))
     p.set_defaults(func=lambda args: import_(args.file, args.format, args.out, out=sys.stdout))

@@ -76,14 +76,14 @@ def run(directory: str | None, *, port: int | None = None, open_browser: bool = 
 
 def server_options(p) -> None:
     """The options of a command that starts JupyterLab (``lab``, ``edit``): its port and the browser."""
-    p.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8888, or a free one if taken)")
-    p.add_argument("--no-browser", action="store_true", help="only print the address; do not open a browser")
+    p.add_argument("--port", type=int, default=None, help=_("port on 127.0.0.1 (default: 8888, or a free one if taken)"))
+    p.add_argument("--no-browser", action="store_true", help=_("only print the address; do not open a browser"))
 
 
 def register(sub) -> None:
     """``crmtrain lab``."""
     p = sub.add_parser("lab", help=_("open the workbooks (and fetched assessments) in JupyterLab, set up for trainees"))
     p.add_argument("dir", nargs="?", default=None, metavar="DIR",
-                   help="the trainee's folder to open (default: ./workbooks if it exists, else .)")
+                   help=_("the trainee's folder to open (default: ./workbooks if it exists, else .)"))
     server_options(p)
     p.set_defaults(func=lambda args: run(args.dir, port=args.port, open_browser=not args.no_browser, out=sys.stdout))

@@ -119,8 +119,9 @@ def register(sub) -> None:
     p = sub.add_parser("report", help=_("score tables for the specialist: CSV, XLSX and an offline HTML report"))
     add_course(p)
     p.add_argument("--regulation", default=None,
-                   help=REGULATION_HELP.replace("default: ./regulation.yaml", "default: the one the course was built from"))
-    p.add_argument("--out", default="reports", metavar="DIR", help="folder for the report files (default: reports)")
+                   help=_("a regulation YAML file, a folder holding regulation.yaml, or sample:en / sample:ru / "
+                          "sample:freight (default: the one the course was built from)"))
+    p.add_argument("--out", default="reports", metavar="DIR", help=_("folder for the report files (default: reports)"))
     p.add_argument("--format", default="csv,xlsx,html", type=formats("csv", "xlsx", "html"),
-                   help="comma-separated: csv, xlsx, html (default: all)")
+                   help=_("comma-separated: csv, xlsx, html (default: all)"))
     p.set_defaults(func=lambda args: run(args.course_dir, args.regulation, args.out, args.format, out=sys.stdout))

@@ -157,26 +157,26 @@ def register(sub) -> None:
     """``crmtrain review``."""
     p = sub.add_parser("review", help=_("each trainee's review plan as a personal workbook in their folder"))
     add_course(p)
-    p.add_argument("--regulation", default=None, help=REGULATION_HELP)
+    p.add_argument("--regulation", default=None, help=_(REGULATION_HELP))
     p.add_argument("--out", default=DEFAULT_OUT, metavar="PATTERN",
-                   help="folder per trainee; {trainee} stands for the trainee's id (default: review/{trainee})")
-    p.add_argument("--trainee", action="append", metavar="ID", help="only this trainee (repeatable)")
+                   help=_("folder per trainee; {trainee} stands for the trainee's id (default: review/{trainee})"))
+    p.add_argument("--trainee", action="append", metavar="ID", help=_("only this trainee (repeatable)"))
     p.set_defaults(func=lambda args: run(args.course_dir, args.regulation, args.out, args.trainee or None, out=sys.stdout))
 
     p = sub.add_parser("remind", help=_("email each trainee what is due and what to revisit today, and the "
                                         "specialist a digest (see docs/reminders.md)"))
     add_course(p)
     p.add_argument("--today", type=_date, default=None, metavar="DATE",
-                   help="remind as on this day, YYYY-MM-DD (default: today in the course's time zone)")
-    p.add_argument("--dry-run", action="store_true", help="print what would be sent; send and record nothing")
-    p.add_argument("--smtp", metavar="HOST:PORT", help="the mail server (default: 'smtp' in the course's reminders.json)")
-    p.add_argument("--from", dest="sender", metavar="ADDR", help="the sender's address (default: 'from' in reminders.json)")
+                   help=_("remind as on this day, YYYY-MM-DD (default: today in the course's time zone)"))
+    p.add_argument("--dry-run", action="store_true", help=_("print what would be sent; send and record nothing"))
+    p.add_argument("--smtp", metavar="HOST:PORT", help=_("the mail server (default: 'smtp' in the course's reminders.json)"))
+    p.add_argument("--from", dest="sender", metavar="ADDR", help=_("the sender's address (default: 'from' in reminders.json)"))
     p.add_argument("--to", dest="specialist", metavar="ADDR",
-                   help="who gets the digest (default: 'specialist' in reminders.json, else the sender)")
+                   help=_("who gets the digest (default: 'specialist' in reminders.json, else the sender)"))
     p.add_argument("--smtp-user", dest="user", metavar="LOGIN",
-                   help="log in to the mail server as LOGIN (the password: $CRMTRAIN_SMTP_PASSWORD, see docs/reminders.md)")
+                   help=_("log in to the mail server as LOGIN (the password: $CRMTRAIN_SMTP_PASSWORD, see docs/reminders.md)"))
     p.add_argument("--daily", metavar="HH:MM", type=_clock, default=None,
-                   help="keep running and remind every day at this time of the course's time zone (the hub's service)")
+                   help=_("keep running and remind every day at this time of the course's time zone (the hub's service)"))
     p.set_defaults(func=lambda args: remind(args.course_dir, args.today, args.dry_run,
                                             (args.smtp, args.sender, args.specialist, args.user), args.daily, out=sys.stdout))
 

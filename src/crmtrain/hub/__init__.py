@@ -15,15 +15,17 @@
 Only :mod:`.hubconfig` imports JupyterHub, and nothing here imports nbgrader.
 """
 
+from ..i18n import N_  # the options' help below: msgids (the catalogs are loaded by the CLI anyway)
+
 # Defaults the command line shows; here so that building the parser imports nothing more.
 DEFAULT_PREFIX = "/opt/crmtrain-hub"
 DEFAULT_SITE = "/srv/crmtrain"
 AUTHENTICATORS = ("pam", "native")  # system passwords, or sign-ups the specialist approves
 # `hub config` options for what one trainee may use (hub/limits.py): flag, setting, default, help.
 LIMIT_OPTIONS = (
-    ("--memory-limit", "memory_limit", "1G", "memory of one trainee's server with its kernels (default: 1G)"),
-    ("--max-processes", "max_processes", 256, "processes and threads of one trainee (default: 256)"),
-    ("--file-size-limit", "file_size_limit", "100M", "the largest file a trainee may write (default: 100M)"),
-    ("--idle-timeout", "idle_timeout", 3600, "seconds without activity before a server is stopped (default: 3600)"),
+    ("--memory-limit", "memory_limit", "1G", N_("memory of one trainee's server with its kernels (default: 1G)")),
+    ("--max-processes", "max_processes", 256, N_("processes and threads of one trainee (default: 256)")),
+    ("--file-size-limit", "file_size_limit", "100M", N_("the largest file a trainee may write (default: 100M)")),
+    ("--idle-timeout", "idle_timeout", 3600, N_("seconds without activity before a server is stopped (default: 3600)")),
 )
 LIMIT_DEFAULTS = {setting: default for _flag, setting, default, _help in LIMIT_OPTIONS}
