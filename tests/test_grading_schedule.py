@@ -220,3 +220,32 @@ def test_the_report_s_schedule_table_says_what_status_says(cohort):
     ru = People("ru", "Europe/Moscow")
     assert [ru.value("schedule", "standing", s) for s in table["standing"]] == ["просрочено", "срок скоро", "ещё не открыто"]
     assert ru.header("schedule", "due") == "Свой срок"
+
+
+def test_my_training_shows_the_trainee_their_own_due_date_and_nobody_else_s(cohort, tmp_path, monkeypatch):
+    import json
+
+    from crmtrain.grading.plumbing.config import trainee_config_text
+    from crmtrain.hub import workbooks
+    from crmtrain.i18n import translation
+    from crmtrain.panel.overview import Training
+
+    course, today = cohort
+    mine = workbooks.dates(course.root, "new")  # what the hub's server start writes into new's home, as new
+    assert json.loads(mine)["assessments"]["initial"]["due"] == f"{today + dt.timedelta(days=2)}T23:59:59Z"
+    assert b"old" not in mine and b"next" not in mine  # only new's dates
+    assert workbooks.dates(course.root, "zed") == b"{}" and workbooks.dates(course.root, "../old") == b"{}"
+
+    shown = {}
+    for login, dates in (("new", mine), ("old", None)):
+        home = tmp_path / "homes" / login
+        home.mkdir(parents=True)
+        (home / "nbgrader_config.py").write_text(trainee_config_text(course.course_id, course.exchange_dir)
+                                                 + f"c.CourseDirectory.student_id = {login!r}\n", encoding="utf-8")
+        if dates is not None:
+            (home / workbooks.DATES).write_bytes(dates)
+        monkeypatch.chdir(home)
+        shown[login] = {a["id"]: a for a in Training(home).assessments(translation("en").gettext)}["initial"]
+    cohort_due = release.due_date(course, "initial")  # the course's calendar is UTC's
+    assert shown["new"]["due"] == f"Due {today + dt.timedelta(days=2)}, 23:59" and not shown["new"]["late"]
+    assert shown["old"]["due"] == f"Due {cohort_due:%Y-%m-%d}, {cohort_due:%H:%M}" and shown["old"]["late"]

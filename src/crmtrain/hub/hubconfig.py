@@ -189,6 +189,10 @@ def prepare_server(site: Site, spawner) -> None:
         workbooks.update_reminder(site, name)  # the day's reminder for My training
     except (UserError, OSError) as exc:
         spawner.log.warning("crmtrain: could not place the reminder of %s: %s", name, exc)
+    try:
+        workbooks.update_dates(site, name)  # their own due dates for My training
+    except (UserError, OSError) as exc:
+        spawner.log.warning("crmtrain: could not place the due dates of %s: %s", name, exc)
 
 
 def _secret(path: Path) -> str:

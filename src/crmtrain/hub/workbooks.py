@@ -24,6 +24,7 @@ from pathlib import Path
 from . import asuser
 
 FOLDER = "workbooks"  # ~/workbooks/ in each home
+DATES = ".crmtrain-dates.json"  # ~/ : the trainee's own due dates, for "My training"
 REMINDER = ".crmtrain-reminder.json"  # ~/ : the trainee's reminder of the day, for "My training"
 SPECIALIST_ONLY = ("specialist-dashboard.ipynb",)  # written by `crmtrain build` beside the workbooks
 
@@ -106,6 +107,31 @@ def reminder(course_dir: Path, name: str) -> bytes:
     return _read_plain(Path(course_dir) / "reminders" / "panel" / f"{name}.json") or b""
 
 
+def update_dates(site, name: str) -> None:
+    """As root: the trainee's own due dates (computed as the specialist, from the course) into their home as
+    ``~/.crmtrain-dates.json``, written as the trainee (0600): "My training" shows them, nobody else reads them."""
+    import pwd
+
+    data = asuser.run(site, site.specialist, "workbooks", "dates", site.course_dir, name,
+                      what=f"reading the due dates of {name}") or b"{}"
+    asuser.write(site, name, Path(pwd.getpwnam(name).pw_dir) / DATES, data, 0o600)
+
+
+def dates(course_dir: Path, name: str) -> bytes:
+    """The child's side, as the specialist: ``name``'s own dates as JSON (b"{}" for a name that is no trainee's)."""
+    if "/" in name or name.startswith("."):
+        return b"{}"
+    from ..errors import UserError
+    from ..grading.plumbing.course import Course
+    from ..grading.verbs.schedule import own_dates
+
+    try:
+        return json.dumps(own_dates(Course.load(course_dir), name), ensure_ascii=False).encode("utf-8")
+    except UserError as exc:  # the panel then shows everybody's dates; the hub's log says why
+        print(f"{exc} {' | '.join(map(str, exc.problems))}", file=sys.stderr)
+        return b"{}"
+
+
 def is_workbook(name: str) -> bool:
     return name.endswith(".ipynb") and "/" not in name and not name.startswith(".") and name not in SPECIALIST_ONLY
 
@@ -126,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         "pack": (1, lambda a: sys.stdout.buffer.write(pack(Path(a[0])))),
         "unpack": (1, lambda a: print(json.dumps(unpack(sys.stdin.buffer.read(), Path(a[0]))))),
         "reminder": (2, lambda a: sys.stdout.buffer.write(reminder(Path(a[0]), a[1]))),
-    }, "python -m crmtrain.hub.workbooks pack SOURCE | unpack HOME | reminder COURSE TRAINEE")
+        "dates": (2, lambda a: sys.stdout.buffer.write(dates(Path(a[0]), a[1]))),
+    }, "python -m crmtrain.hub.workbooks pack SOURCE | unpack HOME | reminder COURSE TRAINEE | dates COURSE TRAINEE")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@ Everything is read from what the trainee's server can see: the notebooks under i
 (their ``metadata.crmtrain``: title, language, number of questions), the runtime's progress
 files beside them (``.<name>.progress.json``), and the exchange through nbgrader's own
 Assignment List code, plus the title and due date each release publishes
-(``<exchange>/<course>/schedule/``), and the day's reminder the hub puts in the home
-(``~/.crmtrain-reminder.json``: the same sections as the email of ``crmtrain remind``). Words
+(``<exchange>/<course>/schedule/``), the trainee's own due dates (``~/.crmtrain-dates.json``,
+which the hub writes for them alone: their start, their earlier submission, a moved date), and
+the day's reminder the hub puts in the home (``~/.crmtrain-reminder.json``: the same sections
+as the email of ``crmtrain remind``). Words
 come from crmtrain's catalogs in the notebooks' language; the JavaScript side only draws.
 """
 
@@ -105,8 +107,22 @@ class Training:
             slot = grouped.setdefault(key, {})
             slot["submitted" if entry.get("status") == "submitted" else "released"] = entry
         now = now or dt.datetime.now(dt.timezone.utc)
-        return [self._assessment(c, a, parts, schedules[c].get(a, {}), _, now) for (c, a), parts in sorted(grouped.items())
+        own = self.own_dates()
+        mine = {(own.get("course"), a): d for a, d in (own.get("assessments") or {}).items() if isinstance(d, dict)}
+        return [self._assessment(c, a, parts, {**schedules[c].get(a, {}), **_own(mine.get((c, a)), own)}, _, now)
+                for (c, a), parts in sorted(grouped.items())
                 if exchange.is_for_me(schedules[c].get(a, {}))]  # a re-test is for those who learned the old version
+
+    def own_dates(self) -> dict:
+        """The trainee's own dates (``~/.crmtrain-dates.json``, placed by the hub as the trainee), else {}.
+
+        Only this trainee's: the exchange, which every trainee reads, has only everybody's dates.
+        """
+        try:
+            data = json.loads((self.root / ".crmtrain-dates.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def _assessment(self, course: str, name: str, parts: dict, schedule: dict, _, now: dt.datetime) -> dict:
         released, submitted = parts.get("released") or {}, parts.get("submitted") or {}
@@ -223,6 +239,13 @@ def progress(path: Path) -> tuple[int, int]:
         return 0, 0
     answered = [e for k, e in entries.items() if not str(k).startswith("drill:") and isinstance(e, dict) and "correct" in e]
     return len(answered), sum(1 for e in answered if e.get("correct"))
+
+
+def _own(dates: dict | None, own: dict) -> dict:
+    """What of the trainee's own dates replaces the published ones: their due date and time zone."""
+    if not dates or not isinstance(dates.get("due"), str):
+        return {}
+    return {"due": dates["due"], **({"timezone": own["timezone"]} if isinstance(own.get("timezone"), str) else {})}
 
 
 def _due(schedule: dict) -> dt.datetime | None:

@@ -33,6 +33,26 @@ def schedules(course: Course, when: dt.date | dt.datetime | None = None,
     return timetable.schedules(course, when, waiting(course), only)
 
 
+def own_dates(course: Course, trainee: str) -> dict:
+    """One trainee's own dates, for their "My training" panel (``{}`` for someone not in the course).
+
+    ``{"course", "timezone", "assessments": {name: {"opens", "due", "moved"}}}``, moments as ISO
+    UTC. Only this trainee's: the hub copies it into their home, readable by them alone, so no
+    trainee learns another's start day, extension or submission day (the exchange, which every
+    trainee can read, publishes only the dates everybody shares).
+    """
+    mine = schedules(course, only=(trainee,)).get(trainee, ())
+    if trainee not in {t.id for t in gradebook.trainees(course)} and not any(d.submitted for d in mine):
+        return {}
+
+    def moment(value: dt.datetime | None) -> str | None:
+        return value.isoformat(timespec="seconds") + "Z" if value is not None else None
+
+    return {"course": course.course_id, "timezone": course.timezone,
+            "assessments": {d.assessment: {"opens": moment(d.opens), "due": moment(d.due), "moved": d.moved}
+                            for d in mine}}
+
+
 def extend(course: Course, trainee: str, assessment: str, *, days: int | None = None,
            to: dt.date | None = None) -> rules.Due:
     """Move one trainee's due date: ``days`` after the date their schedule gives (0: back to it; a second
