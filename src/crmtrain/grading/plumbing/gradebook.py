@@ -184,6 +184,16 @@ def due_date(course: Course, assessment: str) -> tuple[bool, dt.datetime | None]
             return False, None
 
 
+def due_dates(course: Course) -> dict[str, dt.datetime | None]:
+    """``{assessment: its due date}`` of every assessment in the gradebook, in one read."""
+    if not exists(course):  # reading never creates it
+        return {}
+    from nbgrader.api import Assignment
+
+    with open_gradebook(course, readonly=True) as gb:
+        return dict(gb.db.query(Assignment.name, Assignment.duedate).all())
+
+
 # --- submissions and grades ---------------------------------------------------------------
 
 
@@ -218,6 +228,24 @@ def submission(course: Course, assessment: str, trainee: str) -> Submission | No
             return _submission(assessment, gb.find_submission(assessment, trainee))
         except MissingEntry:
             return None
+
+
+def submission_times(course: Course, trainees: Iterable[str] | None = None) -> dict[str, dict[str, dt.datetime]]:
+    """``{assessment: {trainee: the recorded submission's timestamp}}`` (of ``trainees`` if given), in one query."""
+    if not exists(course):  # reading never creates it
+        return {}
+    from nbgrader.api import Assignment, SubmittedAssignment
+
+    with open_gradebook(course, readonly=True) as gb:
+        query = gb.db.query(Assignment.name, SubmittedAssignment.student_id, SubmittedAssignment.timestamp).join(
+            SubmittedAssignment.assignment)
+        if trainees is not None:
+            query = query.filter(SubmittedAssignment.student_id.in_(list(trainees)))
+        out: dict[str, dict[str, dt.datetime]] = {}
+        for assessment, trainee, stamp in query.all():
+            if stamp is not None:
+                out.setdefault(assessment, {})[trainee] = stamp
+    return out
 
 
 def cell_grades(course: Course, assessment: str) -> dict[str, tuple[CellGrade, ...]]:

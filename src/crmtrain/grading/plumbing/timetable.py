@@ -55,6 +55,7 @@ def plans(course: Course, record: schedule_file.Record | None = None,
           assessments: tuple[str, ...] = ASSESSMENTS) -> tuple[rules.Plan, ...]:
     """Every assessment's :class:`~crmtrain.rules.schedule.Plan`, in the order taken."""
     record = record or schedule_file.read(course.root)
+    dues = gradebook.due_dates(course)
     out = []
     for a in assessments:
         said = settings(course, a)
@@ -63,7 +64,7 @@ def plans(course: Course, record: schedule_file.Record | None = None,
             released = dt.datetime.utcfromtimestamp(course.outbound_dir(a).stat().st_mtime)
         after = said.get("after_days")
         out.append(rules.Plan(a, int(said.get("due_days", 7)), int(after) if after is not None else None,
-                              released, gradebook.due_date(course, a)[1] if released else None))
+                              released, dues.get(a) if released else None))
     return tuple(out)
 
 
@@ -88,10 +89,11 @@ def trainees(course: Course, record: schedule_file.Record | None = None,
     of submissions in the exchange not collected yet."""
     record = record or schedule_file.read(course.root)
     waiting = waiting or {}
-    recorded = {a: {s.trainee: s.timestamp for s in gradebook.submissions(course, a)} for a in ASSESSMENTS}
-    if only is not None:
+    if only is not None:  # grading asks for one trainee per submission: read only their rows
         ids = sorted(set(only))
+        recorded = gradebook.submission_times(course, ids)
     else:
+        recorded = gradebook.submission_times(course)
         ids = sorted({t.id for t in gradebook.trainees(course)}
                      | {t for a in ASSESSMENTS for t in course.submitted_trainees(a)}
                      | {t for by in waiting.values() for t in by})
@@ -99,7 +101,7 @@ def trainees(course: Course, record: schedule_file.Record | None = None,
     for t in ids:
         submitted, graded = {}, set()
         for a in ASSESSMENTS:
-            at = _collected_at(course, t, a) or recorded[a].get(t) or waiting.get(a, {}).get(t)
+            at = _collected_at(course, t, a) or recorded.get(a, {}).get(t) or waiting.get(a, {}).get(t)
             if at is not None:
                 submitted[a] = at
             if course.autograded_dir(t, a).is_dir():
