@@ -63,8 +63,9 @@ def test_widgets_build_without_a_frontend(tables):
     box = dashboard.explore_widget(tables, "item_analysis")
     controls = box.children[0].children
     labels = [c.description for c in controls]
-    assert labels == ["Find", "assessment", "topic", "part", "qtype", "flagged only", "rows"]
-    assert [v for _, v in controls[1].options] == ["", "followup", "initial"]
+    assert labels == ["Find", "Assessment", "Test area", "Part of the regulation", "Question type", "flagged only", "rows"]
+    assert [v for _, v in controls[1].options] == ["", "followup", "initial"]  # filtering on the codes,
+    assert [label for label, _ in controls[1].options] == ["all", "Follow-up", "Initial"]  # shown in words
     trainees = dashboard.explore_widget(tables, "trainees").children[0].children
     assert [c.description for c in trainees] == ["Find", "result", "rows"]
     heat = dashboard.heatmap_widget(tables)
@@ -83,3 +84,18 @@ def test_dashboard_runs_in_a_kernel(tmp_path, kernel):
     widget_cells = [o for outs in outputs.values() for o in outs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert len(widget_cells) == 1 + len(TABLES) - 1  # heat map + one per table after the summary, shown once each
     assert (tmp_path / "report" / "report.xlsx").is_file() and (tmp_path / "report" / "report.html").is_file()
+
+
+def test_a_russian_course_gets_a_russian_dashboard(tables):
+    # crmtrain build writes the dashboard in the regulation's language; its first cell speaks it in the kernel.
+    nb = dashboard.build_dashboard(".", "regulation.yaml", lang="ru", timezone="Europe/Moscow")
+    assert nb.cells[0].source.startswith("# Результаты обучения — панель специалиста")
+    assert "dash.speak('ru', 'Europe/Moscow')" in nb.cells[1].source
+    assert any(c.source.startswith("## Список на переобучение") for c in nb.cells)
+    dashboard.speak("ru", "Europe/Moscow")
+    try:
+        controls = dashboard.explore_widget(tables, "trainees").children[0].children
+        assert [c.description for c in controls] == ["Найти", "итог", "строк"]
+        assert [label for label, _ in controls[1].options] == ["любое", "прошёл", "не прошёл", "ждёт проверки", "не сдал"]
+    finally:
+        dashboard.speak()

@@ -53,7 +53,7 @@ def course_files(reg: Regulation, *, regulation: str = "sample:en", exchange: st
     files.update({path: json.dumps(notes, indent=2, ensure_ascii=False) + "\n"
                   for path, notes in build_answer_notes(reg).items()})
     files[COURSE_RECORD] = json.dumps({"regulation": regulation}, indent=2) + "\n"
-    files[DASHBOARD] = render(build_dashboard(".", regulation))
+    files[DASHBOARD] = render(build_dashboard(".", regulation, lang=reg.meta.language.value, timezone=timezone))
     return files
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from pprint import pformat
 from typing import TYPE_CHECKING
 
+from ..i18n import N_, translation
 from .catalog import REPORT_TABLES
+from .people import People
 
 if TYPE_CHECKING:  # pandas only at run time inside the kernel helpers: building the notebook stays light
     import pandas as pd
@@ -21,16 +23,22 @@ NAME = "dashboard"
 # Which columns get a dropdown filter, where a table has them.
 CHOICE_COLUMNS = ("assessment", "topic", "part", "section_title", "qtype", "status")
 RESULT_CHOICES = ("pass", "fail", "pending", "missing")
-INTRO = """# Training results — specialist dashboard
+INTRO = N_("For the responsible specialist, not for trainees. Run all cells (**Run → Run All Cells**): the first one "
+           "reads the gradebook and the regulation, the others show the report tables and charts. Filter with the "
+           "boxes above each table; the full tables are in the exported files.")
+# Whom the helpers below speak to in the kernel: set by the dashboard's first cell (speak()).
+_people = People()
 
-For the responsible specialist, not for trainees. Run all cells (**Run → Run All Cells**): the
-first one reads the gradebook and the regulation, the others show the report tables and
-charts. Filter with the boxes above each table; the full tables are in the exported files."""
+
+def speak(lang: str = "en", timezone: str | None = None) -> None:
+    """Show the tables, charts and filters in ``lang``, moments on ``timezone``'s clock."""
+    global _people
+    _people = People(lang, timezone)
 
 
-def build_dashboard(course_dir: str | None = ".", regulation: str | None = None, *,
-                    demo_trainees: int | None = None) -> NotebookNode:
-    """The dashboard notebook; with ``demo_trainees`` it shows synthetic data instead of the course."""
+def build_dashboard(course_dir: str | None = ".", regulation: str | None = None, *, demo_trainees: int | None = None,
+                    lang: str = "en", timezone: str | None = None) -> NotebookNode:
+    """The dashboard notebook in ``lang``; with ``demo_trainees`` it shows synthetic data instead of the course."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     cells = []
@@ -41,19 +49,22 @@ def build_dashboard(course_dir: str | None = ".", regulation: str | None = None,
     def code(text: str) -> None:
         cells.append(new_code_cell(text, id=f"{NAME}-{len(cells):03d}", metadata={"tags": ["crmtrain"]}))
 
-    md(INTRO)
+    _ = translation(lang).gettext
+    people = People(lang)
+    md(f"# {_('Training results — specialist dashboard')}\n\n{_(INTRO)}")
     source = (f"data = dash.demo({demo_trainees})" if demo_trainees
               else f"data = dash.load({pformat(course_dir)}, {pformat(regulation)})")
-    code(f"from crmtrain.reports import dashboard as dash\n\n{source}\ntables = dash.compute(data)\ndash.show_summary(tables)")
-    md("## Charts\n\nScore distribution with the pass marks, and each trainee's initial against follow-up score.")
+    code(f"from crmtrain.reports import dashboard as dash\n\ndash.speak({lang!r}, {timezone!r})\n{source}\n"
+         "tables = dash.compute(data)\ndash.show_summary(tables)")
+    md(f"## {_('Charts')}\n\n{_('Score distribution with the pass marks, and each trainee’s initial against follow-up score.')}")
     code("dash.show_charts(tables)")
-    md("## Scores by topic\n\nThe weakest trainees first; type part of a name to find someone.")
+    md(f"## {_('Score by test area')}\n\n{_('The weakest trainees first; type part of a name to find someone.')}")
     code("dash.explore_heatmap(tables)")
     for table in REPORT_TABLES.values():
         if table.explore:
-            md(f"## {table.title}\n\n{table.description}")
+            md(f"## {people.title(table.name)}\n\n{people.description(table.name)}")
             code(f"dash.explore(tables, {table.name!r})")
-    md("## Export\n\nWrite the same tables as CSV, XLSX and an offline HTML report.")
+    md(f"## {_('Export')}\n\n{_('Write the same tables as CSV, XLSX and an offline HTML report.')}")
     code('dash.export(data, "report")')
     nb = new_notebook(cells=cells)
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -79,9 +90,9 @@ def load(course_dir: str, regulation: str | None = None):
     try:
         return load_report_data(course_root(course_dir), load_regulation(resolve(regulation)))
     except UserError as exc:
-        _display_html(f"<p><b>{_escape(str(exc))}</b></p><p>Showing synthetic example data until the first "
-                      "assessment is graded (<code>crmtrain release</code>, <code>collect</code>, "
-                      "<code>grade</code>).</p>")
+        _display_html(f"<p><b>{_escape(str(exc))}</b></p><p>" + _escape(_people._(
+            "Showing synthetic example data until the first assessment is graded (crmtrain release, collect, "
+            "grade).")) + "</p>")
         return demo()
 
 
@@ -118,7 +129,7 @@ def show_summary(tables: dict[str, pd.DataFrame]) -> None:
     """The per-assessment summary table."""
     from .html import frame_html
 
-    _display_html(frame_html(tables["summary"]))
+    _display_html(frame_html(tables["summary"], people=_people, table="summary"))
 
 
 def show_charts(tables: dict[str, pd.DataFrame]) -> None:
@@ -126,7 +137,7 @@ def show_charts(tables: dict[str, pd.DataFrame]) -> None:
     from .html import chart_svgs
 
     marks = dict(zip(tables["summary"]["assessment"], tables["summary"]["pass_mark"].astype(float)))
-    svgs = chart_svgs(tables, marks)
+    svgs = chart_svgs(tables, marks, people=_people)
     _display_html('<div class="charts">' + svgs["histogram"] + svgs.get("scatter", "") + "</div>")
 
 
@@ -165,13 +176,15 @@ def explore_widget(tables: dict[str, pd.DataFrame], name: str, rows: int = 50):
 
     from .html import frame_html
 
-    df = tables[name]
-    search = w.Text(placeholder="search…", description="Find")
-    drops = {c: w.Dropdown(options=[("all", "")] + [(str(v), str(v)) for v in sorted(df[c].astype(str).unique()) if v],
-                           description=c.replace("_", " ")) for c in CHOICE_COLUMNS if c in df}
-    result = w.Dropdown(options=[("any", "")] + [(r, r) for r in RESULT_CHOICES], description="result")
-    flagged = w.Checkbox(description="flagged only", value=False)
-    limit = w.IntSlider(value=rows, min=10, max=1000, step=10, description="rows")
+    df, say, _ = tables[name], _people, _people._
+    search = w.Text(placeholder=_("search…"), description=_("Find"))
+    drops = {c: w.Dropdown(options=[(_("all"), "")] + [(say.text(name, c, str(v)), str(v))
+                                                       for v in sorted(df[c].astype(str).unique()) if v],
+                           description=say.header(name, c)) for c in CHOICE_COLUMNS if c in df}
+    result = w.Dropdown(options=[(_("any"), "")] + [(say.word("result", r), r) for r in RESULT_CHOICES],
+                        description=_("result"))
+    flagged = w.Checkbox(description=_("flagged only"), value=False)
+    limit = w.IntSlider(value=rows, min=10, max=1000, step=10, description=_("rows"))
     out = w.Output()
     controls = [search, *drops.values()]
     if any(str(c).endswith("_result") for c in df.columns):
@@ -180,11 +193,12 @@ def explore_widget(tables: dict[str, pd.DataFrame], name: str, rows: int = 50):
         controls.append(flagged)
     controls.append(limit)
 
-    def refresh(*_):
+    def refresh(*_event):
         shown = filter_frame(df, search.value, {c: d.value for c, d in drops.items()}, result.value, flagged.value)
         out.clear_output(wait=True)
         with out:
-            _display_html(f'<p class="note">{len(shown)} of {len(df)} rows</p>' + frame_html(shown, limit.value))
+            _display_html(f'<p class="note">{_("{shown} of {rows} rows").format(shown=len(shown), rows=len(df))}</p>'
+                          + frame_html(shown, limit.value, people=say, table=name))
 
     for c in controls:
         c.observe(refresh, names="value")
@@ -206,19 +220,21 @@ def heatmap_widget(tables: dict[str, pd.DataFrame]):
     from . import charts
     from .html import topic_matrix
 
-    search = w.Text(placeholder="part of a name…", description="Find")
-    limit = w.IntSlider(value=30, min=5, max=200, step=5, description="trainees")
+    _ = _people._
+    search = w.Text(placeholder=_("part of a name…"), description=_("Find"))
+    limit = w.IntSlider(value=30, min=5, max=200, step=5, description=_("trainees"))
     out = w.Output()
 
-    def refresh(*_):
+    def refresh(*_event):
         topics = tables["topics"]
         if search.value:
             topics = topics[topics["name"].astype(str).str.contains(search.value, case=False, regex=False)
                             | topics["trainee_id"].astype(str).str.contains(search.value, case=False, regex=False)]
-        matrix, title = topic_matrix(topics, limit.value)
+        matrix, title = topic_matrix(topics, limit.value, _people)
         out.clear_output(wait=True)
         with out:
-            _display_html(charts.heatmap(matrix, title) if len(matrix) else '<p class="note">No scores yet.</p>')
+            _display_html(charts.heatmap(matrix, title, _people) if len(matrix)
+                          else f'<p class="note">{_("No scores yet.")}</p>')
 
     search.observe(refresh, names="value")
     limit.observe(refresh, names="value")
@@ -230,6 +246,6 @@ def export(data, out_dir: str = "report", formats: str = "csv,xlsx,html") -> Non
     """Write the report files next to the notebook and list them."""
     from .export import parse_formats, write_report
 
-    paths, _ = write_report(data, out_dir, parse_formats(formats))
+    paths, _tables = write_report(data, out_dir, parse_formats(formats), lang=_people.lang, timezone=_people.timezone)
     for p in paths:
-        print("wrote", p)
+        print(_people._("wrote {path}").format(path=p))
