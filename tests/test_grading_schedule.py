@@ -249,3 +249,14 @@ def test_my_training_shows_the_trainee_their_own_due_date_and_nobody_else_s(coho
     cohort_due = release.due_date(course, "initial")  # the course's calendar is UTC's
     assert shown["new"]["due"] == f"Due {today + dt.timedelta(days=2)}, 23:59" and not shown["new"]["late"]
     assert shown["old"]["due"] == f"Due {cohort_due:%Y-%m-%d}, {cohort_due:%H:%M}" and shown["old"]["late"]
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"starts": {"new": "2027-02-30"}}', '{"moved": {"initial": {"old": {"to": 5}}}}'])
+def test_a_damaged_schedule_file_is_named_not_a_traceback(cohort, capsys, text):
+    from crmtrain.cli import main
+
+    course, _ = cohort
+    (course.root / "schedule.json").write_text(text, encoding="utf-8")
+    assert main(["status", "--course", str(course.root)]) == 2
+    err = capsys.readouterr().err
+    assert f"{course.root / 'schedule.json'}: unreadable" in err and "Traceback" not in err
