@@ -155,6 +155,8 @@ def test_with_systemd_a_timer_runs_them_and_the_hub_does_not(tmp_path):
     assert "OnCalendar=*-*-* 08:00:00 Europe/Moscow\nPersistent=true" in timer
     assert "Type=oneshot\nUser=anna\n" in service and "--from t@example.com" in service and "--daily" not in service
     assert "LoadCredential" not in service
+    # After the letters, as root: the review workbooks whose day has come, into the homes.
+    assert f"ExecStartPost=+{site.prefix}/bin/python -m crmtrain hub users reviews --site {site.root}\n" in service
     site.smtp_password_path.write_text("s3cret\n")
     service = remind_units(site, "UTC")["crmtrain-remind.service"]
     assert f"LoadCredential=smtp-password:{site.smtp_password_path}" in service and "s3cret" not in service

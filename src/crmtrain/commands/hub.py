@@ -147,6 +147,22 @@ def users_sync(site_dir: str, csv_path: str, out: TextIO = sys.stdout) -> int:
     return 0
 
 
+def users_reviews(site_dir: str, out: TextIO = sys.stdout) -> int:
+    """``crmtrain hub users reviews``: each trainee's due review workbook into their home (the daily timer's step)."""
+    from ..hub import users
+
+    done, problems = users.place_reviews(_site(site_dir))
+    placed = sorted(n for n, what in done.items() if what == "placed")
+    kept = sorted(n for n, what in done.items() if what == "kept")
+    out.write(_("Review workbooks placed in {n} home(s)").format(n=len(placed)) + (f": {', '.join(placed)}" if placed else "")
+              + "\n")
+    if kept:
+        out.write("  " + _("kept as their trainees changed them: {names}").format(names=", ".join(kept)) + "\n")
+    for problem in problems:
+        out.write("  " + _("not updated: {problem}").format(problem=problem) + "\n")
+    return 1 if problems else 0
+
+
 def start(site_dir: str, out: TextIO = sys.stdout) -> int:
     """``crmtrain hub start``: run JupyterHub in the foreground (it replaces this process)."""
     site = _site(site_dir)
@@ -278,6 +294,10 @@ def register(sub) -> None:
     q.add_argument("csv_path", metavar="CSV", help=_("the roster: columns id, name, email"))
     site_arg(q)
     q.set_defaults(func=_handler("users_sync"))
+    q = users.add_parser("reviews", help=_("place each trainee's review workbook in their home once the review plan's "
+                                           "day has come (the daily timer runs it after the reminders)"))
+    site_arg(q)
+    q.set_defaults(func=_handler("users_reviews"))
 
     for name, text in (("start", N_("run JupyterHub in the foreground")),
                        ("status", N_("who is logged in and who has answers not yet submitted"))):

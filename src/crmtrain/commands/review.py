@@ -51,6 +51,29 @@ def items_of(plan, trainee_id: str) -> list:
     return [ReviewItem(str(r.ref), str(r.reason), day(r.review_on), day(r.then_on)) for r in mine.itertuples(index=False)]
 
 
+def place_reviews(root: Path, reg, data, plan, today: dt.date) -> dict:
+    """Keep in the course the review workbook of each trainee whose plan's first day has come by ``today``.
+
+    The daily job's step (``crmtrain remind``): on a hub, the trainee's server start places it
+    in their home (``hub.workbooks.update_review``); ``{trainee: ReviewDue}`` of those due.
+    """
+    from ..grading.plumbing.course import Course
+    from ..grading.plumbing.reviews import record_review, reviews_due
+    from ..notebooks.cells import render
+    from ..notebooks.review import build_review
+
+    course = Course.load(root)
+    names = dict(zip(data.roster["trainee_id"].astype(str), data.roster["name"].astype(str)))
+    due = {}
+    for tid in sorted(set(plan["trainee_id"].astype(str))):
+        items = items_of(plan, tid)
+        days = [dt.date.fromisoformat(d) for i in items for d in (i.review_on, i.then_on) if d]
+        if items and days and min(days) <= today:
+            record_review(course, tid, render(build_review(reg, names.get(tid) or tid, items)), min(days), len(items))
+            due[tid] = reviews_due(course, tid, today)
+    return due
+
+
 def target(pattern: str, trainee_id: str) -> Path:
     """The workbook's path for this trainee under the ``--out`` pattern."""
     if "{trainee}" not in pattern:
@@ -230,19 +253,24 @@ def remind_once(course_dir: str, today: dt.date | None, dry_run: bool, mail_opti
     set_language(lang)
     today = today or dt.datetime.now(zoneinfo.ZoneInfo(course.timezone)).date()
     settings = mail.load(root, *mail_options)
-    reviews, forgetting, words = review_facts(root, today, out)
+    reviews, forgetting, words = review_facts(root, today, out, place=not dry_run)
     day = Day(today, facts.people(course), facts.deadlines(course, today), reviews, forgetting, course.timezone)
     return send_reminders(root, day, settings, lang, words, dry_run=dry_run, out=out)
 
 
-def review_facts(root: Path, today: dt.date, out: TextIO) -> tuple[tuple, tuple, dict | None]:
-    """(what each trainee revisits on which day, how much each forgot, the company's words); empty before grading."""
+def review_facts(root: Path, today: dt.date, out: TextIO, place: bool = False) -> tuple[tuple, tuple, dict | None]:
+    """(what each trainee revisits on which day, how much each forgot, the company's words); empty before grading.
+
+    With ``place``, each review workbook whose day has come is kept in the course for the trainee's home.
+    """
     from ..reminders.letters import Forgetting, Review
     from ..reports.retention import retention_trainees
 
     if not any((root / "autograded").glob("*/*")):  # nothing graded: no plan yet
         return (), (), None
     reg, data, plan = plans(root, None, today)
+    if place:
+        place_reviews(root, reg, data, plan, today)
     reviews = tuple(Review(str(r.trainee_id), str(r.ref), str(r.title), str(r.reason), when.date())
                     for r in plan.itertuples(index=False) for when in (r.review_on, r.then_on) if when == when)
     kept = retention_trainees(data)

@@ -187,8 +187,9 @@ def prepare_server(site: Site, spawner) -> None:
         spawner.default_url = f"/lab/tree/{workbooks.FOLDER}/{FIRST_NOTEBOOK}"  # where `crmtrain lab` starts
     try:
         workbooks.update_reminder(site, name)  # the day's reminder for My training
+        workbooks.update_review(site, name)  # the review workbook, once the review plan's day has come
     except (UserError, OSError) as exc:
-        spawner.log.warning("crmtrain: could not place the reminder of %s: %s", name, exc)
+        spawner.log.warning("crmtrain: could not place the reminder or review workbook of %s: %s", name, exc)
     try:
         workbooks.update_dates(site, name)  # their own due dates for My training
     except (UserError, OSError) as exc:

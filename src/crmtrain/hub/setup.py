@@ -61,6 +61,8 @@ Type=oneshot
 User={specialist}
 WorkingDirectory={course_home}
 ExecStart={argv}
+# As root ('+'): the review workbooks whose day has come, into the homes, each written as its trainee.
+ExecStartPost=+{reviews}
 {environment}"""
 
 _REMIND_TIMER = """\
@@ -107,7 +109,9 @@ def remind_units(site: Site, timezone: str) -> dict[str, str]:
         env += [f"LoadCredential=smtp-password:{site.smtp_password_path}",
                 "Environment=CRMTRAIN_SMTP_PASSWORD_FILE=%d/smtp-password"]
     service = _REMIND_UNIT.format(root=site.root, specialist=site.specialist, course_home=site.course_home,
-                                  argv=shlex.join(remind_argv(site, daily=False)), environment="".join(f"{e}\n" for e in env))
+                                  argv=shlex.join(remind_argv(site, daily=False)), environment="".join(f"{e}\n" for e in env),
+                                  reviews=shlex.join([str(site.prefix / "bin" / "python"), "-m", "crmtrain", "hub", "users",
+                                                      "reviews", "--site", str(site.root)]))
     timer = _REMIND_TIMER.format(root=site.root, at=site.remind_at, timezone=timezone)
     return dict(zip(REMIND_UNITS, (service, timer)))
 

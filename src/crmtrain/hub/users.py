@@ -95,6 +95,21 @@ def sync(site: Site, roster_csv: str | Path) -> Sync:
                 write_passwords(site, passwords), updated, tuple(problems))
 
 
+def place_reviews(site: Site) -> tuple[dict[str, str], list[str]]:
+    """Each trainee's review workbook, once its day has come, into their home (written as them; root only).
+
+    ``({login: "placed" | "kept" | "same" | "none"}, problems)``: one home that cannot be written
+    does not stop the others. The daily timer runs it after the reminders.
+    """
+    done, problems = {}, []
+    for name in Users.load(site.users_path).trainees:
+        try:
+            done[name] = workbooks.update_review(site, name)
+        except (UserError, OSError) as exc:
+            problems.append(_said(exc) if isinstance(exc, UserError) else f"{name}: {exc}")
+    return done, problems
+
+
 def _said(exc: UserError) -> str:
     return " ".join([str(exc), *map(str, exc.problems)])
 

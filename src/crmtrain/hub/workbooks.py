@@ -100,6 +100,53 @@ def update_reminder(site, name: str) -> None:
     asuser.write(site, name, Path(pwd.getpwnam(name).pw_dir) / REMINDER, data, 0o600)
 
 
+def update_review(site, name: str) -> str:
+    """As root: ``name``'s review workbook, once the daily job kept it in the course (read as the specialist),
+    into ``~/workbooks/review.ipynb``, written as the trainee; what happened: "placed", "kept" (the trainee
+    edited theirs), "same" or "none"."""
+    import pwd
+
+    data = asuser.run(site, site.specialist, "workbooks", "review", site.course_dir, name,
+                      what=f"reading the review workbook of {name}")
+    if not data:
+        return "none"
+    home = pwd.getpwnam(name).pw_dir
+    return asuser.run(site, name, "workbooks", "place-review", home, data=data,
+                      what=f"placing the review workbook of {name}").decode().strip()
+
+
+def review(course_dir: Path, name: str) -> bytes:
+    """``name``'s review workbook kept in the course, b"" if none (or not a plain file)."""
+    from ..grading.plumbing.reviews import review_notebook_path
+
+    path = review_notebook_path(course_dir, name)
+    return (_read_plain(path) or b"") if path else b""
+
+
+def place_review(data: bytes, home: Path) -> str:
+    """As the trainee: ``data`` into ``home/workbooks/review.ipynb`` unless they edited the one placed before.
+
+    ``.review.ipynb.placed`` beside it holds the hash of what was placed last: a workbook that no
+    longer has it was changed by its trainee and is kept ("kept"); a fresh plan replaces one
+    that was not ("placed"). Answers live in the progress file beside the notebook, not in it.
+    """
+    import hashlib
+
+    dest = Path(home) / FOLDER
+    if not dest.is_dir():
+        dest.mkdir(mode=0o700)
+    target, stamp = dest / "review.ipynb", dest / ".review.ipynb.placed"
+    have = _read_plain(target)
+    if have == data:
+        return "same"
+    placed = (_read_plain(stamp) or b"").decode(errors="replace").strip()
+    if have is not None and hashlib.sha256(have).hexdigest() != placed:
+        return "kept"
+    asuser.replace_file(target, data, 0o600)
+    asuser.replace_file(stamp, hashlib.sha256(data).hexdigest().encode() + b"\n", 0o600)
+    return "placed"
+
+
 def reminder(course_dir: Path, name: str) -> bytes:
     """The panel's copy of ``name``'s reminder (``reminders/panel/<name>.json``), b"" if none or not a plain file."""
     if "/" in name or name.startswith("."):
@@ -153,7 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         "unpack": (1, lambda a: print(json.dumps(unpack(sys.stdin.buffer.read(), Path(a[0]))))),
         "reminder": (2, lambda a: sys.stdout.buffer.write(reminder(Path(a[0]), a[1]))),
         "dates": (2, lambda a: sys.stdout.buffer.write(dates(Path(a[0]), a[1]))),
-    }, "python -m crmtrain.hub.workbooks pack SOURCE | unpack HOME | reminder COURSE TRAINEE | dates COURSE TRAINEE")
+        "review": (2, lambda a: sys.stdout.buffer.write(review(Path(a[0]), a[1]))),
+        "place-review": (1, lambda a: print(place_review(sys.stdin.buffer.read(), Path(a[0])))),
+    }, "python -m crmtrain.hub.workbooks pack SOURCE | unpack HOME | reminder COURSE TRAINEE | dates COURSE TRAINEE"
+       " | review COURSE TRAINEE | place-review HOME")
 
 
 if __name__ == "__main__":
