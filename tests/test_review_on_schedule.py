@@ -111,3 +111,20 @@ def test_a_link_in_place_of_the_workbook_is_replaced_not_followed(graded, tmp_pa
     assert workbooks.place_review(workbooks.review(root, "ann"), home) == "placed"
     assert elsewhere.read_text(encoding="utf-8") == "not hers to overwrite"
     assert not (home / HOME_PATH).is_symlink()
+
+
+def test_the_child_processes_root_starts_read_and_place_it(graded, tmp_path):
+    """What root runs as the specialist (``review``) and then as the trainee (``place-review``)."""
+    import subprocess
+    import sys
+
+    from grading_fixtures import subprocess_env
+
+    root, _first = graded
+    child = [sys.executable, "-m", "crmtrain.hub.workbooks"]
+    data = subprocess.run([*child, "review", str(root), "ann"], env=subprocess_env(), capture_output=True,
+                          check=True).stdout
+    assert data == (root / "reviews" / "ann.ipynb").read_bytes()
+    placed = subprocess.run([*child, "place-review", str(tmp_path)], input=data, env=subprocess_env(),
+                            capture_output=True, check=True).stdout
+    assert placed.decode().strip() == "placed" and (tmp_path / HOME_PATH).read_bytes() == data
