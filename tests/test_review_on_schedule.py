@@ -21,7 +21,7 @@ import pytest
 from grading_fixtures import Trainee
 
 from crmtrain.cli import main
-from crmtrain.commands.review import plans, review_facts
+from crmtrain.commands.review import place_reviews, plans, review_facts
 from crmtrain.grading.plumbing.course import Course
 from crmtrain.grading.plumbing.reviews import HOME_PATH, reviews_due
 from crmtrain.hub import workbooks
@@ -57,16 +57,23 @@ def graded(tmp_path_factory) -> tuple[Path, dt.date]:
     return root, first
 
 
-def test_nothing_is_ready_before_the_plans_first_day(graded):
-    root, first = graded
-    review_facts(root, first - dt.timedelta(days=1), io.StringIO(), place=True)
-    assert reviews_due(Course.load(root), "ann", first - dt.timedelta(days=1)) is None
-    assert not (root / "reviews" / "ann.ipynb").exists()
-
-
-def test_on_that_day_the_workbook_is_ready_and_the_reminder_can_say_so(graded):
+@pytest.fixture(scope="module")
+def ready(graded) -> tuple[Path, dt.date, tuple]:
+    """The daily job has run on the plan's first day (the reviews it gathered for the letters too)."""
     root, first = graded
     reviews, _forgetting, _words = review_facts(root, first, io.StringIO(), place=True)
+    return root, first, reviews
+
+
+def test_nothing_is_ready_before_the_plans_first_day(graded):
+    root, first = graded
+    reg, data, plan = plans(root, None, first - dt.timedelta(days=1))
+    assert place_reviews(root, reg, data, plan, first - dt.timedelta(days=1)) == {}
+    assert reviews_due(Course.load(root), "ann", first - dt.timedelta(days=1)) is None
+
+
+def test_on_that_day_the_workbook_is_ready_and_the_reminder_can_say_so(ready):
+    root, first, reviews = ready
     due = reviews_due(Course.load(root), "ann", first)
     assert due is not None and due.since == first and due.path == HOME_PATH == "workbooks/review.ipynb"
     assert due.items == len({r.ref for r in reviews if r.trainee == "ann"}) > 0
@@ -76,15 +83,15 @@ def test_on_that_day_the_workbook_is_ready_and_the_reminder_can_say_so(graded):
     assert reviews_due(Course.load(root), "ann", first + dt.timedelta(days=30)) == due  # still there later
 
 
-def test_the_daily_job_twice_on_one_day_changes_nothing(graded):
-    root, first = graded
+def test_the_daily_job_twice_on_one_day_changes_nothing(ready):
+    root, first, _reviews = ready
     before = (root / "reviews" / "ann.ipynb").stat().st_mtime_ns
     review_facts(root, first, io.StringIO(), place=True)
     assert (root / "reviews" / "ann.ipynb").stat().st_mtime_ns == before
 
 
-def test_the_hub_places_it_once_and_never_over_her_changes(graded, tmp_path):
-    root, first = graded
+def test_the_hub_places_it_once_and_never_over_her_changes(ready, tmp_path):
+    root, first, _reviews = ready
     data = workbooks.review(root, "ann")
     assert data and workbooks.review(root, "bob") == b"" and workbooks.review(root, "../ann") == b""
     home = tmp_path / "ann"
@@ -102,8 +109,8 @@ def test_the_hub_places_it_once_and_never_over_her_changes(graded, tmp_path):
     assert placed.read_text(encoding="utf-8").count("My own notes") == 1
 
 
-def test_a_link_in_place_of_the_workbook_is_replaced_not_followed(graded, tmp_path):
-    root, _first = graded
+def test_a_link_in_place_of_the_workbook_is_replaced_not_followed(ready, tmp_path):
+    root, _first, _reviews = ready
     home, elsewhere = tmp_path / "ann", tmp_path / "secret.txt"
     (home / "workbooks").mkdir(parents=True)
     elsewhere.write_text("not hers to overwrite", encoding="utf-8")
@@ -113,14 +120,14 @@ def test_a_link_in_place_of_the_workbook_is_replaced_not_followed(graded, tmp_pa
     assert not (home / HOME_PATH).is_symlink()
 
 
-def test_the_child_processes_root_starts_read_and_place_it(graded, tmp_path):
+def test_the_child_processes_root_starts_read_and_place_it(ready, tmp_path):
     """What root runs as the specialist (``review``) and then as the trainee (``place-review``)."""
     import subprocess
     import sys
 
     from grading_fixtures import subprocess_env
 
-    root, _first = graded
+    root, _first, _reviews = ready
     child = [sys.executable, "-m", "crmtrain.hub.workbooks"]
     data = subprocess.run([*child, "review", str(root), "ann"], env=subprocess_env(), capture_output=True,
                           check=True).stdout
