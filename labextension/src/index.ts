@@ -5,6 +5,7 @@
  *
  * - every code cell's input, prompt and cell toolbar is hidden, and so is the notebook
  *   toolbar's code-editing part; markdown cells stay rendered (no markdown source either);
+ * - diagrams fit the column, with a full-size view to zoom and move around in (diagrams.ts);
  * - when the kernel is ready, and again after every restart, all code cells run by
  *   themselves, in order, without moving the trainee's place in the page (course.ts);
  * - the notebook is never marked as modified: nothing in it is the trainee's to save;
@@ -23,6 +24,7 @@ import { Cell, CodeCell, MarkdownCell } from '@jupyterlab/cells';
 import { INotebookTracker } from '@jupyterlab/notebook';
 
 import { Course, MARK } from './course';
+import { watchDiagrams } from './diagrams';
 import { deferSession } from './kernels';
 
 /**
@@ -110,6 +112,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           all();
           panel.content.model?.cells.changed.connect(() => requestAnimationFrame(all));
           new Course(panel);
+          watchDiagrams(panel);
         }
       });
     });

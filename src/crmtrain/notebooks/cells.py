@@ -75,6 +75,12 @@ def ui_words(lang: str) -> dict[str, str]:
         "failed": _("The exercises did not start."),
         "restart": _("Start the exercises again"),
         "restartHint": _("Restart the exercises of this notebook; your saved answers stay"),
+        # A diagram wider than the notebook is shrunk to fit; these open and work its full size.
+        "zoom": _("Enlarge the diagram"),
+        "zoomIn": _("Zoom in"),
+        "zoomOut": _("Zoom out"),
+        "close": _("Close"),
+        "zoomHint": _("Drag the diagram or scroll to see all of it."),
     }
 
 
