@@ -61,9 +61,32 @@ function button(text: string, className: string, label = text): HTMLButtonElemen
 /** Where in ``img`` (0..1 across and down) the trainee was looking: the clicked point, else the middle of what is on screen. */
 function focusPoint(img: HTMLImageElement, event?: MouseEvent): { x: number; y: number } {
   const r = img.getBoundingClientRect();
-  const x = event ? event.clientX : (Math.max(r.left, 0) + Math.min(r.right, window.innerWidth)) / 2;
-  const y = event ? event.clientY : (Math.max(r.top, 0) + Math.min(r.bottom, window.innerHeight)) / 2;
+  const view = (img.closest('.jp-WindowedPanel-outer') ?? document.body).getBoundingClientRect();
+  const x = event ? event.clientX : (Math.max(r.left, view.left) + Math.min(r.right, view.right)) / 2;
+  const y = event ? event.clientY : (Math.max(r.top, view.top) + Math.min(r.bottom, view.bottom)) / 2;
   return { x: (x - r.left) / (r.width || 1), y: (y - r.top) / (r.height || 1) };
+}
+
+/** Dragging inside ``body`` scrolls it, as a map does. */
+function dragToScroll(body: HTMLElement): void {
+  let drag: { x: number; y: number; left: number; top: number } | null = null;
+  body.addEventListener('pointerdown', event => {
+    drag = { x: event.clientX, y: event.clientY, left: body.scrollLeft, top: body.scrollTop };
+    body.setPointerCapture(event.pointerId);
+    body.classList.add('crmtrain-mod-dragging');
+  });
+  body.addEventListener('pointermove', event => {
+    if (drag) {
+      body.scrollLeft = drag.left - (event.clientX - drag.x);
+      body.scrollTop = drag.top - (event.clientY - drag.y);
+    }
+  });
+  const drop = () => {
+    drag = null;
+    body.classList.remove('crmtrain-mod-dragging');
+  };
+  body.addEventListener('pointerup', drop);
+  body.addEventListener('pointercancel', drop);
 }
 
 /** The full-size view of ``img`` over the whole window, centred where the trainee was looking; focus goes back to ``from`` on close. */
@@ -127,24 +150,7 @@ function openView(img: HTMLImageElement, w: IZoomWords, from: HTMLElement, at: {
       action();
     }
   });
-  let drag: { x: number; y: number; left: number; top: number } | null = null;
-  body.addEventListener('pointerdown', event => {
-    drag = { x: event.clientX, y: event.clientY, left: body.scrollLeft, top: body.scrollTop };
-    body.setPointerCapture(event.pointerId);
-    body.classList.add('crmtrain-mod-dragging');
-  });
-  body.addEventListener('pointermove', event => {
-    if (drag) {
-      body.scrollLeft = drag.left - (event.clientX - drag.x);
-      body.scrollTop = drag.top - (event.clientY - drag.y);
-    }
-  });
-  const drop = () => {
-    drag = null;
-    body.classList.remove('crmtrain-mod-dragging');
-  };
-  body.addEventListener('pointerup', drop);
-  body.addEventListener('pointercancel', drop);
+  dragToScroll(body);
   resize();
   document.body.appendChild(view);
   body.scrollLeft = at.x * big.clientWidth - body.clientWidth / 2;
