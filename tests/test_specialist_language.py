@@ -111,7 +111,8 @@ def test_help_speaks_the_language_of_the_regulation_in_the_folder(office, capsys
     assert out.startswith("использование: crmtrain") and "показать эту справку и выйти" in out
     assert "проверить регламент и показать, чего в нём не хватает, по частям" in out
     assert main(["report", "--format", "pdf"]) == 2
-    assert "crmtrain report: ошибка: аргумент --format:" in capsys.readouterr().err
+    assert "crmtrain report: ошибка: аргумент --format: недопустимое значение: 'pdf' (выберите из 'csv', 'xlsx', 'html')" \
+        in capsys.readouterr().err
 
 
 def test_help_elsewhere_follows_the_locale(tmp_path, monkeypatch, capsys):

@@ -43,8 +43,11 @@ def formats(*allowed: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         try:
             return ",".join(comma_choices(text, allowed))
-        except UserError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
+        except UserError:
+            # argparse's own words for a bad choice (its msgid, in the catalogs), in the current language.
+            bad = next((w for w in (w.strip().lower() for w in text.split(",")) if w not in allowed), "")
+            raise argparse.ArgumentTypeError(_("invalid choice: %(value)r (choose from %(choices)s)") % {
+                "value": bad, "choices": ", ".join(map(repr, allowed))}) from None
 
     return parse
 
