@@ -93,7 +93,7 @@ _ASSESSMENT_HEADERS = {
 _TABLES = (
     ReportTable("summary", N_("Each assessment: who submitted, who passed, and the score spread."),
                 "tables:summary_table", explore=False, label=N_("Summary"), headers=(
-                    ("released", N_("Released")), ("due", N_("Due")), ("trainees", N_("Trainees")),
+                    ("title", N_("Assessment's title")), ("released", N_("Released")), ("due", N_("Due")), ("trainees", N_("Trainees")),
                     ("submitted", N_("Submitted")), ("missing", N_("Not submitted")), ("late", N_("Late")),
                     ("passed", N_("Passed")), ("failed", N_("Failed")), ("pending", N_("Awaiting grading")),
                     ("mean_score", N_("Mean score, %")), ("median_score", N_("Median score, %")),
