@@ -12,10 +12,12 @@ import sys
 before = set(sys.modules)
 import crmtrain.rules
 import crmtrain.rules.calendar, crmtrain.rules.decision_table, crmtrain.rules.pipeline
-import crmtrain.rules.processes
+import crmtrain.rules.processes, crmtrain.rules.schedule
 new = {name.split(".")[0] for name in set(sys.modules) - before}
 print(sorted(m for m in ("pydantic", "pandas", "nbgrader", "ipywidgets") if m in sys.modules))
-print(sorted(new - set(sys.stdlib_module_names) - {"crmtrain"}))
+# zoneinfo reads sysconfig, which loads the interpreter's generated _sysconfigdata_* module:
+# standard library too, though sys.stdlib_module_names cannot list a name made per platform.
+print(sorted(m for m in new - set(sys.stdlib_module_names) - {"crmtrain"} if not m.startswith("_sysconfigdata_")))
 """
 
 # Every drill generator, printed, so two kernels with different string hashing can be compared.
