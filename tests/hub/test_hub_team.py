@@ -226,6 +226,23 @@ def test_both_trainees_submitted_through_the_hub(live_hub, story):
     assert [a.points for a in story.slots[ann]] == [a.points for a in story.slots[bob]]
 
 
+def test_each_trainee_s_own_due_dates_are_in_their_home_for_them_alone(live_hub, story):
+    import pwd
+
+    from crmtrain.grading.verbs.release import due_date
+
+    course = Course.load(live_hub.site.course_dir)
+    cohort = due_date(course, A).isoformat(timespec="seconds") + "Z"  # nobody has a start: everybody's date
+    for name in live_hub.trainees:
+        path = live_hub.home(name) / ".crmtrain-dates.json"  # written at their server's start, as them
+        st = path.stat()
+        assert (st.st_uid, st.st_mode & 0o777) == (pwd.getpwnam(name).pw_uid, 0o600)
+        dates = json.loads(path.read_text(encoding="utf-8"))
+        assert dates["course"] == course.course_id and dates["assessments"][A]["due"] == cohort
+        assert not any(other in path.read_text(encoding="utf-8") for other in live_hub.trainees if other != name)
+    assert not list((course.exchange_course_dir / "schedule").glob("*.*.json"))  # nothing personal in the exchange
+
+
 def test_status_shows_who_is_logged_in_and_who_has_not_submitted(live_hub, story):
     ann, bob = live_hub.trainees
     before = story.status_before_submit
