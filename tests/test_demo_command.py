@@ -42,6 +42,21 @@ def test_the_demo_tells_the_whole_story(demo):
     assert "initial submitted late" in table.splitlines()[[l.split()[0] for l in table.splitlines()[1:7]].index("dvolkov") + 1]
 
 
+def test_a_newcomer_joins_weeks_later_on_dates_of_their_own(demo):
+    import datetime as dt
+
+    status, said, root = demo
+    joined = said[said.index("Maria Novikova (mnovikova) joins in 21 days"):]
+    start = dt.date.fromisoformat(re.search(r"joins in 21 days, on (\S+),", joined).group(1))
+    day = lambda n: (start + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    before, after = joined.split("once the initial is submitted on ")
+    # Her initial: open from her start, due 7 days later; the follow-up waits for her own initial.
+    assert f"initial: opens {start.isoformat()}, due {day(7)}" in before
+    assert "follow-up: opens 30 days after their own initial" in before
+    assert after.startswith(f"{day(2)}:") and f"follow-up: opens {day(32)}, due {day(37)}" in after
+    assert f"mnovikova,Maria Novikova,mnovikova@example.com,{start.isoformat()}" in (root / "roster.csv").read_text()
+
+
 def test_the_demo_leaves_a_course_reports_and_review_workbooks(demo):
     _, said, root = demo
     assert (root / "assignments" / "gradebook.db").is_file()
@@ -103,7 +118,7 @@ def test_the_russian_demo_speaks_russian_on_an_english_machine(tmp_path, monkeyp
     assert main(["demo", "--lang", "ru", "--out", str(tmp_path / "demo")]) == 0
     said = capsys.readouterr().out
     assert "входное тестирование: выдано — 19 вопросов, 29 баллов" in said and "Готово за" in said
-    logins = {"osmirnova", "ipetrov", "akuznetsova", "dvolkov", "esokolova", "plebedev"}
+    logins = {"osmirnova", "ipetrov", "akuznetsova", "dvolkov", "esokolova", "plebedev", "mnovikova"}
     # The retention grid's symbols (F, L) and the drill kinds' and slots' ids stay as the legend and the file name them.
     allowed = allowed_words() | PRODUCTS | logins | {"F", "L", "formgrader", "lab", "status", "course", "x"}
     said = re.sub(r"(?<![\w-])[FL+·-]{2,}(?![\w-])", " ", said)  # the grid's rows

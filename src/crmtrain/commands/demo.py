@@ -4,8 +4,8 @@ build → roster → release the initial assessment → six trainees fetch it th
 exchange, five answer by clicking the real widgets in a real kernel and submit (one after
 the due date, one never) → collect → grade (in parallel) → the specialist scores the open
 answers → feedback → the same for the follow-up, some trainees having forgotten things →
-reports. Everything is written under ``--out`` (default ``demo/``); the repository's own
-``workbooks/`` and ``assignments/`` are never touched.
+reports → a newcomer joins weeks later, on dates of their own. All of it goes under ``--out``
+(default ``demo/``), never into the repository's own ``workbooks/`` and ``assignments/``.
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ TRAINEES = {
            ("akuznetsova", "Анна Кузнецова", 0.7, 0.7), ("dvolkov", "Дмитрий Волков", 0.55, 0.25),
            ("esokolova", "Елена Соколова", 0.85, 0.8), ("plebedev", "Павел Лебедев", 0.6, 0.6)],
 }
+# Joins mid-way: starts NEWCOMER_AFTER days after the cohort's releases, on a schedule of their own.
+NEWCOMER = {"en": ("mnovikova", "Maria Novikova"), "ru": ("mnovikova", "Мария Новикова")}
+NEWCOMER_AFTER, NEWCOMER_TAKES = 21, 2  # days after today they start; days after their start they submit
+FOLLOWUP_AFTER = 30  # the demo's regulation: the follow-up opens this many days after one's own initial
 LATE = "dvolkov"  # submits the first (initial) assessment after its due date
 ABSENT = "plebedev"  # fetches, never submits
 
@@ -132,8 +136,8 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
     say = _Clock(out)
     root = Path(out_dir).absolute()
     _prepare(root)
-    spec = f"sample:{lang}"
-    reg = load(sample_path(lang))
+    spec = _regulation(sample_path(lang), root)
+    reg = load(spec)
     course, people = _set_up(root, spec, lang, say)
     skills = {tid: dict(zip(ASSESSMENTS, skill)) for tid, _, *skill in TRAINEES[lang]}
     scores: dict[str, dict[str, float]] = {}
@@ -148,8 +152,19 @@ def run(out_dir: str | Path = "demo", lang: str = "en", out: TextIO | None = Non
 
     retention_and_review(course.root, spec, root, out)
     _score_table(reg, people, scores, out)
+    _newcomer(course, root / "roster.csv", lang, out)
     _where_everything_is(root, say.elapsed, out)
     return 0
+
+
+def _regulation(sample: Path, root: Path) -> str:
+    """The sample, with the follow-up opening FOLLOWUP_AFTER days after each trainee's own initial, in ``root``."""
+    lines = sample.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"  {LAST}:"))
+    due = next(i for i in range(at, len(lines)) if lines[i].lstrip().startswith("due_days:"))
+    lines.insert(due + 1, lines[due][: len(lines[due]) - len(lines[due].lstrip())] + f"after_days: {FOLLOWUP_AFTER}\n")
+    (root / "regulation.yaml").write_text("".join(lines), encoding="utf-8")
+    return str(root / "regulation.yaml")
 
 
 def _set_up(root: Path, spec: str, lang: str, say: _Clock):
@@ -279,6 +294,39 @@ def _score_table(reg, people: dict, scores: dict[str, dict[str, float]], out: Te
         elif LAST in s and s[LAST] < mark:
             note.append(_("{assessment} below its {mark}% pass mark").format(assessment=_(last.label), mark=mark))
         out.write(f"  {tid:<12} {t.name:<18} {cells}  {'; '.join(note)}\n")
+
+
+def _newcomer(course, staff: Path, lang: str, out: TextIO) -> None:
+    """A manager who joins weeks later: added to the roster with a start day, their own dates, and the
+    follow-up opening after their own initial (the schedule engine, as status and the reminders use it)."""
+    from ..grading.plumbing import timetable
+    from ..grading.verbs import roster
+    from ..rules import schedule as rules
+
+    tid, name = NEWCOMER[lang]
+    start = rules.local_day(dt.datetime.utcnow(), course.timezone) + dt.timedelta(days=NEWCOMER_AFTER)
+    rows = list(csv.reader(staff.open(encoding="utf-8")))
+    with staff.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[*rows[0], "start"], *([*r, ""] for r in rows[1:]),
+                                 [tid, name, f"{tid}@example.com", start.isoformat()]])
+    roster.import_roster(course, staff)
+    out.write("\n" + _("{name} ({trainee}) joins in {n} days, on {start}, with dates of their own:").format(
+        name=name, trainee=tid, n=NEWCOMER_AFTER, start=start.isoformat()) + "\n")
+    plans = timetable.plans(course)
+    taken_on = start + dt.timedelta(days=NEWCOMER_TAKES)
+    taken = rules.end_of_day(taken_on, course.timezone) - dt.timedelta(hours=6)  # that evening
+    day = lambda moment: rules.local_day(moment, course.timezone).isoformat()  # noqa: E731
+    for when, submitted in ((start, {}), (taken_on, {FIRST: taken})):
+        mine = rules.trainee_schedule(plans, rules.Trainee(tid, start, submitted), when, course.timezone)
+        if submitted:
+            out.write("  " + _("once the {assessment} is submitted on {day}:").format(
+                assessment=_(ASSESSMENT_KINDS[FIRST].label), day=taken_on.isoformat()) + "\n")
+        for d in mine:
+            said = _(ASSESSMENT_KINDS[d.assessment].label)
+            out.write("  " + (_("{assessment}: opens {opens}, due {due}").format(
+                assessment=said, opens=day(d.opens), due=day(d.due)) if d.opens else _(
+                "{assessment}: opens {n} days after their own {before}").format(
+                assessment=said, n=FOLLOWUP_AFTER, before=_(ASSESSMENT_KINDS[FIRST].label))) + "\n")
 
 
 def _where_everything_is(root: Path, seconds: float, out: TextIO) -> None:
