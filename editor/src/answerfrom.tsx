@@ -117,7 +117,7 @@ export function AnswerFromField(props: FieldProps): JSX.Element {
         {kinds.map(([k, text]) => <option key={k} value={k}>{text}</option>)}
       </select>
       {kind ? (
-        <Terms kind={kind} base={base} value={value[kind]} data={context.data} schema={props.schema} words={context.words}
+        <Terms kind={kind} base={base} value={value[kind]} data={context.data()} schema={props.schema} words={context.words}
           set={v => props.onChange({ [kind]: v })} />
       ) : null}
       {messages(props.errorSchema).map(e => <div key={e} className="text-danger crmtrain-editor-error">{e}</div>)}

@@ -185,7 +185,7 @@ export class RegulationEditorView extends React.Component<{ path: string; contex
     const problems = checked?.problems ?? [];
     const context: IContext = {
       ...this.props.context,
-      data,
+      data: () => this.state.data,
       words,
       kinds: loaded.kinds,
       diagrams: checked?.diagrams ?? {},

@@ -15,7 +15,8 @@ import { IAsked, IKind } from './api';
 
 /** What the editor shares with its fields. */
 export interface IContext {
-  data: Record<string, any>;
+  /** The whole regulation as edited. A function: rjsf deep-compares the context at every field. */
+  data: () => Record<string, any>;
   words: Record<string, string>;
   kinds: Record<string, IKind>;
   diagrams: Record<string, string>;
