@@ -54,7 +54,7 @@ LAYERS: dict[str, set[str]] = {
     # Demo trainees who click the real widgets; rules: the right answer to their own case.
     "simulate": {"grading", "kinds", "regulation", "rules", "runtime"},
     "reports": {"errors", "grading", "i18n", "kinds", "regulation", "samples"},  # pandas over grading's results
-    "lab": set(),  # JupyterLab set up for trainees
+    "lab": {"speedups"},  # JupyterLab set up for trainees (speedups: its server skips an unused validator)
     "labkernels": set(),  # the kernel manager of trainees' servers (a spare kernel, restarts told to pages)
     # The regulation editor's server side (a jupyter_server extension): load, check, save the YAML.
     "editor": {"errors", "i18n", "kinds", "notebooks", "regulation", "rules"},

@@ -214,7 +214,8 @@ def command(
     # The token goes through the environment so it does not show in the process list.
     environ["JUPYTER_TOKEN"] = token
     argv = [
-        sys.executable, "-m", "jupyter", "lab",
+        # JupyterLab through serve(): the same server without a validator nobody uses (-17 MB).
+        sys.executable, "-m", "crmtrain.lab",
         f"--ServerApp.root_dir={root}",
         f"--ServerApp.ip={HOST}",
         f"--ServerApp.port={port}",
@@ -240,6 +241,21 @@ def command(
     return LabCommand(argv, environ, url, token, root)
 
 
+def serve(argv: list[str] | None = None) -> int:
+    """``jupyter lab`` in this process, without jsonschema's IRI grammar (``python -m crmtrain.lab ARGS``).
+
+    jupyter_events imports jsonschema at the server's start, and jsonschema compiles
+    ``rfc3987_syntax``'s lark grammar for the "iri" formats no Jupyter schema uses: about 17 MB of
+    the server's memory and 1-4 s of CPU at every start (docs/benchmarks.md).
+    """
+    from .speedups import skip_unused_validators
+
+    skip_unused_validators()
+    from jupyterlab.labapp import main
+
+    return main(list(sys.argv[1:] if argv is None else argv)) or 0
+
+
 def _prepend(current: str | None, *paths: Path) -> str:
     return os.pathsep.join([*(str(p) for p in paths), *([current] if current else [])])
 
@@ -261,3 +277,7 @@ def _write_json(path: Path, value: object) -> None:
     text = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(serve())
