@@ -167,11 +167,15 @@ def specialist_page(chromium, hub, label: str):
 
 
 def report_points(hub, folder: str) -> dict[str, float]:
-    """`crmtrain report` as the specialist; each trainee's points on the assessment, from trainees.csv."""
+    """`crmtrain report` as the specialist; each trainee's points on the assessment, from trainees.csv.
+
+    The file is read by the headers the specialist sees (the English sample's words); its points
+    are rounded for people to two decimals.
+    """
     reports = hub.home(hub.specialist) / folder
     hub.run_as(hub.specialist, "report", "--course", str(hub.site.course_dir), "--out", str(reports), "--format", "csv")
     with open(reports / "trainees.csv", encoding="utf-8-sig") as fh:
-        return {r["trainee_id"]: float(r[f"{A}_points"]) for r in csv.DictReader(fh)}
+        return {r["Login"]: float(r[f"{A.capitalize()}: points"]) for r in csv.DictReader(fh)}
 
 
 def open_formgrader(page):
@@ -315,8 +319,8 @@ def test_the_specialist_grades_by_hand_in_formgrader_and_the_scores_match_the_cl
         expect(tab.get_by_text("Manage Assignments").first).to_be_visible()
         grade_by_hand(tab, hub, ann, *HAND_GRADED, shown=story.answers[ann][HAND_GRADED[0]])
 
-    want = {ann: expected_scores(REG, A, story.answers[ann], story.slots[ann]) + HAND_GRADED[1],
-            bob: expected_scores(REG, A, story.answers[bob], story.slots[bob])}
+    want = {ann: round(expected_scores(REG, A, story.answers[ann], story.slots[ann]) + HAND_GRADED[1], 2),
+            bob: round(expected_scores(REG, A, story.answers[bob], story.slots[bob]), 2)}
     assert report_points(hub, "reports") == want
     assert 0 < want[bob] < autograded_max(REG, A) and want[ann] != want[bob]
     story.scores = want
