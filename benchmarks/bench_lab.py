@@ -22,6 +22,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src"), str(REPO / "tests" / "browser")]
+# The server and its kernels run this checkout's crmtrain too (the venv's may be another one's).
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))
 
 from harness import BUILDS, LabServer, copy_workbooks, launch_browser, new_page  # noqa: E402
 
