@@ -135,3 +135,16 @@ def test_the_child_processes_root_starts_read_and_place_it(ready, tmp_path):
     placed = subprocess.run([*child, "place-review", str(tmp_path)], input=data, env=subprocess_env(),
                             capture_output=True, check=True).stdout
     assert placed.decode().strip() == "placed" and (tmp_path / HOME_PATH).read_bytes() == data
+
+
+def test_the_days_letter_says_the_workbook_is_in_her_home(ready):
+    from crmtrain.i18n import translation
+    from crmtrain.reminders.letters import Day, Person, trainee_letter
+
+    root, first, reviews = ready
+    ann = Person("ann", "Ann Lee", "ann@example.com")
+    mine = tuple(r for r in reviews if r.trainee == "ann" and r.on == first)
+    letter = trainee_letter(translation("en"), Day(first, (ann,), (), mine, (), "UTC", frozenset({"ann"})), ann)
+    assert "Your personal review workbook is in your home: workbooks/review.ipynb." in letter.closing
+    without = trainee_letter(translation("en"), Day(first, (ann,), (), mine, (), "UTC"), ann)
+    assert not any("review workbook" in line for line in without.closing)

@@ -254,7 +254,11 @@ def remind_once(course_dir: str, today: dt.date | None, dry_run: bool, mail_opti
     today = today or dt.datetime.now(zoneinfo.ZoneInfo(course.timezone)).date()
     settings = mail.load(root, *mail_options)
     reviews, forgetting, words = review_facts(root, today, out, place=not dry_run)
-    day = Day(today, facts.people(course), facts.deadlines(course, today), reviews, forgetting, course.timezone)
+    from ..grading.plumbing.reviews import reviews_due
+
+    people = facts.people(course)
+    ready = frozenset(p.id for p in people if reviews_due(course, p.id, today))  # placed by review_facts
+    day = Day(today, people, facts.deadlines(course, today), reviews, forgetting, course.timezone, ready)
     return send_reminders(root, day, settings, lang, words, dry_run=dry_run, out=out)
 
 

@@ -98,6 +98,7 @@ class Day:
     reviews: tuple[Review, ...]
     forgetting: tuple[Forgetting, ...]
     timezone: str = "UTC"  # the course's: whose calendar ``today`` is a day of
+    review_workbooks: frozenset[str] = frozenset()  # trainees whose review workbook waits in their home
 
 
 def _date(tr, when: dt.date | dt.datetime) -> str:
@@ -158,9 +159,14 @@ def trainee_letter(tr, day: Day, person: Person) -> Letter | None:
     if not sections:
         return None
     closing = [tr.gettext("Open JupyterLab: the My training panel has your workbooks and assessments.")]
+    if reviews and person.id in day.review_workbooks:
+        closing.insert(0, tr.gettext("Your personal review workbook is in your home: {path}.").format(path=REVIEW_PATH))
     return Letter(person.email, person.id, person.name,
                   tr.gettext("CRM training: your reminder for {date}").format(date=_date(tr, day.today)),
                   tr.gettext("Hello, {name}!").format(name=person.name or person.id), tuple(sections), tuple(closing))
+
+
+REVIEW_PATH = "workbooks/review.ipynb"  # where the hub places it (grading.plumbing.reviews.HOME_PATH)
 
 
 def forgot_a_lot(f: Forgetting) -> bool:
