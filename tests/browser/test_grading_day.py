@@ -110,8 +110,9 @@ def test_the_specialist_grades_an_open_answer_in_the_formgrader(day, formgrader,
     assert f"{before + 2:g}/{total:g}" in line
     out = io.StringIO()
     assert report.run(str(course.root), None, tmp_path, "csv", out) == 0
-    rows = {r["trainee_id"]: r for r in csv.DictReader((tmp_path / "trainees.csv").open(encoding="utf-8-sig"))}
-    assert float(rows[tid][f"{ASSESSMENT}_points"]) == before + 2
+    # Read as the specialist reads it: headed in words, points rounded to two decimals.
+    rows = {r["Login"]: r for r in csv.DictReader((tmp_path / "trainees.csv").open(encoding="utf-8-sig"))}
+    assert float(rows[tid][f"{ASSESSMENT.capitalize()}: points"]) == round(before + 2, 2)
 
 
 def test_the_trainee_reads_each_answer_with_its_verdict_and_explanation(day, browser):
