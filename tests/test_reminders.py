@@ -28,6 +28,14 @@ ROSTER = [("ann", "Ann Lee", "ann@example.com"), ("bob", "Bob Stone", "bob@examp
           ("cat", "Cat <b>&amp; Co's", "cat@example.com")]
 
 
+def office_today() -> dt.date:
+    """Today in the samples' office (Europe/Moscow), as `crmtrain remind` counts days: not the machine's
+    UTC date, which is still yesterday between 21:00 and midnight UTC."""
+    import zoneinfo
+
+    return dt.datetime.now(zoneinfo.ZoneInfo("Europe/Moscow")).date()
+
+
 def crmtrain(*argv: str) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -42,7 +50,7 @@ def build_course(tmp_path: Path, lang: str, starts: dict[str, int] | None = None
     assert status == 0, said
     course = root / "assignments"
     staff = tmp_path / "staff.csv"
-    start = {i: (dt.date.today() + dt.timedelta(days=d)).isoformat() for i, d in (starts or {}).items()}
+    start = {i: (office_today() + dt.timedelta(days=d)).isoformat() for i, d in (starts or {}).items()}
     staff.write_text("id,name,email,start\n" + "".join(f"{i},{n},{e},{start.get(i, '')}\n" for i, n, e in ROSTER),
                      encoding="utf-8")
     assert crmtrain("roster", "import", str(staff), "--course", str(course))[0] == 0
@@ -68,7 +76,7 @@ def submit(course: Path, tmp_path: Path, trainee: str, assessment: str) -> None:
 def released(tmp_path_factory) -> Path:
     """A course whose initial assessment is due in two days; the tests below share it."""
     course = build_course(tmp_path_factory.mktemp("released"), "en")
-    release(course, "initial", dt.date.today() + dt.timedelta(days=2))
+    release(course, "initial", office_today() + dt.timedelta(days=2))
     return course
 
 
@@ -92,7 +100,7 @@ def quarter(course: Path, tmp_path: Path, days: int = 92, refused: dict[int, str
     """Run `crmtrain remind` once a day (on some days twice, as the timer and the specialist would) for
     ``days`` days from today; ``refused``: the day a mailbox goes down for two days; ``submits``: the day a
     trainee submits the initial assessment. The mails (each with its ``day``) and each day's output."""
-    start, outputs = dt.date.today(), {}
+    start, outputs = office_today(), {}
     with MailServer() as server:
         for n in range(days):
             if n in (refused or {}):
@@ -148,7 +156,7 @@ def test_a_quarter_of_daily_reminders_for_three_start_dates(tmp_path, lang):
 
 def test_every_letter_is_plain_text_and_html_with_names_escaped(course):
     with MailServer() as server:
-        assert remind(course, server, dt.date.today())[0] == 0
+        assert remind(course, server, office_today())[0] == 0
     cat = server.recorder.to("cat@example.com")[0]
     assert cat.message.get_content_type() == "multipart/alternative"
     html = cat.part("html")
@@ -159,7 +167,7 @@ def test_every_letter_is_plain_text_and_html_with_names_escaped(course):
 
 def test_a_dry_run_prints_the_letters_and_sends_nothing(course):
     with MailServer() as server:
-        status, said = remind(course, server, dt.date.today(), "--dry-run")
+        status, said = remind(course, server, office_today(), "--dry-run")
         assert server.recorder.mails == []
     assert status == 0
     assert said.count("Subject: CRM training: your reminder for") == 3 and "To: <head@example.com>" in said
@@ -174,14 +182,14 @@ def test_over_starttls_with_a_login(course, tmp_path, monkeypatch):
     (tmp_path / "pw").write_text("s3cret\n")
     with MailServer(cert=cert, login=("training", "s3cret")) as server:
         (tmp_path / "pw").chmod(0o644)
-        status, said = remind(course, server, dt.date.today())
+        status, said = remind(course, server, office_today())
         assert status == 2 and "the SMTP password file must be yours and private" in said
         (tmp_path / "pw").chmod(0o600)
-        status, said = remind(course, server, dt.date.today())
+        status, said = remind(course, server, office_today())
         assert status == 0, said
         assert len(server.recorder.mails) == 4 and set(server.logins) == {"training"}
         monkeypatch.setenv("CRMTRAIN_SMTP_PASSWORD", "wrong")  # the variable wins over the file
-        status, said = remind(course, server, dt.date.today() + dt.timedelta(days=1))
+        status, said = remind(course, server, office_today() + dt.timedelta(days=1))
     assert status == 1 and "refused the login of training" in said and len(server.recorder.mails) == 4
 
 
@@ -247,7 +255,7 @@ def test_my_training_shows_the_same_reminder_on_its_day_only(course, tmp_path):
     from crmtrain.hub.workbooks import REMINDER, reminder
     from crmtrain.panel.overview import Training
 
-    today = dt.date.today()
+    today = office_today()
     with MailServer() as server:
         assert remind(course, server, today)[0] == 0
     letter = server.recorder.to("bob@example.com")[0]
