@@ -93,11 +93,11 @@ class Training:
 
     def assessments(self, _, now: dt.datetime | None = None) -> list[dict]:
         """Each assessment released to this trainee, with its state, due date and what can be done."""
-        from ..grading.verbs.trainee import OwnExchange
+        from ..grading.verbs.trainee import OwnExchange, configured
 
+        if not configured(self.root):
+            return []  # workbooks only (`crmtrain lab` on a folder): no course, no assessments, no nbgrader
         exchange = OwnExchange(self.root)
-        if not exchange.configured():
-            return []  # workbooks only (`crmtrain lab` on a folder): no course, no assessments
         listing = exchange.listing()
         courses = sorted({str(a.get("course_id")) for a in listing})
         schedules = {c: exchange.schedules(c) for c in courses}

@@ -46,6 +46,17 @@ def submit(course: Course, trainee: str, home: str | Path, assessment: str) -> N
     _exchange(course, trainee, Path(home).absolute(), assessment, "Submit").start()
 
 
+def configured(root: str | Path) -> bool:
+    """Whether an ``nbgrader_config.py`` in ``root`` or on Jupyter's config path names a course for a server.
+
+    Asked before :class:`OwnExchange` is made: importing nbgrader is about 38 MB of a trainee's
+    server (nbconvert, SQLAlchemy...), for nothing on a server without a course (docs/benchmarks.md).
+    """
+    from jupyter_core.paths import jupyter_config_path
+
+    return any((Path(folder) / CONFIG_NAME).is_file() for folder in [root, *jupyter_config_path()])
+
+
 class OwnExchange:
     """The exchange as a trainee's own Jupyter server sees it, through nbgrader's Assignment List.
 
@@ -64,10 +75,7 @@ class OwnExchange:
 
     def configured(self) -> bool:
         """Whether an ``nbgrader_config.py`` names a course for this server (else there is nothing to list)."""
-        from jupyter_core.paths import jupyter_config_path
-
-        folders = [self.manager.root_dir, *jupyter_config_path()]
-        return any((Path(folder) / CONFIG_NAME).is_file() for folder in folders)
+        return configured(self.manager.root_dir)
 
     def listing(self) -> list[dict]:
         """nbgrader's list: released and fetched assessments, then the submitted ones with their feedback."""
