@@ -54,7 +54,8 @@ LAYERS: dict[str, set[str]] = {
     # Demo trainees who click the real widgets; rules: the right answer to their own case.
     "simulate": {"grading", "kinds", "regulation", "rules", "runtime"},
     "reports": {"errors", "grading", "i18n", "kinds", "regulation", "samples"},  # pandas over grading's results
-    "lab": {"speedups"},  # JupyterLab set up for trainees (speedups: its server skips an unused validator)
+    "lab": {"labmemory", "speedups"},  # JupyterLab set up for trainees (speedups: its server skips an unused validator)
+    "labmemory": set(),  # a server extension: trainees' servers give back the memory they freed
     "labkernels": set(),  # the kernel manager of trainees' servers (a spare kernel, restarts told to pages)
     # The regulation editor's server side (a jupyter_server extension): load, check, save the YAML.
     "editor": {"errors", "i18n", "kinds", "notebooks", "regulation", "rules"},

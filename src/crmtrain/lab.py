@@ -33,6 +33,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .labmemory import ENVIRONMENT as MEMORY_ENVIRONMENT
+
 FIRST_NOTEBOOK = "00-introduction.ipynb"
 # crmtrain's labextension lives in <DATA_DIR>/labextensions/, a Jupyter data folder.
 DATA_DIR = Path(__file__).resolve().parent / "jupyter"
@@ -84,8 +86,9 @@ INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "crmtra
 # 15 idle minutes; the extension gives back the kernel of a hidden tab after a minute
 # (labextension/src/kernels.ts). Answers are saved as they are given, so nothing is lost.
 KERNEL_CULLING = {"cull_idle_timeout": 900, "cull_interval": 60, "cull_connected": False}
-# crmtrain's own server extension for everyone: the "My training" panel's side (crmtrain/panel/).
-SERVER_EXTENSIONS = ("crmtrain.panel",)
+# crmtrain's own server extensions for everyone: the "My training" panel's side (crmtrain/panel/),
+# and the server giving back the memory it freed (labmemory.py, with MEMORY_ENVIRONMENT).
+SERVER_EXTENSIONS = ("crmtrain.panel", "crmtrain.labmemory")
 # A warmed-up spare kernel for the next workbook opened (labkernels.py).
 KERNEL_MANAGER = "crmtrain.labkernels.TraineeKernelManager"
 
@@ -153,8 +156,11 @@ def prepare(state_dir: Path, python: str = sys.executable, lang: str = "en", *,
 
 def environment(config: Path, data: Path, env: dict[str, str] | None = None,
                 config_dirs: tuple[Path, ...] = ()) -> dict[str, str]:
-    """``env`` (default: this process's) with the state folder and crmtrain's extension on Jupyter's paths."""
-    environ = dict(os.environ if env is None else env)
+    """``env`` (default: this process's) with the state folder and crmtrain's extension on Jupyter's paths.
+
+    Also glibc's arena limit (:data:`MEMORY_ENVIRONMENT`), unless ``env`` sets its own.
+    """
+    environ = {**MEMORY_ENVIRONMENT, **(os.environ if env is None else env)}
     environ["JUPYTER_CONFIG_PATH"] = _prepend(environ.get("JUPYTER_CONFIG_PATH"), *config_dirs, config)
     environ["JUPYTER_PATH"] = _prepend(environ.get("JUPYTER_PATH"), data, DATA_DIR)
     return environ

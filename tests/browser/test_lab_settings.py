@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -47,6 +48,14 @@ def test_python3_kernel_is_this_venv(lab_server):
     assert spec["metadata"] == lab.kernel_spec()["metadata"]
     log = lab_server.log()
     assert "crmtrain.panel | extension was successfully loaded" in log  # "My training"
+    assert "crmtrain.labmemory | extension was successfully loaded" in log  # freed memory given back
     for name in lab.DISABLED_SERVER_EXTENSIONS:  # instructor-only: not loaded for trainees
         assert f"{name} | extension was successfully loaded" not in log
     assert "No nbgrader_config.py" not in log
+
+
+def test_the_server_runs_with_the_arena_limit(lab_server):
+    # glibc reads MALLOC_ARENA_MAX when the process starts: it must be in the server's own environment.
+    environ = dict(item.split("=", 1) for item in
+                   Path(f"/proc/{lab_server.proc.pid}/environ").read_text().split("\0") if "=" in item)
+    assert environ["MALLOC_ARENA_MAX"] == lab.MEMORY_ENVIRONMENT["MALLOC_ARENA_MAX"] == "2"

@@ -179,6 +179,7 @@ def test_each_role_gets_its_own_jupyter_settings(tmp_path):
     assert trainee["JUPYTER_CONFIG_PATH"] == str(site.jupyter_dir("trainee") / "config")
     assert specialist["JUPYTER_CONFIG_PATH"] == str(site.jupyter_dir("specialist") / "config")
     assert trainee["PYTHONPATH"] == "/x/src" and trainee["PATH"].startswith(str(site.prefix / "bin"))
+    assert trainee["MALLOC_ARENA_MAX"] == specialist["MALLOC_ARENA_MAX"] == "2"  # as crmtrain lab's (labmemory)
     spawner = SimpleNamespace(user=SimpleNamespace(name="anna"), environment={}, log=None)
     hubconfig.prepare_server(site, spawner)
     assert spawner.environment == specialist
@@ -295,6 +296,7 @@ def test_the_helm_values_configure_image_exchange_gradebook_and_formgrader():
     assert files["specialist-server"]["data"] == lab.server_config(instructor=True)
     assert files["trainee-lab"]["data"]["disabledExtensions"] == {p: True for p in lab.DISABLED_PLUGINS}
     assert single["extraEnv"]["PGPASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == "crmtrain-gradebook"
+    assert single["extraEnv"]["MALLOC_ARENA_MAX"] == lab.MEMORY_ENVIRONMENT["MALLOC_ARENA_MAX"]
     assert values["hub"]["config"]["JupyterHub"]["authenticator_class"] == "azuread"
     dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     assert 'pip install --no-cache-dir /tmp/crmtrain "psycopg[binary]"' in dockerfile

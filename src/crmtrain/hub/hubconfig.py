@@ -33,7 +33,7 @@ import secrets
 from pathlib import Path
 
 from ..errors import UserError
-from ..lab import DATA_DIR, FIRST_NOTEBOOK
+from ..lab import DATA_DIR, FIRST_NOTEBOOK, MEMORY_ENVIRONMENT
 from . import limits, workbooks
 from .site import Site, Users
 
@@ -161,6 +161,7 @@ def server_environment(site: Site, username: str) -> dict[str, str]:
     role = "specialist" if username == site.specialist else "trainee"
     base = site.jupyter_dir(role)
     env = {
+        **MEMORY_ENVIRONMENT,  # glibc's arena limit, as for `crmtrain lab` (crmtrain.labmemory)
         "JUPYTER_CONFIG_PATH": str(base / "config"),
         # crmtrain's own JupyterLab extension sits in the package, as for `crmtrain lab`.
         "JUPYTER_PATH": os.pathsep.join([str(base / "data"), str(DATA_DIR)]),
