@@ -56,7 +56,9 @@ LAYERS: dict[str, set[str]] = {
     "reports": {"errors", "grading", "i18n", "kinds", "regulation", "samples"},  # pandas over grading's results
     "lab": {"labmemory", "speedups"},  # JupyterLab set up for trainees (speedups: its server skips an unused validator)
     "labmemory": set(),  # a server extension: trainees' servers give back the memory they freed
-    "labkernels": set(),  # the kernel manager of trainees' servers (a spare kernel, restarts told to pages)
+    "kernelseed": {"runtime"},  # the process trainees' kernels are forked from (runtime: imported before the fork)
+    "kernelfork": set(),  # Jupyter's provisioner that forks kernels from the seed
+    "labkernels": {"kernelfork"},  # the kernel manager of trainees' servers (the seed started early, restarts told to pages)
     # The regulation editor's server side (a jupyter_server extension): load, check, save the YAML.
     "editor": {"errors", "i18n", "kinds", "notebooks", "regulation", "rules"},
     # "My training": the trainees' panel's server side (a Jupyter server extension) over grading's exchange.

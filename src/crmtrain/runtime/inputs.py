@@ -19,8 +19,10 @@ from ..kinds.questions import QUESTION_KINDS
 from . import keys
 from .ui import MUTED, esc, format_number
 
-FULL = widgets.Layout(width="auto")
-ARROW = widgets.Layout(width="2.6em")
+# Layouts as data, one Layout per widget: importing the runtime creates no widget, so kernels
+# forked from a seed that imported it (crmtrain.kernelseed) share no model their page never saw.
+FULL = {"width": "auto"}
+ARROW = {"width": "2.6em"}
 
 
 class AnswerInput:

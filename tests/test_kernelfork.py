@@ -1,0 +1,72 @@
+"""Trainees' kernels forked from a warmed-up seed (crmtrain.kernelseed, crmtrain.kernelfork).
+
+A fork keeps what the seed made: a widget made in the seed would have no comm in the kernels,
+and a thread would not be there at all. So the seed's imports must make neither; and a kernel
+that asks for another interpreter set-up than the seed's is started the usual way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from crmtrain import kernelfork, kernelseed, lab
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_the_seeds_imports_make_no_widget_and_start_no_thread():
+    code = ("import threading, importlib, ipywidgets.widgets.widget as w\n"
+            f"for name in {kernelseed.WARM!r}: importlib.import_module(name)\n"
+            "print(len(w._instances), threading.active_count())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0", "1"]
+
+
+def test_the_kernelspec_names_the_provisioner_pyproject_registers():
+    registered = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["entry-points"][
+        "jupyter_client.kernel_provisioners"]
+    assert registered == {kernelfork.NAME: "crmtrain.kernelfork:ForkingProvisioner"}
+    assert lab.kernel_spec()["metadata"]["kernel_provisioner"]["provisioner_name"] == kernelfork.NAME
+
+
+def start_two_kernels(tmp_path: Path, other_env: dict[str, str]) -> tuple[list[str], int]:
+    """Start a kernel as a trainee's server would, and one with ``other_env`` added; what runs them."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    (tmp_path / "kernels" / "python3").mkdir(parents=True)
+    (tmp_path / "kernels" / "python3" / "kernel.json").write_text(json.dumps(lab.kernel_spec()))
+    specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
+
+    async def run() -> tuple[list[str], int]:
+        kinds, seed_pid = [], 0
+        for extra in ({}, other_env):
+            manager = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=specs)
+            await manager.start_kernel(cwd=str(tmp_path), env={**os.environ, **extra})
+            client = manager.client()
+            client.start_channels()
+            try:
+                await client.wait_for_ready(timeout=60)
+                kinds.append(type(manager.provisioner.process).__name__)
+                seed_pid = seed_pid or kernelfork.Seed._seeds[sys.executable, asyncio.get_running_loop()].process.pid
+            finally:
+                client.stop_channels()
+                await manager.shutdown_kernel(now=True)
+        return kinds, seed_pid
+
+    return asyncio.run(run())
+
+
+@pytest.mark.kernel
+def test_a_kernel_is_forked_unless_it_wants_another_interpreter_set_up(tmp_path):
+    kinds, seed = start_two_kernels(tmp_path, {"PYTHONPATH": str(tmp_path)})
+    assert kinds == ["ForkedKernel", "Popen"]
+    assert seed
