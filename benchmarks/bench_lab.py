@@ -4,8 +4,9 @@ For each of the four workbooks: from the click that opens it (JupyterLab's ``doc
 what a click on a workbook or its tab does) to its first usable widget, on a first visit and
 on a returning one (a new browser; the tabs of the first visit come back), with the steps on
 the way (file loaded, kernel session, kernel idle, setup cell done, first widget, every cell
-run). Then the memory of the trainee's server and kernels (USS) once every workbook was
-visited and the hidden ones gave their kernels back.
+run). Then the memory of the trainee's server, its kernels' seed and its kernels (PSS: pages
+shared between the seed and the kernels forked from it are split among them, so the sum is what
+the trainee costs) once every workbook was visited and the hidden ones gave their kernels back.
 
 Run: .venv/bin/python benchmarks/bench_lab.py [--lang en] [--runs 3]  (figures for docs/benchmarks.md)
 """
@@ -70,14 +71,21 @@ def wait_app(page) -> None:
                            timeout=120_000)
 
 
-def uss_mb(pid: int) -> tuple[float, float, int]:
-    """USS (MB) of the server process and of its kernels, and how many kernels run."""
+def memory_mb(pid: int) -> dict[str, float]:
+    """Memory (MB) of the trainee's server, its kernels' seed and its kernels: USS, and PSS (shared pages split)."""
     import psutil
 
     server = psutil.Process(pid)
-    kernels = [p for p in server.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
-    return (server.memory_full_info().uss / 2**20, sum(k.memory_full_info().uss for k in kernels) / 2**20,
-            len(kernels))
+    seeds = [p for p in server.children() if "crmtrain.kernelseed" in p.cmdline()]
+    kernels = [p for p in server.children(recursive=True)
+               if p not in seeds and ("ipykernel" in " ".join(p.cmdline()) or "crmtrain.kernelseed" in p.cmdline())]
+    info = {p: p.memory_full_info() for p in [server, *seeds, *kernels]}
+    mb = 2**20
+    return {"server_uss": info[server].uss / mb, "server_pss": info[server].pss / mb,
+            "seed_pss": sum(info[p].pss for p in seeds) / mb, "kernels_pss": sum(info[p].pss for p in kernels) / mb,
+            "kernels_uss": sum(info[p].uss for p in kernels) / mb, "seed_uss": sum(info[p].uss for p in seeds) / mb,
+            "kernels": len(kernels), "total_pss": sum(i.pss for i in info.values()) / mb,
+            "total_uss": sum(i.uss for i in info.values()) / mb}
 
 
 def visit(browser, server: LabServer, folder: str, reset: bool) -> dict[str, dict]:
@@ -129,19 +137,20 @@ def main(argv: list[str] | None = None) -> int:
                 page, times = visit(browser, server, "wb", reset=False)
                 returning.append(times)
                 time.sleep(HIDDEN_KERNEL_S + 5)  # the hidden workbooks give their kernels back
-                memory.append(uss_mb(server.proc.pid))
+                memory.append(memory_mb(server.proc.pid))
                 log = server.log()
-                print(f"  run {run}: memory {memory[-1]}; spare kernels handed out: {log.count('(the spare) handed out')}, "
-                      f"kernels started: {log.count('Kernel started:')}", flush=True)
+                print(f"  run {run}: memory {', '.join(f'{k} {v:.1f}' for k, v in memory[-1].items())}; "
+                      f"kernels started: {log.count('Kernel started:')}, not forked: {log.count('not forked')}", flush=True)
                 page.context.close()
             finally:
                 server.stop()
         browser.close()
     report("First visit", first)
     report("Returning visit (new browser, server kept, the tabs restored)", returning)
-    srv, ker, n = (statistics.median(m[i] for m in memory) for i in range(3))
-    print(f"\nmemory, all four visited, one in front: server {srv:.0f} MB + {n:.0f} kernel(s) {ker:.0f} MB "
-          f"= {srv + ker:.0f} MB USS (median of {len(memory)})")
+    med = {k: statistics.median(m[k] for m in memory) for k in memory[0]}
+    print(f"\nmemory, all four visited, one in front (median of {len(memory)}): server {med['server_pss']:.0f} MB + "
+          f"seed {med['seed_pss']:.0f} MB + {med['kernels']:.0f} kernel(s) {med['kernels_pss']:.0f} MB "
+          f"= {med['total_pss']:.0f} MB PSS (USS, shared pages not counted: {med['total_uss']:.0f} MB)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

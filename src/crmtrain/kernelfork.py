@@ -118,6 +118,12 @@ class Seed:
             elif self._answers:
                 self._answers.pop(0).set_result(message)
 
+    def stop(self) -> None:
+        """End the seed (it exits when its socket closes); kernels it forked end with it."""
+        if self.alive:
+            self._die("the seed was stopped")
+            asyncio.get_running_loop().call_later(5, self.process.poll)  # reaped once it has exited
+
     def broken(self) -> bool:
         """Whether this seed ended on its own before it was ready (it cannot import what it needs)."""
         return self.process.poll() is not None and self.process.returncode > 0 and self._never_ready
@@ -206,6 +212,15 @@ class ForkingProvisioner(LocalProvisioner):
         except (OSError, asyncio.TimeoutError, ValueError) as error:
             self.log.warning("Kernel %s not forked (%s); starting it the usual way", self.kernel_id, error)
         return await super().launch_kernel(cmd, **kwargs)
+
+
+def stop() -> bool:
+    """Stop the seeds of the running event loop (a server with no kernels left); whether one ran."""
+    loop = asyncio.get_running_loop()
+    running = [seed for (_, owner), seed in Seed._seeds.items() if owner is loop and seed.alive]
+    for seed in running:
+        seed.stop()
+    return bool(running)
 
 
 def prestart(python: str = sys.executable, env: dict[str, str] | None = None) -> None:

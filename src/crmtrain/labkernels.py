@@ -6,7 +6,8 @@ own kernel manager. Their "python3" kernelspec (:func:`crmtrain.lab.kernel_spec`
 kernel as a fork of a seed process that has ipykernel, ipywidgets and crmtrain's runtime
 imported (:mod:`crmtrain.kernelfork`); the manager starts that seed as soon as a JupyterLab page
 lists kernels (every open page does, every few seconds), so the first workbook opened does not
-wait for its imports either. A server nobody has looked at starts none.
+wait for its imports either. A server nobody has looked at starts none, and the culler stops it
+again once no kernel is left and no page has looked for the culling timeout.
 
 The manager also counts each kernel's restarts through the API in the kernel's model
 (``crmtrain_restarts``), so a page that missed a restart from elsewhere learns of it from the
@@ -16,6 +17,8 @@ Nothing here imports crmtrain but kernelfork; jupyter_server is imported by the 
 """
 
 from __future__ import annotations
+
+import time
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
@@ -27,13 +30,27 @@ class TraineeKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         self._restarts: dict[str, int] = {}
         self._seeded = False
+        self._listed = time.monotonic()
 
     def list_kernels(self):
         """Jupyter's list; a page asking means someone may open a workbook soon: the seed is started."""
+        self._listed = time.monotonic()
         if not self._seeded:
             self._seeded = True
             self._start_seed()
+            self.initialize_culler()  # Jupyter starts it with the first kernel; it is also what stops the seed
         return super().list_kernels()
+
+    async def cull_kernels(self):
+        """Jupyter's culling of idle kernels; then the seed too, once no kernel is left and no page has looked for a while."""
+        await super().cull_kernels()
+        quiet = time.monotonic() - self._listed > max(self.cull_idle_timeout, self.cull_interval)
+        if self._seeded and quiet and not self._kernels:
+            from . import kernelfork
+
+            self._seeded = False
+            if kernelfork.stop():
+                self.log.info("The kernels' seed stopped: no kernel and no page for %s s", self.cull_idle_timeout)
 
     def _start_seed(self) -> None:
         from . import kernelfork

@@ -50,8 +50,8 @@ def lab_server_factory(tmp_path_factory) -> Iterator[Callable[..., LabServer]]:
     servers: list[LabServer] = []
 
     def start(root: Path, config_dirs: tuple[Path, ...] = (), lang: str | None = None,
-              instructor: bool = False) -> LabServer:
-        servers.append(LabServer(root, tmp_path_factory.mktemp("lab"), config_dirs, lang, instructor).start())
+              instructor: bool = False, extra_args: tuple[str, ...] = ()) -> LabServer:
+        servers.append(LabServer(root, tmp_path_factory.mktemp("lab"), config_dirs, lang, instructor, extra_args).start())
         return servers[-1]
 
     yield start

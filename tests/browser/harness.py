@@ -51,8 +51,9 @@ class LabServer:
     """``jupyter lab`` on 127.0.0.1 serving ``root``; ``work`` holds its home, settings and log."""
 
     def __init__(self, root: Path, work: Path, config_dirs: tuple[Path, ...] = (), lang: str | None = None,
-                 instructor: bool = False) -> None:
+                 instructor: bool = False, extra_args: tuple[str, ...] = ()) -> None:
         self.root, self.work, self.config_dirs = Path(root), Path(work), tuple(config_dirs)
+        self.extra_args = tuple(extra_args)  # after crmtrain's own options, so they win
         self.instructor = instructor  # the specialist's JupyterLab: formgrader and the regulation editor
         self.lang = lang  # JupyterLab's language; None: that of the notebooks in root
         self.token = secrets.token_hex(16)
@@ -77,7 +78,7 @@ class LabServer:
             cmd = lab.command(self.root, state_dir=self.work / "state", port=lab.free_port(0),
                               token=self.token, open_notebook=None, open_browser=False, lang=self.lang,
                               config_dirs=self.config_dirs, env=self._env(), instructor=self.instructor,
-                              extra_args=("--LabApp.expose_app_in_browser=True",))
+                              extra_args=("--LabApp.expose_app_in_browser=True", *self.extra_args))
             self.base = cmd.url.rsplit("/lab", 1)[0]
             with open(self.log_path, "ab") as log:
                 # A session of its own, so a stuck server can be killed with its kernels.

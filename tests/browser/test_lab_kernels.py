@@ -141,3 +141,13 @@ def test_without_its_seed_a_server_still_gives_kernels(lab_server_factory, tmp_p
     kernel = open_notebook(server, "wb/01-summary.ipynb")
     assert run_in(server, kernel, "import os; print(os.getcwd())") == str(root / "wb")
     assert seed_of(server).pid != old.pid
+
+
+def test_a_server_nobody_looks_at_stops_its_seed_and_starts_it_again_when_a_page_comes(lab_server_factory, tmp_path):
+    (tmp_path / "home").mkdir()
+    server = lab_server_factory(tmp_path / "home", extra_args=(
+        "--TraineeKernelManager.cull_idle_timeout=2", "--TraineeKernelManager.cull_interval=1"))
+    first = seed_of(server)
+    first.wait(30)  # no kernel, no page listing kernels: the culler ends the seed
+    assert "The kernels' seed stopped" in server.log()
+    assert seed_of(server).pid != first.pid  # a page lists kernels again
