@@ -14,44 +14,70 @@ from pathlib import Path
 import pytest
 
 from crmtrain import lab
+from crmtrain.grading.plumbing.config import trainee_config_text
 
 WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 
-# "My training" in a fresh interpreter, as the server's panel handler builds it: which big
-# packages its overview loaded.
+# "My training" in a fresh interpreter, as the server's panel handler builds it: what it lists
+# (each time it is asked), how many exchange worker processes that took, and whether nbgrader
+# (with nbconvert and SQLAlchemy) was loaded into this process.
 OVERVIEW = """
 import json, sys
+from crmtrain.panel import exchange
 from crmtrain.panel.overview import Training
-shown = Training(sys.argv[1]).overview()
-print(json.dumps({"workbooks": len(shown["workbooks"]), "nbgrader": "nbgrader" in sys.modules,
-                  "sqlalchemy": "sqlalchemy" in sys.modules}))
+from crmtrain.i18n import translation
+runs = []
+real = exchange.run
+exchange.run = lambda root, request: runs.append(request["do"]) or real(root, request)
+training, seen = Training(sys.argv[1]), []
+for line in sys.stdin:  # one line per overview asked for: a folder to create first, or nothing
+    if line.strip():
+        __import__("pathlib").Path(line.strip()).mkdir(parents=True)
+    shown = training.overview()
+    seen.append({"workbooks": len(shown["workbooks"]), "assessments": [(a["id"], a["state"]) for a in shown["assessments"]],
+                 "problem": shown["problem"], "runs": list(runs)})
+print(json.dumps({"seen": seen, "nbgrader": "nbgrader" in sys.modules, "sqlalchemy": "sqlalchemy" in sys.modules}))
 """
 
 
-def _overview(root: Path, home: Path) -> dict:
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_CONFIG_PATH": "",
-           "HOME": str(home)}
-    done = subprocess.run([sys.executable, "-c", OVERVIEW, str(root)], env=env, capture_output=True, text=True,
-                          timeout=120, check=True)
+def _overviews(root: Path, home: Path, *folders: str) -> dict:
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_CONFIG_PATH": "", "HOME": str(home)}
+    done = subprocess.run([sys.executable, "-c", OVERVIEW, str(root)], input="\n".join(folders) + "\n", env=env,
+                          capture_output=True, text=True, timeout=300, check=True)
     return json.loads(done.stdout)
 
 
-@pytest.mark.parametrize("course, loaded", [(False, False), (True, True)], ids=["workbooks only", "with a course"])
-def test_my_training_loads_nbgrader_only_for_a_course(tmp_path, course, loaded):
-    # nbgrader with nbconvert and SQLAlchemy is ~38 MB of the server; `crmtrain lab` on a folder
-    # of workbooks has no assessments to list, so its panel must not pay for them.
+def _home_with_workbooks(tmp_path: Path) -> Path:
     root = tmp_path / "home"
     root.mkdir()
     for path in sorted(WORKBOOKS.glob("0*.ipynb"))[:2]:
         (root / path.name).write_bytes(path.read_bytes())
-    if course:
-        (root / "nbgrader_config.py").write_text(
-            f"c = get_config()\nc.CourseDirectory.course_id = 'crm'\nc.Exchange.root = {str(tmp_path / 'exchange')!r}\n",
-            encoding="utf-8")
-        (tmp_path / "exchange").mkdir()
-    shown = _overview(root, tmp_path)
-    assert shown["workbooks"] == 2
-    assert (shown["nbgrader"], shown["sqlalchemy"]) == (loaded, loaded)
+    return root
+
+
+def test_my_training_without_a_course_asks_no_exchange(tmp_path):
+    # `crmtrain lab` on a folder of workbooks: nothing to list, so no worker and no nbgrader.
+    shown = _overviews(_home_with_workbooks(tmp_path), tmp_path)
+    assert shown["seen"] == [{"workbooks": 2, "assessments": [], "problem": "", "runs": []}]
+    assert not shown["nbgrader"] and not shown["sqlalchemy"]
+
+
+def test_my_training_lists_the_exchange_without_loading_nbgrader(tmp_path):
+    # A hub trainee's server: nbgrader lists the exchange in a worker process, never in the
+    # server (~38 MB kept for good). A release is seen at the next refresh; an unchanged
+    # exchange is not listed again.
+    root, exchange = _home_with_workbooks(tmp_path), tmp_path / "exchange"
+    (root / "nbgrader_config.py").write_text(trainee_config_text("crm", exchange), encoding="utf-8")
+    outbound = exchange / "crm" / "outbound"
+    (outbound / "initial").mkdir(parents=True)
+    (outbound / "initial" / "initial.ipynb").write_bytes((WORKBOOKS / "04-practice-test.ipynb").read_bytes())
+    shown = _overviews(root, tmp_path, "", "", str(outbound / "follow-up"))
+    first, again, released = shown["seen"]
+    assert first["assessments"] == [["initial", "open"]] and first["runs"] == ["list"] and not first["problem"]
+    assert again == first  # nothing changed: no second worker
+    assert released["assessments"] == [["follow-up", "open"], ["initial", "open"]]
+    assert released["runs"] == ["list", "list"]
+    assert not shown["nbgrader"] and not shown["sqlalchemy"]
 
 
 # Many small blocks from malloc's heap (bytes objects over pymalloc's 512 bytes), every tenth kept,

@@ -62,7 +62,7 @@ LAYERS: dict[str, set[str]] = {
     # The regulation editor's server side (a jupyter_server extension): load, check, save the YAML.
     "editor": {"errors", "i18n", "kinds", "notebooks", "regulation", "rules"},
     # "My training": the trainees' panel's server side (a Jupyter server extension) over grading's exchange.
-    "panel": {"grading", "i18n"},
+    "panel": {"grading", "i18n", "speedups"},  # speedups: its exchange worker skips an unused validator
     # JupyterHub for a team: accounts, roster sync, the hub's configuration (runs inside it), backup.
     "hub": {"errors", "grading", "i18n", "lab"},
     # Reminders by email: the letters of the day from the roster, the deadlines and the review plan (given), smtplib.

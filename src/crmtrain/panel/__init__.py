@@ -4,7 +4,8 @@
 assessments with their state and due date, in the regulation's language;
 ``POST /crmtrain/training/<fetch|submit|feedback>`` does the action through nbgrader's own
 exchange code (:class:`crmtrain.grading.verbs.trainee.OwnExchange`), so the specialist's side is
-unchanged. crmtrain's JupyterLab extension (``labextension/src/training.ts``) draws the panel.
+unchanged; that code runs in a process of its own (:mod:`crmtrain.panel.exchange`), so nbgrader
+never loads into the server. crmtrain's JupyterLab extension (``labextension/src/training.ts``) draws the panel.
 
 ``crmtrain lab`` and the hub's single-user servers enable it (:mod:`crmtrain.lab`).
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
@@ -21,19 +22,22 @@ class TrainingHandler(APIHandler):
     def training(self) -> Training:
         return self.settings["crmtrain_training"]
 
+    # Both run in a thread: the exchange's worker process (panel/exchange.py) takes a second or
+    # more, and the server's event loop meanwhile carries the trainee's kernel messages.
     @web.authenticated
-    def get(self, action: str | None = None) -> None:
-        self.finish(json.dumps(self.training.overview(), ensure_ascii=False))
+    async def get(self, action: str | None = None) -> None:
+        overview = await asyncio.to_thread(self.training.overview)
+        self.finish(json.dumps(overview, ensure_ascii=False))
 
     @web.authenticated
-    def post(self, action: str | None = None) -> None:
+    async def post(self, action: str | None = None) -> None:
         if action not in ACTIONS:
             raise web.HTTPError(404)
         body = self.get_json_body() or {}
         course, assessment = str(body.get("course", "")), str(body.get("assessment", ""))
         if not course or not assessment:
             raise web.HTTPError(400, "course and assessment are required")
-        result = self.training.act(action, course, assessment)
+        result = await asyncio.to_thread(self.training.act, action, course, assessment)
         self.finish(json.dumps(result, ensure_ascii=False))
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import translation
+from .exchange import Exchange
 
 log = logging.getLogger(__name__)
 ACTIONS = ("fetch", "submit", "feedback")
@@ -33,6 +34,7 @@ class Training:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).resolve()
         self._meta: dict[Path, tuple[int, dict]] = {}
+        self.exchange = Exchange(self.root)  # nbgrader's work, in a process of its own
 
     # --- the notebooks ----------------------------------------------------------------------
 
@@ -93,14 +95,12 @@ class Training:
 
     def assessments(self, _, now: dt.datetime | None = None) -> list[dict]:
         """Each assessment released to this trainee, with its state, due date and what can be done."""
-        from ..grading.verbs.trainee import OwnExchange, configured
+        from ..grading.verbs.trainee import configured
 
         if not configured(self.root):
             return []  # workbooks only (`crmtrain lab` on a folder): no course, no assessments, no nbgrader
-        exchange = OwnExchange(self.root)
-        listing = exchange.listing()
-        courses = sorted({str(a.get("course_id")) for a in listing})
-        schedules = {c: exchange.schedules(c) for c in courses}
+        state = self.exchange.state()
+        listing, schedules, for_me = state["listing"], state["schedules"], {tuple(p) for p in state["for_me"]}
         grouped: dict[tuple[str, str], dict[str, Any]] = {}
         for entry in listing:
             key = (str(entry.get("course_id")), str(entry.get("assignment_id")))
@@ -111,7 +111,7 @@ class Training:
         mine = {(own.get("course"), a): d for a, d in (own.get("assessments") or {}).items() if isinstance(d, dict)}
         return [self._assessment(c, a, parts, {**schedules[c].get(a, {}), **_own(mine.get((c, a)), own)}, _, now)
                 for (c, a), parts in sorted(grouped.items())
-                if exchange.is_for_me(schedules[c].get(a, {}))]  # a re-test is for those who learned the old version
+                if (c, a) in for_me]  # a re-test is for those who learned the old version
 
     def own_dates(self) -> dict:
         """The trainee's own dates (``~/.crmtrain-dates.json``, placed by the hub as the trainee), else {}.
@@ -164,9 +164,7 @@ class Training:
 
     def feedback_page(self, course: str, name: str) -> str:
         """The path (from the root) of the fetched feedback page of the latest submission, or ''."""
-        from ..grading.verbs.trainee import OwnExchange
-
-        for entry in OwnExchange(self.root).listing():
+        for entry in self.exchange.state()["listing"]:
             if entry.get("status") == "submitted" and (entry.get("course_id"), entry.get("assignment_id")) == (course, name):
                 last = (entry.get("submissions") or [{}])[-1]
                 folder = last.get("local_feedback_path")
@@ -206,14 +204,12 @@ class Training:
 
     def act(self, action: str, course: str, name: str) -> dict:
         """Fetch, submit or get the feedback of one assessment; the new overview, and what to open."""
-        from ..grading.verbs.trainee import OwnExchange
-
         _ = translation(self.language()).gettext
         failed = {"fetch": _("The assessment could not be fetched."), "submit": _("The assessment could not be submitted."),
                   "feedback": _("The result could not be fetched.")}[action]
         message, open_path, ok = "", "", False
         try:
-            OwnExchange(self.root).act(action, course, name)
+            self.exchange.act(action, course, name)
         except Exception:  # noqa: BLE001 - nbgrader reports any failure as a traceback text
             log.exception("crmtrain: %s of %s/%s failed", action, course, name)
             message = failed + " " + _("Try again; if it keeps happening, tell the responsible specialist.")

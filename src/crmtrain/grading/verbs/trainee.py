@@ -103,6 +103,16 @@ class OwnExchange:
             student = self.manager.load_config().CourseDirectory.get("student_id")
         return is_for(schedule, student if student and student != "*" else get_username())
 
+    def folders(self) -> dict[str, Path]:
+        """Where this server's nbgrader lists from: the exchange's root, its submission cache, the fetched copies' folder."""
+        from nbgrader.exchange import ExchangeFactory
+
+        with _in(self.manager.root_dir):
+            config = self.manager.load_config()
+            lister = ExchangeFactory(config=config).List(config=config)
+        root = Path(self.manager.root_dir)
+        return {"exchange": root / lister.root, "cache": root / lister.cache, "assignments": root / lister.assignment_dir}
+
     def schedules(self, course_id: str) -> dict[str, dict]:
         """``{assessment: {"title", "due", "timezone"}}`` the release published (release.publish_schedule)."""
         import json
