@@ -13,18 +13,38 @@ extensions of :func:`crmtrain.lab.server_config` and get :data:`ENVIRONMENT`):
   about a millisecond; on a C library without it (musl, macOS) nothing is done.
 
 Kernels inherit the server's environment, so the arena limit applies to them too.
+
+And one thing is kept out: JupyterLab asks for nbconvert's export formats (``GET /api/nbconvert``,
+for its "Save and Export Notebook As" menu) when the first notebook opens, and jupyter_server
+answers by importing nbconvert with every exporter, about 6 MB the server then keeps. The same
+answer is computed once by a short-lived process (:data:`EXPORT_FORMATS`); an actual export
+still runs in the server, as before.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import asyncio
 import functools
 import logging
+import sys
 
 log = logging.getLogger(__name__)
 ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 TRIM_INTERVAL_S = 60
+# jupyter_server's NbconvertRootHandler.get, printed as JSON (the exporters of the installed nbconvert).
+EXPORT_FORMATS = """
+import json
+from nbconvert.exporters import base
+formats = {}
+for name in base.get_export_names():
+    try:
+        formats[name] = {"output_mimetype": base.get_exporter(name).output_mimetype}
+    except ValueError:
+        continue
+print(json.dumps(formats))
+"""
 
 
 @functools.cache
@@ -50,15 +70,52 @@ def _trim_and_log() -> None:
         log.debug("crmtrain: free heap memory given back to the system")
 
 
+def _export_formats_handler():
+    """``GET /api/nbconvert`` answered from :data:`EXPORT_FORMATS`, run once per server."""
+    from jupyter_server.auth.decorator import authorized
+    from jupyter_server.services.nbconvert.handlers import NbconvertRootHandler
+    from tornado import web
+
+    class ExportFormatsHandler(NbconvertRootHandler):
+        formats: str | None = None
+
+        @web.authenticated
+        @authorized
+        async def get(self) -> None:
+            async with self._exporter_lock:
+                if ExportFormatsHandler.formats is None:
+                    ExportFormatsHandler.formats = await _run_python(EXPORT_FORMATS)
+                    self.log.info("crmtrain: nbconvert's export formats listed by a process of their own")
+            self.finish(ExportFormatsHandler.formats)
+
+    return ExportFormatsHandler
+
+
+async def _run_python(code: str) -> str:
+    from tornado import web
+
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", code, stdout=asyncio.subprocess.PIPE,
+                                                   stderr=asyncio.subprocess.PIPE)
+    out, err = await process.communicate()
+    if process.returncode:
+        raise web.HTTPError(500, f"Could not list nbconvert's exporters: {err.decode(errors='replace')[-1000:]}")
+    return out.decode()
+
+
 def _jupyter_server_extension_points() -> list[dict]:
     return [{"module": "crmtrain.labmemory"}]
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
+    from jupyter_server.utils import url_path_join
     from tornado.ioloop import PeriodicCallback
 
+    web_app = serverapp.web_app
+    # Added after jupyter_server's own handlers, so it answers first.
+    web_app.add_handlers(".*$", [(url_path_join(web_app.settings["base_url"], "api", "nbconvert"),
+                                  _export_formats_handler())])
     if _malloc_trim() is None:
         return
     timer = PeriodicCallback(_trim_and_log, TRIM_INTERVAL_S * 1000)
     timer.start()
-    serverapp.web_app.settings["crmtrain_trim"] = timer  # kept alive with the server
+    web_app.settings["crmtrain_trim"] = timer  # kept alive with the server

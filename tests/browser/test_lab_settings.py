@@ -59,3 +59,16 @@ def test_the_server_runs_with_the_arena_limit(lab_server):
     environ = dict(item.split("=", 1) for item in
                    Path(f"/proc/{lab_server.proc.pid}/environ").read_text().split("\0") if "=" in item)
     assert environ["MALLOC_ARENA_MAX"] == lab.MEMORY_ENVIRONMENT["MALLOC_ARENA_MAX"] == "2"
+
+
+def test_export_formats_are_listed_by_a_process_of_their_own(lab_server):
+    # The "Save and Export Notebook As" menu keeps its formats; nbconvert stays out of the server.
+    from nbconvert.exporters import base
+
+    formats = lab_server.api("GET", "api/nbconvert")
+    # What jupyter_server's own handler answers (NbconvertRootHandler.get).
+    assert formats == {name: {"output_mimetype": base.get_exporter(name).output_mimetype}
+                       for name in base.get_export_names()}
+    assert formats["html"] == {"output_mimetype": "text/html"} and "pdf" in formats
+    assert lab_server.api("GET", "api/nbconvert") == formats  # the second time from what the first found
+    assert lab_server.log().count("nbconvert's export formats listed by a process of their own") == 1
