@@ -37,8 +37,8 @@ def test_the_kernelspec_names_the_provisioner_pyproject_registers():
     assert lab.kernel_spec()["metadata"]["kernel_provisioner"]["provisioner_name"] == kernelfork.NAME
 
 
-def start_two_kernels(tmp_path: Path, other_env: dict[str, str]) -> tuple[list[str], int]:
-    """Start a kernel as a trainee's server would, and one with ``other_env`` added; what runs them."""
+def start_two_kernels(tmp_path: Path, other_env: dict[str, str], serving: bool = True) -> tuple[list[str], int]:
+    """Start a kernel as a trainee's server would (``serving``) or any client, and one with ``other_env`` added; what runs them."""
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
 
@@ -47,6 +47,8 @@ def start_two_kernels(tmp_path: Path, other_env: dict[str, str]) -> tuple[list[s
     specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
 
     async def run() -> tuple[list[str], int]:
+        if serving:
+            kernelfork.prestart()  # what the trainees' kernel manager does when a page lists kernels
         kinds, seed_pid = [], 0
         for extra in ({}, other_env):
             manager = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=specs)
@@ -56,7 +58,8 @@ def start_two_kernels(tmp_path: Path, other_env: dict[str, str]) -> tuple[list[s
             try:
                 await client.wait_for_ready(timeout=60)
                 kinds.append(type(manager.provisioner.process).__name__)
-                seed_pid = seed_pid or kernelfork.Seed._seeds[sys.executable, asyncio.get_running_loop()].process.pid
+                seed = kernelfork.Seed._seeds.get((sys.executable, asyncio.get_running_loop()))
+                seed_pid = seed_pid or (seed.process.pid if seed else 0)
             finally:
                 client.stop_channels()
                 await manager.shutdown_kernel(now=True)
@@ -70,3 +73,11 @@ def test_a_kernel_is_forked_unless_it_wants_another_interpreter_set_up(tmp_path)
     kinds, seed = start_two_kernels(tmp_path, {"PYTHONPATH": str(tmp_path)})
     assert kinds == ["ForkedKernel", "Popen"]
     assert seed
+
+
+@pytest.mark.kernel
+def test_kernels_started_outside_a_trainees_server_are_not_forked(tmp_path):
+    # nbgrader's autograde and nbclient may find the same kernelspec: no seed, so none left behind.
+    kinds, seed = start_two_kernels(tmp_path, {}, serving=False)
+    assert kinds == ["Popen", "Popen"]
+    assert not seed

@@ -11,7 +11,9 @@ Everything else is Jupyter's :class:`LocalProvisioner`: the connection file, por
 interrupts and kills sent to the kernel's process group, restarts (a new fork). When a kernel
 cannot be forked — the seed failed to start or died, another interpreter or an environment that
 changes how Python starts — it is launched the usual way, so the seed is an optimisation and
-never a dependency.
+never a dependency. Only a server whose kernel manager asked for a seed (:func:`prestart`, the
+trainees' manager does) forks; anything else that starts kernels from this kernelspec (nbgrader's
+autograde, nbclient) starts them the usual way.
 
 Nothing here imports crmtrain; jupyter_client is the server's.
 """
@@ -25,6 +27,7 @@ import select
 import socket
 import subprocess
 import sys
+import weakref
 from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
@@ -43,6 +46,9 @@ class Seed:
     """The seed process of one interpreter, and the kernels it forked (by pid → exit code)."""
 
     _seeds: dict[tuple[str, object], Seed] = {}  # by interpreter and event loop (a server has one)
+    # The event loops of the servers that want seeds (prestart); kernels started elsewhere with
+    # the same kernelspec start the usual way, so a grading batch never leaves seeds behind.
+    _loops: weakref.WeakSet = weakref.WeakSet()
     _failed: set[str] = set()  # interpreters whose seed failed before it was ready: not tried again
 
     def __init__(self, python: str, env: dict[str, str]):
@@ -67,6 +73,8 @@ class Seed:
     def of(cls, python: str, env: dict[str, str]) -> Seed | None:
         """The running seed of ``python`` (started now if there is none, or it died); None if it cannot run."""
         key = (python, asyncio.get_running_loop())
+        if key[1] not in cls._loops:
+            return None  # not a trainees' server: nbgrader's autograde, nbclient, a console
         seed = cls._seeds.get(key)
         if seed is not None and not seed.alive and seed.broken():
             cls._failed.add(python)
@@ -224,5 +232,6 @@ def stop() -> bool:
 
 
 def prestart(python: str = sys.executable, env: dict[str, str] | None = None) -> None:
-    """Start ``python``'s seed now (in the running event loop), so the first kernel does not wait for its imports."""
+    """Fork this server's kernels from ``python``'s seed, started now (in the running event loop) so the first kernel does not wait."""
+    Seed._loops.add(asyncio.get_running_loop())
     Seed.of(python, dict(os.environ if env is None else env))
