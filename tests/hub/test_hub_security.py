@@ -314,3 +314,17 @@ def test_the_site_files_hold_nothing_a_trainee_can_read_but_their_servers_settin
     readable = shell(trainee, f"cat {site.jupyter_dir('trainee') / 'config' / 'nbgrader_config.py'}")
     assert "c.Exchange.root" in readable  # what their own server needs stays readable
     assert hub.trainees[1] not in readable
+
+
+def test_a_trainees_server_gives_freed_memory_back(live_hub, trainee_kernel):
+    # Their single-user server runs with glibc's arena limit and crmtrain's trim (crmtrain.labmemory),
+    # as `crmtrain lab` does: read from the kernel, which is the trainee's own process under it.
+    found = trainee_kernel(
+        "import os\n"
+        "pid = os.getppid()\n"
+        "while pid > 1 and b'jupyterhub-singleuser' not in open(f'/proc/{pid}/cmdline', 'rb').read():\n"
+        "    pid = int(open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+        "env = dict(i.split(b'=', 1) for i in open(f'/proc/{pid}/environ', 'rb').read().split(b'\\0') if b'=' in i)\n"
+        "print(pid > 1, env.get(b'MALLOC_ARENA_MAX', b'').decode())")
+    assert found.split() == ["True", "2"]
+    assert "crmtrain.labmemory | extension was successfully loaded" in live_hub.log()
