@@ -114,3 +114,23 @@ def test_every_server_gives_memory_back(tmp_path, instructor):
 def test_a_users_own_arena_setting_wins(tmp_path):
     cmd = lab.command(tmp_path, state_dir=tmp_path / "state", port=8126, token="t", env={"MALLOC_ARENA_MAX": "8"})
     assert cmd.env["MALLOC_ARENA_MAX"] == "8"
+
+
+# The hub's single-user server as the hub starts it (Spawner.cmd), asked for its version: which
+# validators the start loaded.
+SINGLEUSER = """
+import sys
+from crmtrain.hub import hubconfig
+try:
+    hubconfig.serve_singleuser(["--version"])
+except SystemExit:
+    pass
+print("jupyterhub.singleuser" in sys.modules, "jsonschema" in sys.modules, sys.modules.get("rfc3987_syntax", "absent"))
+"""
+
+
+def test_the_hubs_single_user_server_skips_the_unused_iri_grammar():
+    # jsonschema builds rfc3987_syntax's lark grammar at import (~16 MB and seconds of CPU) for formats
+    # no Jupyter schema uses; crmtrain lab skipped it already (lab.serve), the hub's servers now too.
+    done = subprocess.run([sys.executable, "-c", SINGLEUSER], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split()[-3:] == ["True", "True", "None"]

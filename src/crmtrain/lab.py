@@ -32,6 +32,7 @@ import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .labmemory import ENVIRONMENT as MEMORY_ENVIRONMENT
 
@@ -250,8 +251,11 @@ def command(
     return LabCommand(argv, environ, url, token, root)
 
 
-def serve(argv: list[str] | None = None) -> int:
+def serve(argv: list[str] | None = None, app: Callable[[], Callable] | None = None) -> int:
     """``jupyter lab`` in this process, without jsonschema's IRI grammar (``python -m crmtrain.lab ARGS``).
+
+    ``app``: returns the ``main`` of another Jupyter server to run so, imported only once the
+    grammar is skipped (the hub's single-user server: hub.hubconfig.serve_singleuser).
 
     jupyter_events imports jsonschema at the server's start, and jsonschema compiles
     ``rfc3987_syntax``'s lark grammar for the "iri" formats no Jupyter schema uses: about 17 MB of
@@ -260,8 +264,10 @@ def serve(argv: list[str] | None = None) -> int:
     from .speedups import skip_unused_validators
 
     skip_unused_validators()
-    from jupyterlab.labapp import main
-
+    if app is None:
+        from jupyterlab.labapp import main
+    else:
+        main = app()
     return main(list(sys.argv[1:] if argv is None else argv)) or 0
 
 

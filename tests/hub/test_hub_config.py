@@ -108,7 +108,7 @@ def test_jupyterhub_gets_pam_roles_persistence_and_the_local_spawner(tmp_path):
     assert c.JupyterHub.bind_url == "http://127.0.0.1:8123" and c.JupyterHub.hub_port == 8124
     assert c.JupyterHub.cleanup_servers is False and c.JupyterHub.cleanup_proxy is False
     assert c.ConfigurableHTTPProxy.auth_token == (site.state_dir / "proxy-token").read_text().strip()
-    assert c.Spawner.cmd == [str(site.prefix / "bin" / "jupyterhub-singleuser")]
+    assert c.Spawner.cmd == [str(site.prefix / "bin" / "python"), "-m", "crmtrain.hub.hubconfig", "jupyterhub-singleuser"]
     assert c.JupyterHub.services[0] == {"name": "crmtrain", "api_token": "t0ken"}
     culler = c.JupyterHub.services[1]
     assert culler["user"] == "nobody" and culler["command"][1:4] == ["-m", "jupyterhub_idle_culler", "--timeout=3600"]
@@ -274,6 +274,7 @@ def test_the_helm_values_configure_image_exchange_gradebook_and_formgrader():
     values = YAML(typ="safe").load((DEPLOY / "values.yaml").read_text(encoding="utf-8"))
     single = values["singleuser"]
     assert single["image"]["name"].endswith("crmtrain-singleuser") and single["defaultUrl"] == "/lab"
+    assert single["cmd"] == ["python", "-m", "crmtrain.hub.hubconfig", hubconfig.SINGLEUSER]
     [exchange] = single["storage"]["extraVolumes"]
     [mount] = single["storage"]["extraVolumeMounts"]
     assert mount == {"name": exchange["name"], "mountPath": "/srv/nbgrader/exchange"}

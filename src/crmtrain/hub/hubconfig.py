@@ -30,12 +30,15 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from ..errors import UserError
-from ..lab import DATA_DIR, FIRST_NOTEBOOK, MEMORY_ENVIRONMENT
+from ..lab import DATA_DIR, FIRST_NOTEBOOK, MEMORY_ENVIRONMENT, serve
 from . import limits, workbooks
 from .site import Site, Users
+
+SINGLEUSER = "jupyterhub-singleuser"
 
 SERVICE = "crmtrain"
 SERVICE_SCOPES = ["list:users", "read:users", "read:users:activity", "read:servers", "servers"]
@@ -79,7 +82,8 @@ def configure(c, settings_path: str) -> None:
 
     c.JupyterHub.spawner_class = limited_spawner(site)
     c.Spawner.mem_limit = limits.Limits.of(site).memory  # MEM_LIMIT for the server to show; the cgroup enforces it
-    c.Spawner.cmd = [str(site.prefix / "bin" / "jupyterhub-singleuser")]
+    # jupyterhub-singleuser without jsonschema's unused IRI grammar (serve_singleuser), by that name in `ps`.
+    c.Spawner.cmd = [str(site.prefix / "bin" / "python"), "-m", "crmtrain.hub.hubconfig", SINGLEUSER]
     c.Spawner.default_url = "/lab"
     c.Spawner.notebook_dir = "~"
     c.Spawner.start_timeout = 180  # a cold JupyterLab on a busy two-core server
@@ -202,3 +206,19 @@ def _secret(path: Path) -> str:
         path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()
+
+
+def _singleuser_main():
+    from jupyterhub.singleuser import main
+
+    return main
+
+
+def serve_singleuser(argv: list[str]) -> int:
+    """A user's server as ``jupyterhub-singleuser ARGS`` runs it, without jsonschema's IRI grammar (~16 MB, lab.serve)."""
+    sys.argv[0] = SINGLEUSER  # the program name its messages give, as from its console script
+    return serve(argv, app=_singleuser_main)
+
+
+if __name__ == "__main__":  # Spawner.cmd: python -m crmtrain.hub.hubconfig jupyterhub-singleuser ARGS
+    sys.exit(serve_singleuser(sys.argv[2:]) if sys.argv[1:2] == [SINGLEUSER] else 2)
