@@ -100,7 +100,11 @@ class Seed:
                 self.channel.sendall(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n")
             finally:
                 self.channel.setblocking(False)
-            reply = await asyncio.wait_for(answer, READY_TIMEOUT_S)
+            try:
+                reply = await asyncio.wait_for(answer, READY_TIMEOUT_S)
+            except asyncio.TimeoutError:
+                self.stop()  # a seed that does not answer is replaced, and its late answer never misread
+                raise
         if "pid" not in reply:
             raise OSError(reply.get("error", "the seed did not fork"))
         return reply["pid"]
