@@ -8,6 +8,7 @@ that asks for another interpreter set-up than the seed's is started the usual wa
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -65,7 +66,9 @@ def start_two_kernels(tmp_path: Path, other_env: dict[str, str], serving: bool =
                 await manager.shutdown_kernel(now=True)
         return kinds, seed_pid
 
-    return asyncio.run(run())
+    # In a thread of its own: another test of this worker may have left an event loop running here.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, run()).result()
 
 
 @pytest.mark.kernel
