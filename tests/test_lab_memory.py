@@ -71,12 +71,12 @@ def test_my_training_lists_the_exchange_without_loading_nbgrader(tmp_path):
     outbound = exchange / "crm" / "outbound"
     (outbound / "initial").mkdir(parents=True)
     (outbound / "initial" / "initial.ipynb").write_bytes((WORKBOOKS / "04-practice-test.ipynb").read_bytes())
-    shown = _overviews(root, tmp_path, "", "", str(outbound / "follow-up"))
-    first, again, released = shown["seen"]
+    shown = _overviews(root, tmp_path, "", "", str(outbound / "follow-up"), "")
+    first, again, released, later = shown["seen"]
     assert first["assessments"] == [["initial", "open"]] and first["runs"] == ["list"] and not first["problem"]
     assert again == first  # nothing changed: no second worker
     assert released["assessments"] == [["follow-up", "open"], ["initial", "open"]]
-    assert released["runs"] == ["list", "list"]
+    assert released["runs"] == ["list", "list"] and later == released  # read once more, then kept again
     assert not shown["nbgrader"] and not shown["sqlalchemy"]
 
 

@@ -36,11 +36,15 @@ class Exchange:
         """``{"listing", "schedules": {course: {assessment: schedule}}, "for_me": [[course, assessment]]}``."""
         with self._lock:
             kept = self._kept
-            if kept and time.monotonic() - kept[0] < KEEP_S and fingerprint(kept[2]["watched"]) == kept[1]:
-                return kept[2]
+        now = fingerprint(kept[2]["watched"]) if kept else None
+        if kept and time.monotonic() - kept[0] < KEEP_S and now == kept[1]:
+            return kept[2]
         answer = run(self.root, {"do": "list"})
+        after = fingerprint(answer["watched"])
+        # Changed while the worker listed (the same folders, other times): read again next time.
+        moved = kept is not None and answer["watched"] == kept[2]["watched"] and after != now
         with self._lock:
-            self._kept = (time.monotonic(), fingerprint(answer["watched"]), answer)
+            self._kept = (-KEEP_S if moved else time.monotonic(), after, answer)
         return answer
 
     def act(self, action: str, course: str, assessment: str) -> None:
