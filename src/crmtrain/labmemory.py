@@ -19,7 +19,10 @@ And one thing is kept out: JupyterLab asks for nbconvert's export formats (``GET
 for its "Save and Export Notebook As" menu) when the first notebook opens, and jupyter_server
 answers by importing nbconvert with every exporter, about 6 MB the server then keeps. The same
 answer is computed once by a short-lived process (:data:`EXPORT_FORMATS`); an actual export
-still runs in the server, as before.
+still runs in the server, as before. Likewise the list of installed language packs
+(``GET /lab/api/translations``, at every page load): jupyterlab_server names each pack in two
+languages from babel's CLDR data, about 6 MB kept; :func:`_language_packs` gets the same list
+from a short-lived process, once per display language.
 """
 
 from __future__ import annotations
@@ -27,15 +30,19 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import functools
+import json
 import logging
+import subprocess
 import sys
 
 log = logging.getLogger(__name__)
 ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 TRIM_INTERVAL_S = 60
 # jupyter_server's NbconvertRootHandler.get, printed as JSON (the exporters of the installed nbconvert).
+# Both scripts skip jsonschema's unused IRI grammar, as crmtrain.speedups does.
 EXPORT_FORMATS = """
-import json
+import json, sys
+sys.modules.setdefault("rfc3987_syntax", None)
 from nbconvert.exporters import base
 formats = {}
 for name in base.get_export_names():
@@ -45,6 +52,15 @@ for name in base.get_export_names():
         continue
 print(json.dumps(formats))
 """
+# jupyterlab_server's get_language_packs(display_locale), printed as JSON: (packs with their names, message).
+LANGUAGE_PACKS = """
+import json, sys
+sys.modules.setdefault("rfc3987_syntax", None)
+from jupyterlab_server.translation_utils import get_language_packs
+print(json.dumps(get_language_packs(sys.argv[1])))
+"""
+_language_lists: dict[str, tuple[dict, str]] = {}
+_log = {"server": log}  # the server's own logger once loaded, so these lines reach its log
 
 
 @functools.cache
@@ -66,7 +82,24 @@ def trim() -> bool:
 
 def _trim_and_log() -> None:
     if trim():
-        log.debug("crmtrain: free heap memory given back to the system")
+        _log["server"].debug("crmtrain: free heap memory given back to the system")
+
+
+def _language_packs(display_locale: str = "en") -> tuple[dict, str]:
+    """jupyterlab_server's list of installed language packs, from :data:`LANGUAGE_PACKS` once per display language.
+
+    Installed packs do not change while a server runs (jupyterlab_server keeps them too).
+    Called in a thread of the server's executor, as the function it stands for.
+    """
+    if display_locale not in _language_lists:
+        done = subprocess.run([sys.executable, "-c", LANGUAGE_PACKS, display_locale], capture_output=True, text=True,
+                              timeout=120)
+        if done.returncode:
+            return {}, done.stderr[-2000:]  # shown as jupyterlab_server shows its own failures
+        data, message = json.loads(done.stdout)
+        _language_lists[display_locale] = (data, message)
+        _log["server"].info("crmtrain: the language packs listed by a process of their own")
+    return _language_lists[display_locale]
 
 
 def _export_formats_handler():
@@ -110,9 +143,16 @@ def _load_jupyter_server_extension(serverapp) -> None:
     from tornado.ioloop import PeriodicCallback
 
     web_app = serverapp.web_app
+    _log["server"] = serverapp.log
     # Added after jupyter_server's own handlers, so it answers first.
     web_app.add_handlers(".*$", [(url_path_join(web_app.settings["base_url"], "api", "nbconvert"),
                                   _export_formats_handler())])
+    try:
+        from jupyterlab_server import translations_handler
+    except ImportError:  # a server without JupyterLab
+        pass
+    else:
+        translations_handler.get_language_packs = _language_packs  # what its TranslationsHandler calls
     if _malloc_trim() is None:
         return
     timer = PeriodicCallback(_trim_and_log, TRIM_INTERVAL_S * 1000)

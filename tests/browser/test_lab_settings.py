@@ -72,3 +72,14 @@ def test_export_formats_are_listed_by_a_process_of_their_own(lab_server):
     assert formats["html"] == {"output_mimetype": "text/html"} and "pdf" in formats
     assert lab_server.api("GET", "api/nbconvert") == formats  # the second time from what the first found
     assert lab_server.log().count("nbconvert's export formats listed by a process of their own") == 1
+
+
+def test_language_packs_are_listed_by_a_process_of_their_own(lab_server):
+    # The Language menu keeps its languages and their names; babel's CLDR data stays out of the server.
+    from jupyterlab_server.translation_utils import get_language_packs
+
+    listed = lab_server.api("GET", "lab/api/translations")
+    data, message = get_language_packs("en")  # what jupyterlab_server's own handler answers
+    assert listed == {"data": data, "message": message} and {"en", "ru_RU"} <= set(listed["data"])
+    assert lab_server.api("GET", "lab/api/translations/") == listed
+    assert lab_server.log().count("the language packs listed by a process of their own") == 1
