@@ -48,9 +48,11 @@ HOST = "127.0.0.1"
 
 # Plugin id -> setting defaults (JupyterLab 4 schema names).
 SETTINGS: dict[str, dict] = {
-    # Lay out every cell, also off screen: widgets below the fold keep their height, the page
-    # does not jump while scrolling, and the browser's Ctrl+F finds text anywhere in a workbook.
-    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    # Every cell laid out, also off screen (widgets below the fold keep their height, the browser's
+    # Ctrl+F finds text anywhere), but the ones in view first and the rest when the page is idle:
+    # "none" drew the four tabs a returning visit restores in full before the one asked for came to
+    # the front (4.4 s against 3.3 s to its first widget, docs/benchmarks.md).
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "defer"},
     # No "Would you like to receive official Jupyter news?" popup and no update checks: a
     # trainee can do nothing about them, and offices often have no open internet.
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},

@@ -43,7 +43,7 @@ def svg_text(src: str) -> str:
 def diagram_cells(trainee):
     """(cell locator, Mermaid source) for every markdown cell with a diagram."""
     cells = trainee.panel.locator(".jp-Notebook .jp-Cell")
-    expect(cells).to_have_count(len(trainee.notebook.cells))  # windowingMode none: all laid out
+    expect(cells).to_have_count(len(trainee.notebook.cells))  # windowingMode defer: all laid out, soon
     found = [(cells.nth(i), m.group(1)) for i, c in enumerate(trainee.notebook.cells)
              if c.cell_type == "markdown" for m in [FENCE.search(c.source)] if m]
     assert found, "no diagram in the workbook"

@@ -29,7 +29,7 @@ def test_trainee_settings_reach_the_browser(trainee):
     trainee.open("00-introduction.ipynb", kernel=False)
     plugins = [*lab.DISABLED_PLUGINS, "@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:validate-assignment"]
     state = trainee.page.evaluate(_STATE_JS % plugins, list(lab.SETTINGS))
-    assert state["windowing"] == "none"
+    assert state["windowing"] == lab.SETTINGS["@jupyterlab/notebook-extension:tracker"]["windowingMode"] == "defer"
     for plugin, values in lab.SETTINGS.items():
         assert {k: state["defaults"][plugin][k] for k in values} == values, plugin
     assert state["plugins"] == {p: p not in lab.DISABLED_PLUGINS for p in plugins}
