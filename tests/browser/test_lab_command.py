@@ -103,7 +103,12 @@ def test_starts_a_real_server_that_ctrl_c_stops(trainee_home):
                 assert time.monotonic() < deadline and proc.poll() is None, "JupyterLab did not answer"
                 time.sleep(0.3)
         proc.send_signal(signal.SIGINT)  # what Ctrl+C in the terminal sends
-        assert proc.wait(timeout=30) == 0
+        try:
+            code = proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError("Ctrl+C did not stop JupyterLab; it said:\n" + proc.communicate()[0][-4000:]) from None
+        assert code == 0, proc.communicate()[0][-4000:]
     finally:
         if proc.poll() is None:
             proc.kill()
