@@ -134,7 +134,6 @@ class Seed:
         """End the seed (it exits when its socket closes); kernels it forked end with it."""
         if self.alive:
             self._die("the seed was stopped")
-            asyncio.get_running_loop().call_later(5, self.process.poll)  # reaped once it has exited
 
     def broken(self) -> bool:
         """Whether this seed ended on its own before it was ready (it cannot import what it needs)."""
@@ -151,7 +150,12 @@ class Seed:
         if self.ready.done():
             self.ready.exception()  # seen: a seed that dies unused is not an unhandled error
         self._answers.clear()
-        self.process.poll()
+        self._reap()
+
+    def _reap(self, delay: float = 0.1) -> None:
+        # Its socket closes a moment before the process has exited: wait for it, without blocking the loop.
+        if self.process.poll() is None and delay < 60:
+            asyncio.get_running_loop().call_later(delay, self._reap, delay * 2)
 
 
 class ForkedKernel:

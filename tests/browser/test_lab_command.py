@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import pty
 import re
 import signal
 import subprocess
@@ -85,8 +86,11 @@ def test_starts_a_real_server_that_ctrl_c_stops(trainee_home):
             f"sys.exit(run('workbooks', port={lab.free_port(0)}, open_browser=False))")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(trainee_home / "jupyter"),
            "JUPYTER_RUNTIME_DIR": str(trainee_home / "runtime")}
-    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+    # A terminal, as the trainee has: JupyterLab handles Ctrl+C itself only when its input is one.
+    terminal, its_end = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdin=its_end, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
+    os.close(its_end)
     try:
         lines = []
         while not (lines and "Ctrl+C" in lines[-1]):
@@ -110,6 +114,7 @@ def test_starts_a_real_server_that_ctrl_c_stops(trainee_home):
             raise AssertionError("Ctrl+C did not stop JupyterLab; it said:\n" + proc.communicate()[0][-4000:]) from None
         assert code == 0, proc.communicate()[0][-4000:]
     finally:
+        os.close(terminal)
         if proc.poll() is None:
             proc.kill()
             proc.wait()
